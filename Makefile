@@ -1,0 +1,45 @@
+# The two commands of the README: `make run` and `make test`. Both create .venv and install the project
+# on first use, so a fresh clone needs nothing else.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint dev samples accuracy clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Build data/warehouse.duckdb from the bundled samples in data/samples.
+run: $(STAMP)
+	$(BIN)/perf-etl run
+
+## Lint and run every test.
+test: $(STAMP)
+	$(BIN)/ruff check perf_etl perf_etl_tests scripts
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check perf_etl perf_etl_tests scripts
+
+## The Dagster UI and daemon on http://127.0.0.1:3000 with a persistent instance in .dagster_home/.
+dev: $(STAMP)
+	mkdir -p .dagster_home && cp dagster.yaml .dagster_home/dagster.yaml
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml
+
+## Re-render the sample PDFs from ../shared/seeds (they are committed; only needed when seeds change).
+samples: $(STAMP)
+	$(BIN)/python scripts/render_sample_pdfs.py
+
+## Regenerate docs/accuracy.md from the hand labels.
+accuracy: $(STAMP)
+	$(BIN)/python scripts/accuracy_report.py
+
+clean:
+	rm -rf $(VENV) data/warehouse.duckdb data/warehouse.duckdb.wal .dagster_home

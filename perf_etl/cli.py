@@ -1,0 +1,155 @@
+"""`perf-etl`: run the pipeline on a landing folder, or extract single files to JSON lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from perf_etl import settings
+from perf_etl.ingest.ingest import IngestLimits, ingest_file
+from perf_etl.models import IngestedFile, RejectedFile
+from perf_etl.normalize import normalize_document
+from perf_etl.pipeline import extract_stage, landing_years
+from perf_etl.validate.rows import validate_core
+from perf_etl.warehouse import store
+
+
+def parse_years(text: str) -> list[int]:
+    """'2020-2024' -> 2020..2024; '2020,2023' -> [2020, 2023]; '2021' -> [2021]."""
+    years: set[int] = set()
+    for part in text.split(","):
+        first, _, last = part.strip().partition("-")
+        years.update(range(int(first), int(last or first) + 1))
+    return sorted(years)
+
+
+def _instance() -> dg.DagsterInstance:
+    """The persistent instance when DAGSTER_HOME is set (runs then show in the UI), else a throwaway one."""
+    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
+    from perf_etl.defs.definitions import build_definitions  # Dagster definitions load only for `run`
+
+    years = years or landing_years(landing, now=datetime.now(timezone.utc))
+    if not years:
+        print(f"no report with a fiscal year in {landing}; nothing to run", file=sys.stderr)
+    job = build_definitions(str(landing), str(warehouse)).get_job_def("fiscal_year_job")
+    failed = []
+    with _instance() as instance:
+        for year in years:
+            result = job.execute_in_process(partition_key=str(year), instance=instance, raise_on_error=False)
+            if not result.success:
+                failed.append(year)
+    print_summary(warehouse, years)
+    if failed:
+        print(f"pipeline failed for fiscal year(s) {failed}; see the run logs above", file=sys.stderr)
+        return 1
+    return 0
+
+
+SUMMARY_SQL = """
+SELECT y.fiscal_year,
+       (SELECT count(*) FROM raw.documents d WHERE d.fiscal_year = y.fiscal_year) AS documents,
+       (SELECT count(*) FROM raw.rejected_files r WHERE r.fiscal_year = y.fiscal_year) AS rejected,
+       (SELECT count(*) FROM core.reports c WHERE c.fiscal_year = y.fiscal_year) AS reports
+FROM unnest(?::INTEGER[]) AS y(fiscal_year) ORDER BY 1
+"""
+
+
+def print_summary(warehouse: Path, years: Sequence[int]) -> None:
+    with store.connect(warehouse, read_only=True) as conn:
+        per_year = conn.execute(SUMMARY_SQL, [list(years)]).df()
+        unknown = conn.execute("SELECT count(*) FROM raw.rejected_files WHERE fiscal_year IS NULL").fetchone()[0]
+        reasons = conn.execute(
+            "SELECT reason_code, count(*) AS files FROM raw.rejected_files GROUP BY ALL ORDER BY ALL"
+        ).df()
+    print(f"warehouse: {warehouse}")
+    print(per_year.to_string(index=False))
+    print(f"rejected files with unknown fiscal year: {unknown}")
+    if not reasons.empty:
+        print("rejections by reason:")
+        print(reasons.to_string(index=False))
+
+
+def extract_file(path: Path, limits: IngestLimits) -> dict[str, Any]:
+    """One file through ingest → normalize → extract → validate, as the assets do it."""
+    now = datetime.now(timezone.utc)
+    outcome = ingest_file(path, path.parent, now=now, limits=limits)
+    if isinstance(outcome, RejectedFile):
+        return _line(str(path), outcome.sha256, None, [], outcome)
+    assert isinstance(outcome, IngestedFile)
+    document = outcome.document
+    staged = normalize_document(document.document_id, document.fiscal_year, outcome.pages)
+    source_paths = {document.document_id: str(path)}
+    extracted, failures = extract_stage([staged], source_paths, now=now)
+    if failures:
+        return _line(str(path), document.document_id, None, [], failures[0])
+    accepted, rejections = validate_core(extracted, source_paths, now)
+    report_rows = accepted["reports"] if not accepted["reports"].empty else extracted["reports"]
+    evidence = extracted["field_evidence"].drop(columns="fiscal_year").to_dict(orient="records")
+    return _line(str(path), document.document_id, report_rows.iloc[0].to_dict(), evidence,
+                 rejections[0] if rejections else None)
+
+
+def _line(source_path: str, document_id: str | None, report: dict | None, evidence: list[dict],
+          rejected: RejectedFile | None) -> dict[str, Any]:
+    return {
+        "source_path": source_path,
+        "document_id": document_id,
+        "report": _jsonable(report),
+        "evidence": [_jsonable(e) for e in evidence],
+        "rejected": None if rejected is None else {"reason_code": rejected.reason_code, "message": rejected.message},
+    }
+
+
+def _jsonable(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    return {key: _plain(value) for key, value in row.items()}
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):  # numpy / pandas scalars
+        return _plain(value.item())
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.isoformat()
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="perf-etl", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="materialize every asset for the fiscal years in the landing folder")
+    run.add_argument("--landing", type=Path, default=settings.landing_dir())
+    run.add_argument("--warehouse", type=Path, default=settings.warehouse_path())
+    run.add_argument("--years", type=parse_years, help="e.g. 2020-2024 or 2020,2023 (default: all found)")
+    extract = commands.add_parser("extract", help="print one JSON object per file: report fields and evidence")
+    extract.add_argument("files", type=Path, nargs="+")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        return run_command(args.landing, args.warehouse, args.years)
+    limits = IngestLimits()
+    for path in args.files:
+        print(json.dumps(extract_file(path, limits), ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

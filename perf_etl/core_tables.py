@@ -1,0 +1,46 @@
+"""The core tables as DataFrames, built from extractions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+
+import pandas as pd
+
+from perf_etl.models import (
+    REPORT_COLUMNS,
+    Evidence,
+    ExpenditureItem,
+    Extraction,
+    Finding,
+    Indicator,
+    ScoreComponent,
+    StagedDocument,
+)
+
+# core table -> the record type of its rows (core.reports rows are dicts with REPORT_COLUMNS keys).
+CHILD_TABLES: dict[str, type] = {
+    "field_evidence": Evidence,
+    "indicators": Indicator,
+    "expenditure_items": ExpenditureItem,
+    "score_components": ScoreComponent,
+    "findings": Finding,
+}
+_EXTRACTION_ATTRIBUTE = {"field_evidence": "evidence"}
+
+
+def core_frames(extractions: Sequence[tuple[StagedDocument, Extraction]]) -> dict[str, pd.DataFrame]:
+    """The core tables of a set of extractions; every child row carries its report's fiscal year."""
+    reports = pd.DataFrame([e.report for _, e in extractions], columns=list(REPORT_COLUMNS))
+    frames = {"reports": reports}
+    for table, record_type in CHILD_TABLES.items():
+        rows = [
+            {**asdict(record), "fiscal_year": doc.fiscal_year}
+            for doc, extraction in extractions
+            for record in getattr(extraction, _EXTRACTION_ATTRIBUTE.get(table, table))
+        ]
+        columns = list(dict.fromkeys([*record_type.__dataclass_fields__, "fiscal_year"]))
+        frames[table] = pd.DataFrame(rows, columns=columns)
+    return frames
+
+

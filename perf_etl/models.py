@@ -1,0 +1,210 @@
+"""Plain data passed between the pipeline stages.
+
+Every stage is a function from these dataclasses to these dataclasses; Dagster only decides when and for
+which fiscal year the functions run. Field names match the warehouse columns of the data contract
+(../shared/data-contract.md) so that a list of them becomes a table with `records_frame`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+
+class Stage:
+    """Values of raw.rejected_files.stage."""
+
+    INGEST = "ingest"
+    NORMALIZE = "normalize"
+    EXTRACT = "extract"
+    VALIDATE = "validate"
+
+
+@dataclass(frozen=True)
+class PageText:
+    """One page of text as the reader produced it (raw.pages)."""
+
+    page_number: int  # 1-based
+    text: str
+
+
+@dataclass
+class RawDocument:
+    """One accepted input file (raw.documents)."""
+
+    document_id: str  # sha256 of the bytes, hex
+    fiscal_year: int | None
+    source_path: str  # relative to the landing root, POSIX separators
+    file_name: str
+    file_size_bytes: int
+    source_format: str  # pdf | docx | txt
+    page_count: int
+    text_engine: str  # e.g. "pdfplumber 0.11.10", "charset-normalizer 3.5.2 (gb18030)"
+    ingested_at: datetime
+    # How the fiscal year was decided: "content", "folder" (the <year>/ landing subfolder) or None.
+    fiscal_year_source: str | None = None
+    # The year of a <year>/ landing subfolder, when the file sits in one.
+    folder_year: int | None = None
+    # A sentence when content and folder disagree (content wins), else None.
+    fiscal_year_note: str | None = None
+
+
+@dataclass
+class RejectedFile:
+    """One input that did not make it through a stage (raw.rejected_files)."""
+
+    source_path: str
+    sha256: str | None
+    fiscal_year: int | None
+    stage: str
+    reason_code: str
+    message: str  # a sentence a person can act on
+    detected_at: datetime
+
+
+@dataclass
+class IngestedFile:
+    """An accepted document with its pages."""
+
+    document: RawDocument
+    pages: list[PageText]
+
+
+@dataclass
+class Section:
+    """A heading-delimited part of a normalized document (staging.sections)."""
+
+    ordinal: int  # 1-based position in the document
+    level: int  # 1 for 一、, 2 for （一）, 3 for 1. / 1、, 4 for （1）/ ①
+    heading: str
+    text: str  # the body under the heading, up to the next heading of any level
+    page_number: int
+    char_start: int  # offset of the heading in the staging text
+
+
+@dataclass
+class StagedDocument:
+    """A normalized document (staging.documents + staging.sections)."""
+
+    document_id: str
+    fiscal_year: int | None
+    text: str
+    # Offset in `text` where each page starts; page_starts[0] == 0. Used to map evidence to pages.
+    page_starts: list[int]
+    sections: list[Section] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> int:
+        """1-based page number of the character at `offset` in `text`."""
+        return max(1, bisect.bisect_right(self.page_starts, offset))
+
+
+@dataclass
+class Evidence:
+    """Where a field value was read (core.field_evidence)."""
+
+    document_id: str
+    field: str
+    value: str  # the value as stored, rendered as text
+    raw_text: str  # the exact words it was read from (unit as written)
+    page_number: int
+    char_start: int  # offsets in the staging text
+    char_end: int
+    rule: str
+
+
+@dataclass
+class Indicator:
+    """A performance target against its result (core.indicators)."""
+
+    document_id: str
+    fiscal_year: int | None
+    indicator_name: str
+    target_value: float | None
+    target_unit: str | None
+    actual_value: float | None
+    actual_unit: str | None
+    completion_rate_pct: float | None
+    source: str  # prose | table
+    page_number: int | None
+
+
+@dataclass
+class ExpenditureItem:
+    """A named project fund (core.expenditure_items)."""
+
+    document_id: str
+    item_name: str
+    budget_wan: float | None
+    actual_wan: float | None
+    execution_rate_pct: float | None
+
+
+@dataclass
+class ScoreComponent:
+    """A sub-score such as 履职效能 49.97 of 50 (core.score_components)."""
+
+    document_id: str
+    component: str
+    max_score: float | None
+    score: float | None
+
+
+@dataclass
+class Finding:
+    """One enumerated problem or improvement (core.findings)."""
+
+    document_id: str
+    kind: str  # problem | improvement
+    ordinal: int
+    text: str
+
+
+# The columns of core.reports, in contract order. The extractor fills a dict with exactly these keys.
+REPORT_COLUMNS: tuple[str, ...] = (
+    "document_id",
+    "fiscal_year",
+    "title_year",
+    "report_title",
+    "report_type",
+    "department_name",
+    "department_key",
+    "region",
+    "filler_name",
+    "contact_phone",
+    "fill_date",
+    "budget_initial_wan",
+    "budget_wan",
+    "expenditure_wan",
+    "execution_rate_pct",
+    "execution_rate_computed_pct",
+    "basic_expenditure_wan",
+    "project_expenditure_wan",
+    "self_score",
+    "grade",
+    "grade_from_score",
+    "staff_authorized",
+    "staff_actual",
+    "extractor_version",
+)
+
+
+@dataclass
+class Extraction:
+    """Everything read from one staged document."""
+
+    report: dict[str, Any]  # keys: REPORT_COLUMNS
+    evidence: list[Evidence] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    expenditure_items: list[ExpenditureItem] = field(default_factory=list)
+    score_components: list[ScoreComponent] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def records_frame(records: list[Any], record_type: type) -> pd.DataFrame:
+    """A DataFrame of dataclass records with the dataclass's columns, also when the list is empty."""
+    columns = [f.name for f in fields(record_type)]
+    return pd.DataFrame([asdict(r) for r in records], columns=columns)

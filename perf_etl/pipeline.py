@@ -1,0 +1,160 @@
+"""The pipeline's stages as plain functions from tables to tables.
+
+The Dagster assets (perf_etl/defs) and the `perf-etl` CLI call these; they know nothing of Dagster, so
+they are tested directly. Each stage takes the rows of some fiscal years and returns the rows to write
+for those years, plus the inputs it rejected.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from perf_etl.core_tables import core_frames
+from perf_etl.extract import extract_document
+from perf_etl.ingest.ingest import IngestLimits, ingest_landing
+from perf_etl.models import (
+    Extraction,
+    PageText,
+    RawDocument,
+    RejectedFile,
+    Section,
+    Stage,
+    StagedDocument,
+    records_frame,
+)
+from perf_etl.normalize import normalize_document
+
+log = logging.getLogger(__name__)
+
+EXTRACTION_ERROR = "extraction_error"
+PAGE_COLUMNS = ["document_id", "fiscal_year", "page_number", "text", "char_count"]
+
+
+def rejected_frame(rejected: Iterable[RejectedFile]) -> pd.DataFrame:
+    return records_frame(list(rejected), RejectedFile)
+
+
+# ---------------------------------------------------------------- ingest
+
+
+def ingest_stage(
+    landing: Path, years: Sequence[int], *, now: datetime, limits: IngestLimits | None = None
+) -> dict[str, pd.DataFrame]:
+    """raw.documents, raw.pages and raw.rejected_files rows for `years`.
+
+    Rejections whose fiscal year is unknown are returned by every run (they belong to no partition).
+    """
+    result = ingest_landing(landing, now=now, limits=limits or IngestLimits())
+    wanted = set(years)
+    accepted = [f for f in result.accepted if f.document.fiscal_year in wanted]
+    pages = [
+        {"document_id": f.document.document_id, "fiscal_year": f.document.fiscal_year,
+         "page_number": p.page_number, "text": p.text, "char_count": len(p.text)}
+        for f in accepted
+        for p in f.pages
+    ]
+    rejected = [r for r in result.rejected if r.fiscal_year is None or r.fiscal_year in wanted]
+    return {
+        "documents": records_frame([f.document for f in accepted], RawDocument),
+        "pages": pd.DataFrame(pages, columns=PAGE_COLUMNS),
+        "rejected_files": rejected_frame(rejected),
+    }
+
+
+def landing_years(landing: Path, *, now: datetime, limits: IngestLimits | None = None) -> list[int]:
+    """The fiscal years of the reports accepted from the landing folder."""
+    result = ingest_landing(landing, now=now, limits=limits or IngestLimits())
+    return sorted({f.document.fiscal_year for f in result.accepted if f.document.fiscal_year is not None})
+
+
+# ---------------------------------------------------------------- normalize
+
+
+def normalize_stage(documents: pd.DataFrame, pages: pd.DataFrame) -> list[StagedDocument]:
+    """Normalize every raw document of the frames."""
+    pages_by_document = {
+        document_id: [PageText(int(p.page_number), str(p.text)) for p in group.sort_values("page_number").itertuples()]
+        for document_id, group in pages.groupby("document_id")
+    }
+    return [
+        normalize_document(row.document_id, _optional_int(row.fiscal_year), pages_by_document.get(row.document_id, []))
+        for row in documents.sort_values("document_id").itertuples()
+    ]
+
+
+def staging_frames(staged: Sequence[StagedDocument]) -> dict[str, pd.DataFrame]:
+    """staging.documents and staging.sections rows."""
+    documents = pd.DataFrame(
+        [{"document_id": d.document_id, "fiscal_year": d.fiscal_year, "text": d.text,
+          "char_count": len(d.text), "page_starts": list(d.page_starts)} for d in staged],
+        columns=["document_id", "fiscal_year", "text", "char_count", "page_starts"],
+    )
+    section_rows = [
+        {"document_id": d.document_id, "fiscal_year": d.fiscal_year, **asdict(s)} for d in staged for s in d.sections
+    ]
+    section_columns = ["document_id", "fiscal_year", *Section.__dataclass_fields__]
+    return {"documents": documents, "sections": pd.DataFrame(section_rows, columns=section_columns)}
+
+
+def staged_from_frames(documents: pd.DataFrame, sections: pd.DataFrame) -> list[StagedDocument]:
+    """Rebuild StagedDocuments from staging rows (the inverse of `staging_frames`)."""
+    sections_by_document = {
+        document_id: [
+            Section(int(s.ordinal), int(s.level), s.heading, s.text, int(s.page_number), int(s.char_start))
+            for s in group.sort_values("ordinal").itertuples()
+        ]
+        for document_id, group in sections.groupby("document_id")
+    }
+    return [
+        StagedDocument(
+            document_id=row.document_id,
+            fiscal_year=_optional_int(row.fiscal_year),
+            text=row.text,
+            page_starts=[int(x) for x in row.page_starts],
+            sections=sections_by_document.get(row.document_id, []),
+        )
+        for row in documents.sort_values("document_id").itertuples()
+    ]
+
+
+# ---------------------------------------------------------------- extract
+
+
+def extract_stage(
+    staged: Sequence[StagedDocument], source_paths: dict[str, str], *, now: datetime
+) -> tuple[dict[str, pd.DataFrame], list[RejectedFile]]:
+    """The core tables of the documents (before validation), and the documents extraction failed on."""
+    extractions: list[tuple[StagedDocument, Extraction]] = []
+    failures = []
+    for doc in staged:
+        try:
+            extractions.append((doc, extract_document(doc)))
+        except Exception as error:  # one bad document must not take the partition down
+            log.exception("extraction failed for %s", doc.document_id)
+            failures.append(_extraction_failure(doc, source_paths, error, now))
+    return core_frames(extractions), failures
+
+
+def _extraction_failure(
+    doc: StagedDocument, source_paths: dict[str, str], error: Exception, now: datetime
+) -> RejectedFile:
+    return RejectedFile(
+        source_path=source_paths.get(doc.document_id, doc.document_id),
+        sha256=doc.document_id,
+        fiscal_year=doc.fiscal_year,
+        stage=Stage.EXTRACT,
+        reason_code=EXTRACTION_ERROR,
+        message=f"field extraction failed ({type(error).__name__}: {error}); the report is kept in raw and "
+        "staging but not in core. Report it with the file so the rule can be fixed, then re-run the year.",
+        detected_at=now,
+    )
+
+
+def _optional_int(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)

@@ -1,0 +1,130 @@
+"""pandera models of the core tables: the column-level rules of the data contract.
+
+Rules that relate two columns or two tables (grade against score, stated against computed rate,
+evidence for every field) are in `perf_etl.validate.checks`; these models say what a single value may be.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+GRADES = ["优", "良", "中", "差"]
+REPORT_TYPES = ["department_overall", "project"]
+SHA256_HEX = r"^[0-9a-f]{64}$"
+MAX_RATE_PCT = 200.0
+
+
+def _money() -> pa.Field:
+    return pa.Field(nullable=True, ge=0)
+
+
+def _rate() -> pa.Field:
+    return pa.Field(nullable=True, ge=0, le=MAX_RATE_PCT)
+
+
+def _year(nullable: bool) -> pa.Field:
+    return pa.Field(nullable=nullable, ge=2000, le=2100)
+
+
+class _CoreRow(pa.DataFrameModel):
+    document_id: Series[str] = pa.Field(str_matches=SHA256_HEX)
+    fiscal_year: Series[pd.Int64Dtype] = _year(nullable=False)
+
+    class Config:
+        coerce = True
+        strict = True
+
+
+class ReportsModel(_CoreRow):
+    """core.reports: one row per report."""
+
+    title_year: Series[pd.Int64Dtype] = _year(nullable=True)
+    report_title: Series[str] = pa.Field(nullable=True)
+    report_type: Series[str] = pa.Field(nullable=True, isin=REPORT_TYPES)
+    department_name: Series[str] = pa.Field(nullable=True, str_length={"min_value": 2})
+    department_key: Series[str] = pa.Field(nullable=True)
+    region: Series[str] = pa.Field(nullable=True)
+    filler_name: Series[str] = pa.Field(nullable=True)
+    contact_phone: Series[str] = pa.Field(nullable=True, str_matches=r"^[0-9()（）\-+ ]{5,20}$")
+    fill_date: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{4}-\d{2}-\d{2}$")
+    budget_initial_wan: Series[float] = _money()
+    budget_wan: Series[float] = _money()
+    expenditure_wan: Series[float] = _money()
+    execution_rate_pct: Series[float] = _rate()
+    execution_rate_computed_pct: Series[float] = pa.Field(nullable=True, ge=0)
+    basic_expenditure_wan: Series[float] = _money()
+    project_expenditure_wan: Series[float] = _money()
+    self_score: Series[float] = pa.Field(nullable=True, ge=0, le=100)
+    grade: Series[str] = pa.Field(nullable=True, isin=GRADES)
+    grade_from_score: Series[str] = pa.Field(nullable=True, isin=GRADES)
+    staff_authorized: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    staff_actual: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    extractor_version: Series[str]
+
+
+class FieldEvidenceModel(_CoreRow):
+    """core.field_evidence: where every non-null field was read."""
+
+    field: Series[str]
+    value: Series[str]
+    raw_text: Series[str] = pa.Field(str_length={"min_value": 1})
+    page_number: Series[pd.Int64Dtype] = pa.Field(ge=1)
+    char_start: Series[pd.Int64Dtype] = pa.Field(ge=0)
+    char_end: Series[pd.Int64Dtype] = pa.Field(ge=0)
+    rule: Series[str]
+
+    @pa.dataframe_check(element_wise=False)
+    def span_is_forward(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["char_end"] >= frame["char_start"]
+
+
+class IndicatorsModel(_CoreRow):
+    """core.indicators: targets against results."""
+
+    indicator_name: Series[str] = pa.Field(str_length={"min_value": 1})
+    target_value: Series[float] = pa.Field(nullable=True)
+    target_unit: Series[str] = pa.Field(nullable=True)
+    actual_value: Series[float] = pa.Field(nullable=True)
+    actual_unit: Series[str] = pa.Field(nullable=True)
+    # A stated completion rate can exceed 200% (174 of 80 projects); only negatives are impossible.
+    completion_rate_pct: Series[float] = pa.Field(nullable=True, ge=0)
+    source: Series[str] = pa.Field(isin=["prose", "table"])
+    page_number: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+
+
+class ExpenditureItemsModel(_CoreRow):
+    """core.expenditure_items: named project funds."""
+
+    item_name: Series[str] = pa.Field(str_length={"min_value": 1})
+    budget_wan: Series[float] = _money()
+    actual_wan: Series[float] = _money()
+    execution_rate_pct: Series[float] = _rate()
+
+
+class ScoreComponentsModel(_CoreRow):
+    """core.score_components: sub-scores such as 履职效能."""
+
+    component: Series[str] = pa.Field(str_length={"min_value": 1})
+    max_score: Series[float] = pa.Field(nullable=True, ge=0, le=100)
+    score: Series[float] = pa.Field(nullable=True, ge=0, le=100)
+
+
+class FindingsModel(_CoreRow):
+    """core.findings: enumerated problems and improvements."""
+
+    kind: Series[str] = pa.Field(isin=["problem", "improvement"])
+    ordinal: Series[pd.Int64Dtype] = pa.Field(ge=1)
+    text: Series[str] = pa.Field(str_length={"min_value": 1})
+
+
+# core table name -> its model, in write order.
+CORE_MODELS: dict[str, type[pa.DataFrameModel]] = {
+    "reports": ReportsModel,
+    "field_evidence": FieldEvidenceModel,
+    "indicators": IndicatorsModel,
+    "expenditure_items": ExpenditureItemsModel,
+    "score_components": ScoreComponentsModel,
+    "findings": FindingsModel,
+}

@@ -1,0 +1,137 @@
+-- The warehouse tables of ../shared/data-contract.md. Every table carries fiscal_year so that a
+-- fiscal-year partition can be replaced in one DELETE + INSERT (columns beyond the contract are
+-- additions, which the contract allows). No PRIMARY KEY constraints: DuckDB checks them eagerly inside a
+-- delete-then-insert transaction; uniqueness is an asset check instead.
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS staging;
+CREATE SCHEMA IF NOT EXISTS core;
+CREATE SCHEMA IF NOT EXISTS marts;
+
+CREATE TABLE IF NOT EXISTS raw.documents (
+    document_id VARCHAR NOT NULL,
+    fiscal_year INTEGER,
+    source_path VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    file_size_bytes BIGINT NOT NULL,
+    source_format VARCHAR NOT NULL,
+    page_count INTEGER NOT NULL,
+    text_engine VARCHAR NOT NULL,
+    ingested_at TIMESTAMP NOT NULL,
+    fiscal_year_source VARCHAR,
+    folder_year INTEGER,
+    fiscal_year_note VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.pages (
+    document_id VARCHAR NOT NULL,
+    fiscal_year INTEGER,
+    page_number INTEGER NOT NULL,
+    text VARCHAR NOT NULL,
+    char_count INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.rejected_files (
+    source_path VARCHAR NOT NULL,
+    sha256 VARCHAR,
+    fiscal_year INTEGER,
+    stage VARCHAR NOT NULL,
+    reason_code VARCHAR NOT NULL,
+    message VARCHAR NOT NULL,
+    detected_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS staging.documents (
+    document_id VARCHAR NOT NULL,
+    fiscal_year INTEGER,
+    text VARCHAR NOT NULL,
+    char_count INTEGER NOT NULL,
+    page_starts INTEGER[] NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS staging.sections (
+    document_id VARCHAR NOT NULL,
+    fiscal_year INTEGER,
+    ordinal INTEGER NOT NULL,
+    level INTEGER NOT NULL,
+    heading VARCHAR NOT NULL,
+    text VARCHAR NOT NULL,
+    page_number INTEGER NOT NULL,
+    char_start INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS core.reports (
+    document_id VARCHAR NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    title_year INTEGER,
+    report_title VARCHAR,
+    report_type VARCHAR,
+    department_name VARCHAR,
+    department_key VARCHAR,
+    region VARCHAR,
+    filler_name VARCHAR,
+    contact_phone VARCHAR,
+    fill_date DATE,
+    budget_initial_wan DECIMAL(18, 2),
+    budget_wan DECIMAL(18, 2),
+    expenditure_wan DECIMAL(18, 2),
+    execution_rate_pct DECIMAL(6, 2),
+    execution_rate_computed_pct DECIMAL(6, 2),
+    basic_expenditure_wan DECIMAL(18, 2),
+    project_expenditure_wan DECIMAL(18, 2),
+    self_score DECIMAL(5, 2),
+    grade VARCHAR,
+    grade_from_score VARCHAR,
+    staff_authorized INTEGER,
+    staff_actual INTEGER,
+    extractor_version VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS core.field_evidence (
+    document_id VARCHAR NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    field VARCHAR NOT NULL,
+    value VARCHAR NOT NULL,
+    raw_text VARCHAR NOT NULL,
+    page_number INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    rule VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS core.indicators (
+    document_id VARCHAR NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    indicator_name VARCHAR NOT NULL,
+    target_value DOUBLE,
+    target_unit VARCHAR,
+    actual_value DOUBLE,
+    actual_unit VARCHAR,
+    completion_rate_pct DECIMAL(6, 2),
+    source VARCHAR NOT NULL,
+    page_number INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS core.expenditure_items (
+    document_id VARCHAR NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    item_name VARCHAR NOT NULL,
+    budget_wan DECIMAL(18, 2),
+    actual_wan DECIMAL(18, 2),
+    execution_rate_pct DECIMAL(6, 2)
+);
+
+CREATE TABLE IF NOT EXISTS core.score_components (
+    document_id VARCHAR NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    component VARCHAR NOT NULL,
+    max_score DECIMAL(6, 2),
+    score DECIMAL(6, 2)
+);
+
+CREATE TABLE IF NOT EXISTS core.findings (
+    document_id VARCHAR NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    kind VARCHAR NOT NULL,
+    ordinal INTEGER NOT NULL,
+    text VARCHAR NOT NULL
+);

@@ -1,0 +1,120 @@
+"""The DuckDB warehouse: connection, schema, and idempotent fiscal-year partition writes.
+
+A partition write deletes the rows of the given fiscal years (and, for tables one stage shares with
+another, only that stage's slice) and inserts the new rows, all in one transaction: a run killed half-way
+leaves the previous state, and running a partition twice gives identical tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SCHEMA_SQL = resources.files("perf_etl.warehouse").joinpath("schema.sql")
+
+
+@dataclass(frozen=True)
+class TableWrite:
+    """Rows to put in `table` for the partition's fiscal years.
+
+    `slice_filter` narrows what is replaced to rows with these column values (raw.rejected_files is
+    shared by stages: the validate stage replaces only its own rows). `include_null_year` also replaces
+    rows whose fiscal_year is null (files whose year is unknown are recorded by every ingest run).
+    """
+
+    table: str
+    frame: pd.DataFrame
+    slice_filter: Mapping[str, str] = field(default_factory=dict)
+    include_null_year: bool = False
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file, creating it and its schema when writable."""
+    if not read_only:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = duckdb.connect(str(path), read_only=read_only)
+    if not read_only:
+        ensure_schema(conn)
+    return conn
+
+
+def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+
+
+@contextlib.contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _partition_predicate(write: TableWrite, years: Sequence[int]) -> tuple[str, list[object]]:
+    placeholders = ", ".join("?" for _ in years) or "NULL"
+    year_clause = f"fiscal_year IN ({placeholders})"
+    if write.include_null_year:
+        year_clause = f"({year_clause} OR fiscal_year IS NULL)"
+    clauses = [year_clause] + [f"{column} = ?" for column in write.slice_filter]
+    return " AND ".join(clauses), [*years, *write.slice_filter.values()]
+
+
+def write_partition(conn: duckdb.DuckDBPyConnection, years: Sequence[int], writes: Sequence[TableWrite]) -> None:
+    """Replace the fiscal years' rows of every table in `writes`, atomically."""
+    views = [f"incoming_rows_{i}" for i in range(len(writes))]
+    # Registered outside the transaction: unregistering inside an aborted one would hide the real error.
+    for view, write in zip(views, writes, strict=True):
+        if not write.frame.empty:
+            conn.register(view, write.frame)
+    try:
+        with transaction(conn):
+            for view, write in zip(views, writes, strict=True):
+                predicate, params = _partition_predicate(write, years)
+                conn.execute(f"DELETE FROM {write.table} WHERE {predicate}", params)
+                if not write.frame.empty:
+                    # BY NAME: a column the table lacks is an error, a column the frame lacks is NULL.
+                    conn.execute(f"INSERT INTO {write.table} BY NAME SELECT * FROM {view}")
+    finally:
+        for view, write in zip(views, writes, strict=True):
+            if not write.frame.empty:
+                conn.unregister(view)
+
+
+def read_partition(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    years: Sequence[int],
+    *,
+    include_null_year: bool = False,
+    where: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The rows of the fiscal years, in a stable order."""
+    write = TableWrite(table, pd.DataFrame(), dict(where or {}), include_null_year)
+    predicate, params = _partition_predicate(write, years)
+    return conn.execute(f"SELECT * FROM {table} WHERE {predicate} ORDER BY ALL", params).df()
+
+
+def carry_over_timestamps(
+    conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, keys: Sequence[str], column: str
+) -> pd.DataFrame:
+    """Keep the first-seen time of rows already stored, so that a re-run writes identical rows."""
+    if frame.empty:
+        return frame
+    key_list = ", ".join(keys)
+    stored = conn.execute(
+        f"SELECT {key_list}, min({column}) AS stored_at FROM {table} GROUP BY {key_list}"
+    ).df()
+    if stored.empty:
+        return frame
+    merged = frame.merge(stored, on=list(keys), how="left")
+    merged[column] = merged["stored_at"].where(merged["stored_at"].notna(), merged[column])
+    return merged.drop(columns="stored_at")
