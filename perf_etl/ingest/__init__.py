@@ -1,0 +1,41 @@
+"""Ingestion: landing folder -> accepted documents with pages (raw.documents, raw.pages) and rejected
+files (raw.rejected_files). Plain functions over plain data; the Dagster layer only calls them."""
+
+from perf_etl.ingest.classify import garbage_text_reason, is_self_evaluation_report
+from perf_etl.ingest.discover import DiscoveredFile, discover, folder_year
+from perf_etl.ingest.fingerprint import text_fingerprint
+from perf_etl.ingest.fiscal_year import YearDetection, YearSpan, detect_years
+from perf_etl.ingest.ingest import (
+    FiscalYearDecision,
+    IngestLimits,
+    LandingResult,
+    decide_fiscal_year,
+    ingest_file,
+    ingest_landing,
+)
+from perf_etl.ingest.readers import ReadResult, read_document
+from perf_etl.ingest.reasons import REASON_CODES, IngestRejection, Reason, describe
+
+__all__ = [
+    "REASON_CODES",
+    "DiscoveredFile",
+    "FiscalYearDecision",
+    "IngestLimits",
+    "IngestRejection",
+    "LandingResult",
+    "ReadResult",
+    "Reason",
+    "YearDetection",
+    "YearSpan",
+    "decide_fiscal_year",
+    "describe",
+    "detect_years",
+    "discover",
+    "folder_year",
+    "garbage_text_reason",
+    "ingest_file",
+    "ingest_landing",
+    "is_self_evaluation_report",
+    "read_document",
+    "text_fingerprint",
+]

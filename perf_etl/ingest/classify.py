@@ -1,0 +1,137 @@
+"""Is this text a performance self-evaluation report, and is its text layer usable at all?
+
+Both run on the raw extracted text, before normalization, so both tolerate line breaks inside words by
+looking at the text with whitespace removed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from perf_etl.models import PageText
+
+# The report's own name in its heading: 部门整体支出绩效自评报告, 项目支出绩效自评表, 绩效自评情况报告,
+# 整体支出绩效自评 (heading without 报告). "自评" then, within a few characters, 报告/表.
+_REPORT_NAME = re.compile(r"自评.{0,8}?(?:报告|表)|(?:整体|项目)支出绩效自评")
+# A notice or letter about the reports ("关于报送2023年度部门整体支出绩效自评报告的通知") names one
+# in its title too, but is not one.
+_NOTICE_TITLE = re.compile(r"关于.{0,80}?的(?:通知|函|批复|公告|意见|决定)")
+# Where the heading is looked for: the first characters of the text, whitespace removed.
+_HEAD_CHARS = 300
+# Words of the genre's body. A text without a recognisable heading (cover page lost, starts with the
+# 自评表) still counts when it uses enough of them, one of them a self-evaluation word.
+_SELF_EVALUATION_WORDS = ("绩效自评", "自评结论", "自评得分", "自评分", "自评等级", "自评表", "自评报告")
+_GENRE_WORDS = (
+    "整体支出",
+    "部门整体收支",
+    "预算执行率",
+    "绩效目标",
+    "存在的主要问题",
+    "改进措施",
+    "下一步",
+    "基本情况",
+    "综合评价",
+)
+_MIN_GENRE_WORDS = 3
+
+# Garbage text layers. A real Chinese report is mostly CJK: fewer than half of its letters being CJK
+# means mojibake, a Latin-only font map, or another language. Below this many CJK characters there is
+# too little text to be a report (a scan with an OCR'd header, a cover page only).
+_MIN_CJK_SHARE_OF_LETTERS = 0.5
+_MIN_CJK_CHARS = 100
+# (cid:123) runs come from fonts without a Unicode map; control, private-use and replacement characters
+# from broken ones. A few are tolerable (a symbol font for bullets); more than this share of glyphs is not.
+_MAX_BROKEN_GLYPH_SHARE = 0.05
+_CID = re.compile(r"\(cid:\d+\)")
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+def compact(text: str) -> str:
+    """The text without whitespace and markdown `*`, so words broken over lines match."""
+    return re.sub(r"[\s*]+", "", text)
+
+
+def is_self_evaluation_report(text: str) -> bool:
+    """True for department-overall and project performance self-evaluation reports and tables."""
+    if _is_notice(text):
+        return False
+    squeezed = compact(text)
+    if _REPORT_NAME.search(squeezed[:_HEAD_CHARS]):
+        return True
+    return _has_genre_body(squeezed)
+
+
+def _is_notice(text: str) -> bool:
+    """A notice or letter: its title (the first lines, which may wrap) is "关于…的通知/函/…"."""
+    return _NOTICE_TITLE.search(_title_lines(text)) is not None
+
+
+def _title_lines(text: str, count: int = 3) -> str:
+    """The first `count` non-empty lines, compacted, skipping an "附件 2" marker above the title."""
+    lines = [compact(line) for line in text.splitlines()]
+    return "".join([line for line in lines if line and not line.startswith("附件")][:count])
+
+
+def _has_genre_body(squeezed: str) -> bool:
+    if not any(word in squeezed for word in _SELF_EVALUATION_WORDS):
+        return False
+    return sum(word in squeezed for word in _GENRE_WORDS) >= _MIN_GENRE_WORDS
+
+
+def garbage_text_reason(pages: list[PageText]) -> str | None:
+    """Why the text layer is unusable (a phrase for the rejection message), or None when it is fine."""
+    text = "\n".join(page.text for page in pages)
+    if not text.strip():
+        return f"no text on any of {len(pages)} page(s): a scanned image needs OCR"
+    return _broken_glyph_reason(text) or _cjk_reason(text)
+
+
+def cid_share(text: str) -> float:
+    """Share of the glyphs of `text` that are (cid:N) codes (each run counts as one glyph)."""
+    cid_runs = len(_CID.findall(text))
+    if not cid_runs:
+        return 0.0
+    return cid_runs / (cid_runs + _visible_count(_CID.sub("", text)))
+
+
+def _visible_count(text: str) -> int:
+    return sum(1 for char in text if not char.isspace())
+
+
+def _broken_glyph_reason(text: str) -> str | None:
+    share = cid_share(text)
+    if share > _MAX_BROKEN_GLYPH_SHARE:
+        return f"{share:.0%} of the glyphs are (cid:N) codes: the fonts carry no Unicode map"
+    rest = _CID.sub("", text)
+    broken = sum(1 for char in rest if _is_broken_char(char)) / max(1, _visible_count(rest))
+    if broken > _MAX_BROKEN_GLYPH_SHARE:
+        return f"{broken:.0%} of the characters are control, private-use or replacement characters"
+    return None
+
+
+def _is_broken_char(char: str) -> bool:
+    if char in _ALLOWED_CONTROLS:
+        return False
+    return char == "\ufffd" or unicodedata.category(char) in ("Cc", "Co", "Cs")
+
+
+def _cjk_reason(text: str) -> str | None:
+    letters = sum(1 for char in text if unicodedata.category(char).startswith("L"))
+    cjk = cjk_count(text)
+    if cjk < _MIN_CJK_CHARS:
+        return f"only {cjk} Chinese characters: too little text for a report"
+    share = cjk / letters
+    if share < _MIN_CJK_SHARE_OF_LETTERS:
+        return f"only {share:.0%} of the letters are Chinese: the text layer is garbled or not Chinese"
+    return None
+
+
+def cjk_count(text: str) -> int:
+    return sum(1 for char in text if is_cjk(char))
+
+
+def is_cjk(char: str) -> bool:
+    """A CJK unified ideograph (basic block, extension A, or compatibility ideographs)."""
+    code = ord(char)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF

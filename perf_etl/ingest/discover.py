@@ -1,0 +1,115 @@
+"""Find every entry of a landing folder, in a deterministic order.
+
+Nothing is skipped silently: hidden files are included, and entries that cannot be read as files (broken
+links, FIFOs, folders that cannot be listed, links back into a folder they sit in) are yielded with a
+`problem` so that ingestion records a rejection for them instead of losing them (or blocking on a FIFO).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from perf_etl.ingest.reasons import IngestRejection, SymlinkLoopError, UnreadableFileError
+
+# A landing subfolder named after a fiscal year, e.g. landing/2023/report.pdf.
+_YEAR_FOLDER = re.compile(r"20\d\d")
+
+
+@dataclass(frozen=True)
+class DiscoveredFile:
+    """One landing entry: where it is, its landing-relative name, and its <year>/ folder hint."""
+
+    path: Path  # absolute, through any symlinks as found (not resolved)
+    source_path: str  # relative to the landing root, POSIX separators
+    folder_year: int | None
+    # Why the entry cannot be read as a file; None for an ordinary (or linked) regular file.
+    problem: IngestRejection | None = None
+
+
+def folder_year(source_path: str) -> int | None:
+    """The year of the innermost folder of `source_path` that is exactly a year 2000-2099, else None.
+
+    Only folders count: a file named "2023" says nothing about where it was filed.
+    """
+    folders = PurePosixPath(source_path).parts[:-1]
+    for name in reversed(folders):
+        if _YEAR_FOLDER.fullmatch(name):
+            return int(name)
+    return None
+
+
+def discover(root: Path) -> list[DiscoveredFile]:
+    """Every entry under `root`, recursively, sorted by source_path."""
+    root = root.absolute()
+    found = list(_walk(root, root, frozenset({_identity(root)})))
+    return sorted(found, key=lambda item: item.source_path)
+
+
+def relative_source_path(path: Path, root: Path) -> str:
+    """`path` relative to `root` with POSIX separators; the bare file name when it is outside `root`."""
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _entry(path: Path, root: Path, problem: IngestRejection | None = None) -> DiscoveredFile:
+    source_path = relative_source_path(path, root)
+    return DiscoveredFile(path, source_path, folder_year(source_path), problem)
+
+
+def _identity(folder: Path) -> tuple[int, int]:
+    info = folder.stat()
+    return (info.st_dev, info.st_ino)
+
+
+def _walk(folder: Path, root: Path, ancestors: frozenset[tuple[int, int]]) -> Iterator[DiscoveredFile]:
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError as error:
+        # An unlistable folder is reported as one entry rather than dropped with everything inside it.
+        yield _entry(folder, root, UnreadableFileError(f"folder cannot be listed: {type(error).__name__}"))
+        return
+    for name in names:
+        yield from _visit(folder / name, root, ancestors)
+
+
+def entry_for(path: Path, root: Path) -> DiscoveredFile:
+    """One path as a landing entry; anything but a regular file (or a link to one) carries a problem."""
+    try:
+        info = path.stat()  # follows symlinks: a link to a file is read as that file
+    except OSError as error:
+        return _entry(path, root, UnreadableFileError(f"broken link or unreadable: {type(error).__name__}"))
+    if stat.S_ISREG(info.st_mode):
+        return _entry(path, root)
+    if stat.S_ISDIR(info.st_mode):
+        return _entry(path, root, UnreadableFileError("a folder, not a file"))
+    # FIFOs, sockets, devices: opening them could block or never end, so they are never read.
+    return _entry(path, root, UnreadableFileError("not a regular file"))
+
+
+def _visit(path: Path, root: Path, ancestors: frozenset[tuple[int, int]]) -> Iterator[DiscoveredFile]:
+    try:
+        info = path.stat()
+    except OSError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        yield from _visit_folder(path, root, ancestors, (info.st_dev, info.st_ino))
+    else:
+        yield entry_for(path, root)
+
+
+def _visit_folder(
+    path: Path, root: Path, ancestors: frozenset[tuple[int, int]], identity: tuple[int, int]
+) -> Iterator[DiscoveredFile]:
+    if identity in ancestors:
+        # Only a symlink can lead back to a folder it sits in; following it would never end. A link to a
+        # folder elsewhere is walked: its files come out as duplicates of the originals, not lost.
+        yield _entry(path, root, SymlinkLoopError(f"points to {os.path.realpath(path)}, a folder it is in"))
+        return
+    yield from _walk(path, root, ancestors | {identity})

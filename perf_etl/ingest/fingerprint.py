@@ -1,0 +1,40 @@
+"""A fingerprint of a report's words, to spot the same report saved in two formats (pdf and txt/docx).
+
+Bytes differ between formats, and so do line breaks, spaces, punctuation width and page furniture. The
+Chinese characters and digits in order do not, once page-number lines ("- 3 -", "第 3 页", "3 / 12")
+that only a paginated format has are dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from perf_etl.ingest.classify import is_cjk
+from perf_etl.models import PageText
+
+_PAGE_NUMBER_LINE = re.compile(
+    r"^\s*(?:"
+    r"[-—–－]\s*\d+\s*[-—–－]"  # - 3 -
+    r"|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"  # 第 3 页, 第 3 页 共 12 页
+    r"|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页"  # 共 12 页 第 3 页
+    r"|\d+\s*/\s*\d+"  # 3 / 12
+    r")\s*$",
+    re.MULTILINE,
+)
+
+
+def without_page_numbers(text: str) -> str:
+    """`text` with whole lines that are only a page number removed."""
+    return _PAGE_NUMBER_LINE.sub("", text)
+
+
+def text_fingerprint(pages: list[PageText]) -> str:
+    """sha256 hex of the CJK ideographs and ASCII digits of the text, page-number lines dropped.
+
+    NFKC first, so full-width digits (２０２３) and compatibility ideographs match their plain forms.
+    """
+    text = unicodedata.normalize("NFKC", without_page_numbers("\n".join(page.text for page in pages)))
+    kept = "".join(char for char in text if is_cjk(char) or "0" <= char <= "9")
+    return hashlib.sha256(kept.encode("utf-8")).hexdigest()

@@ -1,0 +1,318 @@
+"""Which year's spending a report evaluates (fiscal year), and which year its title names.
+
+They differ: a report written in 2022 about 2021 may be titled "关于2022年部门整体支出绩效自评报告" while
+its body says "2021年度本单位收入总额…", "截至2021年12月31日". So every year mention ("2023年",
+"2 0 2 3 年", "２０２３年", "二〇二三年", "评价年度：2023") is classified by the words around it:
+
+- strong: the year is attached to budget or spending wording (2023年度…收入/支出/预算/执行/绩效),
+  a year-end cut-off (截至2023年12月31日), or a labelled evaluation year (评价年度：2023);
+- ignored: comparisons (较2022年, 与2022年相比), date stamps (填报日期：…), plans (2025年计划, 力争…);
+- weak: any other mention ("2023年，我局…").
+
+The title year (a year in the report's heading next to 自评报告/自评表) is the fiscal year unless the body
+clearly evaluates another year; without a title year the strongest body year wins; failing that a year
+mentioned repeatedly; otherwise None. Context is read with whitespace and markdown `*` removed, because
+extracted text breaks lines mid-phrase ("2023\\n年部门整体支出").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+import cn2an
+
+MIN_YEAR = 2000
+
+# --- finding year mentions in the original text (offsets are kept for evidence)
+_DIGIT = "[0-9０-９]"
+_GAP = "[ \t\u3000]?"  # letter-spaced digits in PDFs: "2 0 2 3"
+_ARABIC = rf"[2２]{_GAP}[0０]{_GAP}{_DIGIT}{_GAP}{_DIGIT}"
+_CN_DIGIT = "[〇零○Ｏ一二两三四五六七八九]"
+_CHINESE = rf"[一二两]{_GAP}{_CN_DIGIT}{_GAP}{_CN_DIGIT}{_GAP}{_CN_DIGIT}"
+# A year is a 4-digit number standing alone (not part of 20158.74) followed by 年.
+_YEAR_THEN_NIAN = re.compile(
+    rf"(?<![0-9０-９.．])(?P<year>{_ARABIC})(?!{_GAP}{_DIGIT})\s*年"
+    rf"|(?<!{_CN_DIGIT})(?P<cn>{_CHINESE})\s*年"
+)
+# Table cells and cover sheets state the year without 年: "评价年度：2023", "预算年度 2023".
+_LABELLED_YEAR = re.compile(rf"(?:评价|预算|所属|绩效|考核|自评|报告)年度\s*[:：]?\s*(?P<year>{_ARABIC})(?![0-9０-９])")
+# The heading ends before the first top-level section ("一、基本情况") and within this many characters.
+_HEAD_MAX_CHARS = 400
+_FIRST_SECTION = re.compile(r"(?m)^[ \t\u3000]*一[、．.]")
+
+# --- context words, matched on compact text (no whitespace, no markdown *)
+_TITLE_WORDS = ("自评报告", "自评表", "自评情况", "绩效报告", "评价报告")
+# The year right after the name, as in table headings: "部门整体支出绩效自评表（2023年度）".
+_TITLE_BEFORE = re.compile(r"(?:自评报告|自评表|自评情况|绩效报告|评价报告)[（(]?$")
+_COMPARE_BEFORE = ("较", "比", "相比", "对比", "同比", "比较", "相较", "相对于", "低于", "高于")
+_COMPARE_PAIR_BEFORE = ("与", "和", "同")  # "与2022年相比"
+_COMPARE_PAIR_AFTER = ("相比", "比较", "同期", "持平")
+_CUTOFF_BEFORE = ("截至", "截止", "截止到", "截至到")
+_CUTOFF_AFTER = re.compile(r"度?(?:12月(?:31日|末|底)|年末|年底|末|底)")
+# "2023年1月1日至2023年12月31日": the evaluation period. A bare 至/到 before other dates is often a target.
+_PERIOD_BEFORE = "日至"
+_PERIOD_AFTER = "12月31日"
+_DATE_STAMP_BEFORE = ("日期", "填报", "报送", "印发", "时间", "落款")
+# Not 将: "现将2023年度部门整体支出绩效自评情况报告如下" introduces the evaluated year.
+_FUTURE_BEFORE = ("下一年", "明年", "来年", "力争", "计划", "预计", "拟", "争取", "展望", "到")
+_FUTURE_AFTER = ("计划", "工作计划", "工作思路", "工作安排", "工作打算", "将", "拟", "预计", "展望", "起")
+_BUDGET_WORDS = ("预算", "决算", "收入", "支出", "收支", "执行", "经费", "资金", "拨款", "绩效")
+# Budget wording counts when it follows the year within one clause and this many characters.
+_BUDGET_REACH = 16
+_CLAUSE_END = re.compile(r"[。；，,;：:！？!?]")
+_BEFORE_CHARS = 12
+_AFTER_CHARS = 48
+
+STRONG = "strong"
+WEAK = "weak"
+IGNORED = "ignored"
+
+
+@dataclass(frozen=True)
+class YearSpan:
+    """Where a year was read: offsets in the text given to detect_years, the words, and the rule."""
+
+    char_start: int
+    char_end: int
+    raw_text: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class YearDetection:
+    fiscal_year: int | None
+    title_year: int | None
+    fiscal_span: YearSpan | None = None
+    title_span: YearSpan | None = None
+
+
+@dataclass(frozen=True)
+class _Mention:
+    year: int
+    start: int  # original offset of the first digit
+    end: int  # original offset just after 年 (or after the digits of a labelled year)
+    labelled: bool
+
+
+@dataclass(frozen=True)
+class _Hit:
+    year: int
+    strength: str
+    span: YearSpan
+
+
+class _CompactText:
+    """The text without whitespace and `*`, with a map back to original offsets."""
+
+    def __init__(self, text: str) -> None:
+        kept = [(index, char) for index, char in enumerate(text) if not char.isspace() and char != "*"]
+        self.origin = [index for index, _ in kept]
+        self.text = "".join(char for _, char in kept)
+
+    def position(self, original_offset: int) -> int:
+        """Compact index of the first kept character at or after `original_offset`."""
+        return bisect.bisect_left(self.origin, original_offset)
+
+    def original_end(self, compact_end: int, fallback: int) -> int:
+        """Original offset just after the compact character before `compact_end`."""
+        return self.origin[compact_end - 1] + 1 if compact_end > 0 else fallback
+
+
+def detect_years(text: str, *, max_year: int | None = None) -> YearDetection:
+    """The fiscal year and title year of a report text, with where each was read.
+
+    Years outside MIN_YEAR..max_year (default: this year) are not credible fiscal years; a title may
+    name the year after (reports are titled by the year they are written).
+    """
+    latest = max_year if max_year is not None else date.today().year
+    compact = _CompactText(text)
+    mentions = _find_mentions(text)
+    title = _title_hit(text, compact, mentions, latest + 1)
+    body = [
+        _classify(text, compact, mention)
+        for mention in mentions
+        if (title is None or mention.start != title.span.char_start) and MIN_YEAR <= mention.year <= latest
+    ]
+    fiscal = _decide(title if title and title.year <= latest else None, body)
+    return YearDetection(
+        fiscal_year=fiscal.year if fiscal else None,
+        title_year=title.year if title else None,
+        fiscal_span=fiscal.span if fiscal else None,
+        title_span=title.span if title else None,
+    )
+
+
+# ---------------------------------------------------------------- mentions
+
+
+def parse_year(raw: str) -> int | None:
+    """The year written in `raw`: ASCII or full-width digits, maybe spaced, or Chinese numerals."""
+    token = "".join(raw.split())
+    if all(unicodedata.digit(char, -1) >= 0 for char in token):
+        return int("".join(str(unicodedata.digit(char)) for char in token))
+    try:
+        # cn2an reads 〇 and 零 but not the look-alike circle ○ or full-width Ｏ used in scanned text.
+        return int(cn2an.cn2an(token.replace("○", "〇").replace("Ｏ", "〇"), "normal"))
+    except ValueError:
+        return None
+
+
+def _find_mentions(text: str) -> list[_Mention]:
+    by_start: dict[int, _Mention] = {}
+    for match in _YEAR_THEN_NIAN.finditer(text):
+        group = "year" if match.group("year") else "cn"
+        _add_mention(by_start, match, group, labelled=False)
+    for match in _LABELLED_YEAR.finditer(text):
+        _add_mention(by_start, match, "year", labelled=True)  # a label outranks a plain 年 at the spot
+    return sorted(by_start.values(), key=lambda mention: mention.start)
+
+
+def _add_mention(by_start: dict[int, _Mention], match: re.Match[str], group: str, labelled: bool) -> None:
+    year = parse_year(match.group(group))
+    if year is None:
+        return
+    start = match.start(group)
+    by_start[start] = _Mention(year, start, match.end(), labelled)
+
+
+# ---------------------------------------------------------------- title
+
+
+def _head_end(text: str) -> int:
+    section = _FIRST_SECTION.search(text)
+    limit = section.start() if section else len(text)
+    return min(limit, _HEAD_MAX_CHARS)
+
+
+def _title_hit(text: str, compact: _CompactText, mentions: list[_Mention], latest: int) -> _Hit | None:
+    """The first year in the heading that sits next to the report's name (…绩效自评报告, 自评表（2023年度）).
+
+    Date stamps and comparisons in the heading (填报日期：2024年3月31日) are not title years.
+    """
+    head_end = _head_end(text)
+    for mention in mentions:
+        if mention.start >= head_end:
+            break
+        if not MIN_YEAR <= mention.year <= latest or mention.labelled:
+            continue
+        before, after_start = _before(compact, mention), compact.position(mention.end)
+        after = compact.text[after_start : after_start + _AFTER_CHARS]
+        if _rule_for(before, after, labelled=False)[1] == IGNORED:
+            continue
+        found = _first_word(after, _TITLE_WORDS)
+        if found is not None:
+            end = compact.original_end(after_start + found, mention.end)
+            return _Hit(mention.year, STRONG, _span(text, mention.start, end, "title"))
+        if _TITLE_BEFORE.search(before):
+            return _Hit(mention.year, STRONG, _span(text, mention.start, mention.end, "title"))
+    return None
+
+
+# ---------------------------------------------------------------- body mentions
+
+
+def _classify(text: str, compact: _CompactText, mention: _Mention) -> _Hit:
+    """Classify one mention by its context; the first matching rule decides."""
+    before = _before(compact, mention)
+    after_start = compact.position(mention.end)
+    after = compact.text[after_start : after_start + _AFTER_CHARS]
+    rule, strength, reach = _rule_for(before, after, mention.labelled)
+    end = compact.original_end(after_start + reach, mention.end) if reach else mention.end
+    return _Hit(mention.year, strength, _span(text, mention.start, end, rule))
+
+
+def _rule_for(before: str, after: str, labelled: bool) -> tuple[str, str, int]:
+    """(rule, strength, how many compact chars after the year the evidence reaches)."""
+    if labelled:
+        return "labelled_year", STRONG, 0
+    if before.endswith(_COMPARE_BEFORE) or (
+        before.endswith(_COMPARE_PAIR_BEFORE) and any(word in after[:10] for word in _COMPARE_PAIR_AFTER)
+    ):
+        return "comparison", IGNORED, 0
+    cutoff = _CUTOFF_AFTER.match(after)
+    if before.endswith(_CUTOFF_BEFORE) and cutoff:
+        return "year_end_cutoff", STRONG, cutoff.end()
+    if before.endswith(_PERIOD_BEFORE) and after.startswith(_PERIOD_AFTER):
+        return "evaluation_period", STRONG, len(_PERIOD_AFTER)
+    if any(word in before[-6:] for word in _DATE_STAMP_BEFORE):
+        return "date_stamp", IGNORED, 0
+    clause = _CLAUSE_END.split(after, maxsplit=1)[0]
+    if before.endswith(_FUTURE_BEFORE) or clause.removeprefix("度").startswith(_FUTURE_AFTER):
+        return "future_plan", IGNORED, 0
+    budget = _first_word(clause[:_BUDGET_REACH], _BUDGET_WORDS)
+    if budget is not None:
+        return "budget_wording", STRONG, budget
+    return "mention", WEAK, 0
+
+
+def _before(compact: _CompactText, mention: _Mention) -> str:
+    start = compact.position(mention.start)
+    return compact.text[max(0, start - _BEFORE_CHARS) : start]
+
+
+def _first_word(text: str, words: tuple[str, ...]) -> int | None:
+    """End index of the earliest of `words` in `text` (the longest when two start together), or None."""
+    found = [(text.find(word), -len(word)) for word in words if word in text]
+    if not found:
+        return None
+    start, negative_length = min(found)
+    return start - negative_length
+
+
+def _span(text: str, start: int, end: int, rule: str) -> YearSpan:
+    return YearSpan(start, end, text[start:end], rule)
+
+
+# ---------------------------------------------------------------- decision
+
+# The body overrides the title year only with at least this many strong mentions of another year, and
+# more than twice as many as the title year has: one stray "2021年度支出" must not relabel a report.
+_OVERRIDE_MIN = 2
+
+
+def _decide(title: _Hit | None, body: list[_Hit]) -> _Hit | None:
+    strong = [hit for hit in body if hit.strength == STRONG]
+    counts = Counter(hit.year for hit in strong)
+    if title is not None:
+        return _override(title, strong, counts) or title
+    if counts:
+        return _first_of(_best_year(counts, body), strong)
+    return _most_mentioned(body)
+
+
+def _override(title: _Hit, strong: list[_Hit], counts: Counter[int]) -> _Hit | None:
+    others = Counter({year: count for year, count in counts.items() if year != title.year})
+    if not others:
+        return None
+    year, count = max(others.items(), key=lambda item: (item[1], item[0]))
+    if count < max(_OVERRIDE_MIN, 2 * counts[title.year] + 1):
+        return None
+    hit = _first_of(year, strong)
+    span = hit.span
+    return _Hit(year, STRONG, YearSpan(span.char_start, span.char_end, span.raw_text, f"body_over_title:{span.rule}"))
+
+
+def _best_year(counts: Counter[int], body: list[_Hit]) -> int:
+    """Most strong mentions; ties go to more mentions overall, then the later year."""
+    mentions = Counter(hit.year for hit in body if hit.strength != IGNORED)
+    return max(counts, key=lambda year: (counts[year], mentions[year], year))
+
+
+def _most_mentioned(body: list[_Hit]) -> _Hit | None:
+    """With no strong evidence, a year mentioned at least twice and more often than any other."""
+    weak = Counter(hit.year for hit in body if hit.strength == WEAK)
+    ranked = weak.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    first = _first_of(ranked[0][0], [hit for hit in body if hit.strength == WEAK])
+    span = first.span
+    return _Hit(first.year, WEAK, YearSpan(span.char_start, span.char_end, span.raw_text, "most_mentioned"))
+
+
+def _first_of(year: int, hits: list[_Hit]) -> _Hit:
+    return next(hit for hit in hits if hit.year == year)
