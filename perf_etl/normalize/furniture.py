@@ -1,0 +1,73 @@
+"""Page furniture: page numbers and running headers/footers that the PDF reader mixes into the text.
+
+Lines are compared after `text.repair_line`, so "－ ３ －" and "- 3 -" look the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# A line that is nothing but a page number, in the forms government typesetting uses. These are safe
+# anywhere on a page: no sentence of a report consists of "- 3 -" or "第3页".
+PAGE_NUMBER_LINES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^[-—–－―~～·•]+\s*\d{1,4}\s*[-—–－―~～·•]+$"),  # - 3 -  —3—
+    re.compile(r"^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$"),  # 第3页 / 第3页 共12页
+    re.compile(r"^共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页$"),  # 共12页 第3页
+    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),  # 3/12
+    re.compile(r"^(?:page|Page|PAGE)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$"),
+)
+# A bare number alone on a line is a page number only at the top or bottom of a page; in the middle
+# it may be a number wrapped onto its own line.
+_BARE_NUMBER = re.compile(r"^\d{1,4}$")
+EDGE_LINES = 2  # how many non-empty lines at each end of a page count as header/footer territory
+RUNNING_MAX_CHARS = 40  # a running header is short
+RUNNING_MIN_PAGES = 3
+RUNNING_MIN_SHARE = 0.4  # share of pages a header must repeat on
+_DIGITS = re.compile(r"\d+")
+
+
+def is_page_number(line: str) -> bool:
+    return any(p.match(line) for p in PAGE_NUMBER_LINES)
+
+
+def _edge_indexes(lines: list[str]) -> list[int]:
+    """Indexes of the first and last EDGE_LINES non-empty lines of a page."""
+    filled = [i for i, line in enumerate(lines) if line]
+    return sorted(set(filled[:EDGE_LINES] + filled[-EDGE_LINES:]))
+
+
+def _running_key(line: str) -> str:
+    # Headers often carry the page number ("XX局2023年自评报告 3"): compare without digits.
+    return _DIGITS.sub("#", line)
+
+
+def find_running_lines(pages: list[list[str]]) -> set[str]:
+    """Keys of short lines repeated at the edges of many pages."""
+    if len(pages) < RUNNING_MIN_PAGES:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        keys = {_running_key(lines[i]) for i in _edge_indexes(lines) if len(lines[i]) <= RUNNING_MAX_CHARS}
+        counts.update(keys)
+    threshold = max(RUNNING_MIN_PAGES, RUNNING_MIN_SHARE * len(pages))
+    return {key for key, n in counts.items() if n >= threshold}
+
+
+def remove_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """The pages' lines without page numbers and running headers/footers (removed lines become "")."""
+    running = find_running_lines(pages)
+    multi_page = len(pages) > 1
+    cleaned: list[list[str]] = []
+    for page_index, lines in enumerate(pages):
+        edges = set(_edge_indexes(lines))
+        out = []
+        for i, line in enumerate(lines):
+            at_edge = i in edges
+            drop = is_page_number(line)
+            # Page 1 keeps its lines: a header that repeats the title is the title there.
+            drop = drop or (at_edge and page_index > 0 and _running_key(line) in running)
+            drop = drop or (at_edge and multi_page and bool(_BARE_NUMBER.match(line)))
+            out.append("" if drop else line)
+        cleaned.append(out)
+    return cleaned
