@@ -1,0 +1,106 @@
+"""Extraction: one staged document -> one report row, its evidence and its child rows.
+
+`extract_document` combines the identity hits (identity.py), the finance hits (finance.py), the
+derived fields and the child lists. An exception in any extractor propagates: the caller records the
+document as rejected at stage extract rather than storing a row with silently missing fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from perf_etl.extract.departments import department_key
+from perf_etl.extract.finance import (
+    extract_expenditure_items,
+    extract_finance_hits,
+    extract_prose_indicators,
+    extract_score_components,
+)
+from perf_etl.extract.findings import extract_findings
+from perf_etl.extract.hits import Hit
+from perf_etl.extract.identity import extract_identity_hits
+from perf_etl.extract.version import EXTRACTOR_VERSION
+from perf_etl.models import REPORT_COLUMNS, Evidence, Extraction, StagedDocument
+
+__all__ = ["EXTRACTOR_VERSION", "derived_hits", "extract_document", "grade_for_score"]
+
+MONEY_FIELDS = frozenset(
+    {"budget_initial_wan", "budget_wan", "expenditure_wan", "basic_expenditure_wan", "project_expenditure_wan"}
+)
+ROUNDED_FIELDS = MONEY_FIELDS | {"execution_rate_pct", "self_score"}
+# Lower bounds of each grade (优 ≥ 90, 良 80–89.99, 中 60–79.99, 差 < 60), highest first.
+GRADE_BOUNDS: tuple[tuple[float, str], ...] = ((90.0, "优"), (80.0, "良"), (60.0, "中"), (float("-inf"), "差"))
+# Fields whose evidence is not read from the text.
+NO_EVIDENCE = frozenset({"document_id", "extractor_version"})
+
+
+def grade_for_score(score: float) -> str:
+    return next(grade for bound, grade in GRADE_BOUNDS if score >= bound)
+
+
+def _derived(field: str, value: Any, inputs: list[Hit], how: str) -> Hit:
+    """A derived field's hit: spans its inputs, raw text is theirs joined with " | "."""
+    return Hit(
+        field=field,
+        value=value,
+        raw_text=" | ".join(h.raw_text for h in inputs),
+        char_start=min(h.char_start for h in inputs),
+        char_end=max(h.char_end for h in inputs),
+        rule=f"derived:{how}",
+    )
+
+
+def derived_hits(by_field: dict[str, Hit]) -> list[Hit]:
+    """execution_rate_computed_pct, grade_from_score and department_key from the read fields."""
+    out: list[Hit] = []
+    budget, spent = by_field.get("budget_wan"), by_field.get("expenditure_wan")
+    if budget is not None and spent is not None and budget.value:
+        rate = round(float(spent.value) / float(budget.value) * 100, 2)
+        out.append(_derived("execution_rate_computed_pct", rate, [spent, budget], "expenditure_wan/budget_wan*100"))
+    score = by_field.get("self_score")
+    if score is not None:
+        out.append(_derived("grade_from_score", grade_for_score(float(score.value)), [score], "grade_from_score"))
+    name = by_field.get("department_name")
+    if name is not None:
+        region = by_field.get("region")
+        # A region read from running text is a vote, not a fact about the name: keep it out of the key
+        # so that the key does not change when another year's text mentions other places.
+        context = region.value if region is not None and region.rule != "region:cpca_text_majority" else None
+        key = department_key(str(name.value), context)
+        if key is not None:
+            out.append(_derived("department_key", key, [name], "department_key"))
+    return out
+
+
+def _report_value(field: str, value: Any) -> Any:
+    if field in ROUNDED_FIELDS and value is not None:
+        return round(float(value), 2)
+    return value
+
+
+def extract_document(doc: StagedDocument) -> Extraction:
+    """Everything read from one staged document (see the module docstring)."""
+    by_field: dict[str, Hit] = {}
+    for hit in [*extract_identity_hits(doc), *extract_finance_hits(doc)]:
+        by_field.setdefault(hit.field, hit)
+    for hit in derived_hits(by_field):
+        by_field[hit.field] = hit
+    report: dict[str, Any] = dict.fromkeys(REPORT_COLUMNS)
+    report["document_id"] = doc.document_id
+    report["extractor_version"] = EXTRACTOR_VERSION
+    evidence: list[Evidence] = []
+    for field in REPORT_COLUMNS:
+        hit = by_field.get(field)
+        if hit is None or field in NO_EVIDENCE or hit.value is None:
+            continue
+        report[field] = _report_value(field, hit.value)
+        rounded = Hit(hit.field, report[field], hit.raw_text, hit.char_start, hit.char_end, hit.rule)
+        evidence.append(rounded.to_evidence(doc))
+    return Extraction(
+        report=report,
+        evidence=evidence,
+        indicators=extract_prose_indicators(doc),
+        expenditure_items=extract_expenditure_items(doc),
+        score_components=extract_score_components(doc),
+        findings=extract_findings(doc),
+    )

@@ -1,0 +1,55 @@
+"""Public entry points for the finance and score figures of a report.
+
+`extract_finance_hits` gives at most one Hit per field; a field the text does not state has no Hit
+(the report row stores null). The work sits in the modules behind it:
+
+- `numbers`: number and unit parsing, OCR repairs, the same-length scan copy of the text;
+- `money_labels`: the label tables (data); `money_context`: sentence/section/period judgement;
+- `money`: department totals; `money_table`: the 自评表's 年度资金总额 row; `money_split`: basic/project
+  spending; `items`: named project funds;
+- `scores`: total score, grade and score components; `indicators`: prose targets and results.
+"""
+
+from __future__ import annotations
+
+from perf_etl.extract.hits import Hit
+from perf_etl.extract.indicators import extract_prose_indicators
+from perf_etl.extract.items import extract_expenditure_items, find_item_statements
+from perf_etl.extract.money import total_hits
+from perf_etl.extract.money_context import DocContext
+from perf_etl.extract.money_split import spending_split_hits
+from perf_etl.extract.money_table import table_candidates
+from perf_etl.extract.scores import extract_score_components, grade_hit, self_score_hit
+from perf_etl.models import StagedDocument
+
+__all__ = [
+    "FINANCE_FIELDS",
+    "extract_expenditure_items",
+    "extract_finance_hits",
+    "extract_prose_indicators",
+    "extract_score_components",
+]
+
+# The report columns this module fills, in contract order.
+FINANCE_FIELDS: tuple[str, ...] = (
+    "budget_initial_wan",
+    "budget_wan",
+    "expenditure_wan",
+    "execution_rate_pct",
+    "basic_expenditure_wan",
+    "project_expenditure_wan",
+    "self_score",
+    "grade",
+)
+
+
+def extract_finance_hits(doc: StagedDocument) -> list[Hit]:
+    """At most one Hit per field of FINANCE_FIELDS, in that order; money in 万元, rates in percent."""
+    ctx = DocContext(doc)
+    items = find_item_statements(ctx)
+    hits = total_hits(ctx, items, table_candidates(ctx))
+    hits.update(spending_split_hits(ctx, items, hits.get("expenditure_wan")))
+    for hit in (self_score_hit(ctx), grade_hit(ctx)):
+        if hit:
+            hits[hit.field] = hit
+    return [hits[f] for f in FINANCE_FIELDS if f in hits]

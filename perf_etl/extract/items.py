@@ -1,0 +1,161 @@
+"""Named project funds with their budget, spending and rate (core.expenditure_items).
+
+Reports state them as "<name>经费 + 预算… + 支出… + 执行率…" in one sentence:
+"2023年招商业务工作经费预算收入数248.55万元，决算支出数248.55万元，项目执行率为100%".
+The spans found here are also what keeps these figures out of the department totals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from perf_etl.extract.money_context import DocContext
+from perf_etl.extract.money_labels import GAP
+from perf_etl.extract.numbers import MONEY_UNIT, NUMBER, declared_unit_before, is_percentage, to_wan
+from perf_etl.models import ExpenditureItem, StagedDocument
+
+# A fund's name ends in one of these words.
+ITEM_NAME_SUFFIX_RE = re.compile(
+    r"(?:经费|资金|项目|专项|补助|补贴|奖补|奖励|工程|费用|会费|维护费|购置费|服务费|建设费)$"
+)
+# Names that are a category or the department's own money, not a named fund.
+GENERIC_NAMES = frozenset(
+    {
+        "经费",
+        "资金",
+        "项目",
+        "专项",
+        "专项资金",
+        "项目资金",
+        "财政资金",
+        "预算资金",
+        "部门项目",
+        "公共项目",
+        "工作经费",
+        "下达预算资金",
+        "实际下达预算资金",
+        "其他项目",
+        "本级项目",
+        "一级项目",
+        "二级项目",
+    }
+)
+# Leading words that are not part of a fund's name: a year, "其中", the department speaking.
+NAME_LEAD_RE = re.compile(
+    r"^(?:(?:19|20)\d\d\s*年度?|本年度?|全年|其中|另外|此外|同时|以及|及|和|的|"
+    r"我局|本局|我单位|本单位|我中心|本中心|我部门|本部门|[\s、“”\"])+"
+)
+# Names are short noun phrases; a longer stretch is a sentence, not a name.
+MAX_NAME_CHARS = 40
+
+ITEM_BUDGET_LABEL = r"预算收入数|预算收入|年初预算数|年初预算|预算数|预算金额|预算安排|安排资金|批复金额|预算"
+ITEM_ACTUAL_LABEL = r"决算支出数|决算支出|实际支出数|实际支出|支出数|支出金额|执行数|实际使用|完成支出|使用|支出"
+ITEM_RATE_LABEL = r"(?:项目|预算|资金)?执行率|支出进度|执行进度|完成率|支出率"
+
+_ANCHOR_RE = re.compile(r"(?:" + ITEM_BUDGET_LABEL + "|" + ITEM_ACTUAL_LABEL + r")(?=" + GAP + r"\d)")
+_BUDGET_RE = re.compile(
+    r"(?:" + ITEM_BUDGET_LABEL + r")" + GAP + r"(?P<num>" + NUMBER + r")\s*(?P<unit>" + MONEY_UNIT + ")?"
+)
+_ACTUAL_RE = re.compile(
+    r"(?:" + ITEM_ACTUAL_LABEL + r")" + GAP + r"(?P<num>" + NUMBER + r")\s*(?P<unit>" + MONEY_UNIT + ")?"
+)
+_RATE_RE = re.compile(r"(?:" + ITEM_RATE_LABEL + r")" + GAP + r"(?P<num>" + NUMBER + r")\s*%")
+# Where one fund's statement ends: a sentence end ("，" is inside it).
+_ITEM_END = "。；;\n"
+_NAME_BOUNDARY = "。；;，,：:！？\n（(【"
+
+
+@dataclass(frozen=True)
+class ItemStatement:
+    """One fund's figures and the span of text they were read from."""
+
+    name: str
+    start: int
+    end: int
+    budget_wan: float | None
+    actual_wan: float | None
+    rate_pct: float | None
+
+    def covers(self, pos: int) -> bool:
+        return self.start <= pos < self.end
+
+
+def find_item_statements(ctx: DocContext) -> list[ItemStatement]:
+    """Every "<fund name> + budget/spending + rate" statement with at least two of the three figures."""
+    anchors = [a for a in (_name_before(ctx, m.start()) for m in _ANCHOR_RE.finditer(ctx.scan)) if a]
+    statements: list[ItemStatement] = []
+    for i, (name, name_start, label_start) in enumerate(anchors):
+        if statements and statements[-1].covers(label_start):
+            continue  # a second label of a fund already read ("…预算收入数…，决算支出数…")
+        end = _first_of(ctx.text, _ITEM_END, label_start)
+        if i + 1 < len(anchors):
+            end = min(end, anchors[i + 1][1])
+        statement = _read_statement(ctx, name, name_start, label_start, end)
+        if statement:
+            statements.append(statement)
+    return statements
+
+
+def extract_expenditure_items(doc: StagedDocument) -> list[ExpenditureItem]:
+    """Named project funds of `doc` with their budget, actual spending (万元) and execution rate."""
+    ctx = DocContext(doc)
+    return [
+        ExpenditureItem(
+            document_id=doc.document_id,
+            item_name=s.name,
+            budget_wan=s.budget_wan,
+            actual_wan=s.actual_wan,
+            execution_rate_pct=s.rate_pct,
+        )
+        for s in find_item_statements(ctx)
+    ]
+
+
+def _name_before(ctx: DocContext, label_start: int) -> tuple[str, int, int] | None:
+    """The fund name that ends right where the label starts, if the words there are one."""
+    boundary = max(ctx.text.rfind(c, 0, label_start) for c in _NAME_BOUNDARY) + 1
+    raw = ctx.text[boundary:label_start]
+    lead = NAME_LEAD_RE.match(raw)
+    skip = lead.end() if lead else 0
+    name = re.sub(r"\s+", "", raw[skip:])
+    if not (2 <= len(name) <= MAX_NAME_CHARS) or name in GENERIC_NAMES:
+        return None
+    if not ITEM_NAME_SUFFIX_RE.search(name) or re.search(r"基本支出|项目支出|整体", name):
+        return None
+    if ctx.speaks_of_other_period(boundary + skip, label_start):
+        return None
+    return name, boundary + skip, label_start
+
+
+def _read_statement(ctx: DocContext, name: str, start: int, label_start: int, end: int) -> ItemStatement | None:
+    budget = _money(ctx, _BUDGET_RE, label_start, end)
+    actual = _money(ctx, _ACTUAL_RE, label_start, end)
+    rate_m = _RATE_RE.search(ctx.scan, label_start, end)
+    rate = float(rate_m.group("num")) if rate_m else None
+    if rate is not None and not is_percentage(rate):
+        rate = None
+    figures = [x for x in (budget, actual, rate) if x is not None]
+    if len(figures) < 2:
+        return None
+    last = max(m.end() for m in (rate_m, *_matches(ctx, label_start, end)) if m)
+    return ItemStatement(name, start, last, budget, actual, rate)
+
+
+def _money(ctx: DocContext, pattern: re.Pattern[str], start: int, end: int) -> float | None:
+    m = pattern.search(ctx.scan, start, end)
+    if not m:
+        return None
+    unit = m.group("unit") or declared_unit_before(ctx.scan, m.start())
+    if not unit:
+        return None  # a bare number with no unit anywhere is not read as money
+    return to_wan(float(m.group("num").replace(",", "")), unit)
+
+
+def _matches(ctx: DocContext, start: int, end: int) -> list[re.Match[str] | None]:
+    return [_BUDGET_RE.search(ctx.scan, start, end), _ACTUAL_RE.search(ctx.scan, start, end)]
+
+
+def _first_of(text: str, chars: str, pos: int) -> int:
+    found = [i for i in (text.find(c, pos) for c in chars) if i >= 0]
+    return min(found) if found else len(text)

@@ -1,0 +1,166 @@
+"""The department's budget, spending and execution rate: find every labelled figure, drop the ones
+context shows to be something else, keep the best-supported one per field.
+
+Finding is generous (every label of `money_labels` followed by a number); rejection is where the
+genre knowledge sits: a figure in a named project's sentence or section, a category's figure
+(基本支出…预算执行率), another year's figure, a share or a growth rate is never a department total.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from perf_etl.extract.hits import Hit
+from perf_etl.extract.items import ItemStatement
+from perf_etl.extract.money_context import DocContext
+from perf_etl.extract.money_labels import (
+    CATEGORY_ANCHOR,
+    GAP,
+    NOT_A_RATE_RE,
+    PART_PREFIX_RE,
+    TOTAL_FIELDS,
+    TOTALITY_RE,
+    Label,
+)
+from perf_etl.extract.numbers import MONEY_UNIT, NUMBER, declared_unit_before, is_percentage, to_wan
+
+# A figure in a section that states the department's totals wins over the same label elsewhere.
+SUMMARY_BONUS = 2
+# How far back a sentence is searched for the category a rate belongs to.
+ANCHOR_WINDOW = 80
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A labelled figure before judgement."""
+
+    field: str
+    value: float
+    start: int  # label start
+    end: int  # end of number and unit
+    label_end: int
+    num_start: int
+    rule: str
+    strength: int
+
+    def to_hit(self, ctx: DocContext) -> Hit:
+        return ctx.hit(self.field, self.value, self.start, self.end, self.rule)
+
+
+@cache
+def _label_regex(label: Label, kind: str) -> re.Pattern[str]:
+    value = r"(?P<num>" + NUMBER + r")"
+    # A rate needs its "%", and is not the first of two percentages in a row (target then actual in a
+    # flattened indicator row: "预算执行率 95% 99.71%"). A bare money number must not run on into a
+    # percentage, a unit or another cell of a flattened table row ("年度资金总额 100 120 110").
+    rate_tail = r"\s*(?P<unit>%)(?!\s*" + NUMBER + r"\s*%)"
+    money_tail = r"(?:\s*(?P<unit>" + MONEY_UNIT + r")|(?![\d.%]|\s*[%万亿元]|\s+\d))"
+    tail = rate_tail if kind == "rate" else money_tail
+    return re.compile(r"(?P<label>" + label.pattern + r")(?P<gap>" + GAP + r")" + value + tail)
+
+
+def find_candidates(ctx: DocContext, field: str) -> list[Candidate]:
+    """Every figure that a label of `field` introduces, one per number position (strongest label)."""
+    prefix, labels, kind = TOTAL_FIELDS[field]
+    by_number: dict[int, Candidate] = {}
+    for label in labels:
+        for m in _label_regex(label, kind).finditer(ctx.scan):
+            value = _value(ctx, m, kind)
+            if value is None:
+                continue
+            cand = Candidate(
+                field,
+                value,
+                m.start(),
+                m.end(),
+                m.end("label"),
+                m.start("num"),
+                f"{prefix}:{label.name}",
+                label.strength,
+            )
+            best = by_number.get(cand.num_start)
+            if best is None or cand.strength > best.strength:
+                by_number[cand.num_start] = cand
+    return sorted(by_number.values(), key=lambda c: c.start)
+
+
+def _value(ctx: DocContext, m: re.Match[str], kind: str) -> float | None:
+    number = float(m.group("num").replace(",", ""))
+    if kind == "rate":
+        return number if is_percentage(number) else None
+    unit = m.group("unit") or _unit_in(m.group("gap")) or declared_unit_before(ctx.scan, m.start())
+    return to_wan(number, unit) if unit else None
+
+
+def _unit_in(gap: str) -> str | None:
+    found = re.search(MONEY_UNIT, gap)
+    return found.group(0) if found else None
+
+
+def is_department_figure(ctx: DocContext, cand: Candidate, items: list[ItemStatement]) -> bool:
+    """False when context shows the figure belongs to a project, a category, another period, or is
+    a share/growth rather than the department's own total."""
+    if ctx.section_kind(cand.start) == "item" or any(s.covers(cand.start) for s in items):
+        return False
+    before = ctx.text[ctx.clause_start(cand.start) : cand.start]
+    if PART_PREFIX_RE.search(before):
+        return False
+    if ctx.speaks_of_other_period(cand.start, cand.end):
+        return False
+    if cand.field == "execution_rate_pct" and NOT_A_RATE_RE.search(ctx.text[ctx.clause_start(cand.start) : cand.end]):
+        return False
+    return not _follows_category(ctx, cand)
+
+
+def _follows_category(ctx: DocContext, cand: Candidate) -> bool:
+    """True when the nearest subject before the label in its sentence is a category or "其中" and the
+    label does not itself say it is the whole (全年支出进度 after 项目支出… is still the total)."""
+    label = ctx.text[cand.start : cand.label_end]
+    if TOTALITY_RE.search(label):
+        return False
+    start = max(ctx.sentence_start(cand.start), cand.start - ANCHOR_WINDOW)
+    window = ctx.text[start : cand.start]
+    anchors = list(re.finditer(CATEGORY_ANCHOR + "|" + _TOTAL_WORDS, window))
+    return bool(anchors) and re.fullmatch(CATEGORY_ANCHOR, anchors[-1].group(0)) is not None
+
+
+# Words that name a department total; after one of them a following rate is the total's rate.
+_TOTAL_WORDS = r"预算数|预算收入|预算支出|执行数|实际支出|决算支出|支出总额|总支出|支出合计|实际下达|调整后预算"
+
+
+def best_candidate(ctx: DocContext, candidates: list[Candidate], items: list[ItemStatement]) -> Candidate | None:
+    """The strongest department-level candidate; a summary section breaks ties in its favour, then
+    the earliest statement wins (reports state the totals before they discuss them)."""
+    kept = [c for c in candidates if is_department_figure(ctx, c, items)]
+    if not kept:
+        return None
+    return max(kept, key=lambda c: (c.strength + _section_bonus(ctx, c.start), -c.start))
+
+
+def _section_bonus(ctx: DocContext, pos: int) -> int:
+    return SUMMARY_BONUS if ctx.section_kind(pos) == "summary" else 0
+
+
+def total_hits(ctx: DocContext, items: list[ItemStatement], extra: list[Candidate] = ()) -> dict[str, Hit]:
+    """One hit per department total that the text states, choosing among the labelled figures and
+    `extra` candidates (table cells). budget_wan falls back to the initial budget when that is the
+    only budget stated, as the contract says."""
+    hits: dict[str, Hit] = {}
+    for field in TOTAL_FIELDS:
+        candidates = find_candidates(ctx, field) + [c for c in extra if c.field == field]
+        best = best_candidate(ctx, candidates, items)
+        if best:
+            hits[field] = best.to_hit(ctx)
+    if "budget_wan" not in hits and "budget_initial_wan" in hits:
+        initial = hits["budget_initial_wan"]
+        hits["budget_wan"] = Hit(
+            "budget_wan",
+            initial.value,
+            initial.raw_text,
+            initial.char_start,
+            initial.char_end,
+            initial.rule.replace("budget_initial:", "budget:") + "(only budget stated)",
+        )
+    return hits

@@ -1,0 +1,238 @@
+"""Where a number sits in a report: its sentence, clause, section, and the year it speaks of.
+
+The same words ("执行率95%") are a department total in one place and a project's figure, a sub-rate
+or last year's figure in another; these helpers let the extractors judge by context rather than by
+the words alone. A `DocContext` is built once per document and shared by all finance extractors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from perf_etl.extract.hits import Hit
+from perf_etl.extract.numbers import scan_text
+from perf_etl.models import StagedDocument
+
+# Sentence ends; "；" and a line end (one paragraph per line after normalization) count as well,
+# because reports chain a total and its parts with "；".
+SENTENCE_ENDS = "。；;！!？?\n"
+CLAUSE_ENDS = SENTENCE_ENDS + "，,"
+
+# Heading numbering styles and their level (same convention as models.Section.level).
+HEADING_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(r"[一二三四五六七八九十]+\s*[、.．]")),
+    (2, re.compile(r"[（(]\s*[一二三四五六七八九十]+\s*[)）]")),
+    (3, re.compile(r"\d{1,2}\s*[.、．](?!\d)")),
+    (4, re.compile(r"[（(]\s*\d{1,2}\s*[)）]|[①-⑳]")),
+)
+# Only the start of a line is a heading; a long body after the number is cut for classification.
+HEADING_CHARS = 40
+
+# Sections about named projects: figures there belong to a project, never to the department.
+ITEM_SECTION_RE = re.compile(
+    r"重点任务项目|重点项目|项目支出完成|项目支出情况|项目支出绩效|项目绩效|专项资金|项目自评|项目实施情况"
+)
+# Sections where the department-level totals are stated: their figures win a disagreement.
+SUMMARY_SECTION_RE = re.compile(
+    r"整体收支|收支情况|整体支出情况|支出情况|自评结论|结论综述|自评综述|预算执行情况|总体情况|自评得分|评价结论"
+)
+
+# Words that make a figure refer to another period than the one evaluated (上年结转 is money carried
+# into the evaluated year, not last year's figure).
+PRIOR_PERIOD_RE = re.compile(
+    r"上年(?!结转|结余)|上一年|去年|往年|同期|(?:较|比|相比|相较|对比|与)(?:于)?\s*(?:19|20)\d\d\s*年|(?:19|20)\d\d\s*年(?:度)?(?:同期)?相比"
+)
+# Words that make a figure a part of the year (a mid-year monitoring figure): "截至6月底支出进度为45%".
+PARTIAL_YEAR_RE = re.compile(
+    r"截至\s*(?:(?:19|20)\d\d\s*年)?\s*(?:[1-9]|1[01])\s*月|(?<!\d)1\s*[-—~至]\s*(?:[1-9]|1[01])\s*月|"
+    r"上半年|前三季度|第[一二三]季度|半年"
+)
+YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+
+
+# A line break after one of these (or before a unit) is a wrapped line, not a paragraph end.
+_WRAP_BEFORE_RE = re.compile(r"[\u4e00-\u9fffA-Za-z，、]")
+_WRAP_AFTER_RE = re.compile(r"[\u4e00-\u9fff0-9A-Za-z“‘\"（(]")
+_UNIT_START = "万亿元%％分个家宗项座"
+# Spaces are kept only between two number/Latin characters ("40 38.5" in a flattened table row).
+_KEEP_SPACE_RE = re.compile(r"[0-9A-Za-z.%]")
+# A line is a wrapped one only when it fills most of the page width (and is never this short).
+MIN_WRAPPED_CHARS = 12
+WRAPPED_SHARE = 0.6
+# A heading line is short; a long numbered line is a list item in a paragraph.
+HEADING_LINE_CHARS = 30
+
+
+@dataclass(frozen=True)
+class Heading:
+    start: int
+    level: int
+    text: str
+
+
+def find_headings(text: str) -> list[Heading]:
+    """Numbered headings at line starts ("一、", "（三）", "2.", "（1）"), in text order."""
+    headings: list[Heading] = []
+    for m in re.finditer(r"(?m)^[ \t\u3000]*(\S.*)$", text):
+        line = m.group(1)
+        for level, pattern in HEADING_LEVELS:
+            if pattern.match(line):
+                headings.append(Heading(m.start(1), level, line[:HEADING_CHARS]))
+                break
+    return headings
+
+
+def _is_heading_line(line: str) -> bool:
+    line = line.strip()
+    return len(line) <= HEADING_LINE_CHARS and any(p.match(line) for _, p in HEADING_LEVELS)
+
+
+def compact_view(text: str) -> tuple[str, list[int]]:
+    """`text` without the whitespace that OCR and page layout put inside sentences, and for each
+    character of the result its offset in `text`.
+
+    Labels, numbers and units split by a wrapped line or stray spaces ("全年预算支出\n\n2,149.56 万元",
+    "支\n出进度") read as written once the whitespace is gone. Kept: a line break that ends a paragraph
+    (after 。：； or a heading, before a heading) and a space between two numbers (table cells).
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    min_wrapped = _min_wrapped_line(text)
+    for run in re.finditer(r"\s+", text):
+        chars.extend(text[pos : run.start()])
+        offsets.extend(range(pos, run.start()))
+        pos = run.end()
+        kept = _kept_whitespace(text, run.start(), run.end(), min_wrapped)
+        if kept:
+            chars.append(kept)
+            offsets.append(run.start() + max(0, text.find(kept, run.start(), run.end())))
+    chars.extend(text[pos:])
+    offsets.extend(range(pos, len(text)))
+    return "".join(chars), offsets
+
+
+def _min_wrapped_line(text: str) -> float:
+    """How long a line must be to have been wrapped: most of the page width (the 80th percentile of
+    line lengths). Shorter lines end on purpose: table rows, headings, short paragraphs."""
+    lengths = sorted(len(re.sub(r"\s", "", line)) for line in text.split("\n") if line.strip())
+    typical = lengths[int(len(lengths) * 0.8)] if lengths else 0
+    return max(MIN_WRAPPED_CHARS, WRAPPED_SHARE * typical)
+
+
+def _kept_whitespace(text: str, start: int, end: int, min_wrapped: float) -> str:
+    prev = text[start - 1] if start > 0 else ""
+    nxt = text[end] if end < len(text) else ""
+    if "\n" not in text[start:end]:
+        return " " if _KEEP_SPACE_RE.match(prev) and _KEEP_SPACE_RE.match(nxt) else ""
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    next_end = text.find("\n", end)
+    next_line = text[end : len(text) if next_end < 0 else next_end]
+    if _is_heading_line(line) or _is_heading_line(next_line) or len(re.sub(r"\s", "", line)) < min_wrapped:
+        return "\n"
+    wrapped = (_WRAP_BEFORE_RE.match(prev) and _WRAP_AFTER_RE.match(nxt)) or (prev.isdigit() and nxt in _UNIT_START)
+    return "" if wrapped and nxt else "\n"
+
+
+class DocContext:
+    """A staged document seen through its compact view, with the context questions the extractors ask.
+
+    All offsets the extractors handle are offsets in the view (`text`, and `scan`, its same-length
+    OCR-repaired copy); `hit` maps them back to the staging text for the evidence.
+    """
+
+    def __init__(self, doc: StagedDocument) -> None:
+        self.doc = doc
+        self.text, self._offsets = compact_view(doc.text)
+        self.scan = scan_text(self.text)
+        self.fiscal_year = doc.fiscal_year
+
+    def doc_span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in the staging text of the view slice [start:end]."""
+        return self._offsets[start], self._offsets[end - 1] + 1
+
+    def hit(self, field: str, value: object, start: int, end: int, rule: str) -> Hit:
+        """A Hit whose raw_text is the staging text as written (whitespace and all) for view[start:end]."""
+        doc_start, doc_end = self.doc_span(start, end)
+        return Hit(field, value, self.doc.text[doc_start:doc_end], doc_start, doc_end, rule)
+
+    def page_at(self, pos: int) -> int:
+        return self.doc.page_at(self._offsets[pos] if pos < len(self._offsets) else len(self.doc.text))
+
+    @cached_property
+    def headings(self) -> list[Heading]:
+        return find_headings(self.text)
+
+    # --- spans -------------------------------------------------------------------------------
+
+    def sentence_start(self, pos: int) -> int:
+        return _last_index_of_any(self.text, SENTENCE_ENDS, pos) + 1
+
+    def sentence_end(self, pos: int) -> int:
+        return _first_index_of_any(self.text, SENTENCE_ENDS, pos)
+
+    def clause_start(self, pos: int) -> int:
+        return _last_index_of_any(self.text, CLAUSE_ENDS, pos) + 1
+
+    def paragraph_start(self, pos: int) -> int:
+        return self.text.rfind("\n", 0, pos) + 1
+
+    def paragraph_end(self, pos: int) -> int:
+        end = self.text.find("\n", pos)
+        return len(self.text) if end < 0 else end
+
+    # --- sections ----------------------------------------------------------------------------
+
+    def heading_chain(self, pos: int) -> list[Heading]:
+        """The headings enclosing `pos`, innermost first."""
+        chain: dict[int, Heading] = {}
+        for heading in self.headings:
+            if heading.start > pos:
+                break
+            chain = {lvl: h for lvl, h in chain.items() if lvl < heading.level}
+            chain[heading.level] = heading
+        return sorted(chain.values(), key=lambda h: -h.level)
+
+    def section_kind(self, pos: int) -> str:
+        """ "item" (a named-project section), "summary" (department totals) or "other".
+
+        The innermost heading that says anything decides: a 预算执行情况 subsection inside a
+        project section is still about that project only if its own heading does not say otherwise.
+        """
+        for heading in self.heading_chain(pos):
+            # "部门整体及项目绩效情况" speaks of the whole department, projects included.
+            if ITEM_SECTION_RE.search(heading.text) and "整体" not in heading.text:
+                return "item"
+            if SUMMARY_SECTION_RE.search(heading.text):
+                return "summary"
+        return "other"
+
+    # --- period ------------------------------------------------------------------------------
+
+    def speaks_of_other_period(self, label_start: int, value_end: int) -> bool:
+        """True when the figure is last year's (or another year's, or part of the year's) rather than
+        the evaluated year's.
+
+        Looks at the clause of the label for comparison words, and at the nearest year named before
+        the label in its sentence: "2022年我局预算支出…，预算执行率90%" in a 2023 report is 2022's.
+        """
+        clause = self.text[self.clause_start(label_start) : value_end]
+        if PRIOR_PERIOD_RE.search(clause):
+            return True
+        if PARTIAL_YEAR_RE.search(self.text, self.sentence_start(label_start), value_end):
+            return True
+        if self.fiscal_year is None:
+            return False
+        years = YEAR_RE.findall(self.text, self.sentence_start(label_start), label_start)
+        return bool(years) and int(years[-1]) != self.fiscal_year
+
+
+def _last_index_of_any(text: str, chars: str, pos: int) -> int:
+    return max(text.rfind(c, 0, pos) for c in chars)
+
+
+def _first_index_of_any(text: str, chars: str, pos: int) -> int:
+    found = [i for i in (text.find(c, pos) for c in chars) if i >= 0]
+    return min(found) if found else len(text)

@@ -1,0 +1,110 @@
+"""The words reports use for each finance figure, as data: one table per field, strongest label first.
+
+A label's strength says how sure the words alone are that the figure is the field (全年预算数 names the
+full-year budget; 预算收入 is also how some reports say the initial budget). Context (section, period,
+sub-category, named project) is judged in code, not here. Patterns are regex fragments; optional
+suffixes like 数/金额 are part of the label so the evidence slice starts at the label's first character.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from perf_etl.extract.numbers import MONEY_UNIT
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str  # shown in the evidence rule, e.g. "budget:全年预算数"
+    pattern: str  # regex fragment for the label words
+    strength: int  # 1 (weak) .. 10 (names the field unambiguously)
+
+
+# What may stand between a label and its number: punctuation, copulas ("为", "达到"), a column marker
+# from a flattened table ("(A)", "（B/A）"), a unit header ("（万元）", "(%)"), and OCR whitespace or a line
+# break. Bounded so that a label never reaches a number two clauses away.
+GAP = (
+    r"(?:\s+|[：:]|为|是|约|共计|共|合计|总计|总额|达到|达|了|"
+    r"[（(]\s*[A-Za-z][A-Za-z/+＋\-÷*×\s]{0,8}[)）]|"
+    r"[（(]\s*(?:" + MONEY_UNIT + r"|%|％)\s*[)）]){0,6}"
+)
+
+# --- department totals ------------------------------------------------------------------------
+
+BUDGET_INITIAL_LABELS: tuple[Label, ...] = (
+    Label("年初预算批复", r"年初预算批复(?:数|金额)?", 10),
+    Label("年初批复预算", r"年初批复(?:的)?预算(?:数|金额)?", 10),
+    Label("年初安排预算", r"年初安排(?:的)?预算(?:数|金额)?", 10),
+    Label("年初预算数", r"年初预算(?:数|金额|总额|安排)?", 9),
+    Label("预算批复", r"预算批复(?:数|金额)?|批复(?:的)?预算(?:数|金额)?", 6),
+)
+
+BUDGET_LABELS: tuple[Label, ...] = (
+    Label("全年预算数", r"全年预算(?:数|总额|金额)?", 10),
+    Label("调整后预算数", r"调整后(?:的)?(?:全年)?预算(?:数|总额|金额)?|预算调整后(?:的)?(?:数|金额)?", 10),
+    Label("实际下达预算资金", r"实际下达(?:的)?(?:预算)?(?:资金|指标)?(?:数|金额|总额)?", 9),
+    Label("全年预算收入", r"全年预算收入(?:数|总额)?", 9),
+    Label("预算总额", r"预算总额", 7),
+    Label("财政资金总额", r"财政资金总额|年度资金总额", 6),
+    Label("预算数", r"(?<!年初)预算数", 6),
+    # Only the budget itself: "上级下达资金50万元" is one transfer, not the full-year budget.
+    Label("下达预算", r"(?:全年|财政)下达(?:的)?预算(?:资金|指标)?(?:数|金额|总额)?", 6),
+    # 一般公共预算收入 / 基金预算收入 is a region's fiscal revenue in a finance bureau's report.
+    Label("预算收入", r"(?<!公共)(?<!基金)预算收入(?:数|总额)?", 5),
+)
+
+EXPENDITURE_LABELS: tuple[Label, ...] = (
+    Label("执行数", r"(?:全年|年度|预算)?执行(?:数|金额)", 10),
+    Label("实际支出", r"实际支出(?:数|金额|总额)?", 8),
+    Label("决算支出", r"决算支出(?:数|金额|总额)?|支出决算(?:数)?|决算数", 8),
+    # 一般公共预算支出 / 其他收入预算支出 are a split by fund source, not the total.
+    Label("预算支出", r"(?<!公共)(?<!基金)(?<!收入)(?:全年)?预算支出(?:数|金额|总额)?", 7),
+    Label("支出合计", r"支出合计", 6),
+    Label("支出总额", r"(?<!财政)(?:支出总额|总支出)", 6),
+    Label("完成支出", r"完成支出", 6),
+    Label("全年支出", r"全年支出(?:数|总额|金额)?", 6),
+    Label("拨付使用", r"拨付使用(?:资金|金额)?|累计拨付(?:资金)?|累计支出", 5),
+)
+
+RATE_LABELS: tuple[Label, ...] = (
+    Label("预算执行率", r"(?:全年|年度|整体|总体)?预算执行率", 10),
+    Label("执行率", r"(?:全年|年度|资金|总体|整体)?执行率", 8),
+    Label("支出进度", r"(?:全年|年度|预算|资金)?支出进度|预算执行进度|执行进度", 8),
+    Label("预算完成率", r"预算完成率|预算支出率", 8),
+    Label("支付进度", r"(?:预算|资金)?支付(?:进度|率)", 7),
+    Label("完成预算的", r"完成(?:全年|年度)?预算(?:的)?", 8),
+)
+
+# Field name -> (rule prefix, labels, kind).
+TOTAL_FIELDS: dict[str, tuple[str, tuple[Label, ...], str]] = {
+    "budget_initial_wan": ("budget_initial", BUDGET_INITIAL_LABELS, "money"),
+    "budget_wan": ("budget", BUDGET_LABELS, "money"),
+    "expenditure_wan": ("expenditure", EXPENDITURE_LABELS, "money"),
+    "execution_rate_pct": ("rate", RATE_LABELS, "rate"),
+}
+
+# --- context words ----------------------------------------------------------------------------
+
+# Words right before a label that make it a part, not the department total: a spending category
+# (基本支出进度, 项目执行率), a named fund (…工作经费年初预算) or an explicit "其中".
+PART_PREFIX_RE = re.compile(
+    r"(?:基本|项目|人员|公用|经费|专项|工程|补助|补贴|奖补|奖励|费用|其中|"
+    r"基本支出|项目支出|专项资金|项目资金|补助资金)[\s：:的]*$"
+)
+# Spending categories and fund sources: after one of these in the same sentence, an unqualified
+# rate ("其中基本支出932.66万元，预算执行率99.90%") is that category's rate.
+CATEGORY_ANCHOR = (
+    r"其中|基本支出|项目支出|人员经费|公用经费|部门项目|公共项目|一般公共预算|政府性基金|"
+    r"其他收入|财政拨款|专项资金"
+)
+# A label carrying one of these speaks of the whole, whatever category preceded it (全年支出进度).
+TOTALITY_RE = re.compile(r"全年|全部|整体|总体|年度|总")
+# Around a percentage these make it a growth, a share or a comparison, not an execution rate.
+NOT_A_RATE_RE = re.compile(r"占|比重|比例|同比|环比|增长|增幅|减幅|增加|下降|减少|提高|降低|提升")
+
+# --- spending split ---------------------------------------------------------------------------
+
+# Basic and project spending, and the sub-kinds some reports split project spending into.
+BASIC_RE = r"基本支出"
+PROJECT_RE = r"(?P<kind>部门|公共|其他|专项|本级|转移支付)?项目支出"

@@ -1,0 +1,126 @@
+"""Basic and project *spending* (not the budget split).
+
+Reports split both the budget and the spending into 基本支出 / 项目支出 with the same words:
+"年初预算数X万元，其中基本支出A、项目支出B" is the budget's split, "支出总额Y万元，分别为基本支出A，项目
+支出B" the spending's. What decides is the total the parts hang from: the nearest budget or spending
+label before them in the paragraph (or a 预算 right after the category: "基本支出预算953.17万元").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from perf_etl.extract.hits import Hit
+from perf_etl.extract.items import ItemStatement
+from perf_etl.extract.money_context import DocContext
+from perf_etl.extract.money_labels import (
+    BASIC_RE,
+    BUDGET_INITIAL_LABELS,
+    BUDGET_LABELS,
+    EXPENDITURE_LABELS,
+    GAP,
+    PROJECT_RE,
+)
+from perf_etl.extract.numbers import MONEY_UNIT, NUMBER, declared_unit_before, to_wan
+
+_MENTION_RE = re.compile(
+    r"(?P<cat>"
+    + BASIC_RE
+    + "|"
+    + PROJECT_RE
+    + r")(?P<budget>预算|安排)?"
+    + GAP
+    + r"(?P<num>"
+    + NUMBER
+    + r")(?:\s*(?P<unit>"
+    + MONEY_UNIT
+    + r")|(?![\d.%]|\s*[%万亿元]))"
+)
+
+
+@cache
+def _governor_re() -> re.Pattern[str]:
+    budget = "|".join(label.pattern for label in (*BUDGET_INITIAL_LABELS, *BUDGET_LABELS))
+    spending = "|".join(label.pattern for label in EXPENDITURE_LABELS)
+    # Only a label followed by its figure is a total ("全年支出进度" is not a spending total).
+    return re.compile(r"(?:(?P<spending>" + spending + r")|(?P<budget>" + budget + r"))(?=" + GAP + r"\d)")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One category figure and the total it hangs from."""
+
+    category: str  # 基本支出, 项目支出, 部门项目支出, …
+    value: float
+    start: int
+    end: int
+    governor: int | None  # start of the spending label it belongs to; None when not spending
+
+
+def spending_split_hits(ctx: DocContext, items: list[ItemStatement], expenditure: Hit | None) -> dict[str, Hit]:
+    """basic_expenditure_wan / project_expenditure_wan hits from the spending split the text states."""
+    groups: dict[int, list[Part]] = {}
+    for part in _parts(ctx, items):
+        if part.governor is not None:
+            groups.setdefault(part.governor, []).append(part)
+    if not groups:
+        return {}
+    chosen = groups.get(expenditure.char_start) if expenditure else None
+    group = chosen or groups[min(groups)]
+    hits: dict[str, Hit] = {}
+    basic = next((p for p in group if p.category == "基本支出"), None)
+    if basic:
+        hits["basic_expenditure_wan"] = _hit(ctx, "basic_expenditure_wan", basic.value, basic, basic, "基本支出")
+    project = _project_hit(ctx, group)
+    if project:
+        hits["project_expenditure_wan"] = project
+    return hits
+
+
+def _parts(ctx: DocContext, items: list[ItemStatement]) -> list[Part]:
+    parts: list[Part] = []
+    for m in _MENTION_RE.finditer(ctx.scan):
+        unit = m.group("unit") or declared_unit_before(ctx.scan, m.start())
+        if not unit or ctx.section_kind(m.start()) == "item" or any(s.covers(m.start()) for s in items):
+            continue
+        if ctx.speaks_of_other_period(m.start(), m.end()):
+            continue
+        governor = None if m.group("budget") else _spending_governor(ctx, m.start())
+        value = to_wan(float(m.group("num").replace(",", "")), unit)
+        parts.append(Part(m.group("cat"), value, m.start(), m.end(), governor))
+    return parts
+
+
+def _spending_governor(ctx: DocContext, pos: int) -> int | None:
+    """Start of the nearest total label before `pos` in its paragraph, if it is a spending label."""
+    last = None
+    for m in _governor_re().finditer(ctx.scan, ctx.paragraph_start(pos), pos):
+        last = m
+    if last is None or last.group("spending") is None:
+        return None
+    return last.start()
+
+
+def _project_hit(ctx: DocContext, group: list[Part]) -> Hit | None:
+    """The plain 项目支出 figure, or the sum of its sub-kinds (部门项目支出 + 公共项目支出) when the
+    text only gives those: each kind once, and at least two, so a lone sub-kind is never taken for
+    all project spending."""
+    plain = next((p for p in group if p.category == "项目支出"), None)
+    if plain:
+        return _hit(ctx, "project_expenditure_wan", plain.value, plain, plain, "项目支出")
+    kinds: dict[str, Part] = {}
+    for p in group:
+        if p.category != "基本支出":
+            kinds.setdefault(p.category, p)
+    if len(kinds) < 2:
+        return None
+    parts = sorted(kinds.values(), key=lambda p: p.start)
+    total = round(sum(p.value for p in parts), 2)
+    return _hit(ctx, "project_expenditure_wan", total, parts[0], parts[-1], "+".join(kinds))
+
+
+def _hit(ctx: DocContext, field: str, value: float, first: Part, last: Part, rule: str) -> Hit:
+    prefix = "basic" if field.startswith("basic") else "project"
+    return ctx.hit(field, value, first.start, last.end, f"{prefix}:{rule}")

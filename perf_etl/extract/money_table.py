@@ -1,0 +1,96 @@
+"""The 年度资金总额 row of a flattened 部门整体支出绩效自评表.
+
+The appendix table of the genre has the columns 年初预算数 / 全年预算数 / 全年执行数 / 分值 / 执行率 / 得分
+(some omit a few; (A)/(B)/(B/A) markers are common), and text extraction flattens it to a header run
+followed by "年度资金总额 100 120 110 10 91.67% 9". The cells are mapped to the header by position, and
+only when the row has exactly as many cells as the header has columns: a shifted or merged row would
+put a figure under the wrong column, which is worse than no figure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from perf_etl.extract.money import Candidate
+from perf_etl.extract.money_context import DocContext
+from perf_etl.extract.numbers import NUMBER, declared_unit_before, is_percentage, to_wan
+
+# Column header words -> (field, kind). 分值 and 得分 are the row's points: read, never stored.
+COLUMNS: dict[str, tuple[str | None, str]] = {
+    "年初预算数": ("budget_initial_wan", "money"),
+    "全年预算数": ("budget_wan", "money"),
+    "全年执行数": ("expenditure_wan", "money"),
+    "分值": (None, "points"),
+    "执行率": ("execution_rate_pct", "rate"),
+    "得分": (None, "points"),
+}
+_MARKER = r"(?:\s*[（(]\s*[A-Za-z/]{1,5}\s*[)）])?"
+_COLUMN = r"(?:" + "|".join(COLUMNS) + r")" + _MARKER
+_HEADER_RE = re.compile(r"(?:" + _COLUMN + r"\s*){3,6}")
+_ROW_RE = re.compile(
+    r"(?P<label>年度资金总额|年度预算资金总额|资金总额)\s*[：:]?\s*(?P<cells>(?:(?:" + NUMBER + r")%?\s*)+)"
+)
+# The table's title or first rows, to tell the department table from a project's table (项目支出绩效
+# 自评表 has the same columns and the same 年度资金总额 row).
+_DEPARTMENT_MARK_RE = re.compile(r"部门整体支出绩效自评表|部门整体支出|部门名称")
+_PROJECT_MARK_RE = re.compile(r"项目支出绩效自评表|项目名称")
+TITLE_WINDOW = 800
+# How far after the header the total row may start (other header cells and units sit in between).
+ROW_WINDOW = 200
+TABLE_STRENGTH = 9
+
+
+def table_candidates(ctx: DocContext) -> list[Candidate]:
+    """Department totals read from the 年度资金总额 row under a recognized column header."""
+    out: list[Candidate] = []
+    for header in _HEADER_RE.finditer(ctx.scan):
+        if not _is_department_table(ctx, header.start()):
+            continue
+        columns = re.findall("|".join(COLUMNS), header.group(0))
+        row = _ROW_RE.search(ctx.scan, header.end(), header.end() + ROW_WINDOW)
+        if not row:
+            continue
+        cells = list(re.finditer(r"(" + NUMBER + r")(%?)", row.group("cells")))
+        if len(cells) != len(columns):
+            continue
+        unit = declared_unit_before(ctx.scan, row.start())
+        for column, cell in zip(columns, cells, strict=True):
+            cand = _candidate(ctx, row, column, cell, unit)
+            if cand:
+                out.append(cand)
+    return out
+
+
+def _is_department_table(ctx: DocContext, header_start: int) -> bool:
+    """True when the nearest table title or name row before the header is the department's."""
+    start = max(0, header_start - TITLE_WINDOW)
+    dept = [m.start() for m in _DEPARTMENT_MARK_RE.finditer(ctx.scan, start, header_start)]
+    proj = [m.start() for m in _PROJECT_MARK_RE.finditer(ctx.scan, start, header_start)]
+    return bool(dept) and (not proj or max(dept) > max(proj))
+
+
+def _candidate(
+    ctx: DocContext, row: re.Match[str], column: str, cell: re.Match[str], unit: str | None
+) -> Candidate | None:
+    field, kind = COLUMNS[column]
+    if field is None:
+        return None
+    number = float(cell.group(1).replace(",", ""))
+    if kind == "rate":
+        # Without "%" a value like 0.92 would be a fraction, not percent: only clear percentages.
+        value = number if is_percentage(number) and (cell.group(2) or number > 1.5) else None
+    else:
+        value = to_wan(number, unit) if unit and not cell.group(2) else None
+    if value is None:
+        return None
+    end = row.start("cells") + cell.end()
+    return Candidate(
+        field=field,
+        value=value,
+        start=row.start(),
+        end=end,
+        label_end=row.end("label"),
+        num_start=row.start("cells") + cell.start(),
+        rule=f"table:{column}",
+        strength=TABLE_STRENGTH,
+    )

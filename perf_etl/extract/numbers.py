@@ -1,0 +1,97 @@
+"""Number parsing shared by the extractors: amounts with their unit, percentages, Chinese numerals.
+
+The extractors match regular expressions on a *scan copy* of the staging text (`scan_text`) that has
+exactly the same length as the original, so every match offset is also an offset in `doc.text` and the
+evidence slice `doc.text[start:end]` shows the words as written (unit and OCR damage included). The scan
+copy only repairs characters whose meaning is unambiguous from their neighbours.
+"""
+
+from __future__ import annotations
+
+import re
+
+import cn2an
+
+# An Arabic number as it appears after normalization ("15768.60") or in raw OCR/flattened tables
+# ("36,628.61": only ASCII commas followed by exactly three digits are thousands separators, so a
+# list like "25，100" is never merged into one number).
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+
+# Chinese numerals as reports spell small counts and scores ("八十九分", "九十三点五").
+CN_NUMBER = r"[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
+
+# Money units, longest first so "万元" is not read as "元".
+# A bare "万"/"亿" ("预算100万，执行95万") is money only when no other word follows it (万人次, 万㎡).
+MONEY_UNIT = r"亿元|万元|千元|元|万(?![\u4e00-\u9fa5A-Za-z㎡²])|亿(?![\u4e00-\u9fa5A-Za-z㎡²])"
+
+# How many 万元 one unit is worth: the warehouse stores every amount in 万元.
+WAN_PER_UNIT: dict[str, float] = {"亿元": 10000.0, "亿": 10000.0, "万元": 1.0, "万": 1.0, "千元": 0.1, "元": 0.0001}
+
+# A unit declared for a whole table or paragraph: "（万元）", "单位：元", "金额单位:万元".
+DECLARED_UNIT_RE = re.compile(r"(?:[（(]\s*(亿元|万元|元)\s*[)）]|单位\s*[：:]\s*(亿元|万元|元))")
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+
+# OCR letter/digit confusions, repaired only between digits (or a digit and a decimal point) where no
+# word could be meant: "1O5.3O" -> "105.30", "2l55" -> "2155".
+_OCR_ZERO_RE = re.compile(r"(?<=[\d.])[Oo〇](?=[\d.Oo]|\s*(?:万|亿|元|%))|(?<=\d)[Oo](?=\d)")
+_OCR_ONE_RE = re.compile(r"(?<=\d)[lI|](?=[\d.])|(?<=\.)[lI|](?=\d)")
+# "兀" is a frequent OCR misreading of "元"; after 万/亿 or a digit it cannot be anything else.
+_OCR_YUAN_RE = re.compile(r"(?<=[万亿\d])兀")
+# A full-width decimal point or a middle dot between digits is a decimal point ("。" is not: a
+# sentence may end in a number and the next begin with one).
+_OCR_POINT_RE = re.compile(r"(?<=\d)[·．](?=\d)")
+
+
+def scan_text(text: str) -> str:
+    """A same-length copy of `text` with full-width digits and unambiguous OCR confusions repaired."""
+    out = text.translate(_FULL_WIDTH)
+    out = _OCR_POINT_RE.sub(".", out)
+    out = _OCR_ZERO_RE.sub("0", out)
+    out = _OCR_ONE_RE.sub("1", out)
+    out = _OCR_YUAN_RE.sub("元", out)
+    assert len(out) == len(text)  # offsets must stay valid for the evidence slice
+    return out
+
+
+def parse_number(raw: str) -> float | None:
+    """An Arabic or Chinese-numeral number as float; None when `raw` is not a number."""
+    cleaned = re.sub(r"[\s,]", "", raw.translate(_FULL_WIDTH))
+    if not cleaned:
+        return None
+    try:
+        return float(cleaned)
+    except ValueError:
+        return parse_cn_number(cleaned)
+
+
+def parse_cn_number(raw: str) -> float | None:
+    """Chinese numerals ("八十九", "九十三点五") as float via cn2an; None when not a numeral."""
+    if not re.fullmatch(CN_NUMBER, raw):
+        return None
+    try:
+        return float(cn2an.cn2an(raw, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def to_wan(value: float, unit: str) -> float:
+    """An amount in `unit` (元, 千元, 万元, 亿元) converted to 万元, rounded to the contract's 2 decimals."""
+    return round(value * WAN_PER_UNIT[unit], 2)
+
+
+def declared_unit_before(text: str, pos: int, window: int = 400) -> str | None:
+    """The money unit declared by the nearest "（万元）" / "单位：元" header before `pos`, if any.
+
+    Flattened 自评表 rows carry bare numbers whose unit is only in the column header.
+    """
+    start = max(0, pos - window)
+    found = None
+    for m in DECLARED_UNIT_RE.finditer(text, start, pos):
+        found = m.group(1) or m.group(2)
+    return found
+
+
+def is_percentage(value: float) -> bool:
+    """A rate the contract can store: 0–200 (over-execution up to double is seen, beyond is noise)."""
+    return 0.0 <= value <= 200.0

@@ -1,0 +1,98 @@
+"""Prose indicators: the three ways targets and results are written, pairing, and what stays unpaired."""
+
+from __future__ import annotations
+
+from perf_etl.extract.finance import extract_prose_indicators
+from perf_etl.extract.indicators import clean_name
+from perf_etl.models import Indicator, StagedDocument
+
+
+def _indicators(text: str, page_starts: list[int] | None = None) -> list[Indicator]:
+    return extract_prose_indicators(StagedDocument("doc", 2023, text, page_starts or [0]))
+
+
+def _rows(text: str) -> list[tuple]:
+    return [
+        (i.indicator_name, i.target_value, i.target_unit, i.actual_value, i.actual_unit, i.completion_rate_pct)
+        for i in _indicators(text)
+    ]
+
+
+def test_explicit_target_and_result() -> None:
+    text = "(2)规上企业培育\n目标：新增规上工业企业60家。完成情况：新增规上工业企业72家。"
+    assert _rows(text) == [("新增规上工业企业", 60.0, "家", 72.0, "家", None)]
+
+
+def test_explicit_pairs_by_name_and_unit() -> None:
+    text = "目标：固定资产投资目标80.5亿元，增长10%。完成情况：固定资产投资85.2亿元，增长12.5%；新增就业300人。"
+    assert _rows(text) == [("固定资产投资", 80.5, "亿元", 85.2, "亿元", None)]
+
+
+def test_explicit_pair_with_different_wording() -> None:
+    text = "目标：充电桩建设任务数120座。完成情况：建成充电桩131座。"
+    rows = _rows(text)
+    assert rows == [("充电桩建设", 120.0, "座", 131.0, "座", None)]
+
+
+def test_ambiguous_results_stay_unpaired() -> None:
+    # Two results could be the 外资 result: no guess.
+    text = "目标：市下达利用外资目标6亿元。完成情况：合同外资9.1亿元；实际外资完成5.2亿元。"
+    assert _rows(text) == []
+
+
+def test_assigned_list_then_results_in_order() -> None:
+    text = (
+        "年初，区政府下达了新签约项目120宗、新开工项目60宗、新投产项目30宗的年度招商任务。"
+        "全年，我局完成新签约项目130宗（完成率108%）、新开工45宗（完成率75%）、新投产31宗（完成率103%）。"
+    )
+    assert _rows(text) == [
+        ("新签约项目", 120.0, "宗", 130.0, "宗", 108.0),
+        ("新开工项目", 60.0, "宗", 45.0, "宗", 75.0),
+        ("新投产项目", 30.0, "宗", 31.0, "宗", 103.0),
+    ]
+
+
+def test_result_with_rate_and_bracketed_target() -> None:
+    text = (
+        "2023年1-10月完成标准厂房招商面积3.6万㎡，完成全年目标任务120%【区下达我局2023年任务目标为完成"
+        "标准厂房招商面积3万㎡】。"
+    )
+    assert _rows(text) == [("标准厂房招商面积", 3.0, "万㎡", 3.6, "万㎡", 120.0)]
+
+
+def test_bracket_with_two_targets_gives_the_rate_to_the_pair_it_belongs_to() -> None:
+    text = (
+        "全年新过会项目40宗，计划投资金额150亿元，完成全年招商引资任务75%【市下达任务目标为完成招商引资项目"
+        "30宗，投资总额200亿元】。"
+    )
+    assert _rows(text) == [
+        ("招商引资项目", 30.0, "宗", 40.0, "宗", None),
+        ("投资总额", 200.0, "亿元", 150.0, "亿元", 75.0),
+    ]
+
+
+def test_page_number_comes_from_the_document() -> None:
+    text = "第一页内容。\n目标：新增规上工业企业60家。完成情况：新增规上工业企业72家。"
+    (indicator,) = _indicators(text, page_starts=[0, 7])
+    assert indicator.page_number == 2
+    assert indicator.source == "prose"
+    assert indicator.fiscal_year == 2023
+
+
+def test_no_indicators_in_plain_prose() -> None:
+    assert _indicators("2023年，我区新洽谈336个重点招商项目，推动170个项目注册落地。") == []
+
+
+def test_clean_name_strips_periods_subjects_and_verbs() -> None:
+    assert clean_name("2023年1-8月完成工业厂房招商面积") == "工业厂房招商面积"
+    assert clean_name("我局完成全年新过会项目") == "新过会项目"
+    assert clean_name("下达了过会新签约项目") == "过会新签约项目"
+    assert clean_name("实际外资完成") == "实际外资"
+
+
+def test_planned_against_actual() -> None:
+    assert _rows("全年计划举办投资推介会10场，实际举办12场。") == [("举办投资推介会", 10.0, "场", 12.0, "场", None)]
+
+
+def test_planned_against_actual_with_other_units_is_not_paired() -> None:
+    assert _rows("计划举办投资推介会10场，实际参会企业300家。") == []

@@ -1,0 +1,175 @@
+"""Total self-evaluation score, grade and score components: wording variants and distractors."""
+
+from __future__ import annotations
+
+import pytest
+
+from perf_etl.extract.finance import extract_finance_hits, extract_score_components
+from perf_etl.models import StagedDocument
+
+
+def _doc(text: str, fiscal_year: int | None = 2023) -> StagedDocument:
+    return StagedDocument("doc", fiscal_year, text, [0])
+
+
+def _hits(text: str, fiscal_year: int | None = 2023) -> dict[str, object]:
+    return {h.field: h for h in extract_finance_hits(_doc(text, fiscal_year))}
+
+
+# --- self_score ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("经综合评价，本部门自评得分为91.5分。", 91.5),
+        ("本单位2023年整体支出绩效自评较好，自评分数总计为\n\n88.25 分。", 88.25),
+        ("自评分数为90分。", 90.0),
+        ("本部门自评总分96分，等级为优。", 96.0),
+        ("综合评分为85.5分。", 85.5),
+        ("经自评，评分为82分。", 82.0),
+        ("我局2023年整体支出绩效自评结果为89分，达到“良”等级。", 89.0),
+        ("2023年部门整体支出绩效自评等级为优，绩效自评分值为 97.3 分。", 97.3),
+        ("自评得分为九十二分。", 92.0),
+        ("自评得分：93.69", 93.69),
+    ],
+)
+def test_self_score_variants(text: str, expected: float) -> None:
+    assert _hits(text)["self_score"].value == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Sub-scores of a dimension.
+        "其中履职效能总分50分，自评得分48.5分；管理效率总分50分，自评得分47分。",
+        "产出指标满分40分，自评得分38分。",
+        # Deductions and a row's points.
+        "在履职效能方面，扣0.03分，主要扣分原因是执行率未达100%。",
+        "预算执行率（10分）得分10分。",
+        "预算执行率评分为10分。",
+        # A project's score.
+        "会展专项经费自评得分95分。",
+        "（三）重点项目支出情况\n信息化运维项目绩效自评得分为90分。",
+        # Last year's score, and an impossible one.
+        "上年自评得分为88分。",
+        "2022年度自评得分为88分。",
+        "自评得分105分。",
+        # No score, only a judgement.
+        "整体支出绩效自评较好。",
+    ],
+)
+def test_self_score_distractors(text: str) -> None:
+    assert "self_score" not in _hits(text)
+
+
+def test_total_score_stated_before_its_components() -> None:
+    text = "2023年部门整体支出绩效自评等级为优，绩效自评分值为99.69分。其中履职效能总分50分，自评得分49.97分。"
+    hit = _hits(text)["self_score"]
+    assert hit.value == pytest.approx(99.69)
+    assert hit.raw_text == "绩效自评分值为99.69分"
+
+
+def test_total_of_100_points_is_the_total() -> None:
+    assert _hits("部门整体支出绩效总分100分，自评得分92分。")["self_score"].value == pytest.approx(92.0)
+
+
+# --- grade --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023年部门整体支出绩效自评等级为优，绩效自评分值为97分。", "优"),
+        ("自评结果为89分，达到“良”等级。", "良"),
+        ("评价等级：良好。", "良"),
+        ("整体支出和项目绩效情况较为理想，自评良好。", "良"),
+        ("本部门自评为优秀。", "优"),
+        ("评价结果为“合格”。", "中"),
+        ("绩效等级为不合格。", "差"),
+        ("经评定，自评等级为“中”。", "中"),
+        ("被评为优秀等级。", "优"),
+        ("部门整体支出绩效评级为良。", "良"),
+    ],
+)
+def test_grade_variants(text: str, expected: str) -> None:
+    assert _hits(text)["grade"].value == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本单位2024年整体支出绩效自评较好，自评分数总计为93.69分。",
+        "评价等级：优（90分以上）、良（80-89分）、中（60-79分）、差（60分以下）。",
+        "评价等级分为优、良、中、差四个等级。",
+        "持续优化营商环境，建设优良的服务体系。",
+        "会展专项经费自评等级为优。",
+        "2022年度自评等级为优。",
+        "我局预算支出效益良好。",
+    ],
+)
+def test_grade_distractors(text: str) -> None:
+    assert "grade" not in _hits(text)
+
+
+def test_grade_evidence_names_the_rule() -> None:
+    hit = _hits("达到“良”等级。")["grade"]
+    assert hit.rule == "grade:达到等级"
+    assert hit.raw_text == "达到“良”等级"
+
+
+# --- score components ---------------------------------------------------------------------------
+
+
+def test_components_from_prose() -> None:
+    text = "绩效自评分值为97.3分。其中履职效能总分60分，自评得分58.5分；管理效率总分40分，自评得分38.8分。"
+    comps = extract_score_components(_doc(text))
+    assert [(c.component, c.max_score, c.score) for c in comps] == [("履职效能", 60.0, 58.5), ("管理效率", 40.0, 38.8)]
+
+
+def test_components_from_flattened_table_rows() -> None:
+    text = "一级指标 分值 得分\n投入指标 20 19\n产出指标 40 38.5\n效益指标 30分 28分\n合计 90 85.5"
+    comps = extract_score_components(_doc(text))
+    assert [(c.component, c.max_score, c.score) for c in comps] == [
+        ("投入指标", 20.0, 19.0),
+        ("产出指标", 40.0, 38.5),
+        ("效益指标", 30.0, 28.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "部门整体支出绩效自评分值为99分。",  # a total only
+        "产出指标 40 45",  # score above its maximum: not a score row
+        "新开工项目 80 22",  # counts, not a scoring dimension
+    ],
+)
+def test_no_components(text: str) -> None:
+    assert extract_score_components(_doc(text)) == []
+
+
+def test_grade_used_as_an_attribute_is_not_the_grade() -> None:
+    assert "grade" not in _hits("所属项目中自评等级为优的项目有5个。")
+
+
+def test_table_row_with_maximum_then_score_is_not_read_as_the_total() -> None:
+    assert "self_score" not in _hits("绩效自评总分 100 93.69")
+
+
+def test_components_with_the_maximum_in_brackets() -> None:
+    text = (
+        "部门整体支出绩效评价结果为良好，综合得分88.6分。其中，投入指标得分18分（满分20分），"
+        "过程指标得分19.5分（满分20分）；产出指标（40分），得分35分。"
+    )
+    comps = extract_score_components(_doc(text))
+    assert [(c.component, c.max_score, c.score) for c in comps] == [
+        ("投入指标", 20.0, 18.0),
+        ("过程指标", 20.0, 19.5),
+        ("产出指标", 40.0, 35.0),
+    ]
+    assert _hits(text)["self_score"].value == pytest.approx(88.6)
+
+
+def test_an_indicator_row_score_is_not_a_component() -> None:
+    assert extract_score_components(_doc("预算执行率（10分）得分10分。")) == []
