@@ -44,7 +44,7 @@ def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
     years = years or landing_years(landing, now=datetime.now(timezone.utc))
     if not years:
         print(f"no report with a fiscal year in {landing}; nothing to run", file=sys.stderr)
-    job = build_definitions(str(landing), str(warehouse)).get_job_def("fiscal_year_job")
+    job = build_definitions(str(landing), str(warehouse)).resolve_job_def("fiscal_year_job")
     failed = []
     with _instance() as instance:
         for year in years:

@@ -21,5 +21,9 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("PERF_ETL_WAREHOUSE", DEFAULT_WAREHOUSE))
 
 
+def sensor_interval_seconds() -> int:
+    return int(os.environ.get("PERF_ETL_SENSOR_INTERVAL_SECONDS", "30"))
+
+
 def schedule_cron() -> str:
     return os.environ.get("PERF_ETL_SCHEDULE_CRON", DEFAULT_SCHEDULE_CRON)

@@ -4,8 +4,6 @@ They are evaluated inside the core asset's step (check_specs), on the rows extra
 pandera withheld any, so a failure shows what was wrong even when the row was kept out of core.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 
 import dagster as dg

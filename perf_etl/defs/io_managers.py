@@ -1,7 +1,5 @@
 """Stores the core tables' DataFrames in the warehouse, one fiscal-year partition at a time."""
 
-from __future__ import annotations
-
 import dagster as dg
 import pandas as pd
 

@@ -1,7 +1,5 @@
 """Resources: the landing folder and the DuckDB warehouse, configured from the environment."""
 
-from __future__ import annotations
-
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path

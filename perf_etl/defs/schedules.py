@@ -1,7 +1,5 @@
 """Once a year, when the reports are out, materialize the fiscal year just closed."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from perf_etl.defs.jobs import fiscal_year_job

@@ -1,7 +1,5 @@
 """Launch a run for each fiscal year whose landing files changed (by content hash, with a cursor)."""
 
-from __future__ import annotations
-
 import hashlib
 import json
 
@@ -11,6 +9,7 @@ from perf_etl.defs.jobs import fiscal_year_job
 from perf_etl.defs.partitions import fiscal_year_partitions
 from perf_etl.defs.resources import LandingFolder
 from perf_etl.landing_watch import scan_landing
+from perf_etl.settings import sensor_interval_seconds
 
 
 def _run_key(year: int, digests: list[str]) -> str:
@@ -20,7 +19,7 @@ def _run_key(year: int, digests: list[str]) -> str:
 
 @dg.sensor(
     job=fiscal_year_job,
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=sensor_interval_seconds(),  # PERF_ETL_SENSOR_INTERVAL_SECONDS, default 30
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Watches the landing folder; a new, changed or deleted report re-runs its fiscal year.",
 )

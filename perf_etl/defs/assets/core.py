@@ -1,7 +1,6 @@
 """core.*: fields with evidence, validated by pandera, with the contract's checks."""
 
-from __future__ import annotations
-
+import warnings
 from datetime import datetime, timezone
 
 import dagster as dg
@@ -19,10 +18,19 @@ from perf_etl.validate.rows import validate_core
 from perf_etl.validate.schemas import CORE_MODELS
 from perf_etl.warehouse import store
 
+
+def _dagster_type(model: type) -> dg.DagsterType:
+    # The dagster-pandera bridge is marked beta; we depend on it knowingly (the UI shows each core table's
+    # schema and Dagster type-checks the output), so its warning is noise for every user command.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        return pandera_schema_to_dagster_type(model)
+
+
 CORE_OUTS = {
     table: dg.AssetOut(
         key=core_asset_key(table),
-        dagster_type=pandera_schema_to_dagster_type(model),
+        dagster_type=_dagster_type(model),
         io_manager_key="warehouse_io_manager",
         description=(model.__doc__ or "").strip(),
         kinds={"duckdb", "pandas"},

@@ -1,7 +1,5 @@
 """raw.*: every landing file of the fiscal year as a document with pages, or as a rejected file."""
 
-from __future__ import annotations
-
 from datetime import datetime, timezone
 
 import dagster as dg

@@ -1,7 +1,5 @@
 """staging.*: normalized text and sections of the fiscal year's documents."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from perf_etl.defs.assets.common import WAREHOUSE_ASSET

@@ -1,0 +1,34 @@
+from datetime import datetime
+
+import dagster as dg
+
+from perf_etl.defs.definitions import build_definitions, defs
+from perf_etl.defs.schedules import yearly_reports_schedule
+from perf_etl.validate.checks import CONTRACT_CHECKS
+
+
+def test_definitions_load_and_validate():
+    dg.Definitions.validate_loadable(defs)
+
+
+def test_asset_graph_covers_every_contract_table(tmp_path):
+    graph = build_definitions(str(tmp_path), str(tmp_path / "w.duckdb")).resolve_asset_graph()
+    keys = {"/".join(key.path) for key in graph.get_all_asset_keys()}
+    expected = {"raw/documents", "raw/pages", "raw/rejected_files", "staging/documents", "staging/sections",
+                "core/reports", "core/field_evidence", "core/indicators", "core/expenditure_items",
+                "core/score_components", "core/findings"}
+    assert expected <= keys
+    for key in graph.get_all_asset_keys():
+        assert graph.get(key).partitions_def is not None, key
+
+
+def test_every_contract_check_is_an_asset_check():
+    graph = defs.resolve_asset_graph()
+    names = {check_key.name for check_key in graph.asset_check_keys}
+    assert {check.name for check in CONTRACT_CHECKS} <= names
+
+
+def test_schedule_runs_the_year_just_closed():
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2025, 7, 1, 9))
+    request = yearly_reports_schedule(context)
+    assert request.partition_key == "2024"

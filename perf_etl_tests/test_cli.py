@@ -1,0 +1,31 @@
+import json
+
+import pytest
+
+from perf_etl.cli import main, parse_years
+from perf_etl_tests.conftest import SAMPLES
+
+
+@pytest.mark.parametrize(("text", "years"), [
+    ("2020-2024", [2020, 2021, 2022, 2023, 2024]),
+    ("2020,2023", [2020, 2023]),
+    ("2021", [2021]),
+    ("2023,2020-2021", [2020, 2021, 2023]),
+])
+def test_parse_years(text, years):
+    assert parse_years(text) == years
+
+
+def test_extract_prints_one_json_line_per_file(tmp_path, capsys):
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    main(["extract", str(SAMPLES / "004_3cc4b0b52db76508.pdf"), str(empty)])
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 2
+    report, rejected = lines
+    assert report["rejected"] is None
+    assert report["report"]["fiscal_year"] == 2023
+    assert report["report"]["budget_wan"] == pytest.approx(36628.61)
+    assert {e["field"] for e in report["evidence"]} >= {"budget_wan", "fiscal_year", "department_name"}
+    assert rejected["report"] is None
+    assert rejected["rejected"]["reason_code"] == "empty_file"
