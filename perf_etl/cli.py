@@ -38,6 +38,10 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
+# Step-level DEBUG events are for the UI; the terminal gets progress and problems.
+CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
 def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
     from perf_etl.defs.definitions import build_definitions  # Dagster definitions load only for `run`
 
@@ -48,7 +52,8 @@ def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
     failed = []
     with _instance() as instance:
         for year in years:
-            result = job.execute_in_process(partition_key=str(year), instance=instance, raise_on_error=False)
+            result = job.execute_in_process(partition_key=str(year), instance=instance, raise_on_error=False,
+                                            run_config=CONSOLE_AT_INFO)
             if not result.success:
                 failed.append(year)
     print_summary(warehouse, years)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import sqlalchemy as sa
 from dagster_duckdb import DuckDBResource
 
 from perf_etl.ingest.ingest import IngestLimits
@@ -43,3 +44,13 @@ class Warehouse(DuckDBResource):
         with self.get_connection() as conn:
             store.ensure_schema(conn)
             yield conn
+
+
+class MartsPublisher(dg.ConfigurableResource):
+    """Where the marts are published for BI tools: a Parquet folder and a SQLAlchemy URL."""
+
+    parquet_dir: str
+    url: str
+
+    def describe_url(self) -> str:
+        return sa.make_url(self.url).render_as_string(hide_password=True)

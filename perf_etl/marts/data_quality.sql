@@ -1,0 +1,100 @@
+-- marts.data_quality: How complete and how consistent each core.reports field is, per fiscal year.
+--
+-- Columns:
+--   fiscal_year                  The year whose spending is evaluated.
+--   field                        A core.reports column.
+--   reports                      Reports of the year.
+--   reports_with_value           Reports in which the field has a value.
+--   coverage_pct                 reports_with_value / reports, percent.
+--   check_failures               Failed contract checks that concern the field (one per report and check).
+--   failed_checks                Names of those checks, comma-separated (see perf_etl/validate/checks.py).
+--
+-- The checks are those of perf_etl/validate/checks.py, restated in SQL with the same thresholds (passed as
+-- parameters from that module): a check failure counts against the field it is about — grade for
+-- grade_agrees_with_score, execution_rate_pct for execution_rate_consistent, expenditure_wan for
+-- spending_split_adds_up, the field itself for the range and evidence checks. They run on the rows in
+-- core, that is after pandera withheld the rows it refused (those are counted in raw.rejected_files).
+WITH reports AS (
+    SELECT * FROM core.reports WHERE list_contains($years, fiscal_year)
+),
+
+-- One row per report and field, the value as text (NULL when the field is empty). Every column is a
+-- field except those that identify the row rather than being read from the text.
+field_values AS (
+    SELECT document_id, report_year AS fiscal_year, field, value
+    FROM (
+        SELECT document_id, fiscal_year AS report_year, COLUMNS(* EXCLUDE (document_id, extractor_version))::VARCHAR
+        FROM reports
+    )
+    UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (document_id, report_year))))
+),
+
+check_failures AS (
+    SELECT document_id, fiscal_year, field, 'money_non_negative' AS check_name
+    FROM field_values
+    WHERE list_contains($money_columns, field) AND try_cast(value AS DECIMAL(18, 2)) < 0
+
+    UNION ALL
+    SELECT document_id, fiscal_year, 'execution_rate_pct', 'rates_in_range'
+    FROM reports
+    WHERE execution_rate_pct NOT BETWEEN 0 AND $max_rate_pct
+
+    UNION ALL
+    SELECT document_id, fiscal_year, 'self_score', 'score_in_range'
+    FROM reports
+    WHERE self_score NOT BETWEEN 0 AND 100
+
+    UNION ALL
+    SELECT document_id, fiscal_year, 'grade', 'grade_in_values'
+    FROM reports
+    WHERE NOT list_contains($grades, grade)
+
+    UNION ALL
+    SELECT document_id, fiscal_year, 'grade', 'grade_agrees_with_score'
+    FROM reports
+    WHERE grade <> grade_from_score
+
+    UNION ALL
+    SELECT document_id, fiscal_year, 'execution_rate_pct', 'execution_rate_consistent'
+    FROM reports
+    WHERE abs(execution_rate_pct - execution_rate_computed_pct) > $rate_tolerance_pct
+
+    UNION ALL
+    SELECT document_id, fiscal_year, 'expenditure_wan', 'spending_split_adds_up'
+    FROM reports
+    WHERE abs(basic_expenditure_wan + project_expenditure_wan - expenditure_wan) > $split_tolerance_wan
+
+    UNION ALL
+    SELECT document_id, fiscal_year, field, 'evidence_for_every_field'
+    FROM field_values
+    WHERE value IS NOT NULL
+        AND NOT EXISTS (
+            SELECT 1 FROM core.field_evidence AS evidence
+            WHERE evidence.document_id = field_values.document_id AND evidence.field = field_values.field
+        )
+),
+
+failures_per_field AS (
+    SELECT
+        fiscal_year,
+        field,
+        count(*) AS check_failures,
+        string_agg(DISTINCT check_name, ', ' ORDER BY check_name) AS failed_checks
+    FROM check_failures
+    GROUP BY fiscal_year, field
+)
+
+SELECT
+    field_values.fiscal_year::INTEGER AS fiscal_year,
+    field_values.field,
+    count(*)::INTEGER AS reports,
+    count(value)::INTEGER AS reports_with_value,
+    round(100 * count(value) / count(*), 2)::DECIMAL(5, 2) AS coverage_pct,
+    coalesce(any_value(failures_per_field.check_failures), 0)::INTEGER AS check_failures,
+    any_value(failures_per_field.failed_checks) AS failed_checks
+FROM field_values
+LEFT JOIN failures_per_field
+    ON failures_per_field.fiscal_year = field_values.fiscal_year
+    AND failures_per_field.field = field_values.field
+GROUP BY field_values.fiscal_year, field_values.field
+ORDER BY fiscal_year, field

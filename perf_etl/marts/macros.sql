@@ -1,0 +1,64 @@
+-- What the mart queries share, installed as temporary macros on the connection that builds the marts
+-- (perf_etl/marts/build.py), so that each rule is written once.
+
+-- The report that stands for a department in a fiscal year. A department files one 部门整体支出绩效自评报告
+-- a year, but the warehouse may hold more (a project report, a re-issued one): the department-wide report
+-- wins (one of unknown type before a project report), then the later fill date, then the smaller
+-- document_id, so the choice is stable. A report without a department_key stands for itself.
+CREATE OR REPLACE TEMP MACRO department_reports(years) AS TABLE
+SELECT
+    *,
+    -- The stated execution rate, or the computed one when the report states none.
+    coalesce(execution_rate_pct, execution_rate_computed_pct) AS execution_rate,
+    -- The stated grade, or the one the score implies when the report states none.
+    coalesce(grade, grade_from_score) AS overall_grade
+FROM core.reports
+WHERE list_contains(years, fiscal_year)
+QUALIFY row_number() OVER (
+    PARTITION BY fiscal_year, coalesce(department_key, document_id)
+    ORDER BY
+        CASE report_type WHEN 'department_overall' THEN 0 WHEN 'project' THEN 2 ELSE 1 END,
+        fill_date DESC NULLS LAST,
+        document_id
+) = 1;
+
+-- Whether a target and a result can be compared: the same unit, or a unit missing on one side (then taken
+-- to be the other's). 160 宗 against 174 宗 compares; 2 亿元 against 15000 万元 does not.
+CREATE OR REPLACE TEMP MACRO same_unit(target_unit, actual_unit) AS
+target_unit IS NULL OR actual_unit IS NULL OR target_unit = actual_unit;
+
+-- How far an indicator got, in percent: the stated completion rate, else actual / target.
+CREATE OR REPLACE TEMP MACRO indicator_completion_pct(target_value, target_unit, actual_value, actual_unit,
+                                                      completion_rate_pct) AS
+coalesce(
+    completion_rate_pct,
+    CASE WHEN same_unit(target_unit, actual_unit) AND target_value > 0 THEN 100 * actual_value / target_value END
+);
+
+-- Whether an indicator was met: a stated completion rate ≥ 100 decides, else actual ≥ target.
+-- NULL when it cannot be told (no rate, and a side or a comparable unit missing).
+CREATE OR REPLACE TEMP MACRO indicator_met(target_value, target_unit, actual_value, actual_unit,
+                                           completion_rate_pct) AS
+CASE
+    WHEN completion_rate_pct IS NOT NULL THEN completion_rate_pct >= 100
+    WHEN same_unit(target_unit, actual_unit) THEN actual_value >= target_value
+END;
+
+-- Indicator counts per report.
+CREATE OR REPLACE TEMP MACRO indicator_totals(years) AS TABLE
+SELECT
+    document_id,
+    count(*) AS indicators,
+    count(met) AS indicators_assessed,
+    count(*) FILTER (WHERE met) AS indicators_met,
+    avg(completion_pct) AS mean_completion_pct
+FROM (
+    SELECT
+        document_id,
+        indicator_met(target_value, target_unit, actual_value, actual_unit, completion_rate_pct) AS met,
+        indicator_completion_pct(target_value, target_unit, actual_value, actual_unit, completion_rate_pct)
+            AS completion_pct
+    FROM core.indicators
+    WHERE list_contains(years, fiscal_year)
+)
+GROUP BY document_id;

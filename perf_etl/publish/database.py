@@ -1,0 +1,127 @@
+"""The marts copied into a database through SQLAlchemy (PostgreSQL, a DuckDB file, …), for BI tools.
+
+Each mart becomes a table of the same name in the target's default schema, with portable column types
+taken from the warehouse table (DECIMAL -> NUMERIC, INTEGER -> INTEGER, VARCHAR -> TEXT). Publishing
+some years deletes and inserts those years' rows of every table in one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import duckdb
+import sqlalchemy as sa
+
+_DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
+_TYPES: dict[str, type[sa.types.TypeEngine]] = {
+    "INTEGER": sa.Integer,
+    "BIGINT": sa.BigInteger,
+    "DOUBLE": sa.Double,
+    "VARCHAR": sa.Text,
+    "BOOLEAN": sa.Boolean,
+    "DATE": sa.Date,
+    "TIMESTAMP": sa.DateTime,
+}
+
+
+def sqlalchemy_type(duckdb_type: str) -> sa.types.TypeEngine:
+    decimal = _DECIMAL.fullmatch(duckdb_type)
+    if decimal:
+        return sa.Numeric(int(decimal.group(1)), int(decimal.group(2)))
+    if duckdb_type not in _TYPES:
+        raise ValueError(f"no SQLAlchemy type for DuckDB type {duckdb_type}; add one to perf_etl/publish/database.py")
+    return _TYPES[duckdb_type]()
+
+
+def published_table(conn: duckdb.DuckDBPyConnection, table: str) -> sa.Table:
+    """The target table of marts.`table`, with the warehouse table's columns."""
+    columns = conn.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'marts' AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()
+    if not columns:
+        raise ValueError(f"marts.{table} does not exist in the warehouse; build the marts first")
+    return sa.Table(table, sa.MetaData(), *(sa.Column(name, sqlalchemy_type(kind)) for name, kind in columns))
+
+
+def publish_to_database(conn: duckdb.DuckDBPyConnection, tables: Sequence[str], years: Sequence[int],
+                        url: str) -> None:
+    """Replace the years' rows of each marts table in the database at `url`, all in one transaction."""
+    with _writable(sa.make_url(url)) as target_url:
+        engine = sa.create_engine(target_url)
+        try:
+            with engine.begin() as target:
+                for table in tables:
+                    _replace_years(conn, target, published_table(conn, table), years)
+        finally:
+            engine.dispose()  # closes the connections: a DuckDB file is only complete once closed
+
+
+def _replace_years(conn: duckdb.DuckDBPyConnection, target: sa.Connection, table: sa.Table,
+                   years: Sequence[int]) -> None:
+    table.create(target, checkfirst=True)
+    _add_missing_columns(target, table)
+    target.execute(table.delete().where(table.c.fiscal_year.in_([int(year) for year in years])))
+    names = [column.name for column in table.columns]
+    selected = ", ".join(f'"{name}"' for name in names)
+    # fetchall gives Python values (Decimal, int, str, None) that every driver takes as they are.
+    rows = conn.execute(f"SELECT {selected} FROM marts.{table.name} WHERE list_contains(?, fiscal_year) ORDER BY ALL",
+                        [[int(year) for year in years]]).fetchall()
+    if rows:
+        target.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
+
+
+def _add_missing_columns(target: sa.Connection, table: sa.Table) -> None:
+    """A column a mart gained since the target table was created (marts may add columns, see the contract)."""
+    # The columns of an empty result, not the Inspector: duckdb-engine's reflection queries fail on DuckDB.
+    existing = set(target.execute(sa.select(sa.text("*")).select_from(sa.table(table.name)).limit(0)).keys())
+    quote = target.dialect.identifier_preparer.quote
+    for column in table.columns:
+        if column.name not in existing:
+            column_type = column.type.compile(dialect=target.dialect)
+            target.execute(sa.text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {column_type}"))
+
+
+def _duckdb_file(url: sa.URL) -> Path | None:
+    database = url.database or ""
+    if url.get_backend_name() != "duckdb" or database in ("", ":memory:") or database.startswith("md:"):
+        return None
+    return Path(database)
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(f"{path.name}.wal")
+
+
+@contextlib.contextmanager
+def _writable(url: sa.URL) -> Iterator[sa.URL]:
+    """The URL to write to. For a DuckDB file, a copy that replaces the file once written: a BI tool that
+    holds the file open, even read-only, keeps DuckDB's file lock and would make the write fail, and a
+    reader that opens the file mid-publish would see a half-replaced year. Readers that hold the old file
+    keep seeing it until they reconnect."""
+    path = _duckdb_file(url)
+    if path is None:
+        yield url
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    copy = path.with_name(f".{path.name}.publishing")
+    _remove(copy)
+    if path.exists():
+        shutil.copyfile(path, copy)
+        if _wal(path).exists():  # changes not yet checkpointed belong to the file
+            shutil.copyfile(_wal(path), _wal(copy))
+    try:
+        yield url.set(database=str(copy))
+        os.replace(copy, path)
+        _wal(path).unlink(missing_ok=True)  # its changes are in the copy now
+    finally:
+        _remove(copy)
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    _wal(path).unlink(missing_ok=True)

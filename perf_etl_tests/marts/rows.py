@@ -1,0 +1,66 @@
+"""Core and raw rows written straight into a warehouse, for mart and publish tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import pandas as pd
+
+from perf_etl.models import REPORT_COLUMNS
+from perf_etl.warehouse import store
+
+# Columns read from the text need evidence; these identify the row (as in perf_etl.validate.checks).
+_NO_EVIDENCE = {"document_id", "extractor_version"}
+
+
+def report(document_id: str, fiscal_year: int, department_key: str | None, **values) -> dict:
+    """A core.reports row of a department-wide report; `values` override the defaults."""
+    row = dict.fromkeys(REPORT_COLUMNS)
+    row.update(document_id=document_id, fiscal_year=fiscal_year, department_key=department_key,
+               department_name=f"{department_key}局" if department_key else None, report_type="department_overall",
+               budget_wan=100.0, expenditure_wan=90.0, execution_rate_pct=90.0, execution_rate_computed_pct=90.0,
+               self_score=92.0, grade="优", grade_from_score="优", extractor_version="test")
+    row.update(values)
+    return row
+
+
+def indicator(document_id: str, fiscal_year: int, name: str, target: float | None = None,
+              actual: float | None = None, rate: float | None = None, unit: str | None = "项",
+              actual_unit: str | None = None) -> dict:
+    return {"document_id": document_id, "fiscal_year": fiscal_year, "indicator_name": name,
+            "target_value": target, "target_unit": unit, "actual_value": actual,
+            "actual_unit": actual_unit or unit, "completion_rate_pct": rate, "source": "prose", "page_number": 1}
+
+
+def rejected(source_path: str, fiscal_year: int | None, stage: str = "ingest") -> dict:
+    return {"source_path": source_path, "sha256": None, "fiscal_year": fiscal_year, "stage": stage,
+            "reason_code": "empty_file", "message": "The file is empty.", "detected_at": datetime(2025, 1, 1)}
+
+
+def evidence(reports: Sequence[dict], missing: Sequence[tuple[str, str]] = ()) -> list[dict]:
+    """Evidence for every non-null field of `reports`, except the (document_id, field) pairs `missing`."""
+    return [
+        {"document_id": r["document_id"], "fiscal_year": r["fiscal_year"], "field": field, "value": str(value),
+         "raw_text": str(value), "page_number": 1, "char_start": 0, "char_end": 1, "rule": "test"}
+        for r in reports for field, value in r.items()
+        if value is not None and field not in _NO_EVIDENCE and (r["document_id"], field) not in missing
+    ]
+
+
+def write_core(conn, years: Sequence[int], reports: Sequence[dict], indicators: Sequence[dict] = (),
+               rejected_files: Sequence[dict] = (), missing_evidence: Sequence[tuple[str, str]] = ()) -> None:
+    """Replace the years' core.reports, core.indicators, core.field_evidence and raw.rejected_files rows."""
+    store.write_partition(conn, years, [
+        store.TableWrite("core.reports", pd.DataFrame(list(reports), columns=list(REPORT_COLUMNS))),
+        store.TableWrite("core.indicators", pd.DataFrame(list(indicators))),
+        store.TableWrite("core.field_evidence", pd.DataFrame(evidence(reports, missing_evidence))),
+        store.TableWrite("raw.rejected_files", pd.DataFrame(list(rejected_files))),
+    ])
+
+
+def rows(conn, sql: str, *params) -> list[dict]:
+    """Query results as dicts (Decimal for DECIMAL columns)."""
+    cursor = conn.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -1,0 +1,112 @@
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from perf_etl.marts.build import MART_TABLES, build_marts
+from perf_etl.models import REPORT_COLUMNS
+from perf_etl.publish import publish_marts
+from perf_etl.publish.database import publish_to_database
+from perf_etl.publish.locations import PUBLISH_URL_ENV, default_publish_url, parquet_dir, publish_url
+from perf_etl_tests.marts.rows import report, write_core
+
+DEPARTMENT_ROWS = "SELECT fiscal_year, department_key, department_name, budget_wan FROM department_year ORDER BY 1, 2"
+
+
+def published(url: str, sql: str, **engine_options) -> list[tuple]:
+    engine = sa.create_engine(url, **engine_options)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(sa.text(sql))]
+    finally:
+        engine.dispose()
+
+
+def test_publish_then_republish_one_year(warehouse, target_url):
+    publish_to_database(warehouse, MART_TABLES, [2020, 2021], target_url)
+    assert published(target_url, DEPARTMENT_ROWS) == [
+        (2020, "finance", "某市财政局", Decimal("100.00")),
+        (2021, "finance", "某市财政局", Decimal("1234.56")),
+        (2021, "parks", "某市园林局", Decimal("100.00")),
+    ]
+    write_core(warehouse, [2021], [report("c21", 2021, "roads", department_name="某市公路局", budget_wan=7.5)])
+    build_marts(warehouse, [2021])
+    publish_to_database(warehouse, MART_TABLES, [2021], target_url)
+    assert published(target_url, DEPARTMENT_ROWS) == [
+        (2020, "finance", "某市财政局", Decimal("100.00")),
+        (2021, "roads", "某市公路局", Decimal("7.50")),
+    ]
+    assert published(target_url, "SELECT fiscal_year, departments FROM fiscal_year_summary ORDER BY 1") == [
+        (2020, 1), (2021, 1)]
+
+
+def test_postgres_column_types(warehouse, postgres_url):
+    publish_to_database(warehouse, MART_TABLES, [2021], postgres_url)
+    columns = published(postgres_url, """
+        SELECT column_name, data_type, numeric_precision, numeric_scale FROM information_schema.columns
+        WHERE table_schema = 'public' AND table_name = 'department_year'""")
+    types = {name: (kind, precision, scale) for name, kind, precision, scale in columns}
+    assert types["budget_wan"] == ("numeric", 18, 2)
+    assert types["expenditure_change_wan"] == ("numeric", 18, 2)
+    assert types["fiscal_year"][0] == "integer"
+    assert types["indicators_met"][0] == "integer"
+    assert types["department_name"][0] == "text"
+    tables = published(postgres_url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+    assert sorted(name for (name,) in tables) == sorted(MART_TABLES)
+
+
+def test_duckdb_target_opens_read_only_with_the_warehouse_rows(warehouse, tmp_path):
+    url = default_publish_url(tmp_path / "warehouse.duckdb")
+    publish_to_database(warehouse, MART_TABLES, [2020, 2021], url)
+    for table in MART_TABLES:
+        expected = warehouse.execute(f"SELECT * FROM marts.{table} ORDER BY ALL").fetchall()
+        assert published(url, f"SELECT * FROM {table} ORDER BY ALL", connect_args={"read_only": True}) == expected
+
+
+def test_publishing_while_a_reader_holds_the_duckdb_file(warehouse, tmp_path):
+    url = default_publish_url(tmp_path / "warehouse.duckdb")
+    publish_to_database(warehouse, MART_TABLES, [2020], url)
+    # Another process (a BI tool) keeps the file open read-only, which holds DuckDB's file lock.
+    reader = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+                               "print('open', flush=True); sys.stdin.read()", str(tmp_path / "marts.duckdb")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        publish_to_database(warehouse, MART_TABLES, [2021], url)
+    finally:
+        reader.communicate("", timeout=30)
+    assert published(url, "SELECT DISTINCT fiscal_year FROM department_year ORDER BY 1") == [(2020,), (2021,)]
+    assert not list(tmp_path.glob(".marts.duckdb.publishing*"))
+
+
+def test_a_target_table_from_an_older_version_gains_new_columns(warehouse, tmp_path):
+    url = default_publish_url(tmp_path / "warehouse.duckdb")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE department_year (fiscal_year INTEGER, department_key TEXT)"))
+        conn.execute(sa.text("INSERT INTO department_year VALUES (2019, 'old')"))
+    engine.dispose()
+    publish_to_database(warehouse, MART_TABLES, [2021], url)
+    assert published(url, "SELECT fiscal_year, department_key, budget_wan FROM department_year ORDER BY 1, 2") == [
+        (2019, "old", None), (2021, "finance", Decimal("1234.56")), (2021, "parks", Decimal("100.00"))]
+
+
+def test_publish_marts_writes_parquet_and_database(warehouse, tmp_path):
+    url = default_publish_url(tmp_path / "warehouse.duckdb")
+    rows = publish_marts(warehouse, [2021], parquet_dir(tmp_path / "warehouse.duckdb"), url)
+    fields = len(REPORT_COLUMNS) - 2  # all but document_id and extractor_version
+    assert rows == {"department_year": 2, "fiscal_year_summary": 1, "indicator_completion": 2, "data_quality": fields}
+    assert (tmp_path / "marts" / "data_quality" / "fiscal_year=2021" / "data.parquet").is_file()
+    assert published(url, "SELECT count(*) FROM data_quality") == [(fields,)]
+
+
+def test_publish_url_defaults_beside_the_warehouse(monkeypatch):
+    monkeypatch.delenv(PUBLISH_URL_ENV, raising=False)
+    assert publish_url(Path("data/warehouse.duckdb")) == "duckdb:///data/marts.duckdb"
+    assert publish_url(Path("/srv/perf/warehouse.duckdb")) == "duckdb:////srv/perf/marts.duckdb"
+    assert parquet_dir(Path("data/warehouse.duckdb")) == Path("data/marts")
+    monkeypatch.setenv(PUBLISH_URL_ENV, "postgresql+psycopg2://bi@db/perf")
+    assert publish_url(Path("data/warehouse.duckdb")) == "postgresql+psycopg2://bi@db/perf"
