@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from perf_etl.cli import main, parse_years
+from perf_etl.cli import contiguous_ranges, main, parse_years
 from perf_etl_tests.conftest import SAMPLES
 
 
@@ -14,6 +14,16 @@ from perf_etl_tests.conftest import SAMPLES
 ])
 def test_parse_years(text, years):
     assert parse_years(text) == years
+
+
+@pytest.mark.parametrize(("years", "ranges"), [
+    ([2020, 2021, 2023, 2024], [(2020, 2021), (2023, 2024)]),
+    ([2023], [(2023, 2023)]),
+    ([2024, 2020, 2022], [(2020, 2020), (2022, 2022), (2024, 2024)]),
+    ([], []),
+])
+def test_contiguous_ranges(years, ranges):
+    assert contiguous_ranges(years) == ranges
 
 
 def test_extract_prints_one_json_line_per_file(tmp_path, capsys):

@@ -142,3 +142,11 @@ def judge(case: LabelCase, extraction: Extraction) -> CaseResult:
     if case.kind == "indicator":
         return _judge_rows([case.expected], extraction.indicators, "indicator_name", INDICATOR_FIELDS, exact=False)
     raise ValueError(f"unknown label kind {case.kind}")
+
+
+def judge_directory(root: Path, labels_path: Path) -> list[tuple[LabelCase, CaseResult]]:
+    """Every label of `labels_path` judged against the .txt of its sample in `root` (the held-out
+    set is text only), each sample run once."""
+    cases = label_cases(load_labels(labels_path))
+    extractions = {sample: run_pipeline(root / f"{sample}.txt", root) for sample in {c.sample for c in cases}}
+    return [(case, judge(case, extractions[case.sample])) for case in cases]

@@ -33,6 +33,12 @@ COVER_LABELS: dict[str, tuple[str, ...]] = {
         "预算部门",
         "预算单位",
         "评价单位",
+        # A project report names the department that owns or carries out the project.
+        "项目主管部门",
+        "主管部门",
+        "项目实施单位",
+        "实施单位",
+        "项目单位",
     ),
     "filler_name": ("填报人员", "填报人", "填表人", "经办人"),
     # Not bare 电话: the body quotes hotlines ("举报电话：12345").
@@ -112,10 +118,28 @@ def preamble_end(doc: StagedDocument) -> int:
     return min(first, PREAMBLE_MAX_CHARS) if first > 0 else min(len(doc.text), PREAMBLE_MAX_CHARS)
 
 
+# Labels that a flattened table cell gives without a colon ("主管部门XX局实施单位XX局"); without the
+# colon the value must read as an organisation name by itself (see _label_name).
+NO_COLON_LABELS = ("项目主管部门", "主管部门", "项目实施单位", "实施单位")
+# A labelled name longer than this is a sentence that happens to end in 局/中心, not a name.
+NAME_MAX_CHARS = 40
+
+
 def _label_regex() -> re.Pattern[str]:
     labels = sorted({label for group in COVER_LABELS.values() for label in group}, key=len, reverse=True)
+    bare = "|".join(map(re.escape, NO_COLON_LABELS))
     # "单位名称（盖章）：" — a seal note may sit between label and colon.
-    return re.compile(r"(?P<label>" + "|".join(map(re.escape, labels)) + r")\s*(?:[（(][^）)]{1,4}[)）])?\s*[：:]\s*")
+    return re.compile(
+        r"(?P<label>" + "|".join(map(re.escape, labels)) + r")\s*(?:[（(][^）)]{1,4}[)）])?\s*[：:]\s*"
+        # Bare: only right before an organisation name that ends at a non-CJK character or the next cell.
+        r"|(?P<bare>"
+        + bare
+        + r")(?=[\u4e00-\u9fff]{2,30}?"
+        + SUBJECT_SUFFIX
+        + r"(?:[^\u4e00-\u9fff]|$|项目|"
+        + bare
+        + r"))"
+    )
 
 
 _LABEL_RE = _label_regex()
@@ -129,7 +153,7 @@ def cover_values(doc: StagedDocument) -> dict[str, tuple[int, int, int]]:
     matches = list(_LABEL_RE.finditer(text))
     found: dict[str, tuple[int, int, int]] = {}
     for i, m in enumerate(matches):
-        field = _FIELD_OF_LABEL[m.group("label")]
+        field = _FIELD_OF_LABEL[m.group("label") or m.group("bare")]
         if field in found:
             continue
         line_end = text.find("\n", m.end())
@@ -216,7 +240,7 @@ def _label_name(doc: StagedDocument, cover: dict[str, tuple[int, int, int]]) -> 
         if len(following) <= 40 and not _LABEL_RE.search(following):
             name = clean_department_name(following)
             end = next_end
-    if name is None:
+    if name is None or len(name) > NAME_MAX_CHARS:
         return None
     return _hit(doc, "department_name", name, label_start, end, "department_name:label")
 

@@ -1,12 +1,17 @@
-"""Performance targets against results, as reports state them in prose (core.indicators, source "prose").
+"""Performance targets against results (core.indicators), from prose (source "prose") and from the
+flattened 绩效指标 table of the 自评表 (source "table").
 
-Four ways the genre writes them, one recognizer each:
+The ways the genre writes them in prose, one recognizer each:
 - a result followed by its rate and the target in brackets:
   "完成工业厂房招商面积2.12万㎡，完成全年目标任务106%【…任务目标为完成…面积2万㎡】";
-- explicit pairs: "目标：小升规任务75家。完成情况：小升规任务141家。";
+- explicit pairs, on one line or two: "目标：小升规任务75家。完成情况：小升规任务141家。";
 - a list of assigned targets, then a list of results in the same order:
   "下达了过会新签约项目160宗、新落地项目90宗…的年度任务。…完成全年新过会项目174宗（完成率109%）、…";
-- a plan against its outcome: "计划举办招商活动10场，实际举办12场".
+- a plan against its outcome: "计划举办招商活动10场，实际举办12场";
+- a target clause, then the result in the next clause: "下达…查处任务45宗，实际查处结案41宗（完成率91.1%）",
+  "…清扫率目标≥85%，实际达到88.6%";
+- a result with its target in brackets after it: "重点人群签约率83.2%（目标值≥80%）".
+Table rows read "<name> [≥]<target><unit> <actual><unit> <分值> <得分>" under a 指标值 / 实际完成值 header.
 Targets and results are paired by name and unit, or by order when both lists match one-to-one; a
 value is only ever paired when the pairing is unambiguous, and completion_rate_pct is only the rate
 the text states.
@@ -14,6 +19,7 @@ the text states.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -22,23 +28,31 @@ from perf_etl.extract.numbers import NUMBER
 from perf_etl.models import Indicator, StagedDocument
 
 # Units an indicator is counted in, longest first.
-INDICATOR_UNITS = r"万平方米|平方米|万㎡|㎡|万亩|亩|亿元|万元|元|人次|宗|家|个|座|项|次|场|户|件|条|台|套|公里|吨|人|%"
+INDICATOR_UNITS = (
+    r"万平方米|平方米|万㎡|㎡|万亩|亩|亿元|万元|元|万人次|人次|万人|"
+    r"宗|家|个|座|项|次|场|户|件|条|台|套|公里|吨|人|处|所|%"
+)
 _MENTION_RE = re.compile(r"(?<![\d.])(?P<num>" + NUMBER + r")\s*(?P<unit>" + INDICATOR_UNITS + r")(?![\d])")
 # Where a name stops, going back from its number (brackets belong to names: 新落地（摘牌）项目).
 _NAME_DELIMS = "、，,；;。：:【】[]\n"
 # Words before a name that are not part of it (periods, the department, leading adverbs).
 _NAME_LEAD_RE = re.compile(
     r"^(?:(?:19|20)\d\d\s*年度?|\d{1,2}\s*[-—~至]\s*\d{1,2}\s*月份?|截至[^，]{0,12}?[月日](?:底|末)?|"
-    r"年初|年底|全年|本年|今年|我局|本局|本单位|我单位|我中心|本中心|累计|共|约|其中|的|\s)+"
+    r"年初|年底|全年|本年|今年|我局|本局|本单位|我单位|我中心|本中心|累计|共|约|其中|的|目标|计划|\s)+"
 )
 # The verb that introduces a target or a result; the name is what follows the last one.
 _NAME_VERB_RE = re.compile(r"任务目标为|目标任务为|目标为|任务为|下达了?|完成了?|实现了?|建成了?|达到")
-_NAME_TAIL_RE = re.compile(r"(?:任务数|任务|目标|计划|完成|达到|为|约|共计|共|达|累计)+$")
+# A comparison before the target ("≥95%", "不低于90%") is the target's sense, not part of the name.
+_NAME_TAIL_RE = re.compile(
+    r"(?:任务数|任务|目标值|目标|计划|完成|达到|为|约|共计|共|达|累计|在|稳定在|控制在|[≥≤><＞＜]|不低于|不少于|不高于|不超过)+$"
+)
 # A percentage named only by a direction cannot be told apart from its neighbours.
 _GROWTH_ONLY_RE = re.compile(r"^(?:同比)?(?:增长|下降|增幅|降幅|提高|减少)?$")
 
 # "（完成率109%）" right after a result.
-_RATE_AFTER_RE = re.compile(r"^\s*[（(]?\s*(?:完成率|完成比例|完成进度)\s*(?:为|：|:)?\s*(?P<rate>" + NUMBER + r")\s*%")
+_RATE_AFTER_RE = re.compile(
+    r"^\s*[（(，,]?\s*(?:完成率|完成比例|完成进度)\s*(?:为|：|:)?\s*(?P<rate>" + NUMBER + r")\s*%"
+)
 # "完成全年目标任务106%【…】" / "完成全年招商引资任务85.64%【…】": rate, then the target in brackets.
 _BRACKET_TARGET_RE = re.compile(
     r"完成(?:全年|年度)?[^，。；【]{0,15}?任务(?:的)?\s*(?P<rate>" + NUMBER + r")\s*%\s*"
@@ -47,7 +61,7 @@ _BRACKET_TARGET_RE = re.compile(
 # "目标：…完成情况：…".
 _PAIR_RE = re.compile(
     r"(?:年度目标|绩效目标|目标任务|目标值|目标)\s*[：:](?P<t>[^\n]{1,300}?)"
-    r"(?:完成情况|实际完成|完成值|实际值)\s*[：:](?P<a>[^\n]{1,400}?)(?=\n|$|(?:年度目标|目标)\s*[：:])"
+    r"\n?(?:完成情况|实际完成|完成值|实际值)\s*[：:](?P<a>[^\n]{1,400}?)(?=\n|$|(?:年度目标|目标)\s*[：:])"
 )
 # "下达了A 160宗、B 90宗…的年度…任务".
 # The list ends at its last counted quantity, right before "的…任务" (no number in between).
@@ -56,6 +70,38 @@ _ASSIGNED_RE = re.compile(
 )
 # "计划举办招商活动10场，实际举办12场".
 _PLANNED_RE = re.compile(r"计划(?P<t>[^，,。；;\n]{1,40}?)[，,；;]\s*(?:而)?实际(?P<a>[^，,。；;\n]{1,40})")
+# A clause that sets a target ("下达…任务45宗", "…目标≥85%"), and a next clause that reports the result.
+_TARGET_CUE_RE = re.compile(r"下达|目标|计划|任务|要求")
+_RESULT_CUE_RE = re.compile(r"^(?:全年|年内|累计|共|已|而)?(?:实际|完成|实现|达到|建成)")
+_CLAUSE_ENDS = "，,。；;\n"
+# "健康管理率72.4%（目标值≥70%）": a result, then its target in brackets.
+_TARGET_AFTER_RE = re.compile(
+    r"\s*[（(]\s*(?:年度)?(?:目标值|目标|计划值|指标值)\s*(?:为|：|:)?\s*(?:[≥≤><＞＜]|不低于|不少于)?\s*"
+    r"(?P<num>" + NUMBER + r")\s*(?P<unit>" + INDICATOR_UNITS + r")\s*[)）]"
+)
+# The 绩效指标 table of a 自评表, flattened: a header with 指标值 and 实际(完成)值, then rows
+# "<name> [≥]<target><unit> <actual><unit> <分值> <得分>".
+_TABLE_HEADER_RE = re.compile(r"(?:年度)?指标值\s*(?:[（(][^）)]{0,6}[)）])?\s*实际(?:完成)?值")
+_TABLE_ROW_RE = re.compile(
+    r"(?P<name>[^\d\s≥≤><＞＜%.]{2,60}?)\s*(?:[≥≤><＞＜]|不低于|不少于|不高于|不超过)?\s*"
+    r"(?P<t>"
+    + NUMBER
+    + r")\s*(?P<tu>"
+    + INDICATOR_UNITS
+    + r")\s*(?P<a>"
+    + NUMBER
+    + r")\s*(?P<au>"
+    + INDICATOR_UNITS
+    + r")\s*(?P<max>"
+    + NUMBER
+    + r")\s+(?P<score>"
+    + NUMBER
+    + r")(?![\d.%])"
+)
+# The 一级/二级 columns that a flattened row's name runs back into ("产出指标数量指标新增学位数").
+_TIER_RE = re.compile(r"^.*指标")
+# How far after its header a table's rows may run.
+TABLE_WINDOW = 4000
 # How far after the assigned targets the results may be stated.
 RESULT_WINDOW = 400
 RATE_TOLERANCE = 0.5
@@ -77,21 +123,32 @@ def extract_prose_indicators(doc: StagedDocument) -> list[Indicator]:
     ctx = DocContext(doc)
     used: set[int] = set()  # start offsets of mentions already paired
     pairs: list[tuple[Mention | None, Mention | None, float | None]] = []
-    for recognizer in (_bracket_targets, _explicit_pairs, _assigned_lists, _planned_actual):
+    recognizers = (
+        _bracket_targets,
+        _explicit_pairs,
+        _assigned_lists,
+        _planned_actual,
+        _target_then_result_clauses,
+        _result_with_bracketed_target,
+    )
+    for recognizer in recognizers:
         for target, actual, rate in recognizer(ctx):
             keys = {m.start for m in (target, actual) if m}
             if keys & used:
                 continue
             used |= keys
             pairs.append((target, actual, rate))
-    return [_indicator(ctx, t, a, r) for t, a, r in sorted(pairs, key=_pair_pos)]
+    prose = [_indicator(ctx, t, a, r) for t, a, r in sorted(pairs, key=_pair_pos)]
+    return prose + table_indicators(ctx)
 
 
 def _pair_pos(pair: tuple[Mention | None, Mention | None, float | None]) -> int:
     return min(m.start for m in pair[:2] if isinstance(m, Mention))
 
 
-def _indicator(ctx: DocContext, target: Mention | None, actual: Mention | None, rate: float | None) -> Indicator:
+def _indicator(
+    ctx: DocContext, target: Mention | None, actual: Mention | None, rate: float | None, source: str = "prose"
+) -> Indicator:
     named = target if target and target.name else actual
     first = min((m for m in (target, actual) if m), key=lambda m: m.start)
     doc = ctx.doc
@@ -104,7 +161,7 @@ def _indicator(ctx: DocContext, target: Mention | None, actual: Mention | None, 
         actual_value=actual.value if actual else None,
         actual_unit=actual.unit if actual else None,
         completion_rate_pct=rate,
-        source="prose",
+        source=source,
         page_number=ctx.page_at(first.start),
     )
 
@@ -135,11 +192,15 @@ def _name_after(text: str, pos: int, hi: int) -> str:
 def clean_name(raw: str) -> str:
     """The indicator's name from the words before its number: "我局完成全年新过会项目" -> 新过会项目."""
     name = re.sub(r"\s+", "", raw)
+    if re.fullmatch(r"(?:" + _NAME_VERB_RE.pattern + r")+", name):
+        return ""  # a verb alone ("下达6820万元") names nothing
     verbs = list(_NAME_VERB_RE.finditer(name))
     if verbs and verbs[-1].end() < len(name):
         name = name[verbs[-1].end() :]
     name = _NAME_LEAD_RE.sub("", name)
     stripped = _NAME_TAIL_RE.sub("", name)
+    if not stripped:
+        return ""  # only verbs ("完成"): the name, if any, follows the number
     return stripped if len(stripped) >= 2 else name
 
 
@@ -226,8 +287,11 @@ def _explicit_pairs(ctx: DocContext):
     for m in _PAIR_RE.finditer(ctx.scan):
         targets = [x for x in mentions(ctx, m.start("t"), m.end("t")) if _nameable(x)]
         actuals = mentions(ctx, m.start("a"), m.end("a"))
-        if len(targets) == 1 and len(actuals) == 1 and targets[0].unit == actuals[0].unit:
-            pairs = [(targets[0], actuals[0])]
+        same_unit = [a for a in actuals if targets and a.unit == targets[0].unit]
+        if len(targets) == 1 and len(same_unit) == 1:
+            # One target, one result in its unit: the other figures (a rate, a count of something
+            # else) are context, not candidates.
+            pairs = [(targets[0], same_unit[0])]
         else:
             pairs = pair_by_name(targets, [x for x in actuals if _nameable(x)])
         for t, a in pairs:
@@ -265,3 +329,69 @@ def _results_after(ctx: DocContext, pos: int) -> list[Mention]:
             return found
         start = end + 1
     return []
+
+
+def _clauses(ctx: DocContext) -> list[tuple[int, int]]:
+    """(start, end) of every clause of the text, in order (the character at `end` is the clause end)."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    text = ctx.text
+    for i, ch in enumerate(text):
+        # An ASCII comma between digits is a thousands separator ("1,580亩"), not a clause end.
+        if ch in _CLAUSE_ENDS and not (ch == "," and text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit()):
+            out.append((start, i))
+            start = i + 1
+    out.append((start, len(ctx.text)))
+    return out
+
+
+def _target_then_result_clauses(ctx: DocContext):
+    """ "下达…任务45宗，实际查处41宗（完成率91.1%）" / "…清扫率目标≥85%，实际达到88.6%": one target in a
+    clause with a target word, the result in the next clause of the same sentence, in the same unit."""
+    clauses = _clauses(ctx)
+    for (t_start, t_end), (a_start, a_end) in itertools.pairwise(clauses):
+        if ctx.text[t_end] not in "，,":
+            continue  # the result must be in the same sentence
+        targets = [x for x in mentions(ctx, t_start, t_end) if _nameable(x)]
+        if len(targets) != 1 or not _TARGET_CUE_RE.search(ctx.text, t_start, targets[0].start):
+            continue
+        if not _RESULT_CUE_RE.match(ctx.text[a_start:a_end]):
+            continue
+        same_unit = [a for a in mentions(ctx, a_start, a_end) if a.unit == targets[0].unit]
+        if same_unit:
+            yield targets[0], same_unit[0], _stated_rate(ctx, same_unit[0])
+
+
+def _result_with_bracketed_target(ctx: DocContext):
+    """ "重点人群签约率83.2%（目标值≥80%）": the name must hold no other figure ("由89.7%提高至90.5%")."""
+    for actual in mentions(ctx, 0, len(ctx.text)):
+        m = _TARGET_AFTER_RE.match(ctx.scan, actual.end)
+        if not m or m.group("unit") != actual.unit or not _nameable(actual) or re.search(r"%|\d\.\d", actual.name):
+            continue
+        number = float(m.group("num").replace(",", ""))
+        target = Mention(actual.name, number, actual.unit, m.start("num"), m.end("unit"))
+        yield target, actual, None
+
+
+def table_indicators(ctx: DocContext) -> list[Indicator]:
+    """Rows of the flattened 绩效指标 table (source "table"): target and result in the same unit, then
+    the row's 分值 and 得分 (score <= maximum <= 100), which tell a row from a run of other numbers."""
+    out: list[Indicator] = []
+    seen: set[int] = set()
+    for header in _TABLE_HEADER_RE.finditer(ctx.scan):
+        end = min(len(ctx.scan), header.end() + TABLE_WINDOW)
+        for row in _TABLE_ROW_RE.finditer(ctx.scan, header.end(), end):
+            if row.start() in seen or row.group("tu") != row.group("au"):
+                continue
+            max_score, score = float(row.group("max")), float(row.group("score"))
+            if not 0 <= score <= max_score <= 100:
+                continue
+            name = _TIER_RE.sub("", re.sub(r"\s+", "", ctx.text[row.start("name") : row.end("name")]))
+            if len(name) < 2:
+                continue
+            seen.add(row.start())
+            unit = row.group("tu")
+            target = Mention(name, float(row.group("t").replace(",", "")), unit, row.start("t"), row.end("tu"))
+            actual = Mention(name, float(row.group("a").replace(",", "")), unit, row.start("a"), row.end("au"))
+            out.append(_indicator(ctx, target, actual, None, source="table"))
+    return out

@@ -39,18 +39,30 @@ GENERIC_NAMES = frozenset(
         "本级项目",
         "一级项目",
         "二级项目",
+        # The report's own project or fund referred to, not named.
+        "本项目",
+        "该项目",
+        "此项目",
+        "本专项",
+        "该专项",
+        "本资金",
+        "该资金",
     }
 )
-# Leading words that are not part of a fund's name: a year, "其中", the department speaking.
+# Leading words that are not part of a fund's name: a list marker, a year, "其中", the department speaking.
 NAME_LEAD_RE = re.compile(
-    r"^(?:(?:19|20)\d\d\s*年度?|本年度?|全年|其中|另外|此外|同时|以及|及|和|的|"
+    r"^(?:\d{1,2}\s*[.、．)）]|[①-⑳]|[一二三四五六七八九十]{1,3}、|(?:19|20)\d\d\s*年度?|本年度?|全年|其中|另外|此外|同时|以及|及|和|的|"
     r"我局|本局|我单位|本单位|我中心|本中心|我部门|本部门|[\s、“”\"])+"
 )
 # Names are short noun phrases; a longer stretch is a sentence, not a name.
 MAX_NAME_CHARS = 40
 
-ITEM_BUDGET_LABEL = r"预算收入数|预算收入|年初预算数|年初预算|预算数|预算金额|预算安排|安排资金|批复金额|预算"
-ITEM_ACTUAL_LABEL = r"决算支出数|决算支出|实际支出数|实际支出|支出数|支出金额|执行数|实际使用|完成支出|使用|支出"
+ITEM_BUDGET_LABEL = (
+    r"预算收入数|预算收入|年初预算数|年初预算|预算数|预算金额|预算安排|安排资金|批复金额|预算|下达资金|下达"
+)
+ITEM_ACTUAL_LABEL = (
+    r"决算支出数|决算支出|实际支出数|实际支出|支出数|支出金额|执行数|实际使用|完成支出|使用|支出|执行金额|执行"
+)
 ITEM_RATE_LABEL = r"(?:项目|预算|资金)?执行率|支出进度|执行进度|完成率|支出率"
 
 _ANCHOR_RE = re.compile(r"(?:" + ITEM_BUDGET_LABEL + "|" + ITEM_ACTUAL_LABEL + r")(?=" + GAP + r"\d)")
@@ -115,6 +127,10 @@ def extract_expenditure_items(doc: StagedDocument) -> list[ExpenditureItem]:
 def _name_before(ctx: DocContext, label_start: int) -> tuple[str, int, int] | None:
     """The fund name that ends right where the label starts, if the words there are one."""
     boundary = max(ctx.text.rfind(c, 0, label_start) for c in _NAME_BOUNDARY) + 1
+    if boundary == label_start and ctx.text[label_start - 1 : label_start] in ("：", ":"):
+        # "1.城乡最低生活保障资金：下达…": a list entry names the fund, then its figures after the colon.
+        label_start -= 1
+        boundary = max(ctx.text.rfind(c, 0, label_start) for c in _NAME_BOUNDARY) + 1
     raw = ctx.text[boundary:label_start]
     lead = NAME_LEAD_RE.match(raw)
     skip = lead.end() if lead else 0

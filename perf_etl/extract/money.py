@@ -14,12 +14,11 @@ from functools import cache
 
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.items import ItemStatement
-from perf_etl.extract.money_context import DocContext
+from perf_etl.extract.money_context import YEAR_RE, DocContext
 from perf_etl.extract.money_labels import (
     CATEGORY_ANCHOR,
     GAP,
     NOT_A_RATE_RE,
-    PART_PREFIX_RE,
     TOTAL_FIELDS,
     TOTALITY_RE,
     Label,
@@ -104,14 +103,20 @@ def is_department_figure(ctx: DocContext, cand: Candidate, items: list[ItemState
     a share/growth rather than the department's own total."""
     if ctx.section_kind(cand.start) == "item" or any(s.covers(cand.start) for s in items):
         return False
-    before = ctx.text[ctx.clause_start(cand.start) : cand.start]
-    if PART_PREFIX_RE.search(before):
+    if ctx.names_a_part(cand.start):
         return False
-    if ctx.speaks_of_other_period(cand.start, cand.end):
+    if ctx.speaks_of_other_period(cand.start, cand.end) or _label_names_other_year(ctx, cand):
         return False
     if cand.field == "execution_rate_pct" and NOT_A_RATE_RE.search(ctx.text[ctx.clause_start(cand.start) : cand.end]):
         return False
     return not _follows_category(ctx, cand)
+
+
+def _label_names_other_year(ctx: DocContext, cand: Candidate) -> bool:
+    """A year inside a long label ("批复我局2024年部门预算…") dates the figure like one before it."""
+    if ctx.fiscal_year is None:
+        return False
+    return any(int(y) != ctx.fiscal_year for y in YEAR_RE.findall(ctx.text, cand.start, cand.num_start))
 
 
 def _follows_category(ctx: DocContext, cand: Candidate) -> bool:
@@ -123,7 +128,18 @@ def _follows_category(ctx: DocContext, cand: Candidate) -> bool:
     start = max(ctx.sentence_start(cand.start), cand.start - ANCHOR_WINDOW)
     window = ctx.text[start : cand.start]
     anchors = list(re.finditer(CATEGORY_ANCHOR + "|" + _TOTAL_WORDS, window))
-    return bool(anchors) and re.fullmatch(CATEGORY_ANCHOR, anchors[-1].group(0)) is not None
+    if not anchors or re.fullmatch(CATEGORY_ANCHOR, anchors[-1].group(0)) is None:
+        return False
+    return _anchor_governs(ctx, start + anchors[-1].start(), start + anchors[-1].end(), cand.start)
+
+
+def _anchor_governs(ctx: DocContext, anchor_start: int, anchor_end: int, label_start: int) -> bool:
+    """A category word governs a later figure when it is "其中", states its own figure ("基本支出932.66万元，
+    执行率99.90%"), or sits in the label's clause; a category merely mentioned in an earlier clause
+    ("调减部分公用经费，实际下达预算资金…") does not."""
+    if ctx.text[anchor_start:anchor_end] == "其中" or anchor_start >= ctx.clause_start(label_start):
+        return True
+    return re.match(GAP + r"\d", ctx.scan[anchor_end:label_start]) is not None
 
 
 # Words that name a department total; after one of them a following rate is the total's rate.

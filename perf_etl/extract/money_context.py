@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from perf_etl.extract.hits import Hit
+from perf_etl.extract.identity import report_type_hit, title_hit
+from perf_etl.extract.money_labels import PART_PREFIX_RE
 from perf_etl.extract.numbers import scan_text
 from perf_etl.models import StagedDocument
 
@@ -50,6 +52,8 @@ PARTIAL_YEAR_RE = re.compile(
     r"上半年|前三季度|第[一二三]季度|半年"
 )
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+# "本项目 / 该项目 …": in a project report the project is the report's own subject, not a part of it.
+SELF_REFERENCE_RE = re.compile(r"(?:本|该|此)(?:项目|专项|资金)[\s：:的]*$")
 
 
 # A line break after one of these (or before a unit) is a wrapped line, not a paragraph end.
@@ -162,6 +166,20 @@ class DocContext:
         return self.doc.page_at(self._offsets[pos] if pos < len(self._offsets) else len(self.doc.text))
 
     @cached_property
+    def is_project_report(self) -> bool:
+        """A 项目支出绩效自评报告: its figures are the project's, and the project is the report's subject."""
+        found = report_type_hit(self.doc, title_hit(self.doc))
+        return found is not None and found.value == "project"
+
+    def names_a_part(self, pos: int) -> bool:
+        """True when the words right before `pos` in its clause name a part (基本支出, 项目, 其中…) rather
+        than the report's whole; "本项目" is the whole in a project report."""
+        before = self.text[self.clause_start(pos) : pos]
+        if self.is_project_report and SELF_REFERENCE_RE.search(before):
+            return False
+        return PART_PREFIX_RE.search(before) is not None
+
+    @cached_property
     def headings(self) -> list[Heading]:
         return find_headings(self.text)
 
@@ -202,8 +220,9 @@ class DocContext:
         project section is still about that project only if its own heading does not say otherwise.
         """
         for heading in self.heading_chain(pos):
-            # "部门整体及项目绩效情况" speaks of the whole department, projects included.
-            if ITEM_SECTION_RE.search(heading.text) and "整体" not in heading.text:
+            # "部门整体及项目绩效情况" speaks of the whole department, projects included; in a project
+            # report every project section is about the report's own subject.
+            if ITEM_SECTION_RE.search(heading.text) and "整体" not in heading.text and not self.is_project_report:
                 return "item"
             if SUMMARY_SECTION_RE.search(heading.text):
                 return "summary"

@@ -25,12 +25,17 @@ from perf_etl.extract.money_labels import (
 )
 from perf_etl.extract.numbers import MONEY_UNIT, NUMBER, declared_unit_before, to_wan
 
+# A category that carries its own spending word ("基本支出全年执行数…") is spending whatever total precedes.
+SPENT_RE = r"(?:全年|年度)?(?:执行数|执行金额|实际支出|决算支出|支出数|决算数)"
+
 _MENTION_RE = re.compile(
     r"(?P<cat>"
     + BASIC_RE
     + "|"
     + PROJECT_RE
-    + r")(?P<budget>预算|安排)?"
+    + r")(?:(?P<budget>预算|安排)|(?P<spent>"
+    + SPENT_RE
+    + r"))?"
     + GAP
     + r"(?P<num>"
     + NUMBER
@@ -38,6 +43,10 @@ _MENTION_RE = re.compile(
     + MONEY_UNIT
     + r")|(?![\d.%]|\s*[%万亿元]))"
 )
+
+
+_CATEGORY_BEFORE_RE = re.compile(r"(?:" + BASIC_RE + "|" + PROJECT_RE + r")$")
+CATEGORY_CHARS = 12  # longest category word (转移支付项目支出) with room to spare
 
 
 @cache
@@ -62,7 +71,7 @@ class Part:
 def spending_split_hits(ctx: DocContext, items: list[ItemStatement], expenditure: Hit | None) -> dict[str, Hit]:
     """basic_expenditure_wan / project_expenditure_wan hits from the spending split the text states."""
     groups: dict[int, list[Part]] = {}
-    for part in _parts(ctx, items):
+    for part in _parts(ctx, items) + _table_parts(ctx):
         if part.governor is not None:
             groups.setdefault(part.governor, []).append(part)
     if not groups:
@@ -88,8 +97,47 @@ def _parts(ctx: DocContext, items: list[ItemStatement]) -> list[Part]:
         if ctx.speaks_of_other_period(m.start(), m.end()):
             continue
         governor = None if m.group("budget") else _spending_governor(ctx, m.start())
+        if governor is None and m.group("spent"):
+            governor = ctx.paragraph_start(m.start())
         value = to_wan(float(m.group("num").replace(",", "")), unit)
         parts.append(Part(m.group("cat"), value, m.start(), m.end(), governor))
+    return parts
+
+
+# A flattened mini-table of the split: a header line naming the categories ("项目 基本支出 项目支出 支出合计")
+# and the next line with one amount per category ("金额（万元） 1623.58 3247.77 4871.35").
+_TABLE_COLUMN = r"基本支出|项目支出|支出合计|合计|总计"
+_TABLE_HEADER_RE = re.compile(r"(?m)^(?:项目|类别|科目|支出类别)?\s*(?P<cols>(?:(?:" + _TABLE_COLUMN + r")\s*){2,4})$")
+# The row may run on into the next line's words in the compact view; a cell never carries a unit or "%".
+_TABLE_ROW_RE = re.compile(r"(?P<label>[^\d\n]{0,16}?)(?P<cells>(?:" + NUMBER + r"\s*)+)(?![\d.%万亿元])")
+_SPENDING_ROW_RE = re.compile(r"支出|决算|执行|实际")
+
+
+def _table_parts(ctx: DocContext) -> list[Part]:
+    """Basic/project spending from a split mini-table. The amounts are spending when the row label or
+    the header says so (a row labelled 预算 is the budget's split), and, when a total column is there,
+    the parts must add up to it."""
+    parts: list[Part] = []
+    for header in _TABLE_HEADER_RE.finditer(ctx.scan):
+        columns = re.findall(_TABLE_COLUMN, header.group("cols"))
+        row = _TABLE_ROW_RE.match(ctx.scan, header.end() + 1)
+        if not row or "预算" in row.group("label"):
+            continue
+        if not (_SPENDING_ROW_RE.search(row.group("label")) or "支出合计" in columns):
+            continue
+        cells = list(re.finditer(NUMBER, row.group("cells")))
+        unit = declared_unit_before(ctx.scan, row.start("cells"))
+        if len(cells) != len(columns) or not unit:
+            continue
+        values = {col: to_wan(float(c.group(0).replace(",", "")), unit) for col, c in zip(columns, cells, strict=True)}
+        total = next((v for col, v in values.items() if col not in ("基本支出", "项目支出")), None)
+        if total is not None and abs(values.get("基本支出", 0) + values.get("项目支出", 0) - total) > 1:
+            continue
+        offset = row.start("cells")
+        for col, cell in zip(columns, cells, strict=True):
+            if col in ("基本支出", "项目支出"):
+                start, end = offset + cell.start(), offset + cell.end()
+                parts.append(Part(col, values[col], start, end, header.start()))
     return parts
 
 
@@ -97,7 +145,9 @@ def _spending_governor(ctx: DocContext, pos: int) -> int | None:
     """Start of the nearest total label before `pos` in its paragraph, if it is a spending label."""
     last = None
     for m in _governor_re().finditer(ctx.scan, ctx.paragraph_start(pos), pos):
-        last = m
+        # "基本支出执行数…": a category's own spending word is not a total the next part hangs from.
+        if not _CATEGORY_BEFORE_RE.search(ctx.scan, max(0, m.start() - CATEGORY_CHARS), m.start()):
+            last = m
     if last is None or last.group("spending") is None:
         return None
     return last.start()

@@ -62,7 +62,10 @@ def table_candidates(ctx: DocContext) -> list[Candidate]:
 
 
 def _is_department_table(ctx: DocContext, header_start: int) -> bool:
-    """True when the nearest table title or name row before the header is the department's."""
+    """True when the nearest table title or name row before the header is the department's (in a
+    project report, the project's table is the report's own)."""
+    if ctx.is_project_report:
+        return True
     start = max(0, header_start - TITLE_WINDOW)
     dept = [m.start() for m in _DEPARTMENT_MARK_RE.finditer(ctx.scan, start, header_start)]
     proj = [m.start() for m in _PROJECT_MARK_RE.finditer(ctx.scan, start, header_start)]

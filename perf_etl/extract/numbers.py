@@ -34,7 +34,11 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%
 
 # OCR letter/digit confusions, repaired only between digits (or a digit and a decimal point) where no
 # word could be meant: "1O5.3O" -> "105.30", "2l55" -> "2155".
-_OCR_ZERO_RE = re.compile(r"(?<=[\d.])[Oo〇](?=[\d.Oo]|\s*(?:万|亿|元|%))|(?<=\d)[Oo](?=\d)")
+# A count's unit after the letter makes it a digit too ("1,58O亩").
+_COUNT_UNIT = r"亩|个|人|户|件|宗|家|项|次|场|处|所|座|台|套|条|吨|公里|平方米|㎡|分"
+_OCR_ZERO_RE = re.compile(
+    r"(?<=[\d.])[Oo〇](?=[\d.Oo]|\s*(?:万|亿|元|%))|(?<=\d)[Oo](?=\d)|(?<=\d)[Oo](?=\s*(?:" + _COUNT_UNIT + "))"
+)
 _OCR_ONE_RE = re.compile(r"(?<=\d)[lI|](?=[\d.])|(?<=\.)[lI|](?=\d)")
 # "兀" is a frequent OCR misreading of "元"; after 万/亿 or a digit it cannot be anything else.
 _OCR_YUAN_RE = re.compile(r"(?<=[万亿\d])兀")

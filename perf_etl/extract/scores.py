@@ -13,7 +13,7 @@ from functools import cache
 
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.money_context import DocContext
-from perf_etl.extract.money_labels import GAP, PART_PREFIX_RE, Label
+from perf_etl.extract.money_labels import GAP, Label
 from perf_etl.extract.numbers import CN_NUMBER, NUMBER, parse_number
 from perf_etl.models import ScoreComponent, StagedDocument
 
@@ -27,6 +27,9 @@ SCORE_LABELS: tuple[Label, ...] = (
     Label("总得分", r"总得分|最终得分|评价总分|评价得分", 7),
     Label("自评分", r"自评分", 6),
     Label("绩效评分", r"(?:综合|总体|整体|最终|绩效|考核)评分", 6),
+    # The total row of a flattened scoring table: the maximum 100, then the score ("总分 100 93.6",
+    # "合计 100 91.5"); a row whose first cell is not 100 is a dimension's, never the total.
+    Label("总分行", r"(?:自评)?(?:总分|合计|总计)\s*100(?:\.0+)?(?=\s+\d)", 7),
     # A bare 评分 only at a clause start ("经自评，评分为92分"); after other words it is a row's score
     # ("预算执行率评分为10分").
     Label("评分为", r"(?<![\u4e00-\u9fa5])评分", 4),
@@ -95,7 +98,7 @@ _COMPONENT_PROSE_RE = re.compile(
     + r")"
 )
 # Scoring dimensions end in one of these words; other named scores are indicator rows, not components.
-_DIMENSION = r"[\u4e00-\u9fa5]{0,10}?(?:指标|效能|效率|管理|决策|过程|产出|效益|投入|满意度)"
+_DIMENSION = r"[\u4e00-\u9fa5]{0,10}?(?:指标|效能|效率|管理|决策|过程|产出|效益|投入|满意度|绩效)"
 # "投入指标得分18分（满分20分）".
 _COMPONENT_SCORE_FIRST_RE = re.compile(
     r"(?P<name>" + _DIMENSION + r")\s*(?:自评|实际)?得分\s*(?:为|是|：|:)?\s*(?P<score>" + NUMBER + r")\s*分?\s*"
@@ -104,14 +107,15 @@ _COMPONENT_SCORE_FIRST_RE = re.compile(
 # "产出指标（40分），得分38分".
 _COMPONENT_MAX_BRACKET_RE = re.compile(
     r"(?P<name>" + _DIMENSION + r")\s*[（(]\s*(?:满分|总分|分值)?\s*(?P<max>" + NUMBER + r")\s*分\s*[)）]\s*"
-    r"[，,：:]?\s*(?:自评|实际)?得分\s*(?:为|是|：|:)?\s*(?P<score>" + NUMBER + r")"
+    r"[，,：:]?\s*(?:自评|实际)?得(?:分)?\s*(?:为|是|：|:)?\s*(?P<score>" + NUMBER + r")"
 )
 _COMPONENT_ROW_RE = re.compile(
     r"(?m)^[ \t]*(?P<name>[\u4e00-\u9fa5]{2,10}(?:指标|效能|效率|情况|管理|执行|编制|决策|过程|产出|效益|投入))"
     r"[ \t]*(?P<max>" + NUMBER + r")(?:[ \t]*分[ \t]*|[ \t]+)(?P<score>" + NUMBER + r")[ \t]*分?[ \t]*$"
 )
 _COMPONENT_NAME_LEAD_RE = re.compile(r"^(?:其中|另外|此外|在|以及|及|和|的|、)+")
-_NOT_COMPONENT = frozenset({"合计", "总计", "总分", "得分", "分值", "满分", "自评"})
+# Bare column words; "指标" alone is what is left of a quoted indicator name (“预算执行率”指标).
+_NOT_COMPONENT = frozenset({"合计", "总计", "总分", "得分", "分值", "满分", "自评", "指标"})
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,7 @@ def _reads_as_score(m: re.Match[str]) -> bool:
 def _is_total_score(ctx: DocContext, start: int, end: int) -> bool:
     if ctx.section_kind(start) == "item" or ctx.speaks_of_other_period(start, end):
         return False
-    if PART_PREFIX_RE.search(ctx.text[ctx.clause_start(start) : start]):
+    if ctx.names_a_part(start):
         return False
     before = ctx.text[ctx.sentence_start(start) : start]
     if "其中" in before:
@@ -175,7 +179,7 @@ def grade_hit(ctx: DocContext) -> Hit | None:
                 continue
             if ctx.section_kind(m.start()) == "item" or ctx.speaks_of_other_period(m.start(), m.end()):
                 continue
-            if PART_PREFIX_RE.search(ctx.text[ctx.clause_start(m.start()) : m.start()]):
+            if ctx.names_a_part(m.start()):
                 continue
             found.append(_Found(GRADE_VALUES[word], m.start(), m.end(), f"grade:{label.name}", label.strength))
     return _best(ctx, "grade", found)
@@ -215,5 +219,8 @@ def _component_name(ctx: DocContext, m: re.Match[str]) -> str | None:
     raw = ctx.text[start : m.end("name")]
     name = _COMPONENT_NAME_LEAD_RE.sub("", re.sub(r"\s+", "", raw))
     if len(name) < 2 or name in _NOT_COMPONENT or name.endswith(("方面", "合计", "总计")):
+        return None
+    # A rate ("预算执行率"指标) is one indicator's row of the scoring table, not a scoring dimension.
+    if re.search(r"(?<!效)率", name):
         return None
     return name

@@ -46,8 +46,9 @@ _THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,])")
 _WIDE_DECIMAL = re.compile(r"(?<=\d)．(?=\d)")
 # "1 5768.60万元": a number split by a stray space. Only repaired when a money unit or % follows, the
 # first part is a short digit group without its own decimals, and nothing numeric precedes it —
-# otherwise "第 2 100万元" style lists would be merged.
-_SPLIT_NUMBER = re.compile(r"(?<![\d.,\-])(\d{1,3}) (\d+(?:\.\d+)?)(?=\s*(?:万元|亿元|元|%))")
+# otherwise "第 2 100万元" style lists would be merged. Nor when a number cell comes right before:
+# in a flattened table row "91206.27 10 97.95%" the "10" is the 分值 cell, not the rate's first digits.
+_SPLIT_NUMBER = re.compile(r"(?<![\d.,\-])(?<![\d%] )(\d{1,3}) (\d+(?:\.\d+)?)(?=\s*(?:万元|亿元|元|%))")
 # Letter-spaced years on cover pages: "2 0 2 3 年" -> "2023年". Only four single digits before 年,
 # so a table row of small numbers ("1 2 3 4") is left alone.
 _SPACED_YEAR = re.compile(r"(?<![\d.])(\d) (\d) (\d) (\d)(?= ?年)")

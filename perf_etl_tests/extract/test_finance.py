@@ -357,8 +357,17 @@ def test_prose_summary_beats_the_table() -> None:
 
 
 def test_a_project_table_is_not_the_department_table() -> None:
-    text = _TABLE.replace("部门整体支出绩效自评表", "项目支出绩效自评表\n项目名称 招商推介活动经费")
+    # A department report with a project's table appended (a project report's own table is its total).
+    text = "某局2023年度部门整体支出绩效自评报告\n" + _TABLE.replace(
+        "部门整体支出绩效自评表", "项目支出绩效自评表\n项目名称 招商推介活动经费"
+    )
     assert extract_finance_hits(_doc(text)) == []
+
+
+def test_a_project_reports_own_table_gives_its_totals() -> None:
+    text = "某某补助资金项目支出绩效自评报告\n" + _TABLE.replace("部门整体支出绩效自评表", "项目支出绩效自评表")
+    hits = {h.field: h.value for h in extract_finance_hits(_doc(text))}
+    assert (hits["budget_wan"], hits["expenditure_wan"], hits["execution_rate_pct"]) == (120.0, 110.0, 91.67)
 
 
 @pytest.mark.parametrize(
@@ -389,3 +398,68 @@ def test_region_revenue_and_transfers_are_not_the_budget(text: str) -> None:
 def test_a_section_on_the_whole_department_and_its_projects_is_not_a_project_section() -> None:
     text = "二、部门整体及项目绩效情况\n全年预算数800万元，执行数790万元，预算执行率98.75%。"
     assert _values(text) == {"budget_wan": 800.0, "expenditure_wan": 790.0, "execution_rate_pct": 98.75}
+
+
+# --- held-out generalizations ---------------------------------------------------------------
+
+
+def test_approved_department_budget_with_the_object_in_between() -> None:
+    text = "三、预算执行情况\n市财政局批复本中心2023年度部门预算356.20万元，执行中追加20万元。"
+    assert _values(text)["budget_initial_wan"] == pytest.approx(356.20)
+
+
+def test_a_category_mentioned_in_an_earlier_clause_does_not_govern_a_total() -> None:
+    text = "年中追加人员经费和专项经费，压减部分项目支出，实际下达预算资金2380.50万元，支出2300万元。"
+    assert _values(text)["budget_wan"] == pytest.approx(2380.50)
+
+
+def test_a_category_with_its_own_figure_still_governs_the_rate() -> None:
+    text = "全年支出500万元，执行率95%。其中基本支出300万元，执行率99.00%。"
+    assert _values(text)["execution_rate_pct"] == pytest.approx(95.0)
+
+
+def test_project_report_figures_after_ben_xiangmu() -> None:
+    text = (
+        "2023年度乡村道路养护资金项目支出绩效自评报告\n二、项目资金情况\n"
+        "该项目年初预算数0.00万元，全年预算数300.00万元，全年执行数240.00万元，执行率80.00%。"
+    )
+    values = _values(text)
+    assert (values["budget_initial_wan"], values["budget_wan"], values["expenditure_wan"]) == (0.0, 300.0, 240.0)
+    assert values["execution_rate_pct"] == pytest.approx(80.0)
+
+
+def test_ben_xiangmu_in_a_department_report_stays_a_part() -> None:
+    text = "某局2023年度部门整体支出绩效自评报告\n本项目年初预算数50万元，执行数45万元。"
+    assert "budget_initial_wan" not in _values(text)
+
+
+def test_spending_split_with_each_category_naming_its_spending() -> None:
+    text = "全年预算数900万元，全年执行数850万元。其中基本支出全年执行数300万元，项目支出全年执行数550万元。"
+    values = _values(text)
+    assert (values["basic_expenditure_wan"], values["project_expenditure_wan"]) == (300.0, 550.0)
+
+
+def test_spending_split_from_a_flattened_mini_table() -> None:
+    text = (
+        "全年支出执行数2000.50万元。\n类别 基本支出 项目支出 支出合计\n决算数（万元） 800.00 1200.50 2000.50\n"
+        "项目 基本支出 项目支出 合计\n预算数（万元） 900 1300 2200\n"
+    )
+    values = _values(text)
+    assert (values["basic_expenditure_wan"], values["project_expenditure_wan"]) == (800.0, 1200.5)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        "项目 基本支出 项目支出 合计\n预算数（万元） 900 1300 2200\n",  # the budget's split
+        "项目 基本支出 项目支出 支出合计\n金额（万元） 800 1200 2600\n",  # parts do not add up
+        "项目 基本支出 项目支出 支出合计\n金额（万元） 800 1200\n",  # a cell missing
+    ],
+)
+def test_mini_tables_that_are_not_the_spending_split(rows: str) -> None:
+    values = _values("全年支出执行数2000万元。\n" + rows)
+    assert "basic_expenditure_wan" not in values and "project_expenditure_wan" not in values
+
+
+def test_approved_budget_of_another_year_named_inside_the_label() -> None:
+    assert "budget_initial_wan" not in _values("区财政批复我局2024年部门预算1310.00万元。", fiscal_year=2023)

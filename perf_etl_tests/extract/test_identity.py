@@ -212,3 +212,20 @@ def test_other_province_cover_block() -> None:
     assert fields["filler_name"] == "李四"
     assert fields["contact_phone"] == "0731-88888888"
     assert fields["fill_date"] == "2023-03-05"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年度城区绿化养护资金项目支出绩效自评报告\n项目名称：城区绿化养护资金\n项目主管部门：芜湖市镜湖区林业局\n一、项目概况\n",
+        "2023年度城区绿化养护资金项目支出绩效自评报告\n一、项目概况\n项目支出绩效自评表\n"
+        "主管部门芜湖市镜湖区林业局实施单位芜湖市镜湖区园林服务中心项目资金（万元）年初预算数 100",
+    ],
+)
+def test_project_report_department_from_its_owner_label(text: str) -> None:
+    assert _fields(text)["department_name"] == "芜湖市镜湖区林业局"
+
+
+def test_a_bare_owner_word_in_prose_is_not_a_label() -> None:
+    text = "某某项目支出绩效自评报告\n一、项目概况\n项目由主管部门牵头，会同财政部门组织实施，资金按进度拨付。\n"
+    assert "department_name" not in _fields(text)

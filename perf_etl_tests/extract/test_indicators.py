@@ -96,3 +96,52 @@ def test_planned_against_actual() -> None:
 
 def test_planned_against_actual_with_other_units_is_not_paired() -> None:
     assert _rows("计划举办投资推介会10场，实际参会企业300家。") == []
+
+
+# --- held-out generalizations ---------------------------------------------------------------
+
+
+def test_target_and_result_on_separate_lines_with_other_figures() -> None:
+    text = "1.送戏下乡\n目标：全年开展送戏下乡80场。\n完成情况：完成86场，完成率107.5%，观众3.2万人次。"
+    assert _rows(text) == [("开展送戏下乡", 80.0, "场", 86.0, "场", 107.5)]
+
+
+def test_name_after_the_number_when_only_a_verb_precedes_it() -> None:
+    text = "目标：完成5座农村公厕改造。完成情况：完成5座，完成率100%。"
+    assert _rows(text) == [("农村公厕改造", 5.0, "座", 5.0, "座", 100.0)]
+
+
+def test_assigned_target_then_result_in_the_next_clause() -> None:
+    text = "（二）河长制\n下达河道巡查任务300次，实际巡查326次（完成率108.7%），发现问题42个。"
+    assert _rows(text) == [("河道巡查", 300.0, "次", 326.0, "次", 108.7)]
+
+
+def test_percentage_target_with_a_comparison_then_the_result() -> None:
+    assert _rows("3.污水处理：城镇污水处理率目标≥90%，实际达到93.5%。") == [
+        ("城镇污水处理率", 90.0, "%", 93.5, "%", None)
+    ]
+
+
+def test_a_funds_figures_are_not_an_indicator() -> None:
+    assert _rows("（2）临时救助资金：下达500万元，实际支出480万元，执行率96%。") == []
+
+
+def test_result_followed_by_its_bracketed_target() -> None:
+    assert _rows("全年适龄儿童疫苗接种率96.5%（目标值≥95%），完成年度任务。") == [
+        ("适龄儿童疫苗接种率", 95.0, "%", 96.5, "%", None)
+    ]
+
+
+def test_a_change_from_one_value_to_another_is_not_read_against_the_bracketed_target() -> None:
+    assert _rows("全区自来水普及率由80.1%提高至82.3%（目标值≥85%）。") == []
+
+
+def test_flattened_indicator_table_rows() -> None:
+    text = (
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分\n"
+        "产出指标 数量指标 技能培训人次 ≥500人次 620人次 20 20\n"
+        "年度资金总额 100 120 110 10 91.67% 9\n"
+        "满意度指标 服务对象满意度指标 学员满意度 ≥85% 90.1% 10 9.5\n总分 100 95"
+    )
+    rows = [(i.indicator_name, i.target_value, i.actual_value, i.actual_unit, i.source) for i in _indicators(text)]
+    assert rows == [("技能培训人次", 500.0, 620.0, "人次", "table"), ("学员满意度", 85.0, 90.1, "%", "table")]

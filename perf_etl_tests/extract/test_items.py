@@ -54,3 +54,15 @@ def test_item_wordings(text: str, expected: list) -> None:
 )
 def test_not_items(text: str) -> None:
     assert _items(text) == []
+
+
+def test_numbered_list_entries_with_the_name_before_a_colon() -> None:
+    text = (
+        "重点项目资金使用情况：\n（1）农村公路养护经费：下达420.00万元，执行401.10万元，执行率95.50%。\n"
+        "2.困难群众临时救助资金：预算 1,200,000.00 元，支出 1,080,000.00 元，预算执行率90.00%。"
+    )
+    assert _items(text) == [("农村公路养护经费", 420.0, 401.1, 95.5), ("困难群众临时救助资金", 120.0, 108.0, 90.0)]
+
+
+def test_the_reports_own_project_is_not_a_named_item() -> None:
+    assert _items("本项目年初预算数1200万元，全年执行数1100万元，执行率91.67%。") == []

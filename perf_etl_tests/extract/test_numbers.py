@@ -43,6 +43,7 @@ def test_to_wan_converts_every_unit(value: float, unit: str, wan: float) -> None
         ("Office 2O23", "Office 2023"),
         ("ONE lOL", "ONE lOL"),  # letters away from digits are left alone
         ("完成50。2021年", "完成50。2021年"),  # a sentence may end in a number
+        ("完成1,58O亩", "完成1,580亩"),  # letter O before a count unit
     ],
 )
 def test_scan_text_repairs_only_unambiguous_confusions(text: str, expected: str) -> None:

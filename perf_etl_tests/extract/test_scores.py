@@ -153,8 +153,16 @@ def test_grade_used_as_an_attribute_is_not_the_grade() -> None:
     assert "grade" not in _hits("所属项目中自评等级为优的项目有5个。")
 
 
-def test_table_row_with_maximum_then_score_is_not_read_as_the_total() -> None:
-    assert "self_score" not in _hits("绩效自评总分 100 93.69")
+def test_table_total_row_gives_the_score_not_the_maximum() -> None:
+    # The total row of a flattened scoring table: maximum 100 first, then the score.
+    assert _hits("绩效自评总分 100 93.69")["self_score"].value == 93.69
+    assert _hits("指标名称 分值 得分\n年度资金执行 10 9.2\n合计 100 91.5\n")["self_score"].value == 91.5
+
+
+@pytest.mark.parametrize("text", ["产出指标 总分 40 38.5", "合计 100 91.5 88.0", "总计 120 96"])
+def test_table_rows_that_are_not_the_total_row(text: str) -> None:
+    # A dimension's row (maximum below 100), a row with more cells, or a non-score total.
+    assert "self_score" not in _hits(text)
 
 
 def test_components_with_the_maximum_in_brackets() -> None:
@@ -173,3 +181,29 @@ def test_components_with_the_maximum_in_brackets() -> None:
 
 def test_an_indicator_row_score_is_not_a_component() -> None:
     assert extract_score_components(_doc("预算执行率（10分）得分10分。")) == []
+
+
+def test_components_with_bracketed_maximum_and_bare_de() -> None:
+    text = "综合得分85分。其中部门决策（15分）得12.5分，部门管理（35分）得30分，部门绩效（50分）得42.5分。"
+    comps = extract_score_components(_doc(text))
+    assert [(c.component, c.max_score, c.score) for c in comps] == [
+        ("部门决策", 15.0, 12.5),
+        ("部门管理", 35.0, 30.0),
+        ("部门绩效", 50.0, 42.5),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "其中“资金到位率”指标（分值5分）得分4.5分。",
+        "其中项目完成率指标得分8分（满分10分）。",
+    ],
+)
+def test_a_rate_indicator_row_is_not_a_component(text: str) -> None:
+    assert extract_score_components(_doc(text)) == []
+
+
+def test_project_report_score_after_ben_xiangmu() -> None:
+    text = "某某专项资金项目支出绩效自评报告\n四、自评结论\n经自评，该项目绩效自评得分为61.5分。"
+    assert _hits(text)["self_score"].value == 61.5

@@ -147,3 +147,9 @@ def test_sample_pdf_page_mapping() -> None:
     assert doc.page_at(doc.text.index("16.完成区党工委")) == 3
     assert doc.page_at(doc.text.index("政务云平台和电子政务外网")) == 2  # first words of page 2
     assert doc.page_at(doc.text.index("自评分数总计为93.69分")) == 7
+
+
+def test_table_cells_before_a_percentage_are_not_merged_into_it() -> None:
+    # A flattened 自评表 row: 分值 then 执行率; only a short group after a word is a split number.
+    assert repair_line("资金合计 500 480 20 96.00% 19.2") == "资金合计500 480 20 96.00% 19.2"
+    assert repair_line("支出 1 5768.60万元") == "支出15768.60万元"

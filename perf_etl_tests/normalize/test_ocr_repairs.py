@@ -1,0 +1,63 @@
+"""OCR number/unit confusions: repaired where only one reading exists, left alone everywhere else."""
+
+from __future__ import annotations
+
+import pytest
+
+from perf_etl.normalize.ocr_repairs import repair_ocr_text
+
+REPAIRED = [
+    ("年初预算数15768.60万兀", "年初预算数15768.60万元"),
+    ("实际支出14871.77 万兀。", "实际支出14871.77 万元。"),
+    ("经费300兀", "经费300元"),
+    ("总额2.5亿兀", "总额2.5亿元"),
+    ("支出15.6万无，", "支出15.6万元，"),
+    ("支出15.6 万无", "支出15.6 万元"),
+    ("完成1O5.3%", "完成105.3%"),
+    ("执行率为98.5O%", "执行率为98.50%"),
+    ("得分2l.5分", "得分21.5分"),
+    ("共计1l5项", "共计115项"),
+    ("3.l4", "3.14"),
+    ("2O23年度", "2023年度"),
+    ("2〇23年", "2023年"),
+    ("l0项", "10项"),
+    ("O.5个百分点", "0.5个百分点"),
+    ("5O万元", "50万元"),
+    ("金额为1O,5O万元", "金额为10.50万元"),
+    ("15768,60万元", "15768.60万元"),
+    ("执行率92·38%", "执行率92.38%"),
+]
+
+UNCHANGED = [
+    "万无一失",  # 无 after 万 with no number is a word
+    "ISO9001质量认证",  # a code: O and I touch letters
+    "PM2.5浓度",
+    "Olympic",
+    "分别为95，98%",  # a list, not a decimal comma
+    "增加100。60万元用于",  # a sentence ends in a number
+    "36,628.61万元",  # a thousands separator (three digits follow)
+    "25,100",
+    "100|98.5",  # a table rule between two cells
+    "二〇二三年",  # Chinese zero between Chinese numerals
+    "OCR识别",
+    "第Ⅰ类",
+    "5ml",
+    "元旦",
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), REPAIRED)
+def test_repairs(raw: str, expected: str) -> None:
+    assert repair_ocr_text(raw) == expected
+
+
+@pytest.mark.parametrize("text", UNCHANGED)
+def test_leaves_words_alone(text: str) -> None:
+    assert repair_ocr_text(text) == text
+
+
+def test_keeps_length_and_is_idempotent() -> None:
+    text = "\n".join(raw for raw, _ in REPAIRED) + "\n" + "\n".join(UNCHANGED)
+    once = repair_ocr_text(text)
+    assert len(once) == len(text)
+    assert repair_ocr_text(once) == once
