@@ -50,7 +50,7 @@ def ingest_stage(
 
     Rejections whose fiscal year is unknown are returned by every run (they belong to no partition).
     """
-    result = ingest_landing(landing, now=now, limits=limits or IngestLimits())
+    result = ingest_landing(landing, now=now, limits=limits or IngestLimits.from_environment())
     wanted = set(years)
     accepted = [f for f in result.accepted if f.document.fiscal_year in wanted]
     pages = [
@@ -69,7 +69,7 @@ def ingest_stage(
 
 def landing_years(landing: Path, *, now: datetime, limits: IngestLimits | None = None) -> list[int]:
     """The fiscal years of the reports accepted from the landing folder."""
-    result = ingest_landing(landing, now=now, limits=limits or IngestLimits())
+    result = ingest_landing(landing, now=now, limits=limits or IngestLimits.from_environment())
     return sorted({f.document.fiscal_year for f in result.accepted if f.document.fiscal_year is not None})
 
 

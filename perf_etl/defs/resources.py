@@ -12,15 +12,19 @@ from dagster_duckdb import DuckDBResource
 from perf_etl.ingest.ingest import IngestLimits
 from perf_etl.warehouse import store
 
-DEFAULT_LIMITS = IngestLimits()
+# PERF_ETL_MAX_FILE_BYTES, … where set, else the built-in limits (docs/operations.md).
+DEFAULT_LIMITS = IngestLimits.from_environment()
 
 
 class LandingFolder(dg.ConfigurableResource):
-    """The folder users drop reports into (subfolders included), and the limits per file."""
+    """The folder users drop reports into (subfolders included), the limits per file, and how many files
+    are read at once (each in its own process; None: min(2, CPUs); 0: in the step's process, no time budget)."""
 
     path: str
     max_file_bytes: int = DEFAULT_LIMITS.max_file_bytes
     max_pages: int = DEFAULT_LIMITS.max_pages
+    max_seconds_per_file: float = DEFAULT_LIMITS.max_seconds_per_file
+    workers: int | None = DEFAULT_LIMITS.workers
 
     @property
     def root(self) -> Path:
@@ -28,21 +32,24 @@ class LandingFolder(dg.ConfigurableResource):
 
     @property
     def limits(self) -> IngestLimits:
-        return IngestLimits(max_file_bytes=self.max_file_bytes, max_pages=self.max_pages)
+        return IngestLimits(max_file_bytes=self.max_file_bytes, max_pages=self.max_pages,
+                            max_seconds_per_file=self.max_seconds_per_file, workers=self.workers)
 
 
 class Warehouse(DuckDBResource):
     """The DuckDB warehouse file, with its schema created on first use.
 
     DuckDB allows one writing process: every asset that writes runs in the `duckdb` pool, whose limit is 1
-    (dagster.yaml), so two fiscal-year runs queue instead of fighting over the file lock.
+    (dagster.yaml), so two fiscal-year runs queue instead of fighting over the file lock. Runs outside that
+    pool (two `perf-etl run` at once use separate throwaway instances) wait for the lock instead, up to
+    `lock_timeout_seconds`.
     """
+
+    lock_timeout_seconds: float = store.DEFAULT_LOCK_TIMEOUT_SECONDS
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
-        with self.get_connection() as conn:
-            store.ensure_schema(conn)
+        with store.connect(self.database, lock_timeout_seconds=self.lock_timeout_seconds) as conn:
             yield conn
 
 

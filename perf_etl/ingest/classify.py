@@ -106,7 +106,10 @@ def _broken_glyph_reason(text: str) -> str | None:
     rest = _CID.sub("", text)
     broken = sum(1 for char in rest if _is_broken_char(char)) / max(1, _visible_count(rest))
     if broken > _MAX_BROKEN_GLYPH_SHARE:
-        return f"{broken:.0%} of the characters are control, private-use or replacement characters"
+        return (
+            f"{broken:.0%} of the characters are control, private-use or replacement characters: "
+            "the fonts carry no usable Unicode map"
+        )
     return None
 
 

@@ -5,11 +5,17 @@ year (from its text, or from the <year>/ folder it sits in). Copies are rejected
 in favour of one kept file: the same bytes under another name (the first path wins), or the same text in
 another format (pdf over docx over txt, then the first path). Nothing here raises for a bad file: an
 unexpected exception becomes an unexpected_error rejection naming the exception class.
+
+Files are read in worker processes (perf_etl/ingest/pool.py), each within a time budget: a reader stuck
+on a pathological PDF costs that budget and a too_large rejection, and a reader that crashes the process
+costs an unexpected_error rejection, never the partition. Cheap checks (empty, unsupported, over the size
+limit, unreadable entry) are made here first, so such files never reach a worker.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +25,7 @@ from perf_etl.ingest.classify import garbage_text_reason, is_self_evaluation_rep
 from perf_etl.ingest.discover import DiscoveredFile, discover, entry_for
 from perf_etl.ingest.fingerprint import text_fingerprint
 from perf_etl.ingest.fiscal_year import YearDetection, detect_years
+from perf_etl.ingest.pool import CallFailed, OverBudget, default_workers, map_with_budget
 from perf_etl.ingest.readers import read_document, source_format_of
 from perf_etl.ingest.reasons import (
     EmptyFileError,
@@ -39,10 +46,34 @@ _HASH_CHUNK = 1 << 20
 
 @dataclass(frozen=True)
 class IngestLimits:
-    """Files beyond these are rejected as too_large before their text is extracted."""
+    """What ingestion may spend on one file, and on how many files at once.
+
+    A file over max_file_bytes or max_pages is rejected as too_large before its text is extracted; one
+    whose reading takes longer than max_seconds_per_file is rejected as too_large when the budget runs
+    out. `workers` files are read at once, each in its own process: None means min(2, CPUs), 0 reads in
+    this process, without the time budget (for debugging a reader).
+    """
 
     max_file_bytes: int = 200 * 1024 * 1024
     max_pages: int = 500
+    max_seconds_per_file: float = 120.0
+    workers: int | None = None
+
+    @classmethod
+    def from_environment(cls) -> IngestLimits:
+        """The defaults, overridden by PERF_ETL_MAX_FILE_BYTES, _MAX_PAGES, _MAX_SECONDS_PER_FILE and
+        _INGEST_WORKERS where set (docs/operations.md)."""
+        defaults = cls()
+        workers = os.environ.get("PERF_ETL_INGEST_WORKERS")
+        return cls(
+            max_file_bytes=int(os.environ.get("PERF_ETL_MAX_FILE_BYTES", defaults.max_file_bytes)),
+            max_pages=int(os.environ.get("PERF_ETL_MAX_PAGES", defaults.max_pages)),
+            max_seconds_per_file=float(os.environ.get("PERF_ETL_MAX_SECONDS_PER_FILE", defaults.max_seconds_per_file)),
+            workers=int(workers) if workers else defaults.workers,
+        )
+
+    def worker_count(self) -> int:
+        return default_workers() if self.workers is None else self.workers
 
 
 @dataclass
@@ -69,15 +100,22 @@ def ingest_landing(root: Path, *, now: datetime, limits: IngestLimits = IngestLi
     """Ingest every file under `root`. Raises only when `root` itself is not a folder."""
     if not root.is_dir():
         raise NotADirectoryError(f"landing folder {root} does not exist or is not a folder")
-    kept_by_bytes: dict[str, Outcome] = {}
-    outcomes = [_ingest_or_duplicate(found, kept_by_bytes, now, limits) for found in discover(root)]
+    tasks = [_ReadTask(found, _sha256_or_none(found), now, limits) for found in discover(root)]
+    first = _first_with_each_content(tasks)
+    originals = [index for index, task in enumerate(tasks) if not _is_copy(index, task, first)]
+    read = dict(zip(originals, _ingest_all([tasks[index] for index in originals], limits), strict=True))
+    outcomes = [
+        read[index] if index in read else _byte_duplicate(task.found, task.sha256, read[first[task.sha256]], now)
+        for index, task in enumerate(tasks)
+    ]
     return _split(_reject_format_duplicates(outcomes, now))
 
 
 def ingest_file(path: Path, root: Path, now: datetime, limits: IngestLimits = IngestLimits()) -> Outcome:
-    """Ingest one file on its own (no duplicate checks); source_path is relative to `root`."""
+    """Ingest one file on its own, in this process (no duplicate checks, no time budget); source_path is
+    relative to `root`."""
     found = entry_for(path.absolute(), root.absolute())
-    return _ingest_safely(found, _sha256_or_none(found), now, limits)
+    return _ingest_safely(_ReadTask(found, _sha256_or_none(found), now, limits))
 
 
 def decide_fiscal_year(detection: YearDetection, folder_year: int | None) -> FiscalYearDecision:
@@ -107,6 +145,16 @@ def sha256_file(path: Path) -> str:
 # ---------------------------------------------------------------- one file
 
 
+@dataclass(frozen=True)
+class _ReadTask:
+    """One landing entry to ingest, with what it is judged by; sent to a worker process as it is."""
+
+    found: DiscoveredFile
+    sha256: str | None
+    now: datetime
+    limits: IngestLimits
+
+
 @dataclass
 class _Known:
     """What is known about a file so far, for the rejection row if a later step fails."""
@@ -115,20 +163,61 @@ class _Known:
     fiscal_year: int | None
 
 
-def _ingest_safely(found: DiscoveredFile, sha256: str | None, now: datetime, limits: IngestLimits) -> Outcome:
-    known = _Known(sha256, found.folder_year)
+def _ingest_all(tasks: list[_ReadTask], limits: IngestLimits) -> list[Outcome]:
+    """The outcome of every task, in order: cheap rejections here, the reading in worker processes."""
+    rejected_early = [_rejected_before_reading(task) for task in tasks]
+    to_read = [task for task, rejection in zip(tasks, rejected_early, strict=True) if rejection is None]
+    read = iter(_read_all(to_read, limits))
+    return [rejection if rejection is not None else next(read) for rejection in rejected_early]
+
+
+def _read_all(tasks: list[_ReadTask], limits: IngestLimits) -> list[Outcome]:
+    workers = limits.worker_count()
+    if workers == 0:
+        return [_ingest_safely(task) for task in tasks]
+    calls = map_with_budget(_ingest_safely, tasks, workers=workers, seconds=limits.max_seconds_per_file)
+    return [_settled(task, call) for task, call in zip(tasks, calls, strict=True)]
+
+
+def _settled(task: _ReadTask, call: Outcome | OverBudget | CallFailed) -> Outcome:
+    """A worker's outcome, or the rejection for a call that ran out of time or lost its process."""
+    if isinstance(call, OverBudget):
+        detail = (f"reading it took longer than the {call.seconds:g} s allowed per file "
+                  "(max_seconds_per_file, PERF_ETL_MAX_SECONDS_PER_FILE)")
+        return _rejected_task(task, Reason.TOO_LARGE, detail)
+    if isinstance(call, CallFailed):
+        # A crash in C code (pdfium, lxml) ends the process without a Python exception to name.
+        return _rejected_task(task, Reason.UNEXPECTED_ERROR, f"crash of the reader: {call.reason}")
+    return call
+
+
+def _ingest_safely(task: _ReadTask) -> Outcome:
+    found = task.found
+    known = _Known(task.sha256, found.folder_year)
     try:
-        return _ingest_checked(found, known, now, limits)
+        _check_before_reading(found, task.limits)
+        return _read_checked(found, known, task.now, task.limits)
     except IngestRejection as rejection:
-        return _rejected(found.source_path, known, rejection.code, rejection.detail, now)
+        return _rejected(found.source_path, known, rejection.code, rejection.detail, task.now)
     except Exception as error:
         # A reader bug or an exotic file must not stop the other files; the class name tells what broke.
         detail = f"{type(error).__name__}: {error}"
-        return _rejected(found.source_path, known, Reason.UNEXPECTED_ERROR, detail, now)
+        return _rejected(found.source_path, known, Reason.UNEXPECTED_ERROR, detail, task.now)
 
 
-def _ingest_checked(found: DiscoveredFile, known: _Known, now: datetime, limits: IngestLimits) -> IngestedFile:
-    """The accepted file, or an IngestRejection; cheap checks come before reading the text."""
+def _rejected_before_reading(task: _ReadTask) -> RejectedFile | None:
+    """The rejection of a file that fails a cheap check, or None when its text must be read."""
+    try:
+        _check_before_reading(task.found, task.limits)
+    except IngestRejection as rejection:
+        return _rejected_task(task, rejection.code, rejection.detail)
+    except OSError:
+        pass  # vanished or unreadable since discovery: reading it gives the precise rejection
+    return None
+
+
+def _check_before_reading(found: DiscoveredFile, limits: IngestLimits) -> None:
+    """Raises the IngestRejection of a file that fails a check costing no more than a stat."""
     if found.problem is not None:
         raise found.problem
     size = found.path.stat().st_size
@@ -136,7 +225,14 @@ def _ingest_checked(found: DiscoveredFile, known: _Known, now: datetime, limits:
         raise EmptyFileError("0 bytes")
     source_format_of(found.path)
     if size > limits.max_file_bytes:
-        raise TooLargeError(f"{size:,} bytes, limit {limits.max_file_bytes:,}")
+        raise TooLargeError(
+            f"{size:,} bytes, over the limit of {limits.max_file_bytes:,} (max_file_bytes, PERF_ETL_MAX_FILE_BYTES)"
+        )
+
+
+def _read_checked(found: DiscoveredFile, known: _Known, now: datetime, limits: IngestLimits) -> IngestedFile:
+    """The accepted file, or an IngestRejection."""
+    size = found.path.stat().st_size
     known.sha256 = known.sha256 or sha256_file(found.path)
     read = read_document(found.path, max_pages=limits.max_pages)
     garbage = garbage_text_reason(read.pages)
@@ -166,6 +262,11 @@ def _ingest_checked(found: DiscoveredFile, known: _Known, now: datetime, limits:
     return IngestedFile(document, read.pages)
 
 
+def _rejected_task(task: _ReadTask, code: str, detail: str) -> RejectedFile:
+    """The rejection of a file known by its bytes and folder only (it was not read, or not to the end)."""
+    return _rejected(task.found.source_path, _Known(task.sha256, task.found.folder_year), code, detail, task.now)
+
+
 def _rejected(source_path: str, known: _Known, code: str, detail: str, now: datetime) -> RejectedFile:
     return RejectedFile(
         source_path=source_path,
@@ -190,24 +291,22 @@ def _sha256_or_none(found: DiscoveredFile) -> str | None:
 
 # ---------------------------------------------------------------- duplicates
 
-
-def _ingest_or_duplicate(
-    found: DiscoveredFile, kept_by_bytes: dict[str, Outcome], now: datetime, limits: IngestLimits
-) -> Outcome:
-    """Files come in path order, so the first of identical byte strings is the one ingested."""
-    sha256 = _sha256_or_none(found)
-    kept = kept_by_bytes.get(sha256) if sha256 is not None else None
-    if kept is not None and not _is_empty_rejection(kept):
-        return _byte_duplicate(found, sha256, kept, now)
-    outcome = _ingest_safely(found, sha256, now, limits)
-    if sha256 is not None:
-        kept_by_bytes.setdefault(sha256, outcome)
-    return outcome
+# Every empty file has this sha256; each is reported as empty, not as a copy of the first.
+_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
-def _is_empty_rejection(outcome: Outcome) -> bool:
-    # Every empty file has the same sha256; each is reported as empty, not as a copy of the first.
-    return isinstance(outcome, RejectedFile) and outcome.reason_code == Reason.EMPTY_FILE
+def _first_with_each_content(tasks: list[_ReadTask]) -> dict[str, int]:
+    """sha256 -> index of the first task with those bytes. Tasks come in path order, so the first path
+    of identical byte strings is the one ingested."""
+    first: dict[str, int] = {}
+    for index, task in enumerate(tasks):
+        if task.sha256 is not None and task.sha256 != _EMPTY_SHA256:
+            first.setdefault(task.sha256, index)
+    return first
+
+
+def _is_copy(index: int, task: _ReadTask, first: dict[str, int]) -> bool:
+    return task.sha256 is not None and first.get(task.sha256, index) != index
 
 
 def _byte_duplicate(found: DiscoveredFile, sha256: str | None, kept: Outcome, now: datetime) -> RejectedFile:

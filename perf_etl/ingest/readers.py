@@ -135,7 +135,7 @@ def _page_list(pdf: pdfplumber.PDF) -> list[pdfplumber.page.Page]:
 
 def _check_page_count(page_count: int, max_pages: int | None) -> None:
     if max_pages is not None and page_count > max_pages:
-        raise TooLargeError(f"{page_count} pages, limit {max_pages}")
+        raise TooLargeError(f"{page_count} pages, over the limit of {max_pages} (max_pages, PERF_ETL_MAX_PAGES)")
 
 
 def _plumber_page_text(page: pdfplumber.page.Page, number: int) -> str:

@@ -44,8 +44,8 @@ MESSAGE_TEMPLATES: dict[str, str] = {
     ),
     Reason.ENCRYPTED_PDF: "{file} is encrypted ({detail}): ask the publisher for an unlocked copy.",
     Reason.NO_TEXT_LAYER: (
-        "{file} has no usable text layer ({detail}): it is probably a scan; supply a PDF with text, "
-        "a Word or .txt copy, or an OCR'd version."
+        "{file} has no usable text layer ({detail}): supply a PDF with real text (exported from the "
+        "original document, not scanned or printed to PDF), a Word or .txt copy, or an OCR'd version."
     ),
     Reason.UNSUPPORTED_FORMAT: (
         "{file} is not a supported format ({detail}): only .pdf, .docx and .txt are read; convert it "
@@ -62,7 +62,8 @@ MESSAGE_TEMPLATES: dict[str, str] = {
         "remove it from the landing folder, or report it if it is one."
     ),
     Reason.TOO_LARGE: (
-        "{file} is too large ({detail}): check it is a single report; split it or raise the ingest limit."
+        "{file} is too large ({detail}): check it is a single report; split it, or raise that limit "
+        "(docs/operations.md, \"Limits per file\") and re-run the year."
     ),
     Reason.UNKNOWN_FISCAL_YEAR: (
         "{file} has no credible fiscal year in its text and is not in a <year>/ subfolder: put it in a "

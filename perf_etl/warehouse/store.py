@@ -8,6 +8,8 @@ leaves the previous state, and running a partition twice gives identical tables.
 from __future__ import annotations
 
 import contextlib
+import random
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,6 +19,11 @@ import duckdb
 import pandas as pd
 
 SCHEMA_SQL = resources.files("perf_etl.warehouse").joinpath("schema.sql")
+# How long a connection waits for another process to release the warehouse file (see `connect`). A
+# partition run holds it for seconds at a time; ten minutes covers a whole queue of them.
+DEFAULT_LOCK_TIMEOUT_SECONDS = 600.0
+_FIRST_LOCK_PAUSE_SECONDS = 0.05
+_MAX_LOCK_PAUSE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -34,14 +41,41 @@ class TableWrite:
     include_null_year: bool = False
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse file, creating it and its schema when writable."""
+def connect(
+    path: str | Path, *, read_only: bool = False, lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file, creating it and its schema when writable.
+
+    While another process has the file open for writing, DuckDB refuses every other process, readers
+    included. Two runs started together (two `perf-etl run`, which the Dagster pool does not see) then
+    take turns: this waits for the lock, with growing pauses, up to `lock_timeout_seconds`, and raises
+    DuckDB's own error after that.
+    """
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = duckdb.connect(str(path), read_only=read_only)
+    conn = _connect_when_unlocked(str(path), read_only, lock_timeout_seconds)
     if not read_only:
         ensure_schema(conn)
     return conn
+
+
+def _connect_when_unlocked(path: str, read_only: bool, timeout_seconds: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + timeout_seconds
+    pause = _FIRST_LOCK_PAUSE_SECONDS
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as error:
+            remaining = deadline - time.monotonic()
+            if not _is_lock_conflict(error) or remaining <= 0:
+                raise
+            # Jitter: two waiting processes must not retry in lockstep and starve each other.
+            time.sleep(min(remaining, pause * random.uniform(0.5, 1.0)))
+            pause = min(pause * 2, _MAX_LOCK_PAUSE_SECONDS)
+
+
+def _is_lock_conflict(error: duckdb.IOException) -> bool:
+    return "Could not set lock on file" in str(error)
 
 
 def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
@@ -110,11 +144,18 @@ def carry_over_timestamps(
     if frame.empty:
         return frame
     key_list = ", ".join(keys)
+    # Stored times come back as the frame holds them: time-zone aware (in the frame's zone) when the frame's
+    # are, else naive. A mix of the two in one column is not a timestamp column any more and cannot be
+    # inserted; it happens whenever some rows are carried over and others are new.
+    zone = getattr(frame[column].dtype, "tz", None)
+    as_aware = "::TIMESTAMPTZ" if zone is not None else ""
     stored = conn.execute(
-        f"SELECT {key_list}, min({column}) AS stored_at FROM {table} GROUP BY {key_list}"
+        f"SELECT {key_list}, min({column}){as_aware} AS stored_at FROM {table} GROUP BY {key_list}"
     ).df()
     if stored.empty:
         return frame
+    if zone is not None:
+        stored["stored_at"] = stored["stored_at"].dt.tz_convert(zone)
     merged = frame.merge(stored, on=list(keys), how="left")
     merged[column] = merged["stored_at"].where(merged["stored_at"].notna(), merged[column])
     return merged.drop(columns="stored_at")

@@ -212,7 +212,8 @@ def test_an_unexpected_error_becomes_a_rejection(tmp_path: Path, now: datetime, 
         raise RuntimeError("reader exploded")
 
     monkeypatch.setattr(ingest_module, "read_document", explode)
-    result = ingest_landing(tmp_path, now=now)
+    # In this process (workers=0): the patch does not reach a spawned worker.
+    result = ingest_landing(tmp_path, now=now, limits=IngestLimits(workers=0))
     assert result.accepted == []
     [rejected] = result.rejected
     assert rejected.reason_code == Reason.UNEXPECTED_ERROR
@@ -225,9 +226,9 @@ def test_size_and_page_limits(tmp_path: Path, now: datetime) -> None:
     by_size = ingest_landing(tmp_path, now=now, limits=IngestLimits(max_file_bytes=10_000))
     by_pages = ingest_landing(tmp_path, now=now, limits=IngestLimits(max_pages=2))
     assert [r.reason_code for r in by_size.rejected] == [Reason.TOO_LARGE]
-    assert "limit 10,000" in by_size.rejected[0].message
+    assert "over the limit of 10,000 (max_file_bytes, PERF_ETL_MAX_FILE_BYTES)" in by_size.rejected[0].message
     assert [r.reason_code for r in by_pages.rejected] == [Reason.TOO_LARGE]
-    assert "pages, limit 2" in by_pages.rejected[0].message
+    assert "pages, over the limit of 2 (max_pages, PERF_ETL_MAX_PAGES)" in by_pages.rejected[0].message
 
 
 def test_ingest_file_one_at_a_time(tmp_path: Path, now: datetime) -> None:

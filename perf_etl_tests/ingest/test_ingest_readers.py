@@ -222,7 +222,7 @@ def test_pdf_with_broken_body_is_corrupt(tmp_path: Path) -> None:
 def test_too_many_pages_is_too_large(tmp_path: Path) -> None:
     path = make_pdf(tmp_path / "long.pdf", [f"第{n}行" for n in range(130)])  # 4 pages
     assert len(read_document(path, max_pages=4).pages) == 4
-    with pytest.raises(TooLargeError, match="4 pages, limit 3"):
+    with pytest.raises(TooLargeError, match=r"4 pages, over the limit of 3 \(max_pages, PERF_ETL_MAX_PAGES\)"):
         read_document(path, max_pages=3)
 
 

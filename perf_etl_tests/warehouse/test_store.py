@@ -80,3 +80,21 @@ def test_read_partition_filters_by_year_and_slice(conn):
     store.write_partition(conn, [2020, 2021], [store.TableWrite("raw.rejected_files", frame)])
     rows = store.read_partition(conn, "raw.rejected_files", [2020], where={"stage": "ingest"})
     assert rows["source_path"].tolist() == ["a"]
+
+
+def test_carried_over_and_new_times_stay_one_time_zone_aware_column(conn):
+    # Raw assets stamp rows with an aware UTC "now"; a run that keeps some rows and adds others must still
+    # hand DuckDB one timestamp column, and a re-run must write back exactly what it read.
+    first = pd.DataFrame([rejected("kept", None, at=T0)])
+    first["detected_at"] = pd.to_datetime(first["detected_at"]).dt.tz_localize("UTC")
+    store.write_partition(conn, [2020], [store.TableWrite("raw.rejected_files", first, include_null_year=True)])
+    again = pd.DataFrame([rejected("kept", None, at=T1), rejected("new", 2020, at=T1)])
+    again["detected_at"] = pd.to_datetime(again["detected_at"]).dt.tz_localize("UTC")
+    kept = store.carry_over_timestamps(conn, "raw.rejected_files", again,
+                                       ["source_path", "sha256", "stage", "reason_code"], "detected_at")
+    assert isinstance(kept["detected_at"].dtype, pd.DatetimeTZDtype) and str(kept["detected_at"].dt.tz) == "UTC"
+    assert dict(zip(kept["source_path"], kept["detected_at"], strict=True)) == {
+        "kept": pd.Timestamp(T0, tz="UTC"), "new": pd.Timestamp(T1, tz="UTC")}
+    before = conn.execute("SELECT * FROM raw.rejected_files ORDER BY ALL").fetchall()
+    store.write_partition(conn, [2020], [store.TableWrite("raw.rejected_files", kept.iloc[:1], include_null_year=True)])
+    assert conn.execute("SELECT * FROM raw.rejected_files ORDER BY ALL").fetchall() == before
