@@ -3,8 +3,8 @@
 Runs each sample of perf_etl_tests/fixtures/labels.json as .txt and as .pdf from data/samples/
 through ingest_file -> normalize_document -> extract_document (the same path as the label tests)
 and writes a table per field (labelled, correct, accuracy, per format) and the list of wrong values;
-then the same for the held-out set (perf_etl_tests/fixtures/heldout/, text only, labelled blind to the
-rules), whose wrong values each carry the reason they were left (HELDOUT_REASONS).
+then the same for each held-out set (perf_etl_tests/fixtures/heldout/ and heldout2/, text only, labelled
+blind to the rules), whose wrong values each carry the reason they were left (HELDOUT_REASONS).
 
     .venv/bin/python scripts/accuracy_report.py [--out docs/accuracy.md]
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,10 +35,57 @@ from perf_etl.extract.version import EXTRACTOR_VERSION  # noqa: E402
 
 SAMPLES = REPO / "data" / "samples"
 LABELS = REPO / "perf_etl_tests" / "fixtures" / "labels.json"
-HELDOUT = REPO / "perf_etl_tests" / "fixtures" / "heldout"
+FIXTURES = REPO / "perf_etl_tests" / "fixtures"
+
+
+@dataclass(frozen=True)
+class HeldoutSet:
+    """A held-out set and what the page says about it (its history before the rules saw it)."""
+
+    name: str  # folder under perf_etl_tests/fixtures/
+    title: str
+    about: str
+
+
+HELDOUT_SETS: tuple[HeldoutSet, ...] = (
+    HeldoutSet(
+        "heldout",
+        "the held-out set",
+        "invented report texts from other provinces, years and departments (three of them project reports), "
+        "labelled blind to the rules. The rules were then improved against these texts' *kinds* of wording, each "
+        "with a unit test on a snippet of other wording, so this is a development set now, not an unbiased "
+        "estimate either. (extractor_version 1 had 281/354 right here.)",
+    ),
+    HeldoutSet(
+        "heldout2",
+        "the second held-out set",
+        "invented report texts (省直厅, 地级市局, 县, 乡镇, 街道, school, hospital, two project reports; money in 元 "
+        "and 亿元, OCR noise, flattened tables), labelled blind to the rules. **Blind, before any tuning, "
+        "extractor_version 2 scored 381/433 (88%) here**; that is the honest estimate of accuracy on unseen "
+        "reports. extractor_version 3 was then improved against these texts' kinds of wording (each rule with a "
+        "unit test on a snippet of other wording), so the figure below is a development score, not an estimate.",
+    ),
+)
 # (sample, field) -> why a held-out value is still wrong: a fix would need a rule fitted to that one
 # text, or the label is doubtful. Every wrong held-out value must have a line here.
-HELDOUT_REASONS: dict[tuple[str, str], str] = {}
+_H2 = "heldout2: not reached in the extractor_version 3 time box; "
+HELDOUT_REASONS: dict[tuple[str, str], str] = {
+    ("01_shandong_shengtaihuanjing_ting", "indicator_0_PM2.5"): _H2
+    + "the unit 微克/立方米 is not an indicator unit and the name holds a number (PM2.5)",
+    ("03_yudu_xian_weijian", "indicator_3_家庭医生签约"): _H2 + "计划…实际 pair not paired; cause not analysed",
+    ("09_lanzhou_qilihe_yingji_xiangmu", "indicator_0_应急物资储备品种"): _H2
+    + "table row in the unit 类, which is not an indicator unit",
+    ("09_lanzhou_qilihe_yingji_xiangmu", "indicator_3_应急响应到达时间"): _H2
+    + "table row in 分钟, wrapped inside the unit ('25分' / '钟 15 15')",
+    ("10_taiyuan_xiaodian_shichang_jianguan", "indicator_0_食品安全抽检"): _H2
+    + "the unit 批次 is not an indicator unit",
+    ("11_yinchuan_xingqing_tuiyi_junren", "indicator_1_适应性培训"): _H2
+    + "the name stands before 计划 in another clause ('培训退役军人计划400人次')",
+    ("12_chongqing_yubei_shuili_ju", "indicator_0_水土流失治理"): _H2 + "the unit 平方公里 is not an indicator unit",
+    ("12_chongqing_yubei_shuili_ju", "indicator_1_饮水安全"): _H2 + "cause not analysed",
+    ("13_changchun_chaoyang_tongji_ju", "indicator_1_联网直报"): _H2
+    + "OCR 'l,215家': a leading letter l is repaired only before a money unit or %, not before a count unit",
+}
 
 
 def _group(case: LabelCase) -> str:
@@ -111,7 +159,7 @@ def render(results: list[tuple[LabelCase, str, CaseResult | None]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_heldout(results: list[tuple[LabelCase, CaseResult]]) -> str:
+def render_heldout(spec: HeldoutSet, results: list[tuple[LabelCase, CaseResult]]) -> str:
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     wrong: list[str] = []
     for case, result in results:
@@ -121,23 +169,20 @@ def render_heldout(results: list[tuple[LabelCase, CaseResult]]) -> str:
         if not result.ok:
             reason = HELDOUT_REASONS.get((case.sample, case.field), "(no reason recorded)")
             wrong.append(f"| {case.sample} | {case.field} | {case.expected!r} | {result.message} | {reason} |")
+    labelled, correct = (sum(v[i] for v in counts.values()) for i in (0, 1))
     lines = [
         "",
-        "# Extraction accuracy on the held-out set",
+        f"# Extraction accuracy on {spec.title}",
         "",
-        f"`perf_etl_tests/fixtures/heldout/`: {len({c.sample for c, _ in results})} invented report texts from other "
-        "provinces, years and departments (three of them project reports), labelled blind to the rules. The rules "
-        "were then improved against these texts' *kinds* of wording, each with a unit test on a snippet of other "
-        "wording, so this is a development set now, not an unbiased estimate either. "
-        "`perf_etl_tests/extract/test_heldout.py` holds the overall floor and that null labels stay null. "
-        "(extractor_version 1 had 281/354 right here.)",
+        f"`perf_etl_tests/fixtures/{spec.name}/`: {len({c.sample for c, _ in results})} {spec.about} "
+        f"extractor_version {EXTRACTOR_VERSION} scores {correct}/{labelled} ({_pct(correct, labelled)}). "
+        "`perf_etl_tests/extract/test_heldout.py` holds the overall floor and that null labels stay null.",
         "",
         "| field | labelled | correct | accuracy |",
         "| --- | ---: | ---: | ---: |",
     ]
-    for group, (labelled, correct) in counts.items():
-        lines.append(f"| {group} | {labelled} | {correct} | {_pct(correct, labelled)} |")
-    labelled, correct = (sum(v[i] for v in counts.values()) for i in (0, 1))
+    for group, (n, ok) in counts.items():
+        lines.append(f"| {group} | {n} | {ok} | {_pct(ok, n)} |")
     lines.append(f"| **all** | {labelled} | {correct} | {_pct(correct, labelled)} |")
     lines += ["", "## Wrong held-out values", ""]
     if wrong:
@@ -151,7 +196,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "accuracy.md")
     args = parser.parse_args()
-    report = render(evaluate()) + render_heldout(judge_directory(HELDOUT, HELDOUT / "labels.json"))
+    report = render(evaluate())
+    for spec in HELDOUT_SETS:
+        root = FIXTURES / spec.name
+        report += render_heldout(spec, judge_directory(root, root / "labels.json"))
     args.out.write_text(report, encoding="utf-8")
     print(report)
 

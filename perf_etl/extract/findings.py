@@ -184,12 +184,25 @@ def _loose_positions(text: str) -> list[tuple[int, int]]:
     return [(first, start)] + [(m.start(), m.end()) for m in LOOSE_NEXT.finditer(text, start)]
 
 
-def _inline_items(text: str) -> list[str] | None:
+def _inline_positions(text: str) -> list[tuple[int, int]] | None:
+    """Marker spans of the first inline family with at least MIN_ITEMS markers in sequence."""
     for positions in [*(_sequence_positions(text, family) for family in _FAMILIES), _loose_positions(text)]:
         if len(positions) >= MIN_ITEMS:
-            bounds = [*positions, (len(text), len(text))]
-            return [text[bounds[i][1] : bounds[i + 1][0]] for i in range(len(positions))]
+            return positions
     return None
+
+
+def _inline_start(text: str) -> int | None:
+    positions = _inline_positions(text)
+    return positions[0][0] if positions else None
+
+
+def _inline_items(text: str) -> list[str] | None:
+    positions = _inline_positions(text)
+    if positions is None:
+        return None
+    bounds = [*positions, (len(text), len(text))]
+    return [text[bounds[i][1] : bounds[i + 1][0]] for i in range(len(positions))]
 
 
 def _is_lead_in(paragraph: str) -> bool:
@@ -197,12 +210,35 @@ def _is_lead_in(paragraph: str) -> bool:
     return paragraph.endswith(("：", ":"))
 
 
+def _says_nothing(paragraph: str) -> bool:
+    """ "无。", also after a repeated label: "存在问题：暂无。" under the heading 存在问题."""
+    for label in INLINE_LABEL.values():
+        m = label.match(paragraph)
+        if m:
+            paragraph = paragraph[m.end() :].strip()
+    return NOTHING.match(paragraph) is not None
+
+
+def _items(paragraphs: list[str]) -> list[str] | None:
+    """Marker items, unless the same numbering carries on inside a paragraph ("②…；③…" after a wrapped
+    line): then the inline sequence that starts at the first marker has more items and is the list."""
+    marked = _marker_items(paragraphs)
+    joined = "\n".join(paragraphs)
+    inline = _inline_items(joined)
+    if marked is None:
+        return inline
+    first = next(p for p in paragraphs if match_marker(p))
+    if inline and len(inline) > len(marked) and _inline_start(joined) == joined.index(first):
+        return inline
+    return marked
+
+
 def enumerate_items(text: str) -> list[str]:
     """The items of one block of findings text."""
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
-    if not paragraphs or all(NOTHING.match(p) for p in paragraphs):
+    if not paragraphs or all(_says_nothing(p) for p in paragraphs):
         return []
-    items = _marker_items(paragraphs) or _inline_items("\n".join(paragraphs))
+    items = _items(paragraphs)
     if items is None:
         items = [p for p in paragraphs if not _is_lead_in(p)]
     cleaned = [_clean_item(item) for item in items]

@@ -14,7 +14,7 @@ from datetime import date
 import cn2an
 
 from perf_etl.extract.hits import Hit
-from perf_etl.extract.regions import is_region_sequence, region_of_name, region_of_text
+from perf_etl.extract.regions import is_region_sequence, leading_region, region_of_name, region_of_text
 from perf_etl.ingest.fiscal_year import detect_years
 from perf_etl.models import StagedDocument
 
@@ -76,6 +76,8 @@ SEAL = re.compile(r"[（(]\s*(?:公章|盖章|章|签章|印章)\s*[)）]|公章
 NAME_JUNK_PREFIX = re.compile(r"^(?:附件\s*[\d一二三四五六七八九十]*\s*[:：]?|关于)")
 NAME_JUNK_SUFFIX = re.compile(r"(?:\d{4}\s*年度?|年度|关于|[，。、：:；;\s])+$")
 LEVEL_CHARS = "省市州县区旗盟"
+DISTRICT_CHARS = "区县旗"
+UPPER_LEVEL_CHARS = "省市州盟"
 FULLER_PREFIX_MAX = 12  # characters of region names that may precede a truncated name
 
 PHONE = re.compile(r"[(（]?\d[\d\-－—–()（）\s]{5,}\d")
@@ -92,7 +94,7 @@ STAFF_PATTERNS: dict[str, re.Pattern[str]] = {
         rf"[^，。；;,\d实]{{0,14}}?(?:为|共|合计|总数|是|:|：)?\s*{_COUNT}"
     ),
     "staff_actual": re.compile(
-        rf"(?:实有|实际在(?:职|编)|在职在编)[^，。；;,\d]{{0,12}}?(?:为|共|合计|是|:|：)?\s*{_COUNT}"
+        rf"(?:实有|实际在(?:职|编)|在职在编|在编在岗|在岗在编)[^，。；;,\d]{{0,12}}?(?:为|共|合计|是|:|：)?\s*{_COUNT}"
     ),
 }
 
@@ -263,11 +265,21 @@ def _starts_with_region(name: str) -> bool:
     return any(is_region_sequence(name[:k]) for k in range(2, min(len(name), FULLER_PREFIX_MAX) + 1))
 
 
+def _bare_district(name: str) -> bool:
+    """Whether `name` starts with a county-level division alone ("七里河区应急管理局"): its city is missing."""
+    found = leading_region(name)
+    if found is None:
+        return False
+    prefix = name[: len(name) - len(found[1])]
+    return prefix[-1] in DISTRICT_CHARS and not any(c in prefix for c in UPPER_LEVEL_CHARS)
+
+
 def fuller_name_hit(doc: StagedDocument, short: Hit) -> Hit | None:
     """A body mention of `short` preceded by region names: "区投资促进中心" in the title, "广州市番禺区投资
-    促进中心" in the body. Only for names that do not already start with a region."""
+    促进中心" in the body. Only for names that do not start with a region, or start with a district
+    alone (the body's "XX市七里河区…" names the city too)."""
     name = short.value
-    if _starts_with_region(name):
+    if _starts_with_region(name) and not _bare_district(name):
         return None
     best: tuple[int, int] | None = None
     for m in re.finditer(re.escape(name), doc.text):
@@ -347,8 +359,15 @@ def region_hit(doc: StagedDocument, name: Hit | None, title: Hit | None) -> Hit 
 # ----------------------------------------------------------------------------- cover fields
 
 
+# OCR reads 1 as l/I and 0 as O/o; inside a date, next to a digit or a date separator, no word is meant.
+_DATE_ONE = re.compile(r"(?<=[\d.\-/年月])[lI]|[lI](?=[\d.\-/年月日])")
+_DATE_ZERO = re.compile(r"(?<=[\d.\-/年月])[Oo]|[Oo](?=[\d.\-/年月日])")
+
+
 def parse_date(raw: str) -> str | None:
-    """ISO date from 2021.3.31 / 2021年3月31日 / 2021-03-31 / 二〇二一年三月三十一日."""
+    """ISO date from 2021.3.31 / 2021年3月31日 / 2021-03-31 / 二〇二一年三月三十一日 (OCR l/O for 1/0 read
+    as digits)."""
+    raw = _DATE_ZERO.sub("0", _DATE_ONE.sub("1", raw))
     m = DATE_ARABIC.search(raw)
     if m:
         parts = [int(g) for g in m.groups()]

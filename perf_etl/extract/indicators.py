@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.numbers import NUMBER
@@ -29,7 +29,7 @@ from perf_etl.models import Indicator, StagedDocument
 
 # Units an indicator is counted in, longest first.
 INDICATOR_UNITS = (
-    r"万平方米|平方米|万㎡|㎡|万亩|亩|亿元|万元|元|万人次|人次|万人|"
+    r"万平方米|平方米|万㎡|㎡|万亩|亩|亿元|万元|元|万人次|人次|万人|万户|"
     r"宗|家|个|座|项|次|场|户|件|条|台|套|公里|吨|人|处|所|%"
 )
 _MENTION_RE = re.compile(r"(?<![\d.])(?P<num>" + NUMBER + r")\s*(?P<unit>" + INDICATOR_UNITS + r")(?![\d])")
@@ -100,6 +100,11 @@ _TABLE_ROW_RE = re.compile(
 )
 # The 一级/二级 columns that a flattened row's name runs back into ("产出指标数量指标新增学位数").
 _TIER_RE = re.compile(r"^.*指标")
+# A name this short after the colon is a verb's object ("计划培训" -> 培训), not what is counted.
+WEAK_NAME_CHARS = 2
+MONEY_UNITS = frozenset({"亿元", "万元", "元"})
+# A list item's number before its run-in title ("1." "（2）" "③").
+_LIST_MARKER_RE = re.compile(r"^\s*(?:\d{1,2}\s*[.、．]|[（(]\s*[\d一二三四五六七八九十]{1,2}\s*[)）]|[①-⑳])\s*")
 # How far after its header a table's rows may run.
 TABLE_WINDOW = 4000
 # How far after the assigned targets the results may be stated.
@@ -310,7 +315,7 @@ def _assigned_lists(ctx: DocContext):
 
 def _planned_actual(ctx: DocContext):
     for m in _PLANNED_RE.finditer(ctx.scan):
-        targets = mentions(ctx, m.start("t"), m.end("t"))
+        targets = [_titled(ctx, ctx.clause_start(m.start()), t) for t in mentions(ctx, m.start("t"), m.end("t"))]
         actuals = mentions(ctx, m.start("a"), m.end("a"))
         if len(targets) == 1 and len(actuals) == 1 and targets[0].unit == actuals[0].unit and targets[0].name:
             yield targets[0], actuals[0], _stated_rate(ctx, actuals[0])
@@ -352,7 +357,7 @@ def _target_then_result_clauses(ctx: DocContext):
     for (t_start, t_end), (a_start, a_end) in itertools.pairwise(clauses):
         if ctx.text[t_end] not in "，,":
             continue  # the result must be in the same sentence
-        targets = [x for x in mentions(ctx, t_start, t_end) if _nameable(x)]
+        targets = [x for x in (_titled(ctx, t_start, m) for m in mentions(ctx, t_start, t_end)) if _nameable(x)]
         if len(targets) != 1 or not _TARGET_CUE_RE.search(ctx.text, t_start, targets[0].start):
             continue
         if not _RESULT_CUE_RE.match(ctx.text[a_start:a_end]):
@@ -360,6 +365,16 @@ def _target_then_result_clauses(ctx: DocContext):
         same_unit = [a for a in mentions(ctx, a_start, a_end) if a.unit == targets[0].unit]
         if same_unit:
             yield targets[0], same_unit[0], _stated_rate(ctx, same_unit[0])
+
+
+def _titled(ctx: DocContext, clause_start: int, m: Mention) -> Mention:
+    """A target named by the run-in title of its list item ("1.城镇新增就业：目标5.2万人"): the words
+    after the colon only say it is a target ("目标", "计划培训"), the title says what is counted."""
+    colon = max(ctx.text.rfind(c, clause_start, m.start) for c in "：:")
+    if colon < 0 or len(m.name) > WEAK_NAME_CHARS or m.unit in MONEY_UNITS:
+        return m  # a name of its own wins; a fund's money is not an indicator
+    title = clean_name(_LIST_MARKER_RE.sub("", ctx.text[clause_start:colon]))
+    return replace(m, name=title) if len(title) >= 2 else m
 
 
 def _result_with_bracketed_target(ctx: DocContext):

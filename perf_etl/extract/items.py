@@ -16,9 +16,10 @@ from perf_etl.extract.numbers import MONEY_UNIT, NUMBER, declared_unit_before, i
 from perf_etl.models import ExpenditureItem, StagedDocument
 
 # A fund's name ends in one of these words.
-ITEM_NAME_SUFFIX_RE = re.compile(
-    r"(?:经费|资金|项目|专项|补助|补贴|奖补|奖励|工程|费用|会费|维护费|购置费|服务费|建设费)$"
-)
+ITEM_NAME_SUFFIX_RE = re.compile(r"(?:经费|资金|项目|专项|补助|补贴|奖补|奖励|工程|费用|[\u4e00-\u9fa5]费)$")
+# The 三公经费 and its parts (公务接待费, 公务用车运行维护费, 因公出国（境）费) are an economic category every
+# report states, not a named fund.
+NOT_A_FUND_RE = re.compile(r"三公|公务接待|公务用车|因公出国|出国[（(]境[)）]")
 # Names that are a category or the department's own money, not a named fund.
 GENERIC_NAMES = frozenset(
     {
@@ -54,11 +55,14 @@ NAME_LEAD_RE = re.compile(
     r"^(?:\d{1,2}\s*[.、．)）]|[①-⑳]|[一二三四五六七八九十]{1,3}、|(?:19|20)\d\d\s*年度?|本年度?|全年|其中|另外|此外|同时|以及|及|和|的|"
     r"我局|本局|我单位|本单位|我中心|本中心|我部门|本部门|[\s、“”\"])+"
 )
+# How many spending-only statements one sentence must list to count as a list of funds.
+MIN_LISTED = 2
 # Names are short noun phrases; a longer stretch is a sentence, not a name.
 MAX_NAME_CHARS = 40
 
 ITEM_BUDGET_LABEL = (
-    r"预算收入数|预算收入|年初预算数|年初预算|预算数|预算金额|预算安排|安排资金|批复金额|预算|下达资金|下达"
+    r"全年预算数|全年预算|调整后预算数|调整后预算|预算收入数|预算收入|年初预算数|年初预算|"
+    r"预算数|预算金额|预算安排|安排资金|批复金额|预算|下达资金|下达"
 )
 ITEM_ACTUAL_LABEL = (
     r"决算支出数|决算支出|实际支出数|实际支出|支出数|支出金额|执行数|实际使用|完成支出|使用|支出|执行金额|执行"
@@ -106,7 +110,24 @@ def find_item_statements(ctx: DocContext) -> list[ItemStatement]:
         statement = _read_statement(ctx, name, name_start, label_start, end)
         if statement:
             statements.append(statement)
-    return statements
+    return _without_lone_figures(ctx, statements)
+
+
+def _figures(s: ItemStatement) -> int:
+    return sum(x is not None for x in (s.budget_wan, s.actual_wan, s.rate_pct))
+
+
+def _without_lone_figures(ctx: DocContext, statements: list[ItemStatement]) -> list[ItemStatement]:
+    """Statements with two figures or more, and those with spending only when the sentence lists several
+    funds that way ("主要项目支出：A工程支出…，B工程支出…"): one fund named beside one amount is too thin to
+    call a statement of that fund, a list of funds' spending is what the genre means by its items."""
+
+    def sentence(s: ItemStatement) -> int:
+        return max(ctx.text.rfind(c, 0, s.start) for c in "。\n")
+
+    spent_only = [s for s in statements if _figures(s) == 1 and s.actual_wan is not None]
+    listed = {sentence(s) for s in spent_only if sum(sentence(o) == sentence(s) for o in spent_only) >= MIN_LISTED}
+    return [s for s in statements if _figures(s) >= 2 or (s in spent_only and sentence(s) in listed)]
 
 
 def extract_expenditure_items(doc: StagedDocument) -> list[ExpenditureItem]:
@@ -137,7 +158,7 @@ def _name_before(ctx: DocContext, label_start: int) -> tuple[str, int, int] | No
     name = re.sub(r"\s+", "", raw[skip:])
     if not (2 <= len(name) <= MAX_NAME_CHARS) or name in GENERIC_NAMES:
         return None
-    if not ITEM_NAME_SUFFIX_RE.search(name) or re.search(r"基本支出|项目支出|整体", name):
+    if not ITEM_NAME_SUFFIX_RE.search(name) or re.search(r"基本支出|项目支出|整体", name) or NOT_A_FUND_RE.search(name):
         return None
     if ctx.speaks_of_other_period(boundary + skip, label_start):
         return None
@@ -151,8 +172,7 @@ def _read_statement(ctx: DocContext, name: str, start: int, label_start: int, en
     rate = float(rate_m.group("num")) if rate_m else None
     if rate is not None and not is_percentage(rate):
         rate = None
-    figures = [x for x in (budget, actual, rate) if x is not None]
-    if len(figures) < 2:
+    if budget is None and actual is None and rate is None:
         return None
     last = max(m.end() for m in (rate_m, *_matches(ctx, label_start, end)) if m)
     return ItemStatement(name, start, last, budget, actual, rate)

@@ -16,6 +16,7 @@ from perf_etl.extract.hits import Hit
 from perf_etl.extract.items import ItemStatement
 from perf_etl.extract.money_context import YEAR_RE, DocContext
 from perf_etl.extract.money_labels import (
+    BUDGET_LABELS,
     CATEGORY_ANCHOR,
     GAP,
     NOT_A_RATE_RE,
@@ -159,6 +160,27 @@ def _section_bonus(ctx: DocContext, pos: int) -> int:
     return SUMMARY_BONUS if ctx.section_kind(pos) == "summary" else 0
 
 
+# What a figure may start with, read or not: digits, OCR letters for them, Chinese (capital) numerals.
+_FIGURE_START = r"[\dOolI〇零一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]"
+
+
+@cache
+def _figure_regex(label: Label) -> re.Pattern[str]:
+    return re.compile(r"(?P<label>" + label.pattern + r")" + GAP + r"(?P<num>" + _FIGURE_START + r")")
+
+
+def _unread_budget(ctx: DocContext, items: list[ItemStatement]) -> bool:
+    """True when the department's full-year budget is stated but its figure could not be read (OCR
+    damage, capital numerals): the initial budget is then not "the only budget stated", and taking it
+    for budget_wan would be a wrong value where the text has a right one."""
+    for label in BUDGET_LABELS:
+        for m in _figure_regex(label).finditer(ctx.scan):
+            cand = Candidate("budget_wan", 0.0, m.start(), m.end(), m.end("label"), m.start("num"), "", 0)
+            if is_department_figure(ctx, cand, items):
+                return True
+    return False
+
+
 def total_hits(ctx: DocContext, items: list[ItemStatement], extra: list[Candidate] = ()) -> dict[str, Hit]:
     """One hit per department total that the text states, choosing among the labelled figures and
     `extra` candidates (table cells). budget_wan falls back to the initial budget when that is the
@@ -169,7 +191,7 @@ def total_hits(ctx: DocContext, items: list[ItemStatement], extra: list[Candidat
         best = best_candidate(ctx, candidates, items)
         if best:
             hits[field] = best.to_hit(ctx)
-    if "budget_wan" not in hits and "budget_initial_wan" in hits:
+    if "budget_wan" not in hits and "budget_initial_wan" in hits and not _unread_budget(ctx, items):
         initial = hits["budget_initial_wan"]
         hits["budget_wan"] = Hit(
             "budget_wan",

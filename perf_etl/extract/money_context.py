@@ -52,8 +52,9 @@ PARTIAL_YEAR_RE = re.compile(
     r"上半年|前三季度|第[一二三]季度|半年"
 )
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
-# "本项目 / 该项目 …": in a project report the project is the report's own subject, not a part of it.
-SELF_REFERENCE_RE = re.compile(r"(?:本|该|此)(?:项目|专项|资金)[\s：:的]*$")
+# "本项目 / 该项目 …", or a bare "项目" opening the clause ("项目年初预算数…"): in a project report the
+# project is the report's own subject, not a part of it.
+SELF_REFERENCE_RE = re.compile(r"(?:^|本|该|此)(?:项目|专项|资金)[\s：:的]*$")
 
 
 # A line break after one of these (or before a unit) is a wrapped line, not a paragraph end.

@@ -9,7 +9,7 @@ label before them in the paragraph (or a 预算 right after the category: "基�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from perf_etl.extract.hits import Hit
@@ -23,6 +23,7 @@ from perf_etl.extract.money_labels import (
     GAP,
     PROJECT_RE,
 )
+from perf_etl.extract.money_table import table_spending_split
 from perf_etl.extract.numbers import MONEY_UNIT, NUMBER, declared_unit_before, to_wan
 
 # A category that carries its own spending word ("基本支出全年执行数…") is spending whatever total precedes.
@@ -71,7 +72,8 @@ class Part:
 def spending_split_hits(ctx: DocContext, items: list[ItemStatement], expenditure: Hit | None) -> dict[str, Hit]:
     """basic_expenditure_wan / project_expenditure_wan hits from the spending split the text states."""
     groups: dict[int, list[Part]] = {}
-    for part in _parts(ctx, items) + _table_parts(ctx):
+    evaluation_table = [Part(*row) for row in table_spending_split(ctx)]
+    for part in _parts(ctx, items) + _table_parts(ctx) + evaluation_table:
         if part.governor is not None:
             groups.setdefault(part.governor, []).append(part)
     if not groups:
@@ -90,6 +92,10 @@ def spending_split_hits(ctx: DocContext, items: list[ItemStatement], expenditure
 
 def _parts(ctx: DocContext, items: list[ItemStatement]) -> list[Part]:
     parts: list[Part] = []
+    # Paragraphs where a part is stated as a share of spending ("基本支出X万元，占实际支出的21%"): the
+    # split there is the spending's, for the parts stated without a share too ("项目支出Y万元，占79%").
+    share_paragraphs: set[int] = set()
+    undecided: list[Part] = []
     for m in _MENTION_RE.finditer(ctx.scan):
         unit = m.group("unit") or declared_unit_before(ctx.scan, m.start())
         if not unit or ctx.section_kind(m.start()) == "item" or any(s.covers(m.start()) for s in items):
@@ -97,11 +103,24 @@ def _parts(ctx: DocContext, items: list[ItemStatement]) -> list[Part]:
         if ctx.speaks_of_other_period(m.start(), m.end()):
             continue
         governor = None if m.group("budget") else _spending_governor(ctx, m.start())
+        paragraph = ctx.paragraph_start(m.start())
+        if governor is None and not m.group("budget") and _share_of_spending_re().match(ctx.scan, m.end()):
+            share_paragraphs.add(paragraph)
         if governor is None and m.group("spent"):
-            governor = ctx.paragraph_start(m.start())
+            governor = paragraph
         value = to_wan(float(m.group("num").replace(",", "")), unit)
-        parts.append(Part(m.group("cat"), value, m.start(), m.end(), governor))
-    return parts
+        part = Part(m.group("cat"), value, m.start(), m.end(), governor)
+        (undecided if governor is None and not m.group("budget") else parts).append(part)
+    for part in undecided:
+        paragraph = ctx.paragraph_start(part.start)
+        parts.append(replace(part, governor=paragraph) if paragraph in share_paragraphs else part)
+    return sorted(parts, key=lambda p: p.start)
+
+
+@cache
+def _share_of_spending_re() -> re.Pattern[str]:
+    spending = "|".join(label.pattern for label in EXPENDITURE_LABELS)
+    return re.compile(r"\s*[，,]?\s*占(?:全年|年度|本年|部门|全部)?(?:" + spending + r")")
 
 
 # A flattened mini-table of the split: a header line naming the categories ("项目 基本支出 项目支出 支出合计")

@@ -10,6 +10,7 @@ put a figure under the wrong column, which is worse than no figure.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from perf_etl.extract.money import Candidate
 from perf_etl.extract.money_context import DocContext
@@ -40,9 +41,28 @@ ROW_WINDOW = 200
 TABLE_STRENGTH = 9
 
 
-def table_candidates(ctx: DocContext) -> list[Candidate]:
-    """Department totals read from the 年度资金总额 row under a recognized column header."""
-    out: list[Candidate] = []
+# The spending split rows under the total row ("其中：基本支出 a b c r%"), read from the 全年执行数 column.
+_SPLIT_ROW_RE = re.compile(
+    r"(?:其中\s*[：:]?\s*)?(?P<label>基本支出|项目支出)\s*[：:]?\s*(?P<cells>(?:(?:" + NUMBER + r")%?\s*)+)"
+)
+SPENT_COLUMN = "全年执行数"
+SPLIT_TOLERANCE = 1.0  # 万元: the parts must add up to the total row's spending
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """The total row of a department table, with the header columns its cells map to."""
+
+    header_start: int
+    columns: list[str]
+    row: re.Match[str]
+    cells: list[re.Match[str]]
+    unit: str | None
+
+
+def _total_rows(ctx: DocContext) -> list[TableRow]:
+    """Total rows under a recognized column header, with exactly one cell per column."""
+    out: list[TableRow] = []
     for header in _HEADER_RE.finditer(ctx.scan):
         if not _is_department_table(ctx, header.start()):
             continue
@@ -50,15 +70,55 @@ def table_candidates(ctx: DocContext) -> list[Candidate]:
         row = _ROW_RE.search(ctx.scan, header.end(), header.end() + ROW_WINDOW)
         if not row:
             continue
-        cells = list(re.finditer(r"(" + NUMBER + r")(%?)", row.group("cells")))
-        if len(cells) != len(columns):
-            continue
-        unit = declared_unit_before(ctx.scan, row.start())
-        for column, cell in zip(columns, cells, strict=True):
-            cand = _candidate(ctx, row, column, cell, unit)
+        cells = _cells(row)
+        if len(cells) == len(columns):
+            out.append(TableRow(header.start(), columns, row, cells, declared_unit_before(ctx.scan, row.start())))
+    return out
+
+
+def _cells(row: re.Match[str]) -> list[re.Match[str]]:
+    return list(re.finditer(r"(" + NUMBER + r")(%?)", row.group("cells")))
+
+
+def table_candidates(ctx: DocContext) -> list[Candidate]:
+    """Department totals read from the 年度资金总额 row under a recognized column header."""
+    out: list[Candidate] = []
+    for table in _total_rows(ctx):
+        for column, cell in zip(table.columns, table.cells, strict=True):
+            cand = _candidate(ctx, table.row, column, cell, table.unit)
             if cand:
                 out.append(cand)
     return out
+
+
+def table_spending_split(ctx: DocContext) -> list[tuple[str, float, int, int, int]]:
+    """(category, 万元, start, end, header start) of the 基本支出 and 项目支出 rows right under a total
+    row, from the 全年执行数 column. Both rows are needed, each with one cell per column, and they
+    must add up to the total row's spending: a shifted cell would otherwise give another column."""
+    out: list[tuple[str, float, int, int, int]] = []
+    for table in _total_rows(ctx):
+        if SPENT_COLUMN not in table.columns or not table.unit:
+            continue
+        index = table.columns.index(SPENT_COLUMN)
+        total = _money_cell(table.cells[index], table.unit)
+        parts: dict[str, tuple[float, int, int]] = {}
+        for row in _SPLIT_ROW_RE.finditer(ctx.scan, table.row.end(), table.row.end() + ROW_WINDOW):
+            cells = _cells(row)
+            value = _money_cell(cells[index], table.unit) if len(cells) == len(table.columns) else None
+            if value is not None:
+                start = row.start("cells") + cells[index].start()
+                parts.setdefault(row.group("label"), (value, start, row.start("cells") + cells[index].end()))
+        if len(parts) == 2 and total is not None and _adds_up([v for v, _, _ in parts.values()], total):
+            out += [(label, value, start, end, table.header_start) for label, (value, start, end) in parts.items()]
+    return out
+
+
+def _adds_up(parts: list[float], total: float) -> bool:
+    return abs(sum(parts) - total) <= SPLIT_TOLERANCE
+
+
+def _money_cell(cell: re.Match[str], unit: str) -> float | None:
+    return None if cell.group(2) else to_wan(float(cell.group(1).replace(",", "")), unit)
 
 
 def _is_department_table(ctx: DocContext, header_start: int) -> bool:

@@ -37,9 +37,20 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%
 # A count's unit after the letter makes it a digit too ("1,58O亩").
 _COUNT_UNIT = r"亩|个|人|户|件|宗|家|项|次|场|处|所|座|台|套|条|吨|公里|平方米|㎡|分"
 _OCR_ZERO_RE = re.compile(
-    r"(?<=[\d.])[Oo〇](?=[\d.Oo]|\s*(?:万|亿|元|%))|(?<=\d)[Oo](?=\d)|(?<=\d)[Oo](?=\s*(?:" + _COUNT_UNIT + "))"
+    r"(?<=[\d.])[Oo〇](?=[\d.Oo]|\s*(?:万|亿|元|%))|(?<=\d)[Oo](?=\d)"
+    r"|(?<=\d)[Oo](?=\s*(?:" + _COUNT_UNIT + "|年|月|日))"
+    # The first digit of a thousands group: "l,O23.45万元".
+    r"|(?<=,)[Oo〇](?=[\dOo]{2}(?:[.,]|\s*(?:万|亿|元)))"
 )
-_OCR_ONE_RE = re.compile(r"(?<=\d)[lI|](?=[\d.])|(?<=\.)[lI|](?=\d)")
+# Letter l/I for 1: between digits, before a thousands group ("l,286.40"), at the start of a number
+# that runs on to a money unit or % ("l85.OO万元"), or right before a count/date unit ("2l条", "3l日").
+_DIGITISH = r"[\dOo〇]"
+_OCR_ONE_RE = re.compile(
+    r"(?<=\d)[lI|](?=[\d.]|,\d{3})|(?<=\.)[lI|](?=\d)"
+    r"|(?<![A-Za-z\d.])[lI](?=(?:,\d{3}|" + _DIGITISH + r")[\d,.Oo〇]*\s*(?:万|亿|元|%))"
+    r"|(?<=\d)[lI](?=\s*(?:" + _COUNT_UNIT + r"|年|月|日))"
+)
+_MAX_OCR_PASSES = 4
 # "兀" is a frequent OCR misreading of "元"; after 万/亿 or a digit it cannot be anything else.
 _OCR_YUAN_RE = re.compile(r"(?<=[万亿\d])兀")
 # A full-width decimal point or a middle dot between digits is a decimal point ("。" is not: a
@@ -51,8 +62,13 @@ def scan_text(text: str) -> str:
     """A same-length copy of `text` with full-width digits and unambiguous OCR confusions repaired."""
     out = text.translate(_FULL_WIDTH)
     out = _OCR_POINT_RE.sub(".", out)
-    out = _OCR_ZERO_RE.sub("0", out)
-    out = _OCR_ONE_RE.sub("1", out)
+    # Each repair looks at its neighbours, which may be misread letters themselves ("42O.OO万元",
+    # "l,O23.45"): repeat until nothing changes (each pass only turns letters into digits).
+    for _ in range(_MAX_OCR_PASSES):
+        repaired = _OCR_ONE_RE.sub("1", _OCR_ZERO_RE.sub("0", out))
+        if repaired == out:
+            break
+        out = repaired
     out = _OCR_YUAN_RE.sub("元", out)
     assert len(out) == len(text)  # offsets must stay valid for the evidence slice
     return out

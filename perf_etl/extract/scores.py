@@ -25,6 +25,10 @@ SCORE_LABELS: tuple[Label, ...] = (
     Label("综合评分", r"综合(?:评分|得分)|综合评价得分", 8),
     Label("自评结果", r"自评(?:结果|结论)", 7),
     Label("总得分", r"总得分|最终得分|评价总分|评价得分", 7),
+    # The total row of a scoring table whose 分值 cell is empty ("得分合计 91.3"), or its prose form.
+    Label("得分合计", r"得分(?:合计|总计)|(?:合计|总计)得分", 8),
+    # The whole department's score named as such; a dimension's 绩效得分 ("产出指标绩效得分") is not it.
+    Label("部门整体绩效得分", r"(?:部门整体支出|整体支出|部门)绩效(?:自评)?得分", 8),
     Label("自评分", r"自评分", 6),
     Label("绩效评分", r"(?:综合|总体|整体|最终|绩效|考核)评分", 6),
     # The total row of a flattened scoring table: the maximum 100, then the score ("总分 100 93.6",
@@ -98,7 +102,8 @@ _COMPONENT_PROSE_RE = re.compile(
     + r")"
 )
 # Scoring dimensions end in one of these words; other named scores are indicator rows, not components.
-_DIMENSION = r"[\u4e00-\u9fa5]{0,10}?(?:指标|效能|效率|管理|决策|过程|产出|效益|投入|满意度|绩效)"
+# (预算编制 / 预算执行 / 部门履职 are the dimensions of the 2020s 部门整体 frameworks.)
+_DIMENSION = r"[\u4e00-\u9fa5]{0,10}?(?:指标|效能|效率|管理|决策|过程|产出|效益|投入|满意度|绩效|履职|编制|执行)"
 # "投入指标得分18分（满分20分）".
 _COMPONENT_SCORE_FIRST_RE = re.compile(
     r"(?P<name>" + _DIMENSION + r")\s*(?:自评|实际)?得分\s*(?:为|是|：|:)?\s*(?P<score>" + NUMBER + r")\s*分?\s*"

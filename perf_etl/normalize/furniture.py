@@ -54,20 +54,37 @@ def find_running_lines(pages: list[list[str]]) -> set[str]:
     return {key for key, n in counts.items() if n >= threshold}
 
 
+def printed_pages(lines: list[str]) -> list[tuple[int, int]]:
+    """(start, end) line ranges of the printed pages inside one extracted page. Text exported without
+    form feeds (a .txt, a Word export of a PDF) still carries its page-number lines, and each of them
+    ends a printed page; without any, the extracted page is one printed page."""
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for i, line in enumerate(lines):
+        if is_page_number(line):
+            ranges.append((start, i + 1))
+            start = i + 1
+    if start < len(lines) or not ranges:
+        ranges.append((start, len(lines)))
+    return ranges
+
+
 def remove_furniture(pages: list[list[str]]) -> list[list[str]]:
-    """The pages' lines without page numbers and running headers/footers (removed lines become "")."""
-    running = find_running_lines(pages)
-    multi_page = len(pages) > 1
-    cleaned: list[list[str]] = []
-    for page_index, lines in enumerate(pages):
+    """The pages' lines without page numbers and running headers/footers (removed lines become ""),
+    judged per printed page (see `printed_pages`)."""
+    printed = [(index, start, end) for index, lines in enumerate(pages) for start, end in printed_pages(lines)]
+    running = find_running_lines([pages[index][start:end] for index, start, end in printed])
+    multi_page = len(printed) > 1
+    cleaned = [list(lines) for lines in pages]
+    for ordinal, (index, start, end) in enumerate(printed):
+        lines = pages[index][start:end]
         edges = set(_edge_indexes(lines))
-        out = []
         for i, line in enumerate(lines):
             at_edge = i in edges
             drop = is_page_number(line)
-            # Page 1 keeps its lines: a header that repeats the title is the title there.
-            drop = drop or (at_edge and page_index > 0 and _running_key(line) in running)
+            # The first page keeps its lines: a header that repeats the title is the title there.
+            drop = drop or (at_edge and ordinal > 0 and _running_key(line) in running)
             drop = drop or (at_edge and multi_page and bool(_BARE_NUMBER.match(line)))
-            out.append("" if drop else line)
-        cleaned.append(out)
+            if drop:
+                cleaned[index][start + i] = ""
     return cleaned

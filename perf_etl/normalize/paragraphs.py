@@ -34,6 +34,8 @@ UNIT_START = re.compile(r"^(?:万元|亿元|元|万|亿|年|月|日|个|人|宗|
 LABEL_START = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:[（(][\u4e00-\u9fff]{1,4}[)）][\u4e00-\u9fff]{0,4})?[：:]")
 STANDALONE_END = re.compile(r"(?:报告|自评表|评价表|[（(][公盖]章[)）])$")
 STANDALONE_LINE = re.compile(r"^附件\s*\d*\s*[:：]?$|^附件[一二三四五六七八九十]+[:：]?$")
+# Two numbers separated only by a space: cells of a table row (prose never writes numbers so).
+_NUMBER_CELLS = re.compile(r"\d[ \t]+\d")
 MIN_WRAPPED_LINES = 8  # fewer wrapped lines than this: the document has no fixed printed width
 FULL_SLACK = 2.0  # a line within this many character widths of the printed width counts as full
 SHORT_SHARE = 0.7  # a line narrower than this share of the width is not a wrapped line
@@ -134,7 +136,11 @@ def joins(prev: str, nxt: str, width: float | None, in_preamble: bool, first_lin
 
 
 def separator(prev: str, nxt: str) -> str:
-    """What goes between two joined lines: a space only between two Latin words."""
+    """What goes between two joined lines: a space between two Latin words, and between two number
+    cells of a flattened table row wrapped before its last cells ("年度资金总额 100.00 120.00" +
+    "110.00 91.67%"), which must not be glued into one number."""
     if prev[-1].isascii() and prev[-1].isalpha() and nxt[0].isascii() and nxt[0].isalpha():
+        return " "
+    if prev[-1].isdigit() and nxt[0].isdigit() and (_NUMBER_CELLS.search(prev) or _NUMBER_CELLS.search(nxt)):
         return " "
     return ""

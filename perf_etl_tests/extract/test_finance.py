@@ -463,3 +463,66 @@ def test_mini_tables_that_are_not_the_spending_split(rows: str) -> None:
 
 def test_approved_budget_of_another_year_named_inside_the_label() -> None:
     assert "budget_initial_wan" not in _values("区财政批复我局2024年部门预算1310.00万元。", fiscal_year=2023)
+
+
+# --- extractor_version 3: wordings and noise of the second held-out set (snippets in other words) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [
+        # OCR letter l for the leading 1 of a thousands group, letter O for several zeros in a row.
+        ("本年全年预算数l,520.00万元。", "budget_wan", 1520.0),
+        ("调整后预算2,31O.OO万元。", "budget_wan", 2310.0),
+        ("年初预算数l2O.5O万元。", "budget_initial_wan", 120.5),
+    ],
+)
+def test_ocr_letters_inside_amounts(text: str, field: str, expected: float) -> None:
+    assert _values(text)[field] == pytest.approx(expected)
+
+
+def test_initial_budget_is_not_the_budget_when_an_adjusted_budget_is_stated_unreadably() -> None:
+    # The adjusted budget is there but its figure cannot be read: the initial budget is not the
+    # full-year budget then, so budget_wan stays null rather than taking the wrong figure.
+    values = _values("年初预算数800.00万元，年中调整后全年预算数为捌佰陆拾万元，全年执行数850.00万元。")
+    assert values["budget_initial_wan"] == 800.0
+    assert "budget_wan" not in values
+
+
+def test_project_reports_bare_xiangmu_is_the_report_subject() -> None:
+    text = (
+        "某县2023年农村公路养护项目支出绩效自评报告\n（二）资金情况。项目年初预算数300.00万元，全年预算数350.00万元。"
+    )
+    values = _values(text)
+    assert (values["budget_initial_wan"], values["budget_wan"]) == (300.0, 350.0)
+
+
+def test_spending_split_stated_as_shares_of_spending() -> None:
+    text = "全年实际支出2.5亿元。\n从支出结构看，基本支出0.8亿元，占实际支出的32%；项目支出1.7亿元，占68%。"
+    values = _values(text)
+    assert (values["basic_expenditure_wan"], values["project_expenditure_wan"]) == (8000.0, 17000.0)
+
+
+def test_a_share_of_the_budget_is_not_a_spending_split() -> None:
+    values = _values("全年预算数1000万元。\n基本支出300万元，占预算总额的30%；项目支出700万元，占70%。")
+    assert "basic_expenditure_wan" not in values and "project_expenditure_wan" not in values
+
+
+_YUAN_TABLE = (
+    "部门整体支出情况表\n金额单位：元\n项目 年初预算数 全年预算数 全年执行数 执行率\n"
+    "年度资金总额 1000000.00 1200000.00 1150000.00 95.83%\n"
+    "其中：基本支出 700000.00 720000.00 715000.00 99.31%\n"
+    "项目支出 300000.00 480000.00 435000.00 90.63%\n"
+)
+
+
+def test_table_in_yuan_with_its_split_rows() -> None:
+    values = _values(_YUAN_TABLE)
+    assert (values["budget_initial_wan"], values["budget_wan"], values["expenditure_wan"]) == (100.0, 120.0, 115.0)
+    assert values["execution_rate_pct"] == pytest.approx(95.83)
+    assert (values["basic_expenditure_wan"], values["project_expenditure_wan"]) == (71.5, 43.5)
+
+
+def test_table_split_rows_that_do_not_add_up_are_not_read() -> None:
+    values = _values(_YUAN_TABLE.replace("435000.00 90.63%", "335000.00 69.79%"))
+    assert "basic_expenditure_wan" not in values and "project_expenditure_wan" not in values

@@ -70,3 +70,13 @@ def test_enumeration_styles(text: str, items: list[str]) -> None:
 def test_problem_rectification_section_is_not_a_finding() -> None:
     got = _findings("三、上年度问题整改情况\n已全部整改完毕。\n四、存在的问题\n支出进度偏慢。")
     assert got["problem"] == ["支出进度偏慢。"]
+
+
+@pytest.mark.parametrize("text", ["存在问题：暂无。", "主要问题：无", "存在的主要问题：无。"])
+def test_a_labelled_nothing_gives_no_rows(text: str) -> None:
+    assert enumerate_items(text) == []
+
+
+def test_circled_items_continued_inside_a_wrapped_paragraph() -> None:
+    text = "①资金拨付偏慢；\n②台账不全，资料归档滞后；③绩效目标偏粗。"
+    assert enumerate_items(text) == ["资金拨付偏慢", "台账不全，资料归档滞后", "绩效目标偏粗。"]

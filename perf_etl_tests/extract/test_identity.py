@@ -229,3 +229,31 @@ def test_project_report_department_from_its_owner_label(text: str) -> None:
 def test_a_bare_owner_word_in_prose_is_not_a_label() -> None:
     text = "某某项目支出绩效自评报告\n一、项目概况\n项目由主管部门牵头，会同财政部门组织实施，资金按进度拨付。\n"
     assert "department_name" not in _fields(text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [("2023年12月2l日", "2023-12-21"), ("2O24年1月5日", "2024-01-05"), ("2022.l1.3O", "2022-11-30")],
+)
+def test_parse_date_with_ocr_letters_for_digits(raw: str, iso: str) -> None:
+    assert parse_date(raw) == iso
+
+
+@pytest.mark.parametrize(
+    ("sentence", "authorized", "actual"),
+    [
+        ("核定编制40名，在编在岗职工37名。", 40, 37),
+        ("核定编制40名，年末在岗在编人员37名。", 40, 37),
+    ],
+)
+def test_staff_counts_in_post(sentence: str, authorized: int, actual: int) -> None:
+    fields = _fields("部门整体支出绩效自评报告\n一、基本情况\n" + sentence)
+    assert (fields.get("staff_authorized"), fields.get("staff_actual")) == (authorized, actual)
+
+
+def test_district_name_in_the_title_completed_with_its_city_from_the_body() -> None:
+    text = (
+        "西湖区城市管理局2023年度部门整体支出绩效自评报告\n一、基本情况\n"
+        "杭州市西湖区城市管理局负责辖区市容环境卫生管理工作。\n"
+    )
+    assert _fields(text)["department_name"] == "杭州市西湖区城市管理局"

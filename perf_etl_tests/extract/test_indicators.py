@@ -145,3 +145,14 @@ def test_flattened_indicator_table_rows() -> None:
     )
     rows = [(i.indicator_name, i.target_value, i.actual_value, i.actual_unit, i.source) for i in _indicators(text)]
     assert rows == [("技能培训人次", 500.0, 620.0, "人次", "table"), ("学员满意度", 85.0, 90.1, "%", "table")]
+
+
+def test_list_item_titled_before_a_colon_with_target_and_result_clauses() -> None:
+    text = (
+        "（二）绩效目标完成情况\n1.农村危房改造：目标1,200户，实际完成1,260户，完成率105%。\n"
+        "2.污水处理达标率：目标值≥90%，实际值93.5%。\n3.技能培训：计划培训2.5万人次，实际完成2.6万人次。"
+    )
+    rows = {(i.indicator_name, i.target_value, i.actual_value, i.completion_rate_pct) for i in _indicators(text)}
+    assert ("农村危房改造", 1200.0, 1260.0, 105.0) in rows
+    assert ("污水处理达标率", 90.0, 93.5, None) in rows
+    assert ("技能培训", 2.5, 2.6, None) in rows

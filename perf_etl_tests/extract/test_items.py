@@ -66,3 +66,29 @@ def test_numbered_list_entries_with_the_name_before_a_colon() -> None:
 
 def test_the_reports_own_project_is_not_a_named_item() -> None:
     assert _items("本项目年初预算数1200万元，全年执行数1100万元，执行率91.67%。") == []
+
+
+def test_full_year_budget_wording_and_names_ending_in_fei() -> None:
+    text = (
+        "专项资金明细：道路保洁外包费全年预算300.00万元，实际支出288.50万元；"
+        "公厕改造费全年预算80.00万元，执行60.00万元。"
+    )
+    assert _items(text) == [("道路保洁外包费", 300.0, 288.5, None), ("公厕改造费", 80.0, 60.0, None)]
+
+
+def test_a_list_of_funds_with_spending_only() -> None:
+    text = "重点支出：城区排水管网改造工程支出1520.30万元，水库除险加固工程支出880.00万元。"
+    assert _items(text) == [("城区排水管网改造工程", None, 1520.3, None), ("水库除险加固工程", None, 880.0, None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # One fund with one figure is not a statement of that fund.
+        "城区排水管网改造工程支出1520.30万元，主要用于管网更新。",
+        # Budget-only lists are plans, not spending items.
+        "城区排水管网改造工程预算1520.30万元，水库除险加固工程预算880.00万元。",
+    ],
+)
+def test_single_figures_that_are_not_items(text: str) -> None:
+    assert _items(text) == []

@@ -207,3 +207,31 @@ def test_a_rate_indicator_row_is_not_a_component(text: str) -> None:
 def test_project_report_score_after_ben_xiangmu() -> None:
     text = "某某专项资金项目支出绩效自评报告\n四、自评结论\n经自评，该项目绩效自评得分为61.5分。"
     assert _hits(text)["self_score"].value == 61.5
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The total row of a flattened scoring table whose 分值 cell is empty.
+        ("一级指标 分值 得分\n投入 20 18\n产出 80 70.5\n得分合计 88.5\n", 88.5),
+        ("合计得分：88.5分。", 88.5),
+        # The department's overall performance score named as such.
+        ("本单位2023年度部门整体支出绩效得分88分，等级为良。", 88.0),
+    ],
+)
+def test_self_score_total_row_and_overall_wording(text: str, expected: float) -> None:
+    assert _hits(text)["self_score"].value == pytest.approx(expected)
+
+
+def test_a_dimensions_performance_score_is_not_the_total() -> None:
+    assert "self_score" not in _hits("其中产出指标绩效得分30分。")
+
+
+def test_components_named_by_budget_stage_and_duty() -> None:
+    text = "自评得分90分。其中部门履职（40分）得分36分，预算编制（10分）得9分，预算执行（20分）得18.5分。"
+    comps = extract_score_components(_doc(text))
+    assert [(c.component, c.max_score, c.score) for c in comps] == [
+        ("部门履职", 40.0, 36.0),
+        ("预算编制", 10.0, 9.0),
+        ("预算执行", 20.0, 18.5),
+    ]

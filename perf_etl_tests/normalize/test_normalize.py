@@ -153,3 +153,24 @@ def test_table_cells_before_a_percentage_are_not_merged_into_it() -> None:
     # A flattened 自评表 row: 分值 then 执行率; only a short group after a word is a split number.
     assert repair_line("资金合计 500 480 20 96.00% 19.2") == "资金合计500 480 20 96.00% 19.2"
     assert repair_line("支出 1 5768.60万元") == "支出15768.60万元"
+
+
+def test_page_breaks_marked_only_by_page_numbers_in_a_single_text() -> None:
+    # A .txt export without form feeds: the printed page numbers still mark the pages, so the running
+    # header repeated after each of them is furniture, and a sentence split by it is rejoined.
+    header = "某某中心2022年度部门整体支出绩效自评报告"
+    text = (
+        f"{header}\n一、基本情况\n本中心全年预算数为600万元，全年实际支出为580万元，预算执\n\n- 1 -\n\n"
+        f"{header}\n行率为96.67%。\n二、自评结论\n\n- 2 -\n\n{header}\n自评得分92分。\n- 3 -"
+    )
+    doc = _norm(text)
+    assert "预算执行率为96.67%。" in doc.text
+    assert doc.text.count(header) == 1
+
+
+def test_a_table_row_wrapped_before_its_last_cell_keeps_the_cells_apart() -> None:
+    doc = _norm(
+        "单位：元\n项目 年初预算数 全年预算数 全年执行数 执行率\n"
+        "年度资金总额 1,000,000.00 1,200,000.00\n1,150,000.00 95.83%"
+    )
+    assert "1000000.00 1200000.00 1150000.00 95.83%" in doc.text
