@@ -130,6 +130,9 @@ class Indicator:
     completion_rate_pct: float | None
     source: str  # prose | table
     page_number: int | None
+    # The 自评表 row's 分值 and 得分 (source "table"); prose states neither.
+    max_score: float | None = None
+    score: float | None = None
 
 
 @dataclass

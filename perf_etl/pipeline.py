@@ -17,7 +17,7 @@ import pandas as pd
 
 from perf_etl.core_tables import core_frames
 from perf_etl.extract import extract_document
-from perf_etl.ingest.ingest import IngestLimits, ingest_landing
+from perf_etl.ingest.ingest import IngestLimits, LandingResult, ingest_landing
 from perf_etl.models import (
     Extraction,
     PageText,
@@ -29,6 +29,8 @@ from perf_etl.models import (
     records_frame,
 )
 from perf_etl.normalize import normalize_document
+from perf_etl.tables.grid import grids_from_frame
+from perf_etl.tables.rows import TableReading, read_reading, totals_frame
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,12 @@ def ingest_stage(
 
     Rejections whose fiscal year is unknown are returned by every run (they belong to no partition).
     """
-    result = ingest_landing(landing, now=now, limits=limits or IngestLimits.from_environment())
+    return raw_frames(ingest_landing(landing, now=now, limits=limits or IngestLimits.from_environment()), years)
+
+
+def raw_frames(result: LandingResult, years: Sequence[int]) -> dict[str, pd.DataFrame]:
+    """The raw.* rows of `years` from a settled landing folder (shared with the distributed ingestion,
+    which settles the outcomes of batches read on other machines)."""
     wanted = set(years)
     accepted = [f for f in result.accepted if f.document.fiscal_year in wanted]
     pages = [
@@ -127,18 +134,28 @@ def staged_from_frames(documents: pd.DataFrame, sections: pd.DataFrame) -> list[
 
 
 def extract_stage(
-    staged: Sequence[StagedDocument], source_paths: dict[str, str], *, now: datetime
+    staged: Sequence[StagedDocument], source_paths: dict[str, str], *, now: datetime,
+    tables: pd.DataFrame | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[RejectedFile]]:
-    """The core tables of the documents (before validation), and the documents extraction failed on."""
+    """The core tables of the documents (before validation), and the documents extraction failed on.
+
+    `tables` are raw.table_cells rows: each document's 自评表 adds its indicators and fills the report
+    fields the prose left null. The frames also hold `table_totals` (what each table states, for the
+    table_totals_agree check), which is not a core table and is not stored.
+    """
+    grids = grids_from_frame(tables) if tables is not None and not tables.empty else {}
     extractions: list[tuple[StagedDocument, Extraction]] = []
+    readings: list[tuple[StagedDocument, TableReading]] = []
     failures = []
     for doc in staged:
         try:
-            extractions.append((doc, extract_document(doc)))
+            reading = read_reading(doc.document_id, doc.fiscal_year, grids.get(doc.document_id, []))
+            extractions.append((doc, extract_document(doc, reading)))
+            readings.append((doc, reading))
         except Exception as error:  # one bad document must not take the partition down
             log.exception("extraction failed for %s", doc.document_id)
             failures.append(_extraction_failure(doc, source_paths, error, now))
-    return core_frames(extractions), failures
+    return {**core_frames(extractions), "table_totals": totals_frame(readings)}, failures
 
 
 def _extraction_failure(

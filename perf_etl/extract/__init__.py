@@ -7,7 +7,7 @@ document as rejected at stage extract rather than storing a row with silently mi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from perf_etl.extract.departments import department_key
 from perf_etl.extract.finance import (
@@ -20,7 +20,10 @@ from perf_etl.extract.findings import extract_findings
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.identity import extract_identity_hits
 from perf_etl.extract.version import EXTRACTOR_VERSION
-from perf_etl.models import REPORT_COLUMNS, Evidence, Extraction, StagedDocument
+from perf_etl.models import REPORT_COLUMNS, Evidence, Extraction, Indicator, ScoreComponent, StagedDocument
+
+if TYPE_CHECKING:  # perf_etl.tables imports perf_etl.extract.numbers: no import cycle at run time
+    from perf_etl.tables.rows import TableReading
 
 __all__ = ["EXTRACTOR_VERSION", "derived_hits", "extract_document", "grade_for_score"]
 
@@ -78,11 +81,17 @@ def _report_value(field: str, value: Any) -> Any:
     return value
 
 
-def extract_document(doc: StagedDocument) -> Extraction:
-    """Everything read from one staged document (see the module docstring)."""
+def extract_document(doc: StagedDocument, tables: TableReading | None = None) -> Extraction:
+    """Everything read from one staged document (see the module docstring).
+
+    `tables` is what the document's 自评表 states (perf_etl.tables): its totals fill the fields the prose
+    left null, with evidence rule "table:<column>", the table's page and an empty span at offset 0 (the
+    cell is not in the staging text); its rows replace the indicators read from the flattened table text.
+    """
     by_field: dict[str, Hit] = {}
     for hit in [*extract_identity_hits(doc), *extract_finance_hits(doc)]:
         by_field.setdefault(hit.field, hit)
+    table_pages = _fill_from_table(by_field, tables)
     for hit in derived_hits(by_field):
         by_field[hit.field] = hit
     report: dict[str, Any] = dict.fromkeys(REPORT_COLUMNS)
@@ -95,12 +104,35 @@ def extract_document(doc: StagedDocument) -> Extraction:
             continue
         report[field] = _report_value(field, hit.value)
         rounded = Hit(hit.field, report[field], hit.raw_text, hit.char_start, hit.char_end, hit.rule)
-        evidence.append(rounded.to_evidence(doc))
+        found = rounded.to_evidence(doc)
+        found.page_number = table_pages.get(field, found.page_number)
+        evidence.append(found)
     return Extraction(
         report=report,
         evidence=evidence,
-        indicators=extract_prose_indicators(doc),
+        indicators=_merged_indicators(extract_prose_indicators(doc), tables),
         expenditure_items=extract_expenditure_items(doc),
-        score_components=extract_score_components(doc),
+        score_components=_merged_components(extract_score_components(doc), tables),
         findings=extract_findings(doc),
     )
+
+
+def _fill_from_table(by_field: dict[str, Hit], tables: TableReading | None) -> dict[str, int]:
+    """Add the table's totals for fields the prose did not give; returns field -> table page of those."""
+    pages: dict[str, int] = {}
+    for total in tables.totals if tables is not None else []:
+        if total.field not in by_field:
+            by_field[total.field] = Hit(total.field, total.value, total.raw_text, 0, 0, f"table:{total.column}")
+            pages[total.field] = total.page_number
+    return pages
+
+
+def _merged_indicators(prose: list[Indicator], tables: TableReading | None) -> list[Indicator]:
+    if tables is None or not tables.indicators:
+        return prose
+    # Rows read from the flattened table text (source "table" too) are the same rows, read less well.
+    return [i for i in prose if i.source != "table"] + tables.indicators
+
+
+def _merged_components(prose: list[ScoreComponent], tables: TableReading | None) -> list[ScoreComponent]:
+    return prose if prose or tables is None else tables.score_components

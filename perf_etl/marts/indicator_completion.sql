@@ -5,9 +5,9 @@
 --   department_key               Canonical department key (NULL when unknown).
 --   department_name              Full official name as read from the report.
 --   document_id                  The report the indicators are read from.
---   indicators                   Indicators read from the report (prose and 自评表).
+--   indicators                   Indicators read from the report: its 自评表 rows when it has any, else prose.
 --   indicators_assessed          Indicators whose result can be judged against the target.
---   indicators_met               Indicators met: stated completion rate ≥ 100, else actual ≥ target.
+--   indicators_met               Indicators met: stated completion rate ≥ 100, else actual ≥ target, else 得分 ≥ 分值.
 --   indicators_met_pct           indicators_met / indicators_assessed, percent.
 --   mean_completion_pct          Mean completion (stated rate, else actual / target), percent.
 --

@@ -35,16 +35,20 @@ coalesce(
     CASE WHEN same_unit(target_unit, actual_unit) AND target_value > 0 THEN 100 * actual_value / target_value END
 );
 
--- Whether an indicator was met: a stated completion rate ≥ 100 decides, else actual ≥ target.
--- NULL when it cannot be told (no rate, and a side or a comparable unit missing).
+-- Whether an indicator was met: a stated completion rate ≥ 100 decides, else actual ≥ target, else (a 自评表
+-- row whose target or result is words: "按时完成") full marks, 得分 ≥ 分值.
+-- NULL when it cannot be told (no rate, no comparable values, no score).
 CREATE OR REPLACE TEMP MACRO indicator_met(target_value, target_unit, actual_value, actual_unit,
-                                           completion_rate_pct) AS
+                                           completion_rate_pct, max_score, score) AS
 CASE
     WHEN completion_rate_pct IS NOT NULL THEN completion_rate_pct >= 100
-    WHEN same_unit(target_unit, actual_unit) THEN actual_value >= target_value
+    WHEN target_value IS NOT NULL AND actual_value IS NOT NULL AND same_unit(target_unit, actual_unit)
+        THEN actual_value >= target_value
+    WHEN max_score IS NOT NULL AND score IS NOT NULL THEN score >= max_score
 END;
 
--- Indicator counts per report.
+-- Indicator counts per report. A report with 自评表 rows (source 'table') is counted from them: the table
+-- lists every indicator once, while prose repeats some and misses others.
 CREATE OR REPLACE TEMP MACRO indicator_totals(years) AS TABLE
 SELECT
     document_id,
@@ -55,10 +59,12 @@ SELECT
 FROM (
     SELECT
         document_id,
-        indicator_met(target_value, target_unit, actual_value, actual_unit, completion_rate_pct) AS met,
+        indicator_met(target_value, target_unit, actual_value, actual_unit, completion_rate_pct, max_score, score)
+            AS met,
         indicator_completion_pct(target_value, target_unit, actual_value, actual_unit, completion_rate_pct)
             AS completion_pct
     FROM core.indicators
     WHERE list_contains(years, fiscal_year)
+    QUALIFY source = max(CASE WHEN source = 'table' THEN 'table' ELSE 'prose' END) OVER (PARTITION BY document_id)
 )
 GROUP BY document_id;

@@ -118,6 +118,36 @@ def spending_split_adds_up(frames: CoreFrames, years: Sequence[int]) -> pd.DataF
     return reports.loc[bad, columns]
 
 
+# How far the table's totals may be from the prose's before they disagree, per core.reports field.
+TABLE_TOLERANCE = {**dict.fromkeys(MONEY_COLUMNS, SPLIT_TOLERANCE_WAN), "execution_rate_pct": RATE_TOLERANCE_PCT,
+                   "self_score": 0.5}
+TABLE_TOTALS_COLUMNS = ["document_id", "field", "prose_value", "prose_page", "prose_text", "table_value",
+                        "table_page", "table_text"]
+
+
+def table_totals_agree(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame:
+    """Fields both the prose and the 自评表 state, where they differ by more than the tolerance.
+
+    `frames["table_totals"]` (extraction's, not a core table) holds what each table states; the report's
+    value came from the prose unless its evidence rule is "table:…" (then the table filled a null).
+    """
+    totals = frames.get("table_totals")
+    if totals is None or totals.empty:
+        return pd.DataFrame(columns=TABLE_TOTALS_COLUMNS)
+    reports = frames["reports"]
+    fields = [f for f in TABLE_TOLERANCE if f in reports.columns]
+    prose = reports.melt(id_vars="document_id", value_vars=fields, var_name="field", value_name="prose_value")
+    evidence = frames["field_evidence"][["document_id", "field", "page_number", "raw_text", "rule"]]
+    joined = (totals.rename(columns={"value": "table_value", "page_number": "table_page", "raw_text": "table_text"})
+              .merge(prose, on=["document_id", "field"])
+              .merge(evidence.rename(columns={"page_number": "prose_page", "raw_text": "prose_text"}),
+                     on=["document_id", "field"], how="left"))
+    from_prose = joined["rule"].notna() & ~joined["rule"].astype(str).str.startswith("table:")
+    gap = (pd.to_numeric(joined["prose_value"], errors="coerce") - joined["table_value"].astype(float)).abs()
+    bad = from_prose & gap.notna() & (gap > joined["field"].map(TABLE_TOLERANCE))
+    return joined.loc[bad, TABLE_TOTALS_COLUMNS].reset_index(drop=True)
+
+
 def evidence_for_every_field(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame:
     reports, evidence = frames["reports"], frames["field_evidence"]
     fields = [c for c in reports.columns if c not in NO_EVIDENCE_COLUMNS]
@@ -145,6 +175,10 @@ CONTRACT_CHECKS: list[ContractCheck] = [
     ContractCheck("spending_split_adds_up", "reports",
                   f"basic + project expenditure equals the total within {SPLIT_TOLERANCE_WAN} 万元.",
                   spending_split_adds_up),
+    ContractCheck("table_totals_agree", "reports",
+                  "Where prose and the 自评表 both state a budget, expenditure, rate or score, they agree "
+                  f"(within {SPLIT_TOLERANCE_WAN} 万元, {RATE_TOLERANCE_PCT} points, 0.5 score points).",
+                  table_totals_agree),
     ContractCheck("evidence_for_every_field", "field_evidence",
                   "Every non-null core.reports field has a core.field_evidence row.", evidence_for_every_field),
 ]

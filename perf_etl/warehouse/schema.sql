@@ -40,6 +40,20 @@ CREATE TABLE IF NOT EXISTS raw.rejected_files (
     detected_at TIMESTAMP NOT NULL
 );
 
+-- The cells of the self-evaluation tables (自评表), one row per cell, read by the tables stage
+-- (perf_etl/tables): a merged cell's text is in every position it covers; a table continued over a page
+-- break is one table_index, each row with its own page; caption is the text just above the table.
+CREATE TABLE IF NOT EXISTS raw.table_cells (
+    document_id VARCHAR NOT NULL,
+    fiscal_year INTEGER,
+    page_number INTEGER NOT NULL,
+    table_index INTEGER NOT NULL,
+    row_index INTEGER NOT NULL,
+    column_index INTEGER NOT NULL,
+    text VARCHAR NOT NULL,
+    caption VARCHAR
+);
+
 CREATE TABLE IF NOT EXISTS staging.documents (
     document_id VARCHAR NOT NULL,
     fiscal_year INTEGER,
@@ -110,6 +124,10 @@ CREATE TABLE IF NOT EXISTS core.indicators (
     source VARCHAR NOT NULL,
     page_number INTEGER
 );
+
+-- Added after the first release: a warehouse created before keeps its data and gains the columns.
+ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS max_score DECIMAL(6, 2);
+ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS score DECIMAL(6, 2);
 
 CREATE TABLE IF NOT EXISTS core.expenditure_items (
     document_id VARCHAR NOT NULL,

@@ -65,6 +65,20 @@ def test_one_row_per_department_with_the_department_wide_report_standing_for_it(
     assert summary == [{"reports": 8, "departments": 5, "total_expenditure_wan": Decimal("660.00")}]
 
 
+def test_indicator_completion_counts_the_table_rows_of_a_report_that_has_them(conn):
+    write_core(conn, [2021], [report("a", 2021, "a"), report("b", 2021, "b")], indicators=[
+        indicator("a", 2021, "prose, also in the table", target=10, actual=12),
+        indicator("a", 2021, "table row", target=10, actual=12, source="table", max_score=20, score=20),
+        indicator("a", 2021, "words, full marks", unit=None, source="table", max_score=10, score=10),
+        indicator("a", 2021, "words, marks lost", unit=None, source="table", max_score=10, score=8),
+        indicator("b", 2021, "prose only", target=10, actual=8),
+    ])
+    build.build_marts(conn, [2021])
+    found = {r["department_key"]: r for r in rows(conn, "SELECT * FROM marts.indicator_completion")}
+    assert [found["a"][k] for k in ("indicators", "indicators_assessed", "indicators_met")] == [3, 3, 2]
+    assert [found["b"][k] for k in ("indicators", "indicators_assessed", "indicators_met")] == [1, 1, 0]
+
+
 def test_fiscal_year_summary(conn):
     write_core(conn, [2021], [
         report("a", 2021, "a", budget_wan=100.0, expenditure_wan=100.0, execution_rate_pct=100.0, self_score=95.0),

@@ -8,6 +8,7 @@ from dagster_pandera import pandera_schema_to_dagster_type
 
 from perf_etl.defs.assets.common import WAREHOUSE_ASSET, frame_preview
 from perf_etl.defs.assets.staging import STAGING_DOCUMENTS, STAGING_SECTIONS
+from perf_etl.defs.assets.tables import RAW_TABLE_CELLS
 from perf_etl.defs.checks import CORE_CHECK_SPECS, check_result, core_asset_key
 from perf_etl.defs.partitions import partition_years
 from perf_etl.defs.resources import Warehouse
@@ -41,13 +42,14 @@ CORE_OUTS = {
 
 @dg.multi_asset(
     outs=CORE_OUTS,
-    deps=[STAGING_DOCUMENTS, STAGING_SECTIONS],
+    deps=[STAGING_DOCUMENTS, STAGING_SECTIONS, RAW_TABLE_CELLS],
     check_specs=CORE_CHECK_SPECS,
     group_name="core",
     **WAREHOUSE_ASSET,
 )
 def core_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    """Extracts every field with its evidence; rows pandera refuses go to raw.rejected_files (stage
+    """Extracts every field with its evidence (the 自评表 cells of raw.table_cells fill what the prose left
+    null, and are cross-checked with it); rows pandera refuses go to raw.rejected_files (stage
     validate), documents extraction fails on go there too (stage extract)."""
     years = partition_years(context)
     now = datetime.now(timezone.utc)
@@ -56,7 +58,8 @@ def core_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
                                     store.read_partition(conn, "staging.sections", years))
         raw_documents = store.read_partition(conn, "raw.documents", years)
         source_paths = dict(zip(raw_documents["document_id"], raw_documents["source_path"], strict=True))
-        extracted, extract_failures = extract_stage(staged, source_paths, now=now)
+        tables = store.read_partition(conn, "raw.table_cells", years)
+        extracted, extract_failures = extract_stage(staged, source_paths, now=now, tables=tables)
         outcomes = run_contract_checks(extracted, years)
         accepted, validate_failures = validate_core(extracted, source_paths, now)
         _record_rejections(conn, years, extract_failures, validate_failures)

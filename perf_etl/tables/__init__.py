@@ -1,0 +1,69 @@
+"""The self-evaluation tables (自评表) of a document, read as tables rather than as flattened text.
+
+A stage of its own, between ingest and core: `document_cells` re-opens an accepted file (only the pages
+whose text shows a table header, and the page after each), reads its ruled tables, and returns the
+raw.table_cells rows; `perf_etl.tables.rows` turns those into indicators, score components and totals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from perf_etl.models import PageText
+from perf_etl.tables.docx import read_docx_tables
+from perf_etl.tables.find import candidate_pages
+from perf_etl.tables.grid import TABLE_CELL_COLUMNS, TableGrid, cells_frame
+from perf_etl.tables.pdf import read_pdf_tables
+
+log = logging.getLogger(__name__)
+
+
+def read_tables(data: bytes, source_format: str, pages: Sequence[PageText]) -> list[TableGrid]:
+    """The tables of a file's bytes; a text file has none."""
+    if source_format == "pdf":
+        wanted = candidate_pages(pages)
+        return read_pdf_tables(data, wanted) if wanted else []
+    if source_format == "docx":
+        return read_docx_tables(data)
+    return []
+
+
+def document_cells(path: Path, document_id: str, fiscal_year: int | None, source_format: str,
+                   pages: Sequence[PageText]) -> pd.DataFrame:
+    """raw.table_cells rows of one file. A file that changed since ingestion (other bytes than the
+    document_id's) or that the table reader fails on has no rows: the report is then read from its prose
+    alone, which is what it had before tables were read, so a table problem never loses a report."""
+    try:
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != document_id:
+            log.warning("%s changed since it was ingested; its tables are not read until the next ingest", path)
+            return empty_cells()
+        return cells_frame(document_id, fiscal_year, read_tables(data, source_format, pages))
+    except Exception:  # a table reader bug must not take the partition down
+        log.exception("reading the tables of %s failed; the report is read from its text alone", path)
+        return empty_cells()
+
+
+def table_cells_stage(landing: Path, documents: pd.DataFrame, pages: pd.DataFrame) -> pd.DataFrame:
+    """raw.table_cells rows of every raw document of the frames (raw.documents, raw.pages rows)."""
+    texts = {
+        document_id: [PageText(int(p.page_number), str(p.text)) for p in group.itertuples()]
+        for document_id, group in pages.groupby("document_id")
+    }
+    frames = [
+        document_cells(landing / str(row.source_path), str(row.document_id),
+                       None if pd.isna(row.fiscal_year) else int(row.fiscal_year), str(row.source_format),
+                       texts.get(row.document_id, []))
+        for row in documents.sort_values("document_id").itertuples()
+    ]
+    found = [frame for frame in frames if not frame.empty]
+    return pd.concat(found, ignore_index=True) if found else empty_cells()
+
+
+def empty_cells() -> pd.DataFrame:
+    return pd.DataFrame(columns=TABLE_CELL_COLUMNS)
