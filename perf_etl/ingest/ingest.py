@@ -98,24 +98,62 @@ Outcome = IngestedFile | RejectedFile
 
 def ingest_landing(root: Path, *, now: datetime, limits: IngestLimits = IngestLimits()) -> LandingResult:
     """Ingest every file under `root`. Raises only when `root` itself is not a folder."""
+    plan = plan_landing(root, now=now, limits=limits)
+    return settle_landing(plan, read_tasks(plan.to_read, limits))
+
+
+# The three steps of ingest_landing, public so that a distributed executor can run the middle one (the
+# expensive, embarrassingly parallel reading) as separate steps on other machines (perf_etl/defs/distributed.py).
+
+
+@dataclass(frozen=True)
+class LandingPlan:
+    """Every landing entry in path order, and which must be read: byte-identical copies of an earlier path
+    are not read, they are settled as duplicates of that path's outcome. Picklable, like its tasks."""
+
+    now: datetime
+    tasks: list[ReadTask]
+    first: dict[str, int]  # sha256 -> index of the first task with those bytes
+    originals: list[int]  # indexes of the tasks to read, in order
+
+    @property
+    def to_read(self) -> list[ReadTask]:
+        return [self.tasks[index] for index in self.originals]
+
+
+def plan_landing(root: Path, *, now: datetime, limits: IngestLimits = IngestLimits()) -> LandingPlan:
+    """Discover and hash every entry under `root` (cheap next to reading). Raises when `root` is not a folder."""
     if not root.is_dir():
         raise NotADirectoryError(f"landing folder {root} does not exist or is not a folder")
-    tasks = [_ReadTask(found, _sha256_or_none(found), now, limits) for found in discover(root)]
+    tasks = [ReadTask(found, _sha256_or_none(found), now, limits) for found in discover(root)]
     first = _first_with_each_content(tasks)
     originals = [index for index, task in enumerate(tasks) if not _is_copy(index, task, first)]
-    read = dict(zip(originals, _ingest_all([tasks[index] for index in originals], limits), strict=True))
+    return LandingPlan(now, tasks, first, originals)
+
+
+def read_tasks(tasks: list[ReadTask], limits: IngestLimits) -> list[Outcome]:
+    """The outcome of every task, in order: cheap rejections in this process, the reading in worker
+    processes within the per-file time budget. Any consecutive slice of `plan.to_read` may be read apart."""
+    return _ingest_all(tasks, limits)
+
+
+def settle_landing(plan: LandingPlan, read: list[Outcome]) -> LandingResult:
+    """Accepted and rejected files from the outcomes of `plan.to_read` (in that order): byte copies and
+    the same text in another format become duplicate_content rejections."""
+    by_index = dict(zip(plan.originals, read, strict=True))
     outcomes = [
-        read[index] if index in read else _byte_duplicate(task.found, task.sha256, read[first[task.sha256]], now)
-        for index, task in enumerate(tasks)
+        by_index[index] if index in by_index
+        else _byte_duplicate(task.found, task.sha256, by_index[plan.first[task.sha256]], plan.now)
+        for index, task in enumerate(plan.tasks)
     ]
-    return _split(_reject_format_duplicates(outcomes, now))
+    return _split(_reject_format_duplicates(outcomes, plan.now))
 
 
 def ingest_file(path: Path, root: Path, now: datetime, limits: IngestLimits = IngestLimits()) -> Outcome:
     """Ingest one file on its own, in this process (no duplicate checks, no time budget); source_path is
     relative to `root`."""
     found = entry_for(path.absolute(), root.absolute())
-    return _ingest_safely(_ReadTask(found, _sha256_or_none(found), now, limits))
+    return _ingest_safely(ReadTask(found, _sha256_or_none(found), now, limits))
 
 
 def decide_fiscal_year(detection: YearDetection, folder_year: int | None) -> FiscalYearDecision:
@@ -146,8 +184,9 @@ def sha256_file(path: Path) -> str:
 
 
 @dataclass(frozen=True)
-class _ReadTask:
-    """One landing entry to ingest, with what it is judged by; sent to a worker process as it is."""
+class ReadTask:
+    """One landing entry to ingest, with what it is judged by; sent to a worker process (or, in a batch,
+    to another machine) as it is."""
 
     found: DiscoveredFile
     sha256: str | None
@@ -163,7 +202,7 @@ class _Known:
     fiscal_year: int | None
 
 
-def _ingest_all(tasks: list[_ReadTask], limits: IngestLimits) -> list[Outcome]:
+def _ingest_all(tasks: list[ReadTask], limits: IngestLimits) -> list[Outcome]:
     """The outcome of every task, in order: cheap rejections here, the reading in worker processes."""
     rejected_early = [_rejected_before_reading(task) for task in tasks]
     to_read = [task for task, rejection in zip(tasks, rejected_early, strict=True) if rejection is None]
@@ -171,7 +210,7 @@ def _ingest_all(tasks: list[_ReadTask], limits: IngestLimits) -> list[Outcome]:
     return [rejection if rejection is not None else next(read) for rejection in rejected_early]
 
 
-def _read_all(tasks: list[_ReadTask], limits: IngestLimits) -> list[Outcome]:
+def _read_all(tasks: list[ReadTask], limits: IngestLimits) -> list[Outcome]:
     workers = limits.worker_count()
     if workers == 0:
         return [_ingest_safely(task) for task in tasks]
@@ -179,7 +218,7 @@ def _read_all(tasks: list[_ReadTask], limits: IngestLimits) -> list[Outcome]:
     return [_settled(task, call) for task, call in zip(tasks, calls, strict=True)]
 
 
-def _settled(task: _ReadTask, call: Outcome | OverBudget | CallFailed) -> Outcome:
+def _settled(task: ReadTask, call: Outcome | OverBudget | CallFailed) -> Outcome:
     """A worker's outcome, or the rejection for a call that ran out of time or lost its process."""
     if isinstance(call, OverBudget):
         detail = (f"reading it took longer than the {call.seconds:g} s allowed per file "
@@ -191,7 +230,7 @@ def _settled(task: _ReadTask, call: Outcome | OverBudget | CallFailed) -> Outcom
     return call
 
 
-def _ingest_safely(task: _ReadTask) -> Outcome:
+def _ingest_safely(task: ReadTask) -> Outcome:
     found = task.found
     known = _Known(task.sha256, found.folder_year)
     try:
@@ -205,7 +244,7 @@ def _ingest_safely(task: _ReadTask) -> Outcome:
         return _rejected(found.source_path, known, Reason.UNEXPECTED_ERROR, detail, task.now)
 
 
-def _rejected_before_reading(task: _ReadTask) -> RejectedFile | None:
+def _rejected_before_reading(task: ReadTask) -> RejectedFile | None:
     """The rejection of a file that fails a cheap check, or None when its text must be read."""
     try:
         _check_before_reading(task.found, task.limits)
@@ -262,7 +301,7 @@ def _read_checked(found: DiscoveredFile, known: _Known, now: datetime, limits: I
     return IngestedFile(document, read.pages)
 
 
-def _rejected_task(task: _ReadTask, code: str, detail: str) -> RejectedFile:
+def _rejected_task(task: ReadTask, code: str, detail: str) -> RejectedFile:
     """The rejection of a file known by its bytes and folder only (it was not read, or not to the end)."""
     return _rejected(task.found.source_path, _Known(task.sha256, task.found.folder_year), code, detail, task.now)
 
@@ -295,7 +334,7 @@ def _sha256_or_none(found: DiscoveredFile) -> str | None:
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
-def _first_with_each_content(tasks: list[_ReadTask]) -> dict[str, int]:
+def _first_with_each_content(tasks: list[ReadTask]) -> dict[str, int]:
     """sha256 -> index of the first task with those bytes. Tasks come in path order, so the first path
     of identical byte strings is the one ingested."""
     first: dict[str, int] = {}
@@ -305,7 +344,7 @@ def _first_with_each_content(tasks: list[_ReadTask]) -> dict[str, int]:
     return first
 
 
-def _is_copy(index: int, task: _ReadTask, first: dict[str, int]) -> bool:
+def _is_copy(index: int, task: ReadTask, first: dict[str, int]) -> bool:
     return task.sha256 is not None and first.get(task.sha256, index) != index
 
 

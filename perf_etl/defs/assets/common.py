@@ -13,6 +13,9 @@ WAREHOUSE_ASSET = {
     "partitions_def": fiscal_year_partitions,
     "pool": DUCKDB_POOL,
     "backfill_policy": dg.BackfillPolicy.single_run(),
+    # With the Celery executor (perf_etl/defs/distributed.py) writing steps go to the worker on the machine
+    # that holds the warehouse file; other executors ignore the tag.
+    "op_tags": {"dagster-celery/queue": "warehouse"},
 }
 
 

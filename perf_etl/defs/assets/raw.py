@@ -3,6 +3,7 @@
 from datetime import datetime, timezone
 
 import dagster as dg
+import pandas as pd
 
 from perf_etl.defs.assets.common import WAREHOUSE_ASSET, frame_preview
 from perf_etl.defs.partitions import partition_years
@@ -14,6 +15,24 @@ from perf_etl.warehouse import store
 RAW_DOCUMENTS = dg.AssetKey(["raw", "documents"])
 RAW_PAGES = dg.AssetKey(["raw", "pages"])
 RAW_REJECTED_FILES = dg.AssetKey(["raw", "rejected_files"])
+
+
+def write_raw_frames(
+    warehouse: Warehouse, years: list[int], frames: dict[str, pd.DataFrame]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """First-seen times carried over, then the years' raw.* rows replaced in one transaction (shared with
+    the distributed ingestion, perf_etl/defs/distributed.py). Returns the documents and rejected rows."""
+    with warehouse.connect() as conn:
+        documents = store.carry_over_timestamps(conn, "raw.documents", frames["documents"],
+                                                ["document_id", "source_path"], "ingested_at")
+        rejected = store.carry_over_timestamps(conn, "raw.rejected_files", frames["rejected_files"],
+                                               ["source_path", "sha256", "stage", "reason_code"], "detected_at")
+        store.write_partition(conn, years, [
+            store.TableWrite("raw.documents", documents),
+            store.TableWrite("raw.pages", frames["pages"]),
+            store.TableWrite("raw.rejected_files", rejected, {"stage": Stage.INGEST}, include_null_year=True),
+        ])
+    return documents, rejected
 
 
 @dg.multi_asset(
@@ -31,16 +50,7 @@ def raw_documents(context: dg.AssetExecutionContext, landing: LandingFolder, war
     rejected ones (files of unknown year are recorded by every run)."""
     years = partition_years(context)
     frames = ingest_stage(landing.root, years, now=datetime.now(timezone.utc), limits=landing.limits)
-    with warehouse.connect() as conn:
-        documents = store.carry_over_timestamps(conn, "raw.documents", frames["documents"],
-                                                ["document_id", "source_path"], "ingested_at")
-        rejected = store.carry_over_timestamps(conn, "raw.rejected_files", frames["rejected_files"],
-                                               ["source_path", "sha256", "stage", "reason_code"], "detected_at")
-        store.write_partition(conn, years, [
-            store.TableWrite("raw.documents", documents),
-            store.TableWrite("raw.pages", frames["pages"]),
-            store.TableWrite("raw.rejected_files", rejected, {"stage": Stage.INGEST}, include_null_year=True),
-        ])
+    documents, rejected = write_raw_frames(warehouse, years, frames)
     context.log.info(f"fiscal years {years}: {len(documents)} documents, {len(rejected)} rejected files")
     yield dg.MaterializeResult(asset_key=RAW_DOCUMENTS, metadata={
         "dagster/row_count": len(documents),

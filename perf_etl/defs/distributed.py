@@ -1,0 +1,193 @@
+"""The opt-in distributed variant of the code location: text extraction fans out over Celery workers.
+
+The default location (perf_etl.defs.definitions) runs every step in one process and reads files through a
+local worker pool; that serves one analyst. This variant is for a Dagster service on several machines
+(deploy/, docs/deploy.md): the same assets, except that raw.* is a graph-backed asset whose reading is
+split into batches, each a Dagster step the Celery executor sends to any worker:
+
+    plan_ingest ──► read_batch × N (any worker, in parallel) ──► write_raw (pool "duckdb", queue "warehouse")
+
+`plan_ingest` discovers and hashes the landing folder (cheap) and cuts the files to read into batches;
+`read_batch` reads one batch with the same readers, per-file time budget and crash isolation as the default
+path (perf_etl.ingest.ingest.read_tasks); `write_raw` settles duplicates and fiscal years exactly as
+`ingest_stage` does (perf_etl.ingest.ingest.settle_landing + perf_etl.pipeline.raw_frames) and writes raw.*.
+Batch outcomes travel between steps through the `io_manager` resource (pickles under
+PERF_ETL_STEP_STORAGE, default $DAGSTER_HOME/storage), so every worker must reach that folder: on several
+machines a shared volume, or an S3 pickle IO manager in its place.
+
+Selected by loading this module instead of the default one (deploy/workspace.yaml); every other asset
+(staging, core, marts, …) is the default location's, unchanged.
+"""
+
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import dagster as dg
+from dagster_celery import celery_executor
+
+from perf_etl import settings
+from perf_etl.defs.assets.common import DUCKDB_POOL, frame_preview
+from perf_etl.defs.assets.raw import RAW_DOCUMENTS, RAW_PAGES, RAW_REJECTED_FILES, raw_documents, write_raw_frames
+from perf_etl.defs.definitions import build_definitions, build_resources
+from perf_etl.defs.partitions import fiscal_year_partitions
+from perf_etl.defs.resources import LandingFolder, Warehouse
+from perf_etl.ingest.ingest import (
+    IngestLimits,
+    LandingPlan,
+    Outcome,
+    ReadTask,
+    plan_landing,
+    read_tasks,
+    settle_landing,
+)
+from perf_etl.pipeline import raw_frames
+
+# A step costs a Celery task, a process that rebuilds the job, a dozen events in the Postgres event log
+# and a pickle through the shared IO manager (~1-2 s and ~15 rows, docs/deploy.md); reading a report costs
+# ~0.1-1 s. 200 files make that overhead a few per cent, and a 10,000-file year 50 steps: enough to keep
+# dozens of workers busy, few enough for the run page and the event log.
+DEFAULT_FILES_PER_BATCH = 200
+# Steps that must run where the warehouse file is (dagster-celery routes a step by this op tag): only the
+# worker(s) on that machine consume the queue, every worker consumes the default "dagster" queue.
+WAREHOUSE_QUEUE = {"dagster-celery/queue": "warehouse"}
+
+
+def files_per_batch() -> int:
+    """PERF_ETL_FILES_PER_BATCH, else DEFAULT_FILES_PER_BATCH."""
+    return max(1, int(os.environ.get("PERF_ETL_FILES_PER_BATCH", DEFAULT_FILES_PER_BATCH)))
+
+
+@dataclass(frozen=True)
+class ReadBatch:
+    """A consecutive slice of the plan's files to read, with the limits the planner judged them by."""
+
+    index: int
+    tasks: list[ReadTask]
+    limits: IngestLimits
+
+
+@dataclass(frozen=True)
+class BatchOutcomes:
+    index: int
+    outcomes: list[Outcome]
+
+
+def split_batches(plan: LandingPlan, limits: IngestLimits, size: int) -> list[ReadBatch]:
+    """The files to read in batches of at most `size`, in plan order; always at least one batch (possibly
+    empty), so that write_raw runs (and records the run's rejections) even when nothing needs reading."""
+    to_read = plan.to_read
+    count = max(1, math.ceil(len(to_read) / size))
+    return [ReadBatch(index, to_read[index * size:(index + 1) * size], limits) for index in range(count)]
+
+
+def outcomes_in_order(batches: list[BatchOutcomes]) -> list[Outcome]:
+    """The outcomes of every batch in plan order (fan-in does not promise the mapping order)."""
+    return [outcome for batch in sorted(batches, key=lambda b: b.index) for outcome in batch.outcomes]
+
+
+@dg.op(out={"plan": dg.Out(LandingPlan), "batches": dg.DynamicOut(ReadBatch)})
+def plan_ingest(context: dg.OpExecutionContext, landing: LandingFolder) -> Iterator[dg.Output | dg.DynamicOutput]:
+    """Discovers and hashes the landing folder, and cuts the files to read into batches."""
+    plan = plan_landing(landing.root, now=datetime.now(timezone.utc), limits=landing.limits)
+    batches = split_batches(plan, landing.limits, files_per_batch())
+    context.log.info(f"{len(plan.tasks)} landing entries, {len(plan.originals)} to read in {len(batches)} batch(es)")
+    yield dg.Output(plan, "plan")
+    for batch in batches:
+        yield dg.DynamicOutput(batch, mapping_key=f"batch_{batch.index:05d}", output_name="batches")
+
+
+@dg.op
+def read_batch(context: dg.OpExecutionContext, batch: ReadBatch) -> BatchOutcomes:
+    """Reads one batch on whichever worker took it, in that worker's reader processes."""
+    outcomes = read_tasks(batch.tasks, batch.limits)
+    context.log.info(f"batch {batch.index}: {len(batch.tasks)} files read")
+    return BatchOutcomes(batch.index, outcomes)
+
+
+@dg.op(
+    pool=DUCKDB_POOL,
+    tags=WAREHOUSE_QUEUE,
+    out={"documents": dg.Out(dg.Nothing), "pages": dg.Out(dg.Nothing), "rejected_files": dg.Out(dg.Nothing)},
+)
+def write_raw(context: dg.OpExecutionContext, warehouse: Warehouse, plan: LandingPlan,
+              batches: list[BatchOutcomes]) -> Iterator[dg.Output]:
+    """Settles duplicates and fiscal years over all batches and writes raw.* for the run's years, as the
+    default raw asset does."""
+    years = [int(key) for key in context.partition_keys]
+    frames = raw_frames(settle_landing(plan, outcomes_in_order(batches)), years)
+    documents, rejected = write_raw_frames(warehouse, years, frames)
+    context.log.info(f"fiscal years {years}: {len(documents)} documents, {len(rejected)} rejected files")
+    yield dg.Output(None, "documents", metadata={
+        "dagster/row_count": len(documents),
+        "preview": frame_preview(documents[["source_path", "fiscal_year", "source_format", "page_count"]]),
+    })
+    yield dg.Output(None, "pages", metadata={"dagster/row_count": len(frames["pages"])})
+    yield dg.Output(None, "rejected_files", metadata={
+        "dagster/row_count": len(rejected),
+        "preview": frame_preview(rejected[["source_path", "reason_code", "message"]]),
+    })
+
+
+@dg.graph_multi_asset(
+    outs={
+        "documents": dg.AssetOut(key=RAW_DOCUMENTS, dagster_type=dg.Nothing, kinds={"duckdb"},
+                                 description="One row per accepted input file."),
+        "pages": dg.AssetOut(key=RAW_PAGES, dagster_type=dg.Nothing, kinds={"duckdb"},
+                             description="Page texts as extracted."),
+        "rejected_files": dg.AssetOut(key=RAW_REJECTED_FILES, dagster_type=dg.Nothing, kinds={"duckdb"},
+                                      description="Inputs that did not make it through a stage, with a reason "
+                                      "code and a message a person can act on."),
+    },
+    group_name="raw",
+    partitions_def=fiscal_year_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def raw_documents_distributed():
+    plan, batches = plan_ingest()
+    documents, pages, rejected_files = write_raw(plan, batches.map(read_batch).collect())
+    return {"documents": documents, "pages": pages, "rejected_files": rejected_files}
+
+
+# Broker and result backend from the environment, the same URLs the workers are started with (deploy/).
+distributed_executor = celery_executor.configured(
+    {"broker": {"env": "PERF_ETL_CELERY_BROKER"}, "backend": {"env": "PERF_ETL_CELERY_BACKEND"}},
+    name="perf_etl_celery",
+)
+
+fiscal_year_distributed_job = dg.define_asset_job(
+    "fiscal_year_distributed_job",
+    selection=dg.AssetSelection.all(),
+    executor_def=distributed_executor,
+    description="fiscal_year_job with the landing folder read in batches by Celery workers.",
+)
+
+
+def distributed_assets(default: dg.Definitions) -> list:
+    """The default location's assets with raw_documents replaced by its batched twin, so that an asset added
+    to the default location is in this one too."""
+    assets = list(default.assets or [])
+    if raw_documents not in assets:
+        raise RuntimeError("the default code location no longer has raw_documents for read_batch to replace")
+    return [raw_documents_distributed if asset is raw_documents else asset for asset in assets]
+
+
+def build_distributed_definitions(landing: str | None = None, warehouse: str | None = None) -> dg.Definitions:
+    """The distributed code location over a landing folder and a warehouse (defaults: the environment)."""
+    landing_path = landing or str(settings.landing_dir())
+    warehouse_path = warehouse or str(settings.warehouse_path())
+    return dg.Definitions(
+        assets=distributed_assets(build_definitions(landing_path, warehouse_path)),
+        jobs=[fiscal_year_distributed_job],
+        executor=distributed_executor,
+        resources={
+            **build_resources(landing_path, warehouse_path),
+            # Batch outcomes between steps: a folder every worker reaches (None: $DAGSTER_HOME/storage).
+            "io_manager": dg.FilesystemIOManager(base_dir=os.environ.get("PERF_ETL_STEP_STORAGE")),
+        },
+    )
+
+
+defs = build_distributed_definitions()
