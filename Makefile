@@ -6,7 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint dev samples accuracy clean
+.PHONY: install run test lint dev samples accuracy bench clean
+BENCH_N ?= 300
+BENCH_SEED ?= 0
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +42,11 @@ samples: $(STAMP)
 ## Regenerate docs/accuracy.md from the hand labels.
 accuracy: $(STAMP)
 	$(BIN)/python scripts/accuracy_report.py
+
+## Throughput: BENCH_N generated reports through the whole pipeline, plus raw pdfplumber/pypdfium2 extraction
+## on the same files; the last line is one JSON object (see docs/performance.md).
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py --n $(BENCH_N) --seed $(BENCH_SEED)
 
 clean:
 	rm -rf $(VENV) data/warehouse.duckdb data/warehouse.duckdb.wal .dagster_home

@@ -1,0 +1,562 @@
+"""Throughput benchmark: N generated reports through the whole pipeline, and raw text extraction on the same files.
+
+1. Generates (or reuses) a corpus of N report PDFs with known field values (scripts/generate_corpus.py).
+2. Runs `perf-etl run` (landing → raw → staging → core → marts) in a child process into a fresh warehouse,
+   with DAGSTER_HOME set to a fresh instance so that each Dagster step's duration can be read back, while
+   a sampler adds up the resident memory of the child and every process below it (the ingest workers).
+3. Runs it again on the same landing folder and warehouse: the "nothing new" re-run.
+4. Reads core.reports back and scores it against truth.jsonl: a throughput with wrong outputs is worthless.
+5. Times raw text extraction on the same files, one process, with pdfplumber (`extract_text()`, default
+   settings, `page.close()` after each page) and with pypdfium2 (`get_textpage().get_text_range()`). Each
+   engine stops starting new files after --extract-seconds; the output says whether every page was read.
+
+A readable table goes to stdout, then, as the last line, one JSON object with the numbers
+(also written to WORKDIR/run_n<N>_s<SEED>/bench.json).
+
+    .venv/bin/python scripts/bench.py --n 300 --seed 0 [--workdir DIR] [--skip-rerun]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+GENERATOR = REPO / "scripts" / "generate_corpus.py"
+TRUTH_FILE = "truth.jsonl"
+RSS_POLL_SECONDS = 0.2
+# Fields of core.reports scored against the truth; the first four are the headline ones of the issue.
+HEADLINE_FIELDS = ("fiscal_year", "budget_wan", "expenditure_wan", "self_score")
+OTHER_FIELDS = ("execution_rate_pct", "department_name", "region", "grade")
+MONEY_TOLERANCE = 0.005  # DECIMAL(18, 2) in the warehouse; the truth has two decimals
+
+
+# ---------------------------------------------------------------- corpus
+
+
+def ensure_corpus(folder: Path, n: int, seed: int, regenerate: bool) -> tuple[list[dict[str, Any]], float | None]:
+    """The truth rows of the corpus in `folder` (PDFs in folder/landing, truth beside it, so that the landing
+    folder holds reports only), generating it first unless a complete one is there.
+
+    Returns (truth rows, generation seconds or None when reused)."""
+    truth = folder / TRUTH_FILE
+    if not regenerate and truth.exists() and len(truth.read_text(encoding="utf-8").splitlines()) == n:
+        return _read_jsonl(truth), None
+    shutil.rmtree(folder, ignore_errors=True)
+    started = time.perf_counter()
+    # A child process: the generator's own worker processes then do not count in this process's rusage.
+    subprocess.run([sys.executable, str(GENERATOR), str(folder / "landing"), "--n", str(n), "--seed", str(seed),
+                    "--truth", str(truth)], check=True)
+    return _read_jsonl(truth), time.perf_counter() - started
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------- memory of a process tree
+
+
+def _children_by_parent() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as stat:
+                # The command name may hold spaces and parentheses: the fields after the last ")" are fixed.
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended while we looked
+        children.setdefault(parent, []).append(int(entry.name))
+    return children
+
+
+def _tree(root: int) -> Iterator[int]:
+    children = _children_by_parent()
+    stack = [root]
+    while stack:
+        pid = stack.pop()
+        yield pid
+        stack.extend(children.get(pid, []))
+
+
+def _status_kib(pid: int, path: str, key: str) -> int:
+    try:
+        with open(f"/proc/{pid}/{path}", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _cpu_ticks(pid: int) -> int:
+    """utime + stime of a process in clock ticks (its own, not its children's)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+@dataclass
+class MemorySampler:
+    """Samples the summed RSS and PSS of a process and all its descendants until stopped.
+
+    RSS counts pages shared between the fork server and its workers once per process (an upper bound, what
+    a container limit would be compared with conservatively); PSS splits shared pages between them."""
+
+    root: int
+    peak_rss_kib: int = 0
+    peak_pss_kib: int = 0
+    peak_processes: int = 0
+    peak_single_kib: int = 0  # the largest VmHWM (a process's own peak RSS, even between two samples)
+    # pid -> user + system clock ticks last seen. getrusage(RUSAGE_CHILDREN) cannot be used: it misses the
+    # ingest workers, whose fork server is not waited for by its parent.
+    cpu_ticks: dict[int, int] = field(default_factory=dict)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            pids = list(_tree(self.root))
+            self.peak_rss_kib = max(self.peak_rss_kib, sum(_status_kib(p, "status", "VmRSS:") for p in pids))
+            self.peak_pss_kib = max(self.peak_pss_kib, sum(_status_kib(p, "smaps_rollup", "Pss:") for p in pids))
+            self.peak_processes = max(self.peak_processes, len(pids))
+            self.peak_single_kib = max([self.peak_single_kib, *(_status_kib(p, "status", "VmHWM:") for p in pids)])
+            for pid in pids:
+                self.cpu_ticks[pid] = max(self.cpu_ticks.get(pid, 0), _cpu_ticks(pid))
+            self._stop.wait(RSS_POLL_SECONDS)
+
+
+# ---------------------------------------------------------------- the pipeline run
+
+
+def busy_cpu_seconds() -> float:
+    """CPU seconds all processes of the machine have used since boot (from /proc/stat): with our own CPU
+    time it tells how much of the machine other work took while we measured."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class PipelineRun:
+    seconds: float  # wall time of the whole `perf-etl run` process, start-up included
+    cpu_seconds: float  # user + system time of the child and every process below it (sampled from /proc)
+    other_cpu_seconds: float  # CPU time the rest of the machine used meanwhile (contention)
+    exit_code: int
+    timings: dict[str, float]  # measured inside the child: import, pre-scan, cli.main
+    run_seconds: float  # sum of the Dagster runs' durations
+    stage_seconds: dict[str, float]  # Dagster step key -> seconds, summed over runs
+    runs: int
+    peak_rss_mb: float
+    peak_pss_mb: float
+    max_process_rss_mb: float  # the largest single process's own peak (VmHWM)
+    processes: int
+    log: str
+
+
+def run_pipeline(landing: Path, warehouse: Path, home: Path, log: Path) -> PipelineRun:
+    """`perf-etl run` in a child process with a fresh Dagster instance in `home`."""
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    # A bare instance (SQLite storage in `home`); telemetry off so that no network call is timed.
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    timings_path = home / "timings.json"
+    # Marts are published beside the warehouse (DuckDB), never to a database the caller's environment names.
+    env = {key: value for key, value in os.environ.items() if key != "PERF_ETL_PUBLISH_URL"}
+    env["DAGSTER_HOME"] = str(home)
+    command = [sys.executable, str(Path(__file__).resolve()), "--pipeline-child", str(landing), str(warehouse),
+               str(timings_path)]
+    busy_before = busy_cpu_seconds()
+    started = time.perf_counter()
+    with log.open("w", encoding="utf-8") as output:
+        child = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=REPO)
+        sampler = MemorySampler(child.pid)
+        sampler.start()
+        exit_code = child.wait()
+        sampler.stop()
+    seconds = time.perf_counter() - started
+    # Sampled every RSS_POLL_SECONDS: a process living less than that is missed (the workers live all run).
+    cpu_seconds = sum(sampler.cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
+    other_cpu_seconds = max(0.0, busy_cpu_seconds() - busy_before - cpu_seconds)
+    timings = json.loads(timings_path.read_text()) if timings_path.exists() else {}
+    run_seconds, stage_seconds, runs = _dagster_stats(home)
+    return PipelineRun(
+        seconds=seconds, cpu_seconds=cpu_seconds, other_cpu_seconds=other_cpu_seconds, exit_code=exit_code,
+        timings=timings, run_seconds=run_seconds, stage_seconds=stage_seconds,
+        runs=runs, peak_rss_mb=sampler.peak_rss_kib / 1024, peak_pss_mb=sampler.peak_pss_kib / 1024,
+        max_process_rss_mb=sampler.peak_single_kib / 1024,
+        processes=sampler.peak_processes, log=str(log),
+    )
+
+
+def _dagster_stats(home: Path) -> tuple[float, dict[str, float], int]:
+    """(seconds inside Dagster runs, seconds per step key, number of runs) from the instance in `home`."""
+    import dagster as dg
+
+    stage_seconds: dict[str, float] = {}
+    run_seconds = 0.0
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        runs = instance.get_runs()
+        for run in runs:
+            stats = instance.get_run_stats(run.run_id)
+            if stats.start_time and stats.end_time:
+                run_seconds += stats.end_time - stats.start_time
+            for step in instance.get_run_step_stats(run.run_id):
+                if step.start_time and step.end_time:
+                    seconds = step.end_time - step.start_time
+                    stage_seconds[step.step_key] = stage_seconds.get(step.step_key, 0.0) + seconds
+    return run_seconds, stage_seconds, len(runs)
+
+
+def pipeline_child(landing: str, warehouse: str, timings_path: str) -> int:
+    """Runs in the child: `perf_etl.cli.main(["run", ...])`, timing the CLI's pre-scan of the landing folder
+    (cli.run_command reads every file once to learn the fiscal years before the job reads them again)."""
+    started = time.perf_counter()
+    from perf_etl import cli
+
+    timings = {"import_seconds": time.perf_counter() - started}
+    original: Callable[..., list[int]] = cli.landing_years
+
+    def timed_landing_years(*args: Any, **kwargs: Any) -> list[int]:
+        begun = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            timings["prescan_seconds"] = time.perf_counter() - begun
+
+    cli.landing_years = timed_landing_years
+    begun = time.perf_counter()
+    try:
+        return cli.main(["run", "--landing", landing, "--warehouse", warehouse])
+    finally:
+        timings["cli_main_seconds"] = time.perf_counter() - begun
+        Path(timings_path).write_text(json.dumps(timings), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- accuracy
+
+
+REPORT_COLUMNS = ("file_name", "fiscal_year", "budget_wan", "expenditure_wan", "execution_rate_pct", "self_score",
+                  "department_name", "region", "grade")
+REPORTS_SQL = """
+SELECT d.file_name, r.fiscal_year, r.budget_wan, r.expenditure_wan, r.execution_rate_pct, r.self_score,
+       r.department_name, r.region, r.grade
+FROM core.reports r JOIN raw.documents d USING (document_id)
+"""
+
+
+def accuracy(warehouse: Path, truth: list[dict[str, Any]]) -> dict[str, Any]:
+    """Share of reports whose field in core.reports equals the truth (a report missing from core counts as
+    wrong for every field), the rejections by reason, and the page count the warehouse holds."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        rows = {row[0]: dict(zip(REPORT_COLUMNS, row, strict=True)) for row in conn.execute(REPORTS_SQL).fetchall()}
+        rejected = dict(conn.execute("SELECT reason_code, count(*) FROM raw.rejected_files GROUP BY ALL").fetchall())
+        pages = conn.execute("SELECT count(*) FROM raw.pages").fetchone()[0]
+    right = {name: 0 for name in (*HEADLINE_FIELDS, *OTHER_FIELDS)}
+    for expected in truth:
+        got = rows.get(expected["file_name"])
+        if got is None:
+            continue
+        for name in right:
+            right[name] += _equal(name, expected, got)
+    total = len(truth) or 1
+    shares = {name: round(count / total, 4) for name, count in right.items()}
+    wrong_examples = _wrong_examples(rows, truth)
+    return {"in_core": round(len(rows) / total, 4), "fields": shares,
+            "headline_mean": round(sum(shares[f] for f in HEADLINE_FIELDS) / len(HEADLINE_FIELDS), 4),
+            "rejected": rejected, "warehouse_pages": pages, "wrong_examples": wrong_examples}
+
+
+def _equal(name: str, expected: dict[str, Any], got: dict[str, Any]) -> bool:
+    value = got[name]
+    if name == "grade":
+        return value == expected["grade_normalized"]
+    if value is None:
+        return False
+    if isinstance(expected[name], float):
+        return abs(float(value) - expected[name]) <= MONEY_TOLERANCE
+    return value == expected[name]
+
+
+def _wrong_examples(rows: dict[str, dict[str, Any]], truth: list[dict[str, Any]], limit: int = 8) -> list[str]:
+    """A few 'file field: expected != got' lines, to start from when accuracy drops."""
+    examples = []
+    for expected in truth:
+        got = rows.get(expected["file_name"])
+        if got is None:
+            examples.append(f"{expected['file_name']}: not in core.reports")
+            continue
+        for name in (*HEADLINE_FIELDS, *OTHER_FIELDS):
+            if not _equal(name, expected, got):
+                wanted = expected["grade_normalized" if name == "grade" else name]
+                examples.append(f"{expected['file_name']} {name}: {wanted!r} != {got[name]!r}")
+        if len(examples) >= limit:
+            break
+    return examples[:limit]
+
+
+# ---------------------------------------------------------------- raw extraction
+
+
+@dataclass
+class ExtractionRate:
+    engine: str
+    files: int
+    pages: int
+    seconds: float
+    cpu_seconds: float  # this process's CPU time: less sensitive than wall time to other work on the machine
+    chars: int
+    complete: bool  # every file read (not cut by the time budget)
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+def _pdfplumber_pages(path: Path) -> tuple[int, int]:
+    import pdfplumber
+
+    pages = chars = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            chars += len(page.extract_text() or "")
+            page.close()  # as the pipeline does: otherwise every page's objects stay cached
+            pages += 1
+    return pages, chars
+
+
+def _pypdfium2_pages(path: Path) -> tuple[int, int]:
+    import pypdfium2
+
+    pages = chars = 0
+    document = pypdfium2.PdfDocument(path)
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            text_page = page.get_textpage()
+            chars += len(text_page.get_text_range())
+            text_page.close()
+            page.close()
+            pages += 1
+    finally:
+        document.close()
+    return pages, chars
+
+
+ENGINES: dict[str, Callable[[Path], tuple[int, int]]] = {"pdfplumber": _pdfplumber_pages,
+                                                         "pypdfium2": _pypdfium2_pages}
+
+
+def extraction_rate(engine: str, files: list[Path], budget_seconds: float, seed: int) -> ExtractionRate:
+    """Pages per second of one engine over `files` in one process. Files are taken in a seeded shuffled
+    order, so a run cut short by the budget is a fair sample of lengths and fonts, not the first N files."""
+    read = ENGINES[engine]
+    order = files[:]
+    random.Random(seed).shuffle(order)
+    read(order[0])  # warm-up: imports and font caches are not throughput
+    pages = chars = count = 0
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for path in order:
+        if time.perf_counter() - started > budget_seconds:
+            break
+        file_pages, file_chars = read(path)
+        pages, chars, count = pages + file_pages, chars + file_chars, count + 1
+    return ExtractionRate(engine, count, pages, time.perf_counter() - started, time.process_time() - cpu_started,
+                          chars, count == len(order))
+
+
+# ---------------------------------------------------------------- report
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    with contextlib.suppress(OSError):
+        model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("model name")), "")
+    memory_kib = _status_kib_meminfo()
+    from importlib.metadata import version
+
+    return {"nproc": os.cpu_count(), "cpus_usable": len(os.sched_getaffinity(0)), "cpu_model": model,
+            "memory_gib": round(memory_kib / 1024 / 1024, 1), "python": platform.python_version(),
+            "platform": platform.platform(),
+            "versions": {name: version(name) for name in ("dagster", "duckdb", "pdfplumber", "pypdfium2", "pandas")}}
+
+
+def _status_kib_meminfo() -> int:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def summary(args: argparse.Namespace, truth: list[dict[str, Any]], generate_seconds: float | None,
+            first: PipelineRun, rerun: PipelineRun | None, scores: dict[str, Any],
+            rates: dict[str, ExtractionRate]) -> dict[str, Any]:
+    pages = sum(row["page_count"] for row in truth)
+    reports = len(truth)
+    return {
+        "reports": reports,
+        "pages": pages,
+        "seed": args.seed,
+        "generate_seconds": None if generate_seconds is None else round(generate_seconds, 1),
+        "pipeline_seconds": round(first.seconds, 2),
+        "pipeline_exit_code": first.exit_code,
+        "pipeline_pages_per_s": round(pages / first.seconds, 2),
+        "pipeline_cpu_seconds": round(first.cpu_seconds, 1),
+        "pipeline_pages_per_cpu_s": round(pages / first.cpu_seconds, 2) if first.cpu_seconds else None,
+        "other_load_cpus": round(first.other_cpu_seconds / first.seconds, 2),
+        "reports_per_s": round(reports / first.seconds, 3),
+        "dagster_run_seconds": round(first.run_seconds, 2),
+        "prescan_seconds": round(first.timings.get("prescan_seconds", 0.0), 2),
+        "import_seconds": round(first.timings.get("import_seconds", 0.0), 2),
+        "stage_seconds": {key: round(value, 2) for key, value in sorted(first.stage_seconds.items())},
+        "dagster_runs": first.runs,
+        "pdfplumber_pages_per_s": round(rates["pdfplumber"].pages_per_s, 2),
+        "pypdfium2_pages_per_s": round(rates["pypdfium2"].pages_per_s, 2),
+        "pdfplumber_pages_per_cpu_s": _per_cpu(rates["pdfplumber"]),
+        "pypdfium2_pages_per_cpu_s": _per_cpu(rates["pypdfium2"]),
+        "extraction": {name: {**asdict(rate), "seconds": round(rate.seconds, 2)} for name, rate in rates.items()},
+        "peak_rss_mb": round(first.peak_rss_mb, 1),
+        "peak_pss_mb": round(first.peak_pss_mb, 1),
+        "max_process_rss_mb": round(first.max_process_rss_mb, 1),
+        "peak_processes": first.processes,
+        "rerun_seconds": None if rerun is None else round(rerun.seconds, 2),
+        "rerun_exit_code": None if rerun is None else rerun.exit_code,
+        "rerun_stage_seconds": None if rerun is None else {
+            key: round(value, 2) for key, value in sorted(rerun.stage_seconds.items())},
+        "accuracy": scores,
+        "ingest_workers": os.environ.get("PERF_ETL_INGEST_WORKERS", "default (min(2, CPUs))"),
+        "machine": machine(),
+    }
+
+
+def _per_cpu(rate: ExtractionRate) -> float | None:
+    return round(rate.pages / rate.cpu_seconds, 2) if rate.cpu_seconds else None
+
+
+def print_table(result: dict[str, Any]) -> None:
+    rows = [
+        ("reports / pages", f"{result['reports']} / {result['pages']}"),
+        ("pipeline wall time", f"{result['pipeline_seconds']:.1f} s (exit {result['pipeline_exit_code']})"),
+        ("  of which imports", f"{result['import_seconds']:.1f} s"),
+        ("  of which CLI pre-scan", f"{result['prescan_seconds']:.1f} s (landing_years reads every file)"),
+        ("  of which Dagster runs", f"{result['dagster_run_seconds']:.1f} s in {result['dagster_runs']} run(s)"),
+        ("pipeline throughput",
+         f"{result['pipeline_pages_per_s']:.1f} pages/s, {result['reports_per_s']:.2f} reports/s"),
+        ("pipeline CPU time", f"{result['pipeline_cpu_seconds']:.0f} s ({result['pipeline_pages_per_cpu_s']} pages "
+                              f"per CPU-second); other work on the machine used {result['other_load_cpus']} CPUs"),
+        ("pdfplumber extract_text", _rate_line(result["extraction"]["pdfplumber"])),
+        ("pypdfium2 get_text_range", _rate_line(result["extraction"]["pypdfium2"])),
+        ("peak memory (tree)", f"RSS {result['peak_rss_mb']:.0f} MB, PSS {result['peak_pss_mb']:.0f} MB, largest "
+                               f"process {result['max_process_rss_mb']:.0f} MB, {result['peak_processes']} processes"),
+        ("re-run, no new files", "skipped" if result["rerun_seconds"] is None else f"{result['rerun_seconds']:.1f} s"),
+        ("in core.reports", f"{result['accuracy']['in_core']:.1%}"),
+    ]
+    rows += [(f"  {name} right", f"{share:.1%}") for name, share in result["accuracy"]["fields"].items()]
+    width = max(len(label) for label, _ in rows)
+    print()
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+    print("\nstage (Dagster step)".ljust(width + 1) + "  seconds   share of runs")
+    total = result["dagster_run_seconds"] or 1.0
+    for key, seconds in sorted(result["stage_seconds"].items(), key=lambda item: -item[1]):
+        print(f"  {key:<{width - 2}}  {seconds:7.1f}   {seconds / total:6.1%}")
+    if result["accuracy"]["wrong_examples"]:
+        print("\nfirst wrong values:")
+        for line in result["accuracy"]["wrong_examples"]:
+            print(f"  {line}")
+    print()
+
+
+def _rate_line(rate: dict[str, Any]) -> str:
+    pages_per_s = rate["pages"] / rate["seconds"] if rate["seconds"] else 0.0
+    scope = "all pages" if rate["complete"] else f"time-bounded sample of {rate['files']} files"
+    per_cpu = rate["pages"] / rate["cpu_seconds"] if rate["cpu_seconds"] else 0.0
+    return (f"{pages_per_s:.1f} pages/s, {per_cpu:.1f} per CPU-s "
+            f"({rate['pages']} pages in {rate['seconds']:.1f} s, {scope})")
+
+
+# ---------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=300, help="reports in the corpus (default 300)")
+    parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "perf-etl-bench",
+                        help="corpus, warehouse, Dagster instance and logs (default: $TMPDIR/perf-etl-bench)")
+    parser.add_argument("--extract-seconds", type=float, default=300.0,
+                        help="time budget per extraction engine; past it no new file is started (default 300)")
+    parser.add_argument("--skip-rerun", action="store_true", help="do not time the re-run with no new files")
+    parser.add_argument("--regenerate", action="store_true", help="generate the corpus even if one is there")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    workdir = args.workdir.resolve()
+    corpus = workdir / f"corpus_n{args.n}_s{args.seed}"
+    truth, generate_seconds = ensure_corpus(corpus, args.n, args.seed, args.regenerate)
+    # A fresh folder per run: the warehouse, and the marts published beside it (Parquet, marts.duckdb).
+    run_dir = workdir / f"run_n{args.n}_s{args.seed}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    warehouse = run_dir / "warehouse.duckdb"
+    print(f"corpus {corpus}: {len(truth)} reports, {sum(r['page_count'] for r in truth)} pages; running the pipeline…",
+          flush=True)
+    landing = corpus / "landing"
+    first = run_pipeline(landing, warehouse, run_dir / "dagster_home", run_dir / "pipeline.log")
+    rerun = None
+    if not args.skip_rerun:
+        print("re-running with no new files…", flush=True)
+        rerun = run_pipeline(landing, warehouse, run_dir / "dagster_home_rerun", run_dir / "pipeline_rerun.log")
+    scores = accuracy(warehouse, truth)
+    print("timing raw text extraction…", flush=True)
+    files = [landing / row["file_name"] for row in truth]
+    rates = {engine: extraction_rate(engine, files, args.extract_seconds, args.seed) for engine in ENGINES}
+    result = summary(args, truth, generate_seconds, first, rerun, scores, rates)
+    print_table(result)
+    line = json.dumps(result, ensure_ascii=False)
+    (run_dir / "bench.json").write_text(line + "\n", encoding="utf-8")
+    print(line)
+    return 0 if first.exit_code == 0 else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--pipeline-child":
+        raise SystemExit(pipeline_child(*sys.argv[2:5]))
+    raise SystemExit(main())
