@@ -61,7 +61,7 @@ _DATE_STAMP_BEFORE = ("日期", "填报", "报送", "印发", "时间", "落款"
 # Not 将: "现将2023年度部门整体支出绩效自评情况报告如下" introduces the evaluated year.
 _FUTURE_BEFORE = ("下一年", "明年", "来年", "力争", "计划", "预计", "拟", "争取", "展望", "到")
 _FUTURE_AFTER = ("计划", "工作计划", "工作思路", "工作安排", "工作打算", "将", "拟", "预计", "展望", "起")
-_BUDGET_WORDS = ("预算", "决算", "收入", "支出", "收支", "执行", "经费", "资金", "拨款", "绩效")
+_BUDGET_WORDS = ("预算", "决算", "收入", "支出", "收支", "执行", "经费", "资金", "拨款", "绩效", "自评")
 # Budget wording counts when it follows the year within one clause and this many characters.
 _BUDGET_REACH = 16
 _CLAUSE_END = re.compile(r"[。；，,;：:！？!?]")

@@ -183,3 +183,14 @@ def test_text_without_years() -> None:
 def test_markdown_bold_inside_the_phrase_does_not_hide_the_budget_wording() -> None:
     text = "部门整体支出绩效自评报告" + BODY + "**2022 年**\n**预算**收入 100 万元。"
     assert years(text) == (2022, None)
+
+
+def test_a_self_evaluation_of_the_year_before_overrides_a_publication_year_title() -> None:
+    # Found by the benchmark corpus: titles that carry the year of publication, a body whose budget and
+    # self-evaluation sentences name the year before.
+    text = (
+        "某区民政局2024年\n部门整体支出绩效自评报告\n填报日期：2024年4月8日" + BODY
+        + "2023年，我局围绕年度重点工作任务开展工作。\n2023年度我局预算收入1200万元，支出1180万元。\n"
+        + "我局2023年度自评分数为88分。"
+    )
+    assert years(text) == (2023, 2024)
