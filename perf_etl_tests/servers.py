@@ -34,6 +34,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_for(condition, what: str, timeout: float, interval: float = 0.5):
+    """Poll `condition` until it returns something truthy (returned), or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def skip_or_fail(message: str) -> None:
     """Missing server binaries skip a test on a workstation, but fail it on CI, where .ci/run installs them."""
     if os.environ.get("CI"):

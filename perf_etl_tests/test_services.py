@@ -8,10 +8,8 @@ stopped by the fixture.
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,7 +20,9 @@ import requests
 from dagster_graphql import DagsterGraphQLClient
 
 from perf_etl.warehouse import store
+from perf_etl_tests import servers
 from perf_etl_tests.conftest import REPO, SAMPLES
+from perf_etl_tests.servers import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -31,20 +31,8 @@ DEADLINE_SECONDS = 240
 TERMINAL = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_for(condition, what: str, timeout: float = DEADLINE_SECONDS):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(1)
-    raise AssertionError(f"timed out waiting for {what}")
+    return servers.wait_for(condition, what, timeout, interval=1)
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 
 from perf_etl.warehouse import store
+from perf_etl_tests import servers
 from perf_etl_tests.conftest import REPO, SAMPLES
 from perf_etl_tests.servers import create_database, running_postgres, running_redis, stop
 
@@ -38,13 +39,7 @@ WORKERS = {"warehouse": "dagster,warehouse", "reader": "dagster"}
 
 
 def wait_for(condition, what: str, timeout: float = DEADLINE_SECONDS):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
+    return servers.wait_for(condition, what, timeout)
 
 
 def deploy_environment(root: Path, postgres, broker: str) -> dict[str, str]:
