@@ -10,15 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from perf_etl.extract.departments import department_key
-from perf_etl.extract.finance import (
-    extract_expenditure_items,
-    extract_finance_hits,
-    extract_prose_indicators,
-    extract_score_components,
-)
+from perf_etl.extract.finance import finance_hits
 from perf_etl.extract.findings import extract_findings
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.identity import extract_identity_hits
+from perf_etl.extract.indicators import prose_indicators
+from perf_etl.extract.items import expenditure_items, find_item_statements
+from perf_etl.extract.money_context import DocContext
+from perf_etl.extract.scores import score_components
 from perf_etl.extract.version import EXTRACTOR_VERSION
 from perf_etl.models import REPORT_COLUMNS, Evidence, Extraction, Indicator, ScoreComponent, StagedDocument
 
@@ -88,8 +87,11 @@ def extract_document(doc: StagedDocument, tables: TableReading | None = None) ->
     left null, with evidence rule "table:<column>", the table's page and an empty span at offset 0 (the
     cell is not in the staging text); its rows replace the indicators read from the flattened table text.
     """
+    # The compact view and its scan copy are the costly part of every finance extractor: built once here.
+    ctx = DocContext(doc)
+    statements = find_item_statements(ctx)
     by_field: dict[str, Hit] = {}
-    for hit in [*extract_identity_hits(doc), *extract_finance_hits(doc)]:
+    for hit in [*extract_identity_hits(doc), *finance_hits(ctx, statements)]:
         by_field.setdefault(hit.field, hit)
     table_pages = _fill_from_table(by_field, tables)
     for hit in derived_hits(by_field):
@@ -110,9 +112,9 @@ def extract_document(doc: StagedDocument, tables: TableReading | None = None) ->
     return Extraction(
         report=report,
         evidence=evidence,
-        indicators=_merged_indicators(extract_prose_indicators(doc), tables),
-        expenditure_items=extract_expenditure_items(doc),
-        score_components=_merged_components(extract_score_components(doc), tables),
+        indicators=_merged_indicators(prose_indicators(ctx), tables),
+        expenditure_items=expenditure_items(doc.document_id, statements),
+        score_components=_merged_components(score_components(ctx), tables),
         findings=extract_findings(doc),
     )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.indicators import extract_prose_indicators
-from perf_etl.extract.items import extract_expenditure_items, find_item_statements
+from perf_etl.extract.items import ItemStatement, extract_expenditure_items, find_item_statements
 from perf_etl.extract.money import total_hits
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.money_split import spending_split_hits
@@ -28,6 +28,7 @@ __all__ = [
     "extract_finance_hits",
     "extract_prose_indicators",
     "extract_score_components",
+    "finance_hits",
 ]
 
 # The report columns this module fills, in contract order.
@@ -46,7 +47,12 @@ FINANCE_FIELDS: tuple[str, ...] = (
 def extract_finance_hits(doc: StagedDocument) -> list[Hit]:
     """At most one Hit per field of FINANCE_FIELDS, in that order; money in 万元, rates in percent."""
     ctx = DocContext(doc)
-    items = find_item_statements(ctx)
+    return finance_hits(ctx, find_item_statements(ctx))
+
+
+def finance_hits(ctx: DocContext, items: list[ItemStatement]) -> list[Hit]:
+    """`extract_finance_hits` on a document's context and its named-fund statements (`find_item_statements`),
+    which the caller builds once for all extractors."""
     hits = total_hits(ctx, items, table_candidates(ctx))
     hits.update(spending_split_hits(ctx, items, hits.get("expenditure_wan")))
     for hit in (self_score_hit(ctx), grade_hit(ctx)):

@@ -125,7 +125,11 @@ class Mention:
 
 def extract_prose_indicators(doc: StagedDocument) -> list[Indicator]:
     """Targets paired with results from the prose of `doc`."""
-    ctx = DocContext(doc)
+    return prose_indicators(DocContext(doc))
+
+
+def prose_indicators(ctx: DocContext) -> list[Indicator]:
+    """`extract_prose_indicators` on a document's context (built once for all extractors)."""
     used: set[int] = set()  # start offsets of mentions already paired
     pairs: list[tuple[Mention | None, Mention | None, float | None]] = []
     recognizers = (
@@ -178,14 +182,14 @@ def mentions(ctx: DocContext, start: int, end: int) -> list[Mention]:
     """Named quantities in text[start:end]; names never reach before `start`."""
     out = []
     for m in _MENTION_RE.finditer(ctx.scan, start, end):
-        name = _name_before(ctx.text, start, m.start()) or _name_after(ctx.text, m.end(), end)
+        name = _name_before(ctx, start, m.start()) or _name_after(ctx.text, m.end(), end)
         out.append(Mention(name, float(m.group("num").replace(",", "")), m.group("unit"), m.start(), m.end()))
     return out
 
 
-def _name_before(text: str, lo: int, pos: int) -> str:
-    boundary = max([lo, *(text.rfind(c, lo, pos) + 1 for c in _NAME_DELIMS)])
-    return clean_name(text[boundary:pos])
+def _name_before(ctx: DocContext, lo: int, pos: int) -> str:
+    boundary = max(lo, ctx.positions_of(_NAME_DELIMS).last_before(pos, lo) + 1)
+    return clean_name(ctx.text[boundary:pos])
 
 
 def _name_after(text: str, pos: int, hi: int) -> str:
@@ -370,7 +374,7 @@ def _target_then_result_clauses(ctx: DocContext):
 def _titled(ctx: DocContext, clause_start: int, m: Mention) -> Mention:
     """A target named by the run-in title of its list item ("1.城镇新增就业：目标5.2万人"): the words
     after the colon only say it is a target ("目标", "计划培训"), the title says what is counted."""
-    colon = max(ctx.text.rfind(c, clause_start, m.start) for c in "：:")
+    colon = ctx.positions_of("：:").last_before(m.start, clause_start)
     if colon < 0 or len(m.name) > WEAK_NAME_CHARS or m.unit in MONEY_UNITS:
         return m  # a name of its own wins; a fund's money is not an indicator
     title = clean_name(_LIST_MARKER_RE.sub("", ctx.text[clause_start:colon]))

@@ -104,7 +104,7 @@ def find_item_statements(ctx: DocContext) -> list[ItemStatement]:
     for i, (name, name_start, label_start) in enumerate(anchors):
         if statements and statements[-1].covers(label_start):
             continue  # a second label of a fund already read ("…预算收入数…，决算支出数…")
-        end = _first_of(ctx.text, _ITEM_END, label_start)
+        end = ctx.positions_of(_ITEM_END).first_from(label_start)
         if i + 1 < len(anchors):
             end = min(end, anchors[i + 1][1])
         statement = _read_statement(ctx, name, name_start, label_start, end)
@@ -123,7 +123,7 @@ def _without_lone_figures(ctx: DocContext, statements: list[ItemStatement]) -> l
     call a statement of that fund, a list of funds' spending is what the genre means by its items."""
 
     def sentence(s: ItemStatement) -> int:
-        return max(ctx.text.rfind(c, 0, s.start) for c in "。\n")
+        return ctx.positions_of("。\n").last_before(s.start)
 
     spent_only = [s for s in statements if _figures(s) == 1 and s.actual_wan is not None]
     listed = {sentence(s) for s in spent_only if sum(sentence(o) == sentence(s) for o in spent_only) >= MIN_LISTED}
@@ -132,26 +132,31 @@ def _without_lone_figures(ctx: DocContext, statements: list[ItemStatement]) -> l
 
 def extract_expenditure_items(doc: StagedDocument) -> list[ExpenditureItem]:
     """Named project funds of `doc` with their budget, actual spending (万元) and execution rate."""
-    ctx = DocContext(doc)
+    return expenditure_items(doc.document_id, find_item_statements(DocContext(doc)))
+
+
+def expenditure_items(document_id: str, statements: list[ItemStatement]) -> list[ExpenditureItem]:
+    """core.expenditure_items rows of a document's named-fund statements."""
     return [
         ExpenditureItem(
-            document_id=doc.document_id,
+            document_id=document_id,
             item_name=s.name,
             budget_wan=s.budget_wan,
             actual_wan=s.actual_wan,
             execution_rate_pct=s.rate_pct,
         )
-        for s in find_item_statements(ctx)
+        for s in statements
     ]
 
 
 def _name_before(ctx: DocContext, label_start: int) -> tuple[str, int, int] | None:
     """The fund name that ends right where the label starts, if the words there are one."""
-    boundary = max(ctx.text.rfind(c, 0, label_start) for c in _NAME_BOUNDARY) + 1
+    boundaries = ctx.positions_of(_NAME_BOUNDARY)
+    boundary = boundaries.last_before(label_start) + 1
     if boundary == label_start and ctx.text[label_start - 1 : label_start] in ("：", ":"):
         # "1.城乡最低生活保障资金：下达…": a list entry names the fund, then its figures after the colon.
         label_start -= 1
-        boundary = max(ctx.text.rfind(c, 0, label_start) for c in _NAME_BOUNDARY) + 1
+        boundary = boundaries.last_before(label_start) + 1
     raw = ctx.text[boundary:label_start]
     lead = NAME_LEAD_RE.match(raw)
     skip = lead.end() if lead else 0
@@ -190,8 +195,3 @@ def _money(ctx: DocContext, pattern: re.Pattern[str], start: int, end: int) -> f
 
 def _matches(ctx: DocContext, start: int, end: int) -> list[re.Match[str] | None]:
     return [_BUDGET_RE.search(ctx.scan, start, end), _ACTUAL_RE.search(ctx.scan, start, end)]
-
-
-def _first_of(text: str, chars: str, pos: int) -> int:
-    found = [i for i in (text.find(c, pos) for c in chars) if i >= 0]
-    return min(found) if found else len(text)

@@ -8,6 +8,7 @@ the words alone. A `DocContext` is built once per document and shared by all fin
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -141,6 +142,27 @@ def _kept_whitespace(text: str, start: int, end: int, min_wrapped: float) -> str
     return "" if wrapped and nxt else "\n"
 
 
+class CharPositions:
+    """Where any of a set of characters occurs in a text, sorted, to find the nearest one before or after an
+    offset by bisection: `str.rfind` per character scans back to the text's start for a character the text
+    lacks, and the extractors ask this for every figure."""
+
+    def __init__(self, text: str, chars: str) -> None:
+        pattern = re.compile("[" + "".join(map(re.escape, chars)) + "]")
+        self._positions = [m.start() for m in pattern.finditer(text)]
+        self._length = len(text)
+
+    def last_before(self, pos: int, lo: int = 0) -> int:
+        """The last position in [lo, pos), else -1: `max(text.rfind(c, lo, pos) for c in chars)`."""
+        i = bisect_left(self._positions, pos) - 1
+        return self._positions[i] if i >= 0 and self._positions[i] >= lo else -1
+
+    def first_from(self, pos: int) -> int:
+        """The first position at or after `pos`, else the text's length."""
+        i = bisect_left(self._positions, pos)
+        return self._positions[i] if i < len(self._positions) else self._length
+
+
 class DocContext:
     """A staged document seen through its compact view, with the context questions the extractors ask.
 
@@ -153,6 +175,7 @@ class DocContext:
         self.text, self._offsets = compact_view(doc.text)
         self.scan = scan_text(self.text)
         self.fiscal_year = doc.fiscal_year
+        self._char_positions: dict[str, CharPositions] = {}
 
     def doc_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the staging text of the view slice [start:end]."""
@@ -186,14 +209,21 @@ class DocContext:
 
     # --- spans -------------------------------------------------------------------------------
 
+    def positions_of(self, chars: str) -> CharPositions:
+        """Where any of `chars` occurs in the view (found once per set of characters)."""
+        found = self._char_positions.get(chars)
+        if found is None:
+            found = self._char_positions[chars] = CharPositions(self.text, chars)
+        return found
+
     def sentence_start(self, pos: int) -> int:
-        return _last_index_of_any(self.text, SENTENCE_ENDS, pos) + 1
+        return self.positions_of(SENTENCE_ENDS).last_before(pos) + 1
 
     def sentence_end(self, pos: int) -> int:
-        return _first_index_of_any(self.text, SENTENCE_ENDS, pos)
+        return self.positions_of(SENTENCE_ENDS).first_from(pos)
 
     def clause_start(self, pos: int) -> int:
-        return _last_index_of_any(self.text, CLAUSE_ENDS, pos) + 1
+        return self.positions_of(CLAUSE_ENDS).last_before(pos) + 1
 
     def paragraph_start(self, pos: int) -> int:
         return self.text.rfind("\n", 0, pos) + 1
@@ -247,12 +277,3 @@ class DocContext:
             return False
         years = YEAR_RE.findall(self.text, self.sentence_start(label_start), label_start)
         return bool(years) and int(years[-1]) != self.fiscal_year
-
-
-def _last_index_of_any(text: str, chars: str, pos: int) -> int:
-    return max(text.rfind(c, 0, pos) for c in chars)
-
-
-def _first_index_of_any(text: str, chars: str, pos: int) -> int:
-    found = [i for i in (text.find(c, pos) for c in chars) if i >= 0]
-    return min(found) if found else len(text)

@@ -203,7 +203,11 @@ def _bonus(ctx: DocContext, pos: int) -> int:
 
 def extract_score_components(doc: StagedDocument) -> list[ScoreComponent]:
     """Sub-scores with their maximum, from prose and from flattened table rows; one per component."""
-    ctx = DocContext(doc)
+    return score_components(DocContext(doc))
+
+
+def score_components(ctx: DocContext) -> list[ScoreComponent]:
+    """`extract_score_components` on a document's context (built once for all extractors)."""
     out: dict[str, tuple[int, ScoreComponent]] = {}
     patterns = (_COMPONENT_PROSE_RE, _COMPONENT_SCORE_FIRST_RE, _COMPONENT_MAX_BRACKET_RE, _COMPONENT_ROW_RE)
     for pattern in patterns:
@@ -214,7 +218,7 @@ def extract_score_components(doc: StagedDocument) -> list[ScoreComponent]:
                 continue
             if ctx.section_kind(m.start()) == "item":
                 continue  # a project's own scoring, not the department's
-            out[name] = (m.start(), ScoreComponent(doc.document_id, name, max_score, score))
+            out[name] = (m.start(), ScoreComponent(ctx.doc.document_id, name, max_score, score))
     return [component for _, component in sorted(out.values(), key=lambda pair: pair[0])]
 
 
