@@ -42,6 +42,10 @@ _NAME_LEAD_RE = re.compile(
 )
 # The verb that introduces a target or a result; the name is what follows the last one.
 _NAME_VERB_RE = re.compile(r"任务目标为|目标任务为|目标为|任务为|下达了?|完成了?|实现了?|建成了?|达到")
+_VERBS_ONLY_RE = re.compile(r"(?:" + _NAME_VERB_RE.pattern + r")+")
+# A name after its number ("97宗新过会项目").
+_NAME_AFTER_RE = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]{2,15}")
+_WHITESPACE_RE = re.compile(r"\s+")
 # A comparison before the target ("≥95%", "不低于90%") is the target's sense, not part of the name.
 _NAME_TAIL_RE = re.compile(
     r"(?:任务数|任务|目标值|目标|计划|完成|达到|为|约|共计|共|达|累计|在|稳定在|控制在|[≥≤><＞＜]|不低于|不少于|不高于|不超过)+$"
@@ -74,11 +78,14 @@ _PLANNED_RE = re.compile(r"计划(?P<t>[^，,。；;\n]{1,40}?)[，,；;]\s*(?:�
 _TARGET_CUE_RE = re.compile(r"下达|目标|计划|任务|要求")
 _RESULT_CUE_RE = re.compile(r"^(?:全年|年内|累计|共|已|而)?(?:实际|完成|实现|达到|建成)")
 _CLAUSE_ENDS = "，,。；;\n"
+_CLAUSE_END_RE = re.compile("[" + re.escape(_CLAUSE_ENDS) + "]")
 # "健康管理率72.4%（目标值≥70%）": a result, then its target in brackets.
 _TARGET_AFTER_RE = re.compile(
     r"\s*[（(]\s*(?:年度)?(?:目标值|目标|计划值|指标值)\s*(?:为|：|:)?\s*(?:[≥≤><＞＜]|不低于|不少于)?\s*"
     r"(?P<num>" + NUMBER + r")\s*(?P<unit>" + INDICATOR_UNITS + r")\s*[)）]"
 )
+# A figure inside a name ("由89.7%提高至90.5%"): the name is a comparison, not what is counted.
+_FIGURE_IN_NAME_RE = re.compile(r"%|\d\.\d")
 # The 绩效指标 table of a 自评表, flattened: a header with 指标值 and 实际(完成)值, then rows
 # "<name> [≥]<target><unit> <actual><unit> <分值> <得分>".
 _TABLE_HEADER_RE = re.compile(r"(?:年度)?指标值\s*(?:[（(][^）)]{0,6}[)）])?\s*实际(?:完成)?值")
@@ -180,11 +187,13 @@ def _indicator(
 
 def mentions(ctx: DocContext, start: int, end: int) -> list[Mention]:
     """Named quantities in text[start:end]; names never reach before `start`."""
-    out = []
-    for m in _MENTION_RE.finditer(ctx.scan, start, end):
-        name = _name_before(ctx, start, m.start()) or _name_after(ctx.text, m.end(), end)
-        out.append(Mention(name, float(m.group("num").replace(",", "")), m.group("unit"), m.start(), m.end()))
-    return out
+    return [_mention(ctx, m, start, end) for m in _MENTION_RE.finditer(ctx.scan, start, end)]
+
+
+def _mention(ctx: DocContext, m: re.Match[str], start: int, end: int) -> Mention:
+    """The named quantity of a `_MENTION_RE` match found in text[start:end]."""
+    name = _name_before(ctx, start, m.start()) or _name_after(ctx.text, m.end(), end)
+    return Mention(name, float(m.group("num").replace(",", "")), m.group("unit"), m.start(), m.end())
 
 
 def _name_before(ctx: DocContext, lo: int, pos: int) -> str:
@@ -194,14 +203,14 @@ def _name_before(ctx: DocContext, lo: int, pos: int) -> str:
 
 def _name_after(text: str, pos: int, hi: int) -> str:
     # "97宗新过会项目": the name follows the number.
-    m = re.match(r"[\u4e00-\u9fa5A-Za-z0-9]{2,15}", text[pos:hi])
+    m = _NAME_AFTER_RE.match(text, pos, hi)
     return clean_name(m.group(0)) if m else ""
 
 
 def clean_name(raw: str) -> str:
     """The indicator's name from the words before its number: "我局完成全年新过会项目" -> 新过会项目."""
-    name = re.sub(r"\s+", "", raw)
-    if re.fullmatch(r"(?:" + _NAME_VERB_RE.pattern + r")+", name):
+    name = _WHITESPACE_RE.sub("", raw)
+    if _VERBS_ONLY_RE.fullmatch(name):
         return ""  # a verb alone ("下达6820万元") names nothing
     verbs = list(_NAME_VERB_RE.finditer(name))
     if verbs and verbs[-1].end() < len(name):
@@ -345,11 +354,13 @@ def _clauses(ctx: DocContext) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     start = 0
     text = ctx.text
-    for i, ch in enumerate(text):
+    for m in _CLAUSE_END_RE.finditer(text):
+        i = m.start()
         # An ASCII comma between digits is a thousands separator ("1,580亩"), not a clause end.
-        if ch in _CLAUSE_ENDS and not (ch == "," and text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit()):
-            out.append((start, i))
-            start = i + 1
+        if text[i] == "," and text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit():
+            continue
+        out.append((start, i))
+        start = i + 1
     out.append((start, len(ctx.text)))
     return out
 
@@ -361,10 +372,11 @@ def _target_then_result_clauses(ctx: DocContext):
     for (t_start, t_end), (a_start, a_end) in itertools.pairwise(clauses):
         if ctx.text[t_end] not in "，,":
             continue  # the result must be in the same sentence
+        # The cheap test first: most clauses do not open with a result word.
+        if not _RESULT_CUE_RE.match(ctx.text[a_start:a_end]):
+            continue
         targets = [x for x in (_titled(ctx, t_start, m) for m in mentions(ctx, t_start, t_end)) if _nameable(x)]
         if len(targets) != 1 or not _TARGET_CUE_RE.search(ctx.text, t_start, targets[0].start):
-            continue
-        if not _RESULT_CUE_RE.match(ctx.text[a_start:a_end]):
             continue
         same_unit = [a for a in mentions(ctx, a_start, a_end) if a.unit == targets[0].unit]
         if same_unit:
@@ -383,9 +395,12 @@ def _titled(ctx: DocContext, clause_start: int, m: Mention) -> Mention:
 
 def _result_with_bracketed_target(ctx: DocContext):
     """ "重点人群签约率83.2%（目标值≥80%）": the name must hold no other figure ("由89.7%提高至90.5%")."""
-    for actual in mentions(ctx, 0, len(ctx.text)):
-        m = _TARGET_AFTER_RE.match(ctx.scan, actual.end)
-        if not m or m.group("unit") != actual.unit or not _nameable(actual) or re.search(r"%|\d\.\d", actual.name):
+    for found in _MENTION_RE.finditer(ctx.scan):
+        m = _TARGET_AFTER_RE.match(ctx.scan, found.end())
+        if not m or m.group("unit") != found.group("unit"):
+            continue  # tested before naming the figure: few figures have a bracketed target
+        actual = _mention(ctx, found, 0, len(ctx.text))
+        if not _nameable(actual) or _FIGURE_IN_NAME_RE.search(actual.name):
             continue
         number = float(m.group("num").replace(",", ""))
         target = Mention(actual.name, number, actual.unit, m.start("num"), m.end("unit"))

@@ -8,7 +8,7 @@ the words alone. A `DocContext` is built once per document and shared by all fin
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -234,15 +234,26 @@ class DocContext:
 
     # --- sections ----------------------------------------------------------------------------
 
-    def heading_chain(self, pos: int) -> list[Heading]:
-        """The headings enclosing `pos`, innermost first."""
+    @cached_property
+    def _heading_starts(self) -> list[int]:
+        return [heading.start for heading in self.headings]
+
+    @cached_property
+    def _chains(self) -> list[list[Heading]]:
+        """The enclosing headings, innermost first, after each heading: `heading_chain` is asked for every
+        figure, so the chains are built once."""
+        chains: list[list[Heading]] = []
         chain: dict[int, Heading] = {}
         for heading in self.headings:
-            if heading.start > pos:
-                break
             chain = {lvl: h for lvl, h in chain.items() if lvl < heading.level}
             chain[heading.level] = heading
-        return sorted(chain.values(), key=lambda h: -h.level)
+            chains.append(sorted(chain.values(), key=lambda h: -h.level))
+        return chains
+
+    def heading_chain(self, pos: int) -> list[Heading]:
+        """The headings enclosing `pos`, innermost first."""
+        count = bisect_right(self._heading_starts, pos)
+        return list(self._chains[count - 1]) if count else []
 
     def section_kind(self, pos: int) -> str:
         """ "item" (a named-project section), "summary" (department totals) or "other".

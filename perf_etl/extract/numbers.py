@@ -31,6 +31,7 @@ WAN_PER_UNIT: dict[str, float] = {"亿元": 10000.0, "亿": 10000.0, "万元": 1
 DECLARED_UNIT_RE = re.compile(r"(?:[（(]\s*(亿元|万元|元)\s*[)）]|单位\s*[：:]\s*(亿元|万元|元))")
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+_FULL_WIDTH_CHAR_RE = re.compile("[０-９％．]")
 
 # OCR letter/digit confusions, repaired only between digits (or a digit and a decimal point) where no
 # word could be meant: "1O5.3O" -> "105.30", "2l55" -> "2155".
@@ -51,6 +52,8 @@ _OCR_ONE_RE = re.compile(
     r"|(?<=\d)[lI](?=\s*(?:" + _COUNT_UNIT + r"|年|月|日))"
 )
 _MAX_OCR_PASSES = 4
+# The letters the two repairs above turn into digits: a text without any needs neither.
+_OCR_LETTER_RE = re.compile("[Oo〇lI|]")
 # "兀" is a frequent OCR misreading of "元"; after 万/亿 or a digit it cannot be anything else.
 _OCR_YUAN_RE = re.compile(r"(?<=[万亿\d])兀")
 # A full-width decimal point or a middle dot between digits is a decimal point ("。" is not: a
@@ -60,16 +63,22 @@ _OCR_POINT_RE = re.compile(r"(?<=\d)[·．](?=\d)")
 
 def scan_text(text: str) -> str:
     """A same-length copy of `text` with full-width digits and unambiguous OCR confusions repaired."""
-    out = text.translate(_FULL_WIDTH)
-    out = _OCR_POINT_RE.sub(".", out)
+    # Each repair runs only when the text holds a character it replaces: most texts hold none, and
+    # translating or scanning a whole text costs more than looking for a few characters.
+    out = text.translate(_FULL_WIDTH) if _FULL_WIDTH_CHAR_RE.search(text) else text
+    if "·" in out or "．" in out:
+        out = _OCR_POINT_RE.sub(".", out)
     # Each repair looks at its neighbours, which may be misread letters themselves ("42O.OO万元",
     # "l,O23.45"): repeat until nothing changes (each pass only turns letters into digits).
     for _ in range(_MAX_OCR_PASSES):
+        if not _OCR_LETTER_RE.search(out):
+            break
         repaired = _OCR_ONE_RE.sub("1", _OCR_ZERO_RE.sub("0", out))
         if repaired == out:
             break
         out = repaired
-    out = _OCR_YUAN_RE.sub("元", out)
+    if "兀" in out:
+        out = _OCR_YUAN_RE.sub("元", out)
     assert len(out) == len(text)  # offsets must stay valid for the evidence slice
     return out
 

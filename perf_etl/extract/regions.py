@@ -11,8 +11,10 @@ import csv
 import importlib.resources
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from types import MappingProxyType
 
 import cpca
 
@@ -78,7 +80,18 @@ def is_region_sequence(text: str) -> bool:
     return len(text) > 0 and ok[len(text)]
 
 
-def _row_region(row: dict) -> Region | None:
+# How many names' cpca readings are kept: a run reads each department's name several times per report,
+# and again in every year's report of the department.
+NAME_READINGS_CACHED = 4096
+
+
+@lru_cache(maxsize=NAME_READINGS_CACHED)
+def _name_reading(name: str) -> Mapping[str, object]:
+    """cpca's reading of one name (省, 市, 区, 地址 and their positions); cpca builds a DataFrame per call."""
+    return MappingProxyType(cpca.transform([name], pos_sensitive=True).iloc[0].to_dict())
+
+
+def _row_region(row: Mapping[str, object]) -> Region | None:
     region = Region(row.get("省"), row.get("市"), row.get("区"))
     return region if region.path() else None
 
@@ -86,7 +99,7 @@ def _row_region(row: dict) -> Region | None:
 def leading_region(name: str) -> tuple[Region, str] | None:
     """The region a name starts with and the rest of the name ("广州市海珠区投资促进局" ->
     (广东省/广州市/海珠区, "投资促进局")); None when the name does not start with a division name."""
-    row = cpca.transform([name], pos_sensitive=True).iloc[0].to_dict()
+    row = _name_reading(name)
     region = _row_region(row)
     rest = row.get("地址") or ""
     if region is None or not name.endswith(rest):
@@ -103,7 +116,7 @@ def region_of_name(name: str) -> Region | None:
         return found[0]
     # Names like "惠州大亚湾经济技术开发区…" start with a short city name cpca resolves without a
     # district; cpca's own reading is taken when it found something at the very start.
-    row = cpca.transform([name], pos_sensitive=True).iloc[0].to_dict()
+    row = _name_reading(name)
     positions = [p for p in (row.get("省_pos"), row.get("市_pos"), row.get("区_pos")) if p is not None and p >= 0]
     if positions and min(positions) == 0:
         return _row_region(row)
