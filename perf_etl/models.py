@@ -30,6 +30,8 @@ class PageText:
 
     page_number: int  # 1-based
     text: str
+    engine: str = ""  # what produced the text, with its version (raw.pages.text_engine)
+    ocr_confidence: float | None = None  # 0-1, mean per character, for pages read by OCR
 
 
 @dataclass

@@ -43,6 +43,9 @@ _MIN_CJK_CHARS = 100
 # (cid:123) runs come from fonts without a Unicode map; control, private-use and replacement characters
 # from broken ones. A few are tolerable (a symbol font for bullets); more than this share of glyphs is not.
 _MAX_BROKEN_GLYPH_SHARE = 0.05
+# A page with fewer letters than this is judged by its broken glyphs only (a short table page, a page of
+# figures): its share of Chinese letters says nothing.
+_MIN_PAGE_LETTERS = 10
 _CID = re.compile(r"\(cid:\d+\)")
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 
@@ -83,8 +86,27 @@ def garbage_text_reason(pages: list[PageText]) -> str | None:
     """Why the text layer is unusable (a phrase for the rejection message), or None when it is fine."""
     text = "\n".join(page.text for page in pages)
     if not text.strip():
-        return f"no text on any of {len(pages)} page(s): a scanned image needs OCR"
+        return f"no text on any of {len(pages)} page(s), in the text layer or by OCR"
     return _broken_glyph_reason(text) or _cjk_reason(text)
+
+
+def needs_ocr(text: str) -> bool:
+    """Whether a page's text layer is unusable, so the page should be read by OCR instead.
+
+    Empty (a scan), mostly (cid:N) codes or control/private-use characters (fonts without ToUnicode), or
+    letters that are mostly not Chinese (a font mapped to Latin-1 codes). A page with a few Chinese
+    characters or only numbers is fine: page-level thresholds must not send short table pages to OCR.
+    """
+    visible = [char for char in text if not char.isspace()]
+    if not visible:
+        return True
+    if cid_share(text) > _MAX_BROKEN_GLYPH_SHARE:
+        return True
+    broken = sum(1 for char in visible if _is_broken_char(char))
+    if broken / len(visible) > _MAX_BROKEN_GLYPH_SHARE:
+        return True
+    letters = sum(1 for char in visible if char.isalpha())
+    return letters >= _MIN_PAGE_LETTERS and cjk_count(text) / letters < _MIN_CJK_SHARE_OF_LETTERS
 
 
 def cid_share(text: str) -> float:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -27,8 +26,6 @@ from typing import Any
 import cv2
 import numpy as np
 import pypdfium2
-
-from perf_etl.ingest.classify import cid_share, cjk_count
 
 ENGINE = "rapidocr-onnxruntime"
 THREADS_VARIABLE = "PERF_ETL_OCR_THREADS"
@@ -78,11 +75,6 @@ _WIDE = (
 )
 _WIDE_CHAR = re.compile(f"[{_WIDE}]")
 _SPACE_NEXT_TO_WIDE = re.compile(rf"\s+(?=[{_WIDE}])|(?<=[{_WIDE}])\s+")
-# Text-layer quality for deciding that a page needs OCR (see needs_ocr).
-_MAX_CID_SHARE = 0.05
-_MAX_BROKEN_SHARE = 0.05
-_MIN_CJK_SHARE_OF_LETTERS = 0.5
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 
 _ENGINE_LOCK = threading.Lock()
 
@@ -197,29 +189,6 @@ def unreadable_reason(page: OcrPage, min_confidence: float = MIN_OCR_CONFIDENCE)
 
 def is_unreadable(page: OcrPage, min_confidence: float = MIN_OCR_CONFIDENCE) -> bool:
     return unreadable_reason(page, min_confidence) is not None
-
-
-def needs_ocr(text: str) -> bool:
-    """Whether a page's text layer is unusable, so the page should be read by OCR instead.
-
-    Empty (a scan), mostly (cid:N) codes or control/private-use characters (fonts without ToUnicode), or
-    letters that are mostly not Chinese (a font mapped to Latin-1 codes). A page with a few Chinese
-    characters or only numbers is fine: page-level thresholds must not send short table pages to OCR.
-    """
-    visible = [char for char in text if not char.isspace()]
-    if not visible:
-        return True
-    if cid_share(text) > _MAX_CID_SHARE:
-        return True
-    broken = sum(1 for char in visible if _is_broken(char))
-    if broken / len(visible) > _MAX_BROKEN_SHARE:
-        return True
-    letters = sum(1 for char in visible if char.isalpha())
-    return letters >= MIN_OCR_CHARS and cjk_count(text) / letters < _MIN_CJK_SHARE_OF_LETTERS
-
-
-def _is_broken(char: str) -> bool:
-    return char not in _ALLOWED_CONTROLS and (char == "\ufffd" or unicodedata.category(char) in ("Cc", "Co", "Cs"))
 
 
 # ---------------------------------------------------------------- engine

@@ -47,6 +47,27 @@ class OverBudget:
 
 
 @dataclass(frozen=True)
+class _Extension:
+    """Sent by a call that found it has more to do than the budget allows for (a scan to OCR)."""
+
+    seconds: float
+
+
+# The pipe of the call running in this worker process (None outside a worker).
+_call_conn: Connection | None = None
+
+
+def extend_budget(seconds: float) -> None:
+    """Give the call running in this worker `seconds` more before it is killed; a no-op outside a pool.
+
+    For work whose size is only known once the call has looked at its item (the pages of a file that
+    need OCR): the budget then stays tight for the common case and still fits the rare large one.
+    """
+    if _call_conn is not None:
+        _call_conn.send(_Extension(seconds))
+
+
+@dataclass(frozen=True)
 class CallFailed:
     """The call raised, or its worker process died (a crash in C code, killed by the system)."""
 
@@ -98,6 +119,7 @@ class _Worker(Generic[T]):
         self.ready = False
         self.index: int | None = None  # the item being called on
         self.deadline = time.monotonic() + _STARTUP_SECONDS
+        self.allowed = 0.0  # seconds the current call may take, extensions included
 
     @property
     def idle(self) -> bool:
@@ -107,6 +129,11 @@ class _Worker(Generic[T]):
         self.conn.send((index, item))
         self.index = index
         self.deadline = time.monotonic() + seconds
+        self.allowed = seconds
+
+    def extend(self, seconds: float) -> None:
+        self.deadline += seconds
+        self.allowed += seconds
 
     def finish(self) -> int | None:
         index, self.index, self.deadline = self.index, None, math.inf
@@ -170,7 +197,8 @@ class _Pool(Generic[T, R]):
                 if not worker.ready:
                     raise RuntimeError(f"a worker process did not start within {_STARTUP_SECONDS:.0f} s")
                 worker.kill()
-                results[worker.finish()] = OverBudget(self.seconds)
+                allowed = worker.allowed
+                results[worker.finish()] = OverBudget(allowed)
                 self.workers[position] = self._new_worker()
 
     def _receive(self, worker: _Worker[T], results: dict[int, R | OverBudget | CallFailed]) -> None:
@@ -181,6 +209,8 @@ class _Pool(Generic[T, R]):
             return
         if message == _READY:
             worker.ready, worker.deadline = True, math.inf
+        elif isinstance(message, _Extension):
+            worker.extend(message.seconds)
         else:
             index, value = message
             worker.finish()
@@ -203,7 +233,9 @@ class _Pool(Generic[T, R]):
 
 
 def _serve(function: Callable[[Any], Any], conn: Connection, owner_pid: int) -> None:
+    global _call_conn
     _exit_with(owner_pid)
+    _call_conn = conn
     conn.send(_READY)
     while True:
         try:

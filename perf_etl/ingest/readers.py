@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from docx.table import Table
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from perf_etl.ingest.classify import cid_share, cjk_count
+from perf_etl.ingest.classify import needs_ocr
+from perf_etl.ingest.pool import extend_budget
 from perf_etl.ingest.reasons import (
     CorruptDocxError,
     CorruptPdfError,
@@ -31,9 +33,11 @@ from perf_etl.ingest.reasons import (
     EncryptedPdfError,
     TooLargeError,
     UndecodableTextError,
+    UnreadableScanError,
     UnsupportedFormatError,
 )
 from perf_etl.models import PageText
+from perf_etl.normalize.ocr_repairs import repair_ocr_text
 
 # Extension -> raw.documents.source_format.
 SOURCE_FORMATS: dict[str, str] = {".pdf": "pdf", ".docx": "docx", ".txt": "txt"}
@@ -58,8 +62,18 @@ _TEXT_ENCODINGS = ["utf_8", "gb18030"]
 # Share of control characters above which a decoded .txt is binary, not text.
 _MAX_CONTROL_SHARE = 0.01
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
-# A page whose glyphs are more than this share (cid:N) codes is unread; pypdfium2 gets a try at it.
-_MAX_CID_SHARE = 0.05
+# A page with at least this many vector paths (cell borders, ruling lines) is a table page. pypdfium2
+# reads a ruled table cell by cell in drawing order, pdfplumber row by row as laid out, which is what the
+# extraction rules and the tables stage expect. A page border or a heading rule is a path or two.
+_TABLE_PATHS = 6
+# Engines of raw.pages.text_engine. pypdfium2 reads ~25x faster than pdfplumber and, where the fonts map
+# to Unicode, gives the same normalized text (perf_etl_tests/ingest/test_text_engines.py); pdfplumber is
+# for table pages and for pages pdfium cannot read.
+_PDFIUM = f"pypdfium2 {version('pypdfium2')}"
+_PLUMBER = f"pdfplumber {version('pdfplumber')} (pdfminer.six {version('pdfminer.six')})"
+# OCR is worth a few seconds a page (docs/ocr.md: ~1 page/s on one core); a worker's time budget grows by
+# this much for each page sent to OCR, so that a long scan is not cut off by the budget for text files.
+_OCR_SECONDS_PER_PAGE = 30.0
 
 
 @dataclass(frozen=True)
@@ -95,18 +109,32 @@ def read_document(path: Path, *, max_pages: int | None = None) -> ReadResult:
 
 
 def read_pdf(data: bytes, max_pages: int | None = None) -> tuple[list[PageText], str]:
-    """Pages of a PDF through pdfplumber; pypdfium2 for pages pdfplumber cannot read (see _rescue_unread_pages)."""
+    """Pages of a PDF, each from the engine that reads it best: pypdfium2, pdfplumber for table pages
+    and pages pdfium cannot read, OCR for pages neither can (scans, fonts without a Unicode map)."""
     _check_pdf_envelope(data)
-    pdf = _open_pdf(data)
+    texts, engines = _text_layer(data, max_pages)
+    confidences = _read_pages_with_ocr(data, texts, engines)
+    pages = [
+        PageText(number, text, engine, confidence)
+        for number, (text, engine, confidence) in enumerate(zip(texts, engines, confidences, strict=True), start=1)
+    ]
+    return pages, engine_summary(pages)
+
+
+def _text_layer(data: bytes, max_pages: int | None) -> tuple[list[str], list[str]]:
+    """Each page's text from its text layer, and the engine that read it."""
+    document = _open_pdfium(data)
+    if document is None:
+        return _plumber_text_layer(data, max_pages)
     try:
-        plumber_pages = _page_list(pdf)
-        _check_page_count(len(plumber_pages), max_pages)
-        texts = [_plumber_page_text(page, number) for number, page in enumerate(plumber_pages, start=1)]
+        _check_page_count(len(document), max_pages)
+        texts = [_pdfium_page_text(document, index) for index in range(len(document))]
+        to_plumber = [index for index, text in enumerate(texts) if needs_ocr(text) or _has_rulings(document, index)]
     finally:
-        pdf.close()
-    rescued = _rescue_unread_pages(data, texts)
-    pages = [PageText(number, text) for number, text in enumerate(texts, start=1)]
-    return pages, _pdf_engine(rescued)
+        document.close()
+    engines = [_PDFIUM] * len(texts)
+    _read_pages_with_pdfplumber(data, to_plumber, texts, engines)
+    return texts, engines
 
 
 def _check_pdf_envelope(data: bytes) -> None:
@@ -114,6 +142,106 @@ def _check_pdf_envelope(data: bytes) -> None:
         raise CorruptPdfError("no %PDF header: not a PDF file")
     if _EOF_MARKER not in data[-_EOF_WINDOW:]:
         raise CorruptPdfError("no %%EOF end marker: the file is truncated")
+
+
+def _open_pdfium(data: bytes) -> pypdfium2.PdfDocument | None:
+    """The document for pypdfium2, or None when pdfium cannot open it: pdfplumber then gets the whole file,
+    and says precisely what is wrong with it (or reads what pdfium would not)."""
+    try:
+        return pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        if getattr(error, "err_code", None) == pypdfium2.raw.FPDF_ERR_PASSWORD:
+            raise EncryptedPdfError("a password is needed to open it") from error
+        return None
+
+
+def _has_rulings(document: pypdfium2.PdfDocument, index: int) -> bool:
+    page = document[index]
+    try:
+        paths = 0
+        for position in range(pypdfium2.raw.FPDFPage_CountObjects(page)):
+            page_object = pypdfium2.raw.FPDFPage_GetObject(page, position)
+            paths += pypdfium2.raw.FPDFPageObj_GetType(page_object) == pypdfium2.raw.FPDF_PAGEOBJ_PATH
+            if paths >= _TABLE_PATHS:
+                return True
+        return False
+    finally:
+        page.close()
+
+
+def _plumber_text_layer(data: bytes, max_pages: int | None) -> tuple[list[str], list[str]]:
+    """Every page through pdfplumber (a file pdfium will not open); raises its typed errors."""
+    pdf = _open_pdf(data)
+    try:
+        plumber_pages = _page_list(pdf)
+        _check_page_count(len(plumber_pages), max_pages)
+        texts = [_plumber_page_text(page, number) for number, page in enumerate(plumber_pages, start=1)]
+    finally:
+        pdf.close()
+    return texts, [_PLUMBER] * len(texts)
+
+
+def _read_pages_with_pdfplumber(data: bytes, indexes: list[int], texts: list[str], engines: list[str]) -> None:
+    """Read the pages at `indexes` with pdfplumber, keeping its text where it is usable (a table page, a
+    page pdfium could not map). A page pdfplumber fails on keeps pdfium's text: pdfium did read it."""
+    if not indexes:
+        return
+    pdf = _open_pdf(data)
+    try:
+        plumber_pages = _page_list(pdf)
+        for index in (index for index in indexes if index < len(plumber_pages)):
+            try:
+                text = _plumber_page_text(plumber_pages[index], index + 1)
+            except CorruptPdfError:
+                continue
+            if not needs_ocr(text):
+                texts[index], engines[index] = text, _PLUMBER
+    finally:
+        pdf.close()
+
+
+def _read_pages_with_ocr(data: bytes, texts: list[str], engines: list[str]) -> list[float | None]:
+    """OCR the pages whose text layer is still unusable; returns each page's OCR confidence (None for
+    pages not OCR'd). UnreadableScanError when a page has print OCR cannot read with enough confidence."""
+    confidences: list[float | None] = [None] * len(texts)
+    wanted = [index for index, text in enumerate(texts) if needs_ocr(text)]
+    if not wanted or not ocr_enabled():
+        return confidences
+    from perf_etl.ingest import ocr  # onnxruntime and OpenCV load only for files that need them
+
+    extend_budget(_OCR_SECONDS_PER_PAGE * len(wanted))
+    try:
+        read = ocr.ocr_pdf_pages(data, [index + 1 for index in wanted])
+    except pypdfium2.PdfiumError:
+        return confidences  # pdfium cannot render the file either; the text-layer check rejects it
+    for index, page in zip(wanted, read, strict=True):
+        if page.char_count < ocr.MIN_OCR_CHARS:
+            texts[index] = ""  # a blank page, as text PDFs have too; a file of them is rejected later
+        else:
+            reason = ocr.unreadable_reason(page)
+            if reason is not None:
+                raise UnreadableScanError(reason)
+            texts[index] = repair_ocr_text(page.text)
+        engines[index], confidences[index] = page.engine, round(page.confidence, 4)
+    return confidences
+
+
+def ocr_enabled() -> bool:
+    """OCR is on unless PERF_ETL_OCR is 0/false/off (pages that need it then fail the text-layer check)."""
+    return os.environ.get("PERF_ETL_OCR", "1").strip().lower() not in {"0", "false", "off", "no"}
+
+
+def engine_summary(pages: list[PageText]) -> str:
+    """raw.documents.text_engine: the engine of most pages, then the others with their pages, e.g.
+    "pypdfium2 5.1; pdfplumber 0.11 (pdfminer.six 2025) for pages 6-7"."""
+    pages_by_engine: dict[str, list[int]] = {}
+    for page in pages:
+        pages_by_engine.setdefault(page.engine, []).append(page.page_number)
+    if not pages_by_engine:
+        return _PDFIUM
+    ranked = sorted(pages_by_engine.items(), key=lambda item: (-len(item[1]), item[1][0]))
+    main, *others = ranked
+    return "; ".join([main[0], *(f"{engine} for pages {_page_ranges(numbers)}" for engine, numbers in others)])
 
 
 def _open_pdf(data: bytes) -> pdfplumber.PDF:
@@ -187,37 +315,6 @@ def _has_copy_near(
     return False
 
 
-def _rescue_unread_pages(data: bytes, texts: list[str]) -> list[int]:
-    """Replace pages pdfplumber could not read with pypdfium2's text; returns the 1-based pages replaced.
-
-    Some embedded CFF CJK fonts give pdfminer no characters at all while pdfium reads them exactly, and
-    pdfminer turns some fonts it cannot map (seen with owner-password PDFs) into (cid:N) runs that pdfium
-    decodes. A page neither can read (a scan) stays as it is, and the garbage check rejects the file.
-    """
-    unread = [index for index, text in enumerate(texts) if _unread(text)]
-    if not unread:
-        return []
-    try:
-        document = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError:
-        return []  # the rescue is best effort; pdfplumber already opened the file
-    rescued: list[int] = []
-    try:
-        # A damaged file can have fewer pages for pdfium than for pdfminer; those stay as they are.
-        for index in (index for index in unread if index < len(document)):
-            text = _pdfium_page_text(document, index)
-            if text.strip() and cjk_count(text) >= cjk_count(texts[index]):
-                texts[index] = text
-                rescued.append(index + 1)
-    finally:
-        document.close()
-    return rescued
-
-
-def _unread(text: str) -> bool:
-    return not text.strip() or cid_share(text) > _MAX_CID_SHARE
-
-
 def _pdfium_page_text(document: pypdfium2.PdfDocument, index: int) -> str:
     page = document[index]
     try:
@@ -234,13 +331,6 @@ def _pdfium_page_text(document: pypdfium2.PdfDocument, index: int) -> str:
 
 def _unix_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _pdf_engine(rescued_pages: list[int]) -> str:
-    engine = f"pdfplumber {version('pdfplumber')} (pdfminer.six {version('pdfminer.six')})"
-    if rescued_pages:
-        engine += f"; pypdfium2 {version('pypdfium2')} for pages {_page_ranges(rescued_pages)}"
-    return engine
 
 
 def _page_ranges(pages: list[int]) -> str:
@@ -270,8 +360,8 @@ def read_txt(data: bytes, max_pages: int | None = None) -> tuple[list[PageText],
     if len(parts) > 1 and not parts[-1].strip():
         parts.pop()  # a trailing form feed ends the last page, it does not start a new one
     _check_page_count(len(parts), max_pages)
-    pages = [PageText(number, part) for number, part in enumerate(parts, start=1)]
-    return pages, f"charset-normalizer {version('charset-normalizer')} ({encoding})"
+    engine = f"charset-normalizer {version('charset-normalizer')} ({encoding})"
+    return [PageText(number, part, engine) for number, part in enumerate(parts, start=1)], engine
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -304,7 +394,8 @@ def read_docx(data: bytes, max_pages: int | None = None) -> tuple[list[PageText]
     """
     document = _open_docx(data)
     lines = [line for block in document.iter_inner_content() for line in _block_lines(block)]
-    return [PageText(1, "\n".join(lines))], f"python-docx {version('python-docx')}"
+    engine = f"python-docx {version('python-docx')}"
+    return [PageText(1, "\n".join(lines), engine)], engine
 
 
 def _open_docx(data: bytes) -> Any:

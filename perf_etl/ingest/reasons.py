@@ -18,6 +18,8 @@ class Reason:
     CORRUPT_DOCX = "corrupt_docx"
     ENCRYPTED_PDF = "encrypted_pdf"
     NO_TEXT_LAYER = "no_text_layer"
+    # Not in the contract's list: a scan whose print OCR reads with too little confidence to trust.
+    UNREADABLE_SCAN = "unreadable_scan"
     UNSUPPORTED_FORMAT = "unsupported_format"
     UNDECODABLE_TEXT = "undecodable_text"
     DUPLICATE_CONTENT = "duplicate_content"
@@ -46,6 +48,10 @@ MESSAGE_TEMPLATES: dict[str, str] = {
     Reason.NO_TEXT_LAYER: (
         "{file} has no usable text layer ({detail}): supply a PDF with real text (exported from the "
         "original document, not scanned or printed to PDF), a Word or .txt copy, or an OCR'd version."
+    ),
+    Reason.UNREADABLE_SCAN: (
+        "{file} is a scan that OCR cannot read reliably ({detail}): supply a sharper scan (300 dpi, straight, "
+        "no shadow), the original PDF, or a Word or .txt copy."
     ),
     Reason.UNSUPPORTED_FORMAT: (
         "{file} is not a supported format ({detail}): only .pdf, .docx and .txt are read; convert it "
@@ -118,6 +124,10 @@ class EncryptedPdfError(IngestRejection):
 
 class NoTextLayerError(IngestRejection):
     code = Reason.NO_TEXT_LAYER
+
+
+class UnreadableScanError(IngestRejection):
+    code = Reason.UNREADABLE_SCAN
 
 
 class UnsupportedFormatError(IngestRejection):

@@ -149,7 +149,7 @@ def test_accepted_documents_carry_the_raw_columns(landing: Path, now: datetime) 
     assert document.source_format == "pdf"
     assert document.page_count == len(outcome.pages) > 1
     assert [page.page_number for page in outcome.pages] == list(range(1, document.page_count + 1))
-    assert document.text_engine.startswith("pdfplumber ")
+    assert document.text_engine.startswith("pypdfium2 ")
     assert document.ingested_at == now
     assert (document.fiscal_year, document.fiscal_year_source, document.folder_year) == (2023, "content", None)
     assert document.fiscal_year_note is None

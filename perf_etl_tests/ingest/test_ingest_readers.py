@@ -19,6 +19,7 @@ from perf_etl.ingest.reasons import (
     UndecodableTextError,
     UnsupportedFormatError,
 )
+from perf_etl_tests.fixtures.table_pdfs import build_merged
 
 from .factory import SAMPLES, make_docx, make_image_only_pdf, make_pdf, random_bytes, sample_text
 
@@ -167,34 +168,54 @@ def test_owner_password_pdf_opens_without_a_password(tmp_path: Path) -> None:
     assert read_document(path).pages[0].text.splitlines() == [LINE, "第二行"]
 
 
-def _plumber_fails_on_page_2(monkeypatch: pytest.MonkeyPatch, failed_text: str) -> None:
-    original = readers._plumber_page_text
+def _pdfium_fails_on_page_2(monkeypatch: pytest.MonkeyPatch, failed_text: str) -> None:
+    original = readers._pdfium_page_text
     monkeypatch.setattr(
-        readers, "_plumber_page_text", lambda page, number: failed_text if number == 2 else original(page, number)
+        readers, "_pdfium_page_text", lambda document, index: failed_text if index == 1 else original(document, index)
     )
 
 
 @pytest.mark.parametrize("failed_text", ["", "(cid:12)(cid:345)(cid:6)\n(cid:7)"], ids=["no-chars", "cid-runs"])
-def test_pages_pdfplumber_cannot_read_come_from_pypdfium2(
+def test_pages_pypdfium2_cannot_read_come_from_pdfplumber(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failed_text: str
 ) -> None:
     path = make_pdf(tmp_path / "three.pdf", [f"第{n}行" for n in range(100)])
-    _plumber_fails_on_page_2(monkeypatch, failed_text)
+    _pdfium_fails_on_page_2(monkeypatch, failed_text)
     read = read_document(path)
     assert "第40行" in read.pages[1].text and "第79行" in read.pages[1].text
-    assert "(cid:" not in read.pages[1].text and "\r" not in read.pages[1].text
-    assert read.pages[0].text.startswith("第0行")  # pages pdfplumber read are left alone
-    assert read.text_engine.endswith(f"; pypdfium2 {readers.version('pypdfium2')} for pages 2")
+    assert "(cid:" not in read.pages[1].text
+    assert read.pages[0].text.startswith("第0行")
+    assert [page.engine.split()[0] for page in read.pages] == ["pypdfium2", "pdfplumber", "pypdfium2"]
+    assert read.text_engine.startswith("pypdfium2 ")
+    assert read.text_engine.endswith(f"; pdfplumber {readers.version('pdfplumber')} "
+                                     f"(pdfminer.six {readers.version('pdfminer.six')}) for pages 2")
+
+
+def test_ruled_table_pages_are_read_by_pdfplumber(tmp_path: Path) -> None:
+    path = tmp_path / "merged.pdf"
+    build_merged(path)
+    read = read_document(path)
+    engines = [page.engine.split()[0] for page in read.pages]
+    assert engines == ["pypdfium2", "pdfplumber"]  # prose, then the 自评表 page with its cell borders
+    assert "年度资金总额 1000.00 1200.00 1150.50" in read.pages[1].text  # a row of the table, in order
 
 
 def test_page_ranges_are_compact() -> None:
     assert readers._page_ranges([1, 2, 3, 7, 9, 10]) == "1-3,7,9-10"
 
 
-def test_scan_without_text_gives_empty_pages(tmp_path: Path) -> None:
+def test_image_without_print_gives_empty_pages_read_by_ocr(tmp_path: Path) -> None:
     read = read_document(make_image_only_pdf(tmp_path / "scan.pdf", pages=2))
     assert [page.text for page in read.pages] == ["", ""]
-    assert "pypdfium2" not in read.text_engine
+    assert read.text_engine.startswith("rapidocr-onnxruntime ")
+    assert all(page.ocr_confidence is not None for page in read.pages)
+
+
+def test_with_ocr_off_a_scan_keeps_its_empty_text_layer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PERF_ETL_OCR", "off")
+    read = read_document(make_image_only_pdf(tmp_path / "scan.pdf", pages=1))
+    assert [page.text for page in read.pages] == [""]
+    assert read.text_engine.startswith("pypdfium2 ") and read.pages[0].ocr_confidence is None
 
 
 def test_truncated_pdf_is_corrupt(tmp_path: Path) -> None:

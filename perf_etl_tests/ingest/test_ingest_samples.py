@@ -52,9 +52,11 @@ def test_pdf_pages_carry_their_page_number_at_the_bottom(sample_pdfs: dict[str, 
         assert page.text.rstrip().splitlines()[-1] == f"- {page.page_number} -"
 
 
-def test_pdf_text_engine_names_pdfplumber_and_pdfminer_versions(sample_pdfs: dict[str, ReadResult]) -> None:
-    engine = sample_pdfs["004_3cc4b0b52db76508"].text_engine
-    assert re.fullmatch(r"pdfplumber \d+\.\d+\.\d+ \(pdfminer\.six \d+\)", engine)
+def test_pdf_text_engine_names_pypdfium2_and_its_version(sample_pdfs: dict[str, ReadResult]) -> None:
+    read = sample_pdfs["004_3cc4b0b52db76508"]
+    assert re.fullmatch(r"pypdfium2 \d+\.\d+\.\d+", read.text_engine)  # no table page, no scan
+    assert {page.engine for page in read.pages} == {read.text_engine}
+    assert all(page.ocr_confidence is None for page in read.pages)
 
 
 def test_sample_004_pdf_has_the_full_year_budget(sample_pdfs: dict[str, ReadResult]) -> None:

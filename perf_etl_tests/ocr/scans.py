@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -50,11 +51,17 @@ def image_only_pdf(
     return images_to_pdf(images, dpi=dpi, jpeg_quality=jpeg_quality)
 
 
+_FIXED_DATE = time.strptime("2024-01-01", "%Y-%m-%d")  # Pillow writes a struct_time as a PDF date
+
+
 def images_to_pdf(images: list[Image.Image], *, dpi: int, jpeg_quality: int = 75) -> bytes:
-    """One page per image, sized so the image fills it at `dpi` (Pillow stores L/RGB pages as JPEG)."""
+    """One page per image, sized so the image fills it at `dpi` (Pillow stores L/RGB pages as JPEG).
+
+    The dates are fixed so that the same images give the same bytes (Pillow stamps the current time)."""
     out = io.BytesIO()
     first, *rest = images
-    first.save(out, format="PDF", save_all=True, append_images=rest, resolution=float(dpi), quality=jpeg_quality)
+    first.save(out, format="PDF", save_all=True, append_images=rest, resolution=float(dpi), quality=jpeg_quality,
+               creationDate=_FIXED_DATE, modDate=_FIXED_DATE)
     return out.getvalue()
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from perf_etl.ingest import ocr
+from perf_etl.ingest.classify import needs_ocr
 from perf_etl.ingest.ocr import (
     MIN_OCR_CHARS,
     MIN_OCR_CONFIDENCE,
@@ -13,7 +14,6 @@ from perf_etl.ingest.ocr import (
     _Box,
     group_lines,
     is_unreadable,
-    needs_ocr,
     ocr_pdf_pages,
     unreadable_reason,
     without_red_ink,
@@ -141,7 +141,8 @@ def test_needs_ocr(text: str, expected: bool) -> None:
     assert needs_ocr(text) is expected
 
 
-def test_scans_and_pdfs_without_tounicode_need_ocr() -> None:
+def test_scans_and_pdfs_without_tounicode_need_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PERF_ETL_OCR", "off")  # the text layers as they are
     original = (SAMPLES / "004_3cc4b0b52db76508.pdf").read_bytes()
     scanned, _ = read_pdf(image_only_pdf(original, pages=[1, 2]))
     assert all(needs_ocr(page.text) for page in scanned)

@@ -38,6 +38,7 @@ ACTIONS = {
     Reason.CORRUPT_PDF: "re-download it",
     Reason.ENCRYPTED_PDF: "unlocked copy",
     Reason.NO_TEXT_LAYER: "supply a PDF with real text",
+    Reason.UNREADABLE_SCAN: "supply a sharper scan",
     Reason.UNSUPPORTED_FORMAT: "convert it or remove it",
     Reason.UNDECODABLE_TEXT: "re-save it as UTF-8",
     Reason.DUPLICATE_CONTENT: "remove this copy",
@@ -93,7 +94,8 @@ def test_documents_get_their_years_and_the_engine_that_read_them(bad_landing) ->
     years = {path: document.fiscal_year for path, document in documents.items()}
     assert sorted(years.values()) == sorted(DOCUMENT_YEARS.values())
     assert "pypdfium2" in documents["pdfium only/004 自定义编码.pdf"].text_engine
-    assert documents["texts/002 utf-8 with BOM.txt"].text_engine.endswith("(utf_8 with BOM)")
+    assert documents["texts/武侯 utf-8 with BOM.txt"].text_engine.endswith("(utf_8 with BOM)")
+    assert documents["fonts/no ToUnicode.pdf"].text_engine.startswith("rapidocr-onnxruntime ")
     assert documents["texts/003 GBK 编码.txt"].text_engine.endswith("(gb18030)")
     pdfium_text = read_document(landing / "pdfium only/004 自定义编码.pdf").pages[0].text
     assert sample_text(S004).splitlines()[0].strip()[:10] in pdfium_text

@@ -11,13 +11,20 @@ import time
 
 import pytest
 
-from perf_etl.ingest.pool import CallFailed, OverBudget, map_with_budget
+from perf_etl.ingest.pool import CallFailed, OverBudget, extend_budget, map_with_budget
 
 
 def nap_then_square(seconds_and_value: tuple[float, int]) -> int:
     seconds, value = seconds_and_value
     time.sleep(seconds)
     return value * value
+
+
+def extend_then_nap(seconds_and_extension: tuple[float, float]) -> float:
+    seconds, extension = seconds_and_extension
+    extend_budget(extension)
+    time.sleep(seconds)
+    return seconds
 
 
 def square_or_die(value: int) -> int:
@@ -38,6 +45,16 @@ def test_a_call_over_budget_is_killed_and_the_others_still_run() -> None:
     results = map_with_budget(nap_then_square, [(0.0, 1), (600.0, 2), (0.0, 3), (0.0, 4)], workers=1, seconds=2)
     assert results == [1, OverBudget(2), 9, 16]  # one worker: the items after the stuck one needed a new one
     assert time.monotonic() - started < 30
+
+
+def test_a_call_can_extend_its_own_budget() -> None:
+    # 3 s of work on a 1 s budget: killed unless the call asks for more, and the report names what it had.
+    results = map_with_budget(extend_then_nap, [(3.0, 0.0), (3.0, 10.0), (60.0, 1.0)], workers=2, seconds=1)
+    assert results == [OverBudget(1), 3.0, OverBudget(2)]
+
+
+def test_extending_outside_a_pool_does_nothing() -> None:
+    assert extend_then_nap((0.0, 5.0)) == 0.0
 
 
 def test_a_crashing_worker_or_a_raising_call_fails_that_call_only() -> None:
