@@ -17,6 +17,8 @@ PAGE_NUMBER_LINES: tuple[re.Pattern[str], ...] = (
     re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),  # 3/12
     re.compile(r"^(?:page|Page|PAGE)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$"),
 )
+# The forms above as one pattern: every line of every page is asked.
+_ANY_PAGE_NUMBER = re.compile("|".join(f"(?:{p.pattern})" for p in PAGE_NUMBER_LINES))
 # A bare number alone on a line is a page number only at the top or bottom of a page; in the middle
 # it may be a number wrapped onto its own line.
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
@@ -28,7 +30,7 @@ _DIGITS = re.compile(r"\d+")
 
 
 def is_page_number(line: str) -> bool:
-    return any(p.match(line) for p in PAGE_NUMBER_LINES)
+    return _ANY_PAGE_NUMBER.match(line) is not None
 
 
 def _edge_indexes(lines: list[str]) -> list[int]:

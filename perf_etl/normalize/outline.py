@@ -21,10 +21,13 @@ MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 
 
+# All markers as one pattern, tried in MARKERS order (the first alternative that matches wins, as the first
+# pattern that matches would): every line of every document is asked, often several times.
+_ANY_MARKER = re.compile("|".join(f"(?P<m{i}>{pattern.pattern})" for i, (_, pattern) in enumerate(MARKERS)))
+_LEVEL_OF_GROUP = {f"m{i}": level for i, (level, _) in enumerate(MARKERS)}
+
+
 def match_marker(text: str) -> tuple[int, int] | None:
     """(level, length of the marker) when `text` starts with an outline marker, else None."""
-    for level, pattern in MARKERS:
-        m = pattern.match(text)
-        if m and m.end() < len(text) + 1:
-            return level, m.end()
-    return None
+    m = _ANY_MARKER.match(text)
+    return (_LEVEL_OF_GROUP[m.lastgroup], m.end()) if m and m.lastgroup else None

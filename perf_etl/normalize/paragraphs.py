@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from perf_etl.normalize.outline import match_marker
 from perf_etl.normalize.text import WIDE
 
-_WIDE_CHAR = re.compile(f"[{WIDE}]")
+_WIDE_CHARS = re.compile(f"[{WIDE}]+")
 FINAL_PUNCT = "。！？；：!?;:"
 CLOSERS = "”’）)】》」』"
 # Characters after which a printed line cannot end a paragraph.
@@ -55,7 +55,9 @@ class Line:
 
 def display_width(text: str) -> float:
     """Width in CJK character cells: ASCII takes about half a cell in the fonts used."""
-    return sum(1.0 if _WIDE_CHAR.match(c) else 0.5 for c in text)
+    narrow = len(_WIDE_CHARS.sub("", text))
+    # Whole and half cells add up exactly in floating point, in any order.
+    return (len(text) - narrow) + 0.5 * narrow
 
 
 def ends_final(text: str) -> bool:

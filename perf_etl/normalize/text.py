@@ -26,6 +26,8 @@ _WIDTH_MAP: dict[int, str] = {
     0x200B: "",  # zero-width space: invisible damage
     0xFEFF: "",  # BOM in the middle of a text
 }
+# Any character _WIDTH_MAP changes.
+_FOLDED_CHAR = re.compile("[" + "".join(re.escape(chr(code)) for code in _WIDTH_MAP) + "]")
 
 # Characters that count as "wide": CJK ideographs and the punctuation used with them (including the
 # curly quotes and dashes of the general-punctuation block and full-width forms). A space next to one
@@ -54,28 +56,36 @@ _SPLIT_NUMBER = re.compile(r"(?<![\d.,\-])(?<![\d%] )(\d{1,3}) (\d+(?:\.\d+)?)(?
 _SPACED_YEAR = re.compile(r"(?<![\d.])(\d) (\d) (\d) (\d)(?= ?年)")
 
 
+# Each repair below first looks for a character it needs: most lines need none of them, and a cheap look
+# is much faster than a translation or a substitution over every line of every page.
+
+
 def fold_width(line: str) -> str:
     """Full-width digits/letters/％/spaces to ASCII; Chinese punctuation untouched."""
-    return _WIDE_DECIMAL.sub(".", line.translate(_WIDTH_MAP))
+    if _FOLDED_CHAR.search(line):
+        line = line.translate(_WIDTH_MAP)
+    return _WIDE_DECIMAL.sub(".", line) if "．" in line else line
 
 
 def strip_markdown(line: str) -> str:
-    return _MARKDOWN_BOLD.sub("", line)
+    return _MARKDOWN_BOLD.sub("", line) if "**" in line or "__" in line else line
 
 
 def remove_thousands_separators(line: str) -> str:
-    return _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), line)
+    return _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), line) if "," in line else line
 
 
 def collapse_spaces(line: str) -> str:
     """Drop spaces next to CJK characters or punctuation; keep one space between Latin tokens."""
+    if " " not in line and "\t" not in line:
+        return line
     line = _SPACE_NEXT_TO_WIDE.sub("", line)
     line = _SPACE_AROUND_TAB.sub("\t", line)
     return _MULTI_SPACE.sub(" ", line).strip(" \t")
 
 
 def repair_split_numbers(line: str) -> str:
-    return _SPLIT_NUMBER.sub(r"\1\2", line)
+    return _SPLIT_NUMBER.sub(r"\1\2", line) if " " in line else line
 
 
 def repair_line(line: str) -> str:
@@ -83,7 +93,8 @@ def repair_line(line: str) -> str:
     line = strip_markdown(fold_width(line))
     line = collapse_spaces(line)
     line = remove_thousands_separators(line)
-    line = _SPACED_YEAR.sub(r"\1\2\3\4", line)
+    if " " in line:
+        line = _SPACED_YEAR.sub(r"\1\2\3\4", line)
     # Spaces after a removed separator or unit ("36628.61 万元") are gone by now only if the
     # neighbour was wide; run once more for the digit-space-digit case.
     return repair_split_numbers(line)
