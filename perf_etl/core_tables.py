@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 
 import pandas as pd
 
@@ -34,13 +33,17 @@ def core_frames(extractions: Sequence[tuple[StagedDocument, Extraction]]) -> dic
     reports = pd.DataFrame([e.report for _, e in extractions], columns=list(REPORT_COLUMNS))
     frames = {"reports": reports}
     for table, record_type in CHILD_TABLES.items():
+        columns = list(dict.fromkeys([*record_type.__dataclass_fields__, "fiscal_year"]))
         rows = [
-            {**asdict(record), "fiscal_year": doc.fiscal_year}
+            _row(record, columns, doc.fiscal_year)
             for doc, extraction in extractions
             for record in getattr(extraction, _EXTRACTION_ATTRIBUTE.get(table, table))
         ]
-        columns = list(dict.fromkeys([*record_type.__dataclass_fields__, "fiscal_year"]))
         frames[table] = pd.DataFrame(rows, columns=columns)
     return frames
 
 
+def _row(record: object, columns: list[str], fiscal_year: int | None) -> tuple[object, ...]:
+    """A child record's values in `columns` order, with its report's fiscal year. (The records hold scalars
+    only, so reading the fields is what dataclasses.asdict does, without its deep copies.)"""
+    return tuple(fiscal_year if column == "fiscal_year" else getattr(record, column) for column in columns)

@@ -118,6 +118,15 @@ _COMPONENT_ROW_RE = re.compile(
     r"(?m)^[ \t]*(?P<name>[\u4e00-\u9fa5]{2,10}(?:指标|效能|效率|情况|管理|执行|编制|决策|过程|产出|效益|投入))"
     r"[ \t]*(?P<max>" + NUMBER + r")(?:[ \t]*分[ \t]*|[ \t]+)(?P<score>" + NUMBER + r")[ \t]*分?[ \t]*$"
 )
+# Each component pattern with what every match of it holds (the maximum's word 总分/满分/分值, or "分" closing
+# a bracket), to skip the scan where it cannot match; the row pattern is cheap and scanned always.
+_MAXIMUM_WORD_RE = re.compile(r"总分|满分|分值")
+_COMPONENT_PATTERNS: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...] = (
+    (_COMPONENT_PROSE_RE, _MAXIMUM_WORD_RE),
+    (_COMPONENT_SCORE_FIRST_RE, _MAXIMUM_WORD_RE),
+    (_COMPONENT_MAX_BRACKET_RE, re.compile(r"分\s*[)）]")),
+    (_COMPONENT_ROW_RE, None),
+)
 _COMPONENT_NAME_LEAD_RE = re.compile(r"^(?:其中|另外|此外|在|以及|及|和|的|、)+")
 # Bare column words; "指标" alone is what is left of a quoted indicator name (“预算执行率”指标).
 _NOT_COMPONENT = frozenset({"合计", "总计", "总分", "得分", "分值", "满分", "自评", "指标"})
@@ -209,8 +218,9 @@ def extract_score_components(doc: StagedDocument) -> list[ScoreComponent]:
 def score_components(ctx: DocContext) -> list[ScoreComponent]:
     """`extract_score_components` on a document's context (built once for all extractors)."""
     out: dict[str, tuple[int, ScoreComponent]] = {}
-    patterns = (_COMPONENT_PROSE_RE, _COMPONENT_SCORE_FIRST_RE, _COMPONENT_MAX_BRACKET_RE, _COMPONENT_ROW_RE)
-    for pattern in patterns:
+    for pattern, required in _COMPONENT_PATTERNS:
+        if required is not None and not required.search(ctx.scan):
+            continue  # most reports state no component; scanning for the pattern costs far more
         for m in pattern.finditer(ctx.scan):
             name = _component_name(ctx, m)
             max_score, score = float(m.group("max").replace(",", "")), float(m.group("score").replace(",", ""))
