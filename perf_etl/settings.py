@@ -27,3 +27,17 @@ def sensor_interval_seconds() -> int:
 
 def schedule_cron() -> str:
     return os.environ.get("PERF_ETL_SCHEDULE_CRON", DEFAULT_SCHEDULE_CRON)
+
+
+FULL_REFRESH_VARIABLE = "PERF_ETL_FULL_REFRESH"
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def is_true(value: str | None) -> bool:
+    return (value or "").strip().lower() in _TRUE
+
+
+def full_refresh() -> bool:
+    """PERF_ETL_FULL_REFRESH=1: every stage recomputes its years even when its inputs did not change
+    (docs/operations.md, "Incremental runs")."""
+    return is_true(os.environ.get(FULL_REFRESH_VARIABLE))

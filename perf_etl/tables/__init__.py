@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from perf_etl.ingest.pool import CallFailed, OverBudget
 from perf_etl.models import PageText
+from perf_etl.parallel import Parallelism, Progress, map_batches
 from perf_etl.tables.docx import read_docx_tables
 from perf_etl.tables.find import candidate_pages
 from perf_etl.tables.grid import TABLE_CELL_COLUMNS, TableGrid, cells_frame
@@ -49,20 +51,38 @@ def document_cells(path: Path, document_id: str, fiscal_year: int | None, source
         return empty_cells()
 
 
-def table_cells_stage(landing: Path, documents: pd.DataFrame, pages: pd.DataFrame) -> pd.DataFrame:
-    """raw.table_cells rows of every raw document of the frames (raw.documents, raw.pages rows)."""
+def table_cells_stage(landing: Path, documents: pd.DataFrame, pages: pd.DataFrame, *,
+                      parallel: Parallelism | None = None, progress: Progress | None = None,
+                      failed: list[str] | None = None) -> pd.DataFrame:
+    """raw.table_cells rows of every raw document of the frames (raw.documents, raw.pages rows), read in
+    worker processes (`parallel`, default from PERF_ETL_WORKERS) with the same rows in the same order as in
+    one process. A document whose worker process died has no rows (as when its reader raises); its id is
+    appended to `failed`, so that the caller can tell "no tables" from "not read"."""
     texts = {
         document_id: [PageText(int(p.page_number), str(p.text)) for p in group.itertuples()]
         for document_id, group in pages.groupby("document_id")
     }
-    frames = [
-        document_cells(landing / str(row.source_path), str(row.document_id),
-                       None if pd.isna(row.fiscal_year) else int(row.fiscal_year), str(row.source_format),
-                       texts.get(row.document_id, []))
+    work = [
+        (landing / str(row.source_path), str(row.document_id),
+         None if pd.isna(row.fiscal_year) else int(row.fiscal_year), str(row.source_format),
+         texts.get(row.document_id, []))
         for row in documents.sort_values("document_id").itertuples()
     ]
-    found = [frame for frame in frames if not frame.empty]
-    return pd.concat(found, ignore_index=True) if found else empty_cells()
+    frames = []
+    for item, result in zip(work, map_batches(_cells_batch, work, parallel=parallel, progress=progress),
+                            strict=True):
+        if isinstance(result, CallFailed | OverBudget):
+            log.error("reading the tables of %s failed (%s); the report is read from its text alone", item[0],
+                      result)
+            if failed is not None:
+                failed.append(item[1])
+        elif not result.empty:
+            frames.append(result)
+    return pd.concat(frames, ignore_index=True) if frames else empty_cells()
+
+
+def _cells_batch(batch: list[tuple[Path, str, int | None, str, list[PageText]]]) -> list[pd.DataFrame]:
+    return [document_cells(*item) for item in batch]
 
 
 def empty_cells() -> pd.DataFrame:

@@ -153,3 +153,14 @@ CREATE TABLE IF NOT EXISTS core.findings (
     ordinal INTEGER NOT NULL,
     text VARCHAR NOT NULL
 );
+
+-- What each stage's rows of a fiscal year were computed from (perf_etl/warehouse/fingerprints.py): a
+-- re-run whose inputs have the recorded fingerprint skips the year. Written in the same transaction as
+-- the rows it describes; `asset` is the Dagster asset key, e.g. 'staging/documents'.
+CREATE SCHEMA IF NOT EXISTS meta;
+CREATE TABLE IF NOT EXISTS meta.stage_inputs (
+    asset VARCHAR NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    fingerprint VARCHAR NOT NULL,
+    recorded_at TIMESTAMP NOT NULL
+);

@@ -104,6 +104,17 @@ def _partition_predicate(write: TableWrite, years: Sequence[int]) -> tuple[str, 
 
 def write_partition(conn: duckdb.DuckDBPyConnection, years: Sequence[int], writes: Sequence[TableWrite]) -> None:
     """Replace the fiscal years' rows of every table in `writes`, atomically."""
+    write_partition_with(conn, years, writes, ())
+
+
+Statement = tuple[str, Sequence[object]]  # SQL and its parameters
+
+
+def write_partition_with(
+    conn: duckdb.DuckDBPyConnection, years: Sequence[int], writes: Sequence[TableWrite], statements: Sequence[Statement]
+) -> None:
+    """`write_partition`, then `statements` in the same transaction: what must be true exactly when the
+    rows are (the inputs they were computed from, perf_etl/warehouse/fingerprints.py)."""
     views = [f"incoming_rows_{i}" for i in range(len(writes))]
     # Registered outside the transaction: unregistering inside an aborted one would hide the real error.
     for view, write in zip(views, writes, strict=True):
@@ -117,6 +128,8 @@ def write_partition(conn: duckdb.DuckDBPyConnection, years: Sequence[int], write
                 if not write.frame.empty:
                     # BY NAME: a column the table lacks is an error, a column the frame lacks is NULL.
                     conn.execute(f"INSERT INTO {write.table} BY NAME SELECT * FROM {view}")
+            for sql, parameters in statements:
+                conn.execute(sql, list(parameters))
     finally:
         for view, write in zip(views, writes, strict=True):
             if not write.frame.empty:

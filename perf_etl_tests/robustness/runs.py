@@ -13,9 +13,9 @@ import duckdb
 from perf_etl_tests.conftest import SAMPLES
 
 PERF_ETL = Path(sys.executable).parent / "perf-etl"
-# The time-stamps of the first sighting: equal within one warehouse (carried over by re-runs), different
-# between two warehouses built at different times.
-FIRST_SEEN_COLUMNS = ("ingested_at", "detected_at")
+# The time-stamps of the first sighting (equal within one warehouse: carried over by re-runs) and of the
+# recording of a stage's input fingerprint: different between two warehouses built at different times.
+FIRST_SEEN_COLUMNS = ("ingested_at", "detected_at", "recorded_at")
 # A full run of the samples takes about 15 s on 2 cores; anything near this is a hang.
 RUN_TIMEOUT_SECONDS = 300
 # Two sample years that are not neighbours: two separate partition runs however the CLI groups years.

@@ -1,9 +1,16 @@
 """What every warehouse-writing asset shares: partitions, pool and backfill policy."""
 
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
 import dagster as dg
+import duckdb
 import pandas as pd
 
-from perf_etl.defs.partitions import fiscal_year_partitions
+from perf_etl import settings
+from perf_etl.defs.partitions import fiscal_year_partitions, partition_years
+from perf_etl.parallel import ProgressLog
+from perf_etl.warehouse import fingerprints, store
 
 DUCKDB_POOL = "duckdb"
 
@@ -24,3 +31,67 @@ def frame_preview(frame: pd.DataFrame, rows: int = 20) -> dg.MetadataValue:
     if frame.empty:
         return dg.MetadataValue.md("_no rows_")
     return dg.MetadataValue.md(frame.head(rows).to_markdown(index=False))
+
+
+# A run tag that makes every stage recompute its years even when their inputs did not change (as does
+# PERF_ETL_FULL_REFRESH=1 in the environment of the run's process).
+FULL_REFRESH_TAG = "perf_etl/full_refresh"
+
+
+def wants_full_refresh(context: dg.AssetExecutionContext) -> bool:
+    return settings.full_refresh() or settings.is_true(context.run.tags.get(FULL_REFRESH_TAG))
+
+
+def plan_years(
+    context: dg.AssetExecutionContext, conn: duckdb.DuckDBPyConnection, stage: str, assets: Sequence[dg.AssetKey],
+    *, extra: str = "",
+) -> fingerprints.YearPlan:
+    """Which of the run's fiscal years the stage must compute (their inputs changed since the rows were
+    written, or a full refresh was asked for), said in the step's log."""
+    years = partition_years(context)
+    full = wants_full_refresh(context)
+    plan = fingerprints.plan(conn, stage, [key.to_user_string() for key in assets], years, extra=extra,
+                             full_refresh=full)
+    if full:
+        context.log.info(f"full refresh: computing fiscal years {plan.changed}")
+    elif not plan.changed:
+        context.log.info(f"{_unchanged(plan)}; skipped")
+    elif plan.skipped:
+        context.log.info(f"fiscal years {plan.skipped}: {_unchanged(plan)}; skipped. "
+                         f"Computing fiscal years {plan.changed}")
+    return plan
+
+
+def _unchanged(plan: fingerprints.YearPlan) -> str:
+    return f"inputs unchanged since {max(plan.unchanged.values()):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def plan_metadata(plan: fingerprints.YearPlan) -> dict[str, object]:
+    """What a materialization did: which years it computed, and which it skipped (inputs unchanged)."""
+    metadata: dict[str, object] = {
+        "skipped": not plan.changed,
+        "computed_years": dg.MetadataValue.json(plan.changed),
+        "skipped_years": dg.MetadataValue.json(plan.skipped),
+    }
+    if plan.skipped:
+        metadata["inputs"] = dg.MetadataValue.text(
+            f"{_unchanged(plan)}; skipped" + (f" (fiscal years {plan.skipped})" if plan.changed else ""))
+    return metadata
+
+
+def progress_log(context: dg.AssetExecutionContext, verb: str) -> ProgressLog:
+    """'normalized 2,000/10,000 documents' in the step's log, every few seconds."""
+    return ProgressLog(context.log.info, verb)
+
+
+def row_count(plan: fingerprints.YearPlan, written: pd.DataFrame) -> dict[str, object]:
+    """The rows written. They are the partition's rows (dagster/row_count) only when no year was skipped."""
+    if plan.skipped:
+        return {"rows_written": len(written)}
+    return {"dagster/row_count": len(written), "rows_written": len(written)}
+
+
+def record_statements(plan: fingerprints.YearPlan, assets: Sequence[dg.AssetKey]) -> list[store.Statement]:
+    """Recording the computed years' fingerprints, for the transaction that writes their rows."""
+    return fingerprints.record_statements([key.to_user_string() for key in assets], plan.to_record,
+                                          datetime.now(timezone.utc))

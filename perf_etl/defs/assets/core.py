@@ -6,11 +6,11 @@ from datetime import datetime, timezone
 import dagster as dg
 from dagster_pandera import pandera_schema_to_dagster_type
 
-from perf_etl.defs.assets.common import WAREHOUSE_ASSET, frame_preview
+from perf_etl.defs.assets.common import WAREHOUSE_ASSET, frame_preview, plan_metadata, plan_years, progress_log
 from perf_etl.defs.assets.staging import STAGING_DOCUMENTS, STAGING_SECTIONS
 from perf_etl.defs.assets.tables import RAW_TABLE_CELLS
 from perf_etl.defs.checks import CORE_CHECK_SPECS, check_result, core_asset_key
-from perf_etl.defs.partitions import partition_years
+from perf_etl.defs.io_managers import for_years
 from perf_etl.defs.resources import Warehouse
 from perf_etl.models import RejectedFile, Stage
 from perf_etl.pipeline import extract_stage, rejected_frame, staged_from_frames
@@ -38,41 +38,70 @@ CORE_OUTS = {
     )
     for table, model in CORE_MODELS.items()
 }
+CORE_KEYS = [out.key for out in CORE_OUTS.values()]
 
 
 @dg.multi_asset(
     outs=CORE_OUTS,
     deps=[STAGING_DOCUMENTS, STAGING_SECTIONS, RAW_TABLE_CELLS],
     check_specs=CORE_CHECK_SPECS,
+    # Subsettable so that a step that skips its years (inputs unchanged) may leave out the check results:
+    # Dagster requires the results of a non-subsettable asset's checks. A subset selected in the UI writes
+    # the selected tables only; the others then lack this year's fingerprint and are computed next time.
+    can_subset=True,
     group_name="core",
     **WAREHOUSE_ASSET,
 )
 def core_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Extracts every field with its evidence (the 自评表 cells of raw.table_cells fill what the prose left
     null, and are cross-checked with it); rows pandera refuses go to raw.rejected_files (stage
-    validate), documents extraction fails on go there too (stage extract)."""
-    years = partition_years(context)
+    validate), documents extraction fails on go there too (stage extract). Only the fiscal years whose
+    staging rows, table cells or extraction code changed since their core rows were written are computed
+    (every year on a full refresh): a skipped year's output is empty and the IO manager leaves its rows,
+    and its checks keep their last evaluation."""
     now = datetime.now(timezone.utc)
     with warehouse.connect() as conn:
-        staged = staged_from_frames(store.read_partition(conn, "staging.documents", years),
-                                    store.read_partition(conn, "staging.sections", years))
-        raw_documents = store.read_partition(conn, "raw.documents", years)
-        source_paths = dict(zip(raw_documents["document_id"], raw_documents["source_path"], strict=True))
-        tables = store.read_partition(conn, "raw.table_cells", years)
-        extracted, extract_failures = extract_stage(staged, source_paths, now=now, tables=tables)
-        outcomes = run_contract_checks(extracted, years)
-        accepted, validate_failures = validate_core(extracted, source_paths, now)
-        _record_rejections(conn, years, extract_failures, validate_failures)
+        plan = plan_years(context, conn, "core", CORE_KEYS)
+        if plan.changed:
+            outcomes, accepted, validate_failures = _extract_years(context, conn, plan.changed, now)
+        else:
+            outcomes, validate_failures = [], []
+            accepted = _empty_core_frames(now)
     withheld = sorted({r.sha256 for r in validate_failures if r.sha256 and r.sha256 not in
                        set(accepted["reports"]["document_id"])})
     for table, frame in accepted.items():
-        metadata = {"dagster/row_count": len(frame)}
-        if table == "reports":
+        if table not in context.selected_output_names:
+            continue
+        metadata = plan_metadata(plan)
+        if table == "reports" and plan.changed:
             metadata["preview"] = frame_preview(frame[["department_name", "fiscal_year", "budget_wan",
                                                        "expenditure_wan", "self_score", "grade"]])
-        yield dg.Output(frame, output_name=table, metadata=metadata)
+        yield dg.Output(for_years(frame, plan.changed, plan.to_record), output_name=table, metadata=metadata)
     for outcome in outcomes:
-        yield check_result(outcome, withheld)
+        result = check_result(outcome, withheld)
+        if dg.AssetCheckKey(result.asset_key, result.check_name) in context.selected_asset_check_keys:
+            yield result
+
+
+def _extract_years(context: dg.AssetExecutionContext, conn, years: list[int], now: datetime):
+    staged = staged_from_frames(store.read_partition(conn, "staging.documents", years),
+                                store.read_partition(conn, "staging.sections", years))
+    raw_documents = store.read_partition(conn, "raw.documents", years)
+    source_paths = dict(zip(raw_documents["document_id"], raw_documents["source_path"], strict=True))
+    tables = store.read_partition(conn, "raw.table_cells", years)
+    extracted, extract_failures = extract_stage(staged, source_paths, now=now, tables=tables,
+                                                progress=progress_log(context, "extracted"))
+    outcomes = run_contract_checks(extracted, years)
+    accepted, validate_failures = validate_core(extracted, source_paths, now)
+    _record_rejections(conn, years, extract_failures, validate_failures)
+    return outcomes, accepted, validate_failures
+
+
+def _empty_core_frames(now: datetime) -> dict:
+    """Core frames with no rows, typed as pandera wants them (the output of a skipped step)."""
+    extracted, _ = extract_stage([], {}, now=now)
+    accepted, _ = validate_core(extracted, {}, now)
+    return accepted
 
 
 def _record_rejections(conn, years: list[int], *failures: list[RejectedFile]) -> None:

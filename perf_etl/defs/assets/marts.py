@@ -10,19 +10,30 @@ copy was last refreshed, per year.
 # No `from __future__ import annotations`: Dagster checks the `context` annotation as a class.
 
 import warnings
+from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pandas as pd
+import sqlalchemy as sa
 
-from perf_etl.defs.assets.common import WAREHOUSE_ASSET, frame_preview
+from perf_etl.defs.assets.common import (
+    WAREHOUSE_ASSET,
+    frame_preview,
+    plan_metadata,
+    plan_years,
+    record_statements,
+    row_count,
+)
 from perf_etl.defs.assets.raw import RAW_REJECTED_FILES
 from perf_etl.defs.checks import core_asset_key
-from perf_etl.defs.partitions import partition_years
 from perf_etl.defs.resources import MartsPublisher, Warehouse
-from perf_etl.marts.build import MART_TABLES, build_marts, mart_columns, mart_description
+from perf_etl.marts.build import MART_TABLES, ensure_mart_tables, mart_columns, mart_description, query_mart
 from perf_etl.marts.charts import mart_chart_markdown
 from perf_etl.publish import publish_marts
+from perf_etl.publish.parquet import year_dir
+from perf_etl.warehouse import fingerprints, store
 
 MART_KEYS = {table: dg.AssetKey(["marts", table]) for table in MART_TABLES}
 PUBLISHED_MARTS = dg.AssetKey("published_marts")
@@ -46,13 +57,13 @@ MART_DEPS: dict[str, list[dg.AssetKey | dg.AssetDep]] = {
 }
 
 
-def _mart_metadata(table: str, frame: pd.DataFrame, columns: dg.TableSchema) -> dict[str, object]:
-    return {
-        "dagster/row_count": len(frame),
-        "dagster/column_schema": columns,
-        "preview": frame_preview(frame),
-        "chart": dg.MetadataValue.md(mart_chart_markdown(table, frame)),
-    }
+def _mart_metadata(table: str, frame: pd.DataFrame, columns: dg.TableSchema, plan: fingerprints.YearPlan
+                   ) -> dict[str, object]:
+    metadata: dict[str, object] = {**row_count(plan, frame), "dagster/column_schema": columns}
+    if plan.changed:
+        metadata["preview"] = frame_preview(frame)
+        metadata["chart"] = dg.MetadataValue.md(mart_chart_markdown(table, frame))
+    return metadata
 
 
 @dg.multi_asset(
@@ -62,14 +73,23 @@ def _mart_metadata(table: str, frame: pd.DataFrame, columns: dg.TableSchema) -> 
     **WAREHOUSE_ASSET,
 )
 def marts_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    """Runs perf_etl/marts/<table>.sql for the partition's fiscal years and replaces those years' rows."""
-    years = partition_years(context)
+    """Runs perf_etl/marts/<table>.sql for the partition's fiscal years and replaces those years' rows; a
+    year whose inputs (core of the year and the year before, its rejected files, the SQL) did not change
+    since its marts were built is skipped."""
+    frames = {table: pd.DataFrame() for table in MART_TABLES}
     with warehouse.connect() as conn:
-        frames = build_marts(conn, years)
+        plan = plan_years(context, conn, "marts", list(MART_KEYS.values()))
+        ensure_mart_tables(conn)  # also installs the macros the queries use
+        if plan.changed:
+            frames = {table: query_mart(conn, table, plan.changed) for table in MART_TABLES}
+            store.write_partition_with(
+                conn, plan.changed, [store.TableWrite(f"marts.{table}", frame) for table, frame in frames.items()],
+                record_statements(plan, list(MART_KEYS.values())))
         schemas = {table: dg.TableSchema(columns=[dg.TableColumn(c.name, c.type, c.description)
                                                   for c in mart_columns(conn, table)]) for table in MART_TABLES}
     for table, frame in frames.items():
-        yield dg.MaterializeResult(asset_key=MART_KEYS[table], metadata=_mart_metadata(table, frame, schemas[table]))
+        metadata = {**_mart_metadata(table, frame, schemas[table], plan), **plan_metadata(plan)}
+        yield dg.MaterializeResult(asset_key=MART_KEYS[table], metadata=metadata)
 
 
 # A multi_asset of one, like every warehouse step: @dg.asset warns that backfill_policy is beta.
@@ -82,12 +102,61 @@ def marts_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
     **WAREHOUSE_ASSET,
 )
 def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, marts_publisher: MartsPublisher):
-    """Replaces the partition's fiscal years in the Parquet folder and in the database."""
-    years = partition_years(context)
+    """Replaces the partition's fiscal years in the Parquet folder and in the database; a year whose marts
+    did not change since they were published, and whose copies are still there (Parquet folders, the
+    database's row counts), is skipped."""
+    parquet_root = Path(marts_publisher.parquet_dir)
+    rows: dict[str, int] = {}
     with warehouse.connect() as conn:
-        rows = publish_marts(conn, years, Path(marts_publisher.parquet_dir), marts_publisher.url)
+        plan = plan_years(context, conn, "published_marts", [PUBLISHED_MARTS])
+        # The fingerprint covers the marts, not the copies: check that they are still there (a target
+        # that moved, was emptied or lost files gets the years again).
+        missing = _missing_copies(conn, parquet_root, marts_publisher.url, plan.skipped) if plan.skipped else set()
+        if missing:
+            context.log.info(f"fiscal years {sorted(missing)}: the published copy is missing or incomplete; "
+                             "publishing them again")
+            plan = plan.recompute(missing)
+        if plan.changed:
+            rows = publish_marts(conn, plan.changed, parquet_root, marts_publisher.url)
+            # After the copy succeeded; the copy is in other files and databases, so not in one transaction.
+            fingerprints.record(conn, [PUBLISHED_MARTS.to_user_string()], plan.to_record,
+                                datetime.now(timezone.utc))
     return dg.MaterializeResult(asset_key=PUBLISHED_MARTS, metadata={
         "rows_published": dg.MetadataValue.json(rows),
         "parquet_dir": dg.MetadataValue.path(marts_publisher.parquet_dir),
         "database": dg.MetadataValue.text(marts_publisher.describe_url()),
+        **plan_metadata(plan),
     })
+
+
+def _missing_copies(conn: duckdb.DuckDBPyConnection, parquet_root: Path, url: str, years: list[int]) -> set[int]:
+    """The years whose Parquet folders are not all there, or whose row counts in the database at `url`
+    differ from the marts' (all of them when the database cannot be read)."""
+    expected: dict[tuple[str, int], int] = {}
+    missing = set()
+    for table in MART_TABLES:
+        counts = conn.execute(f"SELECT fiscal_year, count(*) FROM marts.{table} WHERE list_contains(?, fiscal_year) "
+                              "GROUP BY fiscal_year", [years]).fetchall()
+        for year, count in counts:
+            expected[(table, year)] = count
+            if not year_dir(parquet_root, table, year).is_dir():
+                missing.add(year)
+    try:
+        published = _published_counts(url, years)
+    except Exception:  # no such database or table yet, or unreachable: publishing will tell
+        return set(years)
+    return missing | {year for table in MART_TABLES for year in years
+                      if published.get((table, year), 0) != expected.get((table, year), 0)}
+
+
+def _published_counts(url: str, years: list[int]) -> dict[tuple[str, int], int]:
+    target = sa.make_url(url)
+    read_only = {"read_only": True} if target.get_backend_name() == "duckdb" else {}
+    engine = sa.create_engine(target, connect_args=read_only)
+    try:
+        with engine.connect() as connection:
+            return {(table, int(year)): int(count) for table in MART_TABLES for year, count in connection.execute(
+                sa.text(f'SELECT fiscal_year, count(*) FROM "{table}" WHERE fiscal_year IN :years GROUP BY fiscal_year')
+                .bindparams(sa.bindparam("years", expanding=True)), {"years": [int(y) for y in years]})}
+    finally:
+        engine.dispose()

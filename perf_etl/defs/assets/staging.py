@@ -1,16 +1,24 @@
 """staging.*: normalized text and sections of the fiscal year's documents."""
 
 import dagster as dg
+import pandas as pd
 
-from perf_etl.defs.assets.common import WAREHOUSE_ASSET
+from perf_etl.defs.assets.common import (
+    WAREHOUSE_ASSET,
+    plan_metadata,
+    plan_years,
+    progress_log,
+    record_statements,
+    row_count,
+)
 from perf_etl.defs.assets.raw import RAW_DOCUMENTS, RAW_PAGES
-from perf_etl.defs.partitions import partition_years
 from perf_etl.defs.resources import Warehouse
 from perf_etl.pipeline import normalize_stage, staging_frames
 from perf_etl.warehouse import store
 
 STAGING_DOCUMENTS = dg.AssetKey(["staging", "documents"])
 STAGING_SECTIONS = dg.AssetKey(["staging", "sections"])
+STAGING_ASSETS = (STAGING_DOCUMENTS, STAGING_SECTIONS)
 
 
 @dg.multi_asset(
@@ -24,14 +32,19 @@ STAGING_SECTIONS = dg.AssetKey(["staging", "sections"])
     **WAREHOUSE_ASSET,
 )
 def staging_documents(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    years = partition_years(context)
+    """Normalizes the documents of the fiscal years whose raw.documents / raw.pages rows changed since their
+    staging rows were written (every year on a full refresh); the other years are skipped."""
+    frames = {"documents": pd.DataFrame(), "sections": pd.DataFrame()}
     with warehouse.connect() as conn:
-        documents = store.read_partition(conn, "raw.documents", years)
-        pages = store.read_partition(conn, "raw.pages", years)
-        frames = staging_frames(normalize_stage(documents, pages))
-        store.write_partition(conn, years, [
-            store.TableWrite("staging.documents", frames["documents"]),
-            store.TableWrite("staging.sections", frames["sections"]),
-        ])
-    yield dg.MaterializeResult(asset_key=STAGING_DOCUMENTS, metadata={"dagster/row_count": len(frames["documents"])})
-    yield dg.MaterializeResult(asset_key=STAGING_SECTIONS, metadata={"dagster/row_count": len(frames["sections"])})
+        plan = plan_years(context, conn, "staging", STAGING_ASSETS)
+        if plan.changed:
+            documents = store.read_partition(conn, "raw.documents", plan.changed)
+            pages = store.read_partition(conn, "raw.pages", plan.changed)
+            staged = normalize_stage(documents, pages, progress=progress_log(context, "normalized"))
+            frames = staging_frames(staged)
+            store.write_partition_with(conn, plan.changed, [
+                store.TableWrite("staging.documents", frames["documents"]),
+                store.TableWrite("staging.sections", frames["sections"]),
+            ], record_statements(plan, STAGING_ASSETS))
+    for key, table in zip(STAGING_ASSETS, ("documents", "sections"), strict=True):
+        yield dg.MaterializeResult(asset_key=key, metadata={**row_count(plan, frames[table]), **plan_metadata(plan)})

@@ -2,11 +2,18 @@
 
 import dagster as dg
 
-from perf_etl.defs.assets.common import WAREHOUSE_ASSET, frame_preview
+from perf_etl.defs.assets.common import (
+    WAREHOUSE_ASSET,
+    frame_preview,
+    plan_metadata,
+    plan_years,
+    progress_log,
+    record_statements,
+    row_count,
+)
 from perf_etl.defs.assets.raw import RAW_DOCUMENTS, RAW_PAGES
-from perf_etl.defs.partitions import partition_years
 from perf_etl.defs.resources import LandingFolder, Warehouse
-from perf_etl.tables import table_cells_stage
+from perf_etl.tables import empty_cells, table_cells_stage
 from perf_etl.warehouse import store
 
 RAW_TABLE_CELLS = dg.AssetKey(["raw", "table_cells"])
@@ -22,20 +29,34 @@ RAW_TABLE_CELLS = dg.AssetKey(["raw", "table_cells"])
 )
 def raw_table_cells(context: dg.AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse):
     """Re-opens each document's file from the landing folder, only on the pages whose text shows a table
-    header (and the page after each), and reads its ruled tables."""
-    years = partition_years(context)
+    header (and the page after each), and reads its ruled tables; only for the fiscal years whose raw rows
+    changed since their cells were written (every year on a full refresh)."""
     with warehouse.connect() as conn:
-        documents = store.read_partition(conn, "raw.documents", years)
-        pages = store.read_partition(conn, "raw.pages", years)
-    # Read with the warehouse closed: the writer slot is held only for the write.
-    cells = table_cells_stage(landing.root, documents, pages)
-    with warehouse.connect() as conn:
-        store.write_partition(conn, years, [store.TableWrite("raw.table_cells", cells)])
+        plan = plan_years(context, conn, "tables", [RAW_TABLE_CELLS])
+        if plan.changed:
+            documents = store.read_partition(conn, "raw.documents", plan.changed)
+            pages = store.read_partition(conn, "raw.pages", plan.changed)
+    cells = empty_cells()
+    if plan.changed:
+        # Read with the warehouse closed: the writer slot is held only for the write.
+        failed: list[str] = []
+        cells = table_cells_stage(landing.root, documents, pages, progress=progress_log(context, "read tables of"),
+                                  failed=failed)
+        # A year with a document whose reader's process died is written without a fingerprint, so that the
+        # next run reads it again instead of skipping it.
+        unread_years = set(documents.loc[documents["document_id"].isin(failed), "fiscal_year"].dropna().astype(int))
+        with warehouse.connect() as conn:
+            store.write_partition_with(conn, plan.changed, [store.TableWrite("raw.table_cells", cells)],
+                                       record_statements(plan.unvouched(unread_years), [RAW_TABLE_CELLS]))
     tables = cells[["document_id", "table_index"]].drop_duplicates()
-    context.log.info(f"fiscal years {years}: {len(tables)} tables in {cells['document_id'].nunique()} documents")
+    if plan.changed:
+        context.log.info(f"fiscal years {plan.changed}: {len(tables)} tables in {cells['document_id'].nunique()} "
+                         "documents")
     return dg.MaterializeResult(asset_key=RAW_TABLE_CELLS, metadata={
-        "dagster/row_count": len(cells),
+        **row_count(plan, cells),
         "tables": len(tables),
         "preview": frame_preview(cells[["document_id", "page_number", "table_index", "row_index", "column_index",
                                         "text"]]),
+        **plan_metadata(plan),
     })
+

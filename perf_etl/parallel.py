@@ -1,0 +1,175 @@
+"""The per-document work of a stage (normalize, tables, extract) in worker processes, in batches.
+
+`map_batches(function, items, ...)` calls `function(batch)` on consecutive batches of the items and returns
+the results in the order of the items, whatever order the batches finish in, so a stage's output is the
+same with any number of workers. `function` takes a list of items and returns one result per item; it
+must be picklable (a module-level function) and should catch what one item can raise, so that a bad
+document costs only itself (extraction returns a failure for it, the table reader an empty result).
+
+Workers come from a fork server, not from forking the caller (Dagster and DuckDB run threads: forking a
+threaded process can deadlock the child), and live for one `map_batches`, so each imports the stage's
+modules once. Batches keep the cost of sending documents between processes small (one message per
+batch, not per page or document).
+
+If a worker process dies (a crash in C code, killed by the system), every batch not finished by then is
+retried one item at a time through `perf_etl.ingest.pool.map_with_budget`, which isolates the crash: the
+culprit comes back as a `CallFailed` (or `OverBudget`), the other items as results. Without a crash
+there is no time budget here (a stage run in one process has none either).
+
+`Parallelism(workers=0)` runs everything in the calling process: the path tests and debuggers use, and
+the one taken for fewer than `min_items` items (starting workers costs about a second).
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+from perf_etl.ingest.pool import CallFailed, OverBudget, default_workers, map_with_budget
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+WORKERS_VARIABLE = "PERF_ETL_WORKERS"
+DEFAULT_BATCH_SIZE = 50
+# Below this many items the work is done in the calling process: a few documents take less time than
+# starting the workers and importing the stage's modules in them.
+DEFAULT_MIN_ITEMS = 20
+# Batches per worker when there are few items, so that the workers finish at about the same time.
+_BATCHES_PER_WORKER = 4
+# Budget of one item when a crashed pool's items are retried one at a time.
+RETRY_SECONDS_PER_ITEM = 600.0
+
+Progress = Callable[[int, int], None]  # (items done, items in all)
+
+
+@dataclass(frozen=True)
+class Parallelism:
+    """How a stage spreads its documents over processes. workers=0: in the calling process."""
+
+    workers: int
+    batch_size: int = DEFAULT_BATCH_SIZE
+    min_items: int = DEFAULT_MIN_ITEMS
+
+    @classmethod
+    def from_environment(cls) -> Parallelism:
+        """PERF_ETL_WORKERS (default: min(2, CPUs), like ingestion); 0 runs in the calling process."""
+        value = os.environ.get(WORKERS_VARIABLE, "").strip()
+        return cls(workers=int(value) if value else default_workers())
+
+    def batch_size_for(self, count: int) -> int:
+        """At most `batch_size`, smaller when there are few items so that every worker gets several."""
+        return max(1, min(self.batch_size, math.ceil(count / (max(1, self.workers) * _BATCHES_PER_WORKER))))
+
+    def in_process(self, count: int) -> bool:
+        return self.workers <= 0 or count < max(2, self.min_items)
+
+
+def map_batches(
+    function: Callable[[list[T]], list[R]],
+    items: Sequence[T],
+    *,
+    parallel: Parallelism | None = None,
+    progress: Progress | None = None,
+) -> list[R | CallFailed | OverBudget]:
+    """`function` over batches of `items`; one result per item, in the items' order.
+
+    An exception raised by `function` (not caught per item) ends the call, as it would in one process.
+    `CallFailed` / `OverBudget` results appear only for items whose worker process died.
+    """
+    parallel = parallel or Parallelism.from_environment()
+    in_process = parallel.in_process(len(items))
+    size = parallel.batch_size if in_process else parallel.batch_size_for(len(items))
+    batches = [list(items[start:start + size]) for start in range(0, len(items), size)]
+    if in_process:
+        results: list[R | CallFailed | OverBudget] = []
+        for batch in batches:
+            results.extend(_checked(function(batch), batch))
+            _report(progress, len(results), len(items))
+        return results
+    return _map_in_workers(function, batches, min(parallel.workers, len(batches)), len(items), progress)
+
+
+def _map_in_workers(
+    function: Callable[[list[T]], list[R]], batches: list[list[T]], workers: int, total: int,
+    progress: Progress | None,
+) -> list[R | CallFailed | OverBudget]:
+    done: dict[int, list[R | CallFailed | OverBudget]] = {}
+    finished_items = 0
+    broken = False
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context(function))
+    try:
+        futures: dict[Future[list[R]], int] = {executor.submit(function, batch): i for i, batch in enumerate(batches)}
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                index = futures[future]
+                try:
+                    done[index] = list(_checked(future.result(), batches[index]))
+                except BrokenProcessPool:
+                    broken = True  # every unfinished batch is retried below
+                    continue
+                finished_items += len(batches[index])
+                _report(progress, finished_items, total)
+    finally:
+        executor.shutdown(wait=not broken, cancel_futures=True)
+    for index, batch in enumerate(batches):
+        if index not in done:
+            done[index] = map_with_budget(partial(_call_alone, function), batch, workers=workers,
+                                          seconds=RETRY_SECONDS_PER_ITEM)
+            finished_items += len(batch)
+            _report(progress, finished_items, total)
+    return [result for index in range(len(batches)) for result in done[index]]
+
+
+def _call_alone(function: Callable[[list[T]], list[R]], item: T) -> R:
+    return function([item])[0]
+
+
+def _checked(results: list[R], batch: list[T]) -> list[R]:
+    if len(results) != len(batch):
+        raise ValueError(f"a batch function returned {len(results)} results for {len(batch)} items")
+    return results
+
+
+def _report(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+
+
+def _process_context(function: Callable[..., object]) -> multiprocessing.context.BaseContext:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")  # not POSIX
+    context = multiprocessing.get_context("forkserver")
+    # Takes effect only if this call starts the fork server (ingestion may have started it already):
+    # the workers then fork with the stage's modules imported.
+    context.set_forkserver_preload([function.__module__])
+    return context
+
+
+class ProgressLog:
+    """A progress callback that writes "normalized 2,000/10,000 documents" at most every `seconds`, and
+    once at the end."""
+
+    def __init__(self, write: Callable[[str], None], verb: str, *, seconds: float = 5.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._write = write
+        self._verb = verb
+        self._seconds = seconds
+        self._clock = clock
+        self._last = self._clock()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self._clock()
+        if done >= total or now - self._last >= self._seconds:
+            self._last = now
+            self._write(f"{self._verb} {done:,}/{total:,} documents")
