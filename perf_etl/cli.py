@@ -15,12 +15,13 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+from tqdm import tqdm
 
 from perf_etl import settings
-from perf_etl.ingest.ingest import IngestLimits, ingest_file
+from perf_etl.ingest.ingest import IngestLimits, LandingResult, ingest_file
 from perf_etl.models import IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
-from perf_etl.pipeline import extract_stage, landing_years
+from perf_etl.pipeline import extract_stage, landing_years, read_landing
 from perf_etl.tables import document_cells
 from perf_etl.validate.rows import validate_core
 from perf_etl.warehouse import store
@@ -64,7 +65,7 @@ CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
     from perf_etl.defs.definitions import build_definitions  # Dagster definitions load only for `run`
 
-    years = years or landing_years(landing, now=datetime.now(timezone.utc))
+    years = years or landing_years(read_with_progress_bar(landing, warehouse))
     if not years:
         print(f"no report with a fiscal year in {landing}; nothing to run", file=sys.stderr)
     job = build_definitions(str(landing), str(warehouse)).resolve_job_def("fiscal_year_job")
@@ -80,6 +81,18 @@ def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
         print(f"pipeline failed for fiscal year(s) {failed}; see the run logs above", file=sys.stderr)
         return 1
     return 0
+
+
+def read_with_progress_bar(landing: Path, warehouse: Path) -> LandingResult:
+    """Read the landing folder into the warehouse's read cache, showing a progress bar on a terminal, so
+    that the run's fiscal years are known and the run itself reads nothing twice."""
+    with tqdm(desc="reading landing files", unit="file", disable=None) as bar:
+        def advance(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        return read_landing(landing, lambda: store.connect(warehouse), now=datetime.now(timezone.utc),
+                            progress=advance)
 
 
 SUMMARY_SQL = """

@@ -2,7 +2,9 @@
 
 The state is a map source_path -> [sha256, fiscal year or None]. A new, changed or deleted file marks its
 fiscal year (old and new) for a re-run. Reading a file to find its year costs a text extraction, so at
-most `max_reads` new or changed files are read per call; the rest wait for the next call.
+most `max_reads` new or changed files are read per call; the rest wait for the next call. They are read
+as ingestion reads them, in worker processes within the per-file time budget, so that a pathological PDF
+costs a sensor tick one budget, not the tick.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from perf_etl.ingest.discover import discover
-from perf_etl.ingest.ingest import IngestLimits, ingest_file
+from perf_etl.ingest.discover import DiscoveredFile, discover
+from perf_etl.ingest.ingest import IngestLimits, Outcome, ReadTask, read_tasks
 from perf_etl.models import IngestedFile
 
 FileState = dict[str, list]  # source_path -> [sha256, fiscal_year | None]
@@ -35,8 +37,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _year_of(path: Path, root: Path, limits: IngestLimits) -> int | None:
-    outcome = ingest_file(path, root, now=datetime.now(timezone.utc), limits=limits)
+def _year_of(outcome: Outcome) -> int | None:
     if isinstance(outcome, IngestedFile):
         return outcome.document.fiscal_year
     return outcome.fiscal_year
@@ -46,21 +47,24 @@ def scan_landing(root: Path, previous: FileState, *, max_reads: int = 50,
                  limits: IngestLimits | None = None) -> LandingChanges:
     limits = limits or IngestLimits()
     changes = LandingChanges()
-    reads = 0
+    to_read: list[tuple[DiscoveredFile, str, list | None]] = []  # entry, digest, previous state
     for found in discover(root):
         # An entry that cannot be read (broken link, FIFO) has no hash; ingestion records it as rejected.
         digest = f"unreadable:{found.problem}" if found.problem else sha256_of(found.path)
         known = previous.get(found.source_path)
         if known and known[0] == digest:
             changes.state[found.source_path] = known
-            continue
-        if reads >= max_reads:
+        elif len(to_read) >= max_reads:
             changes.pending += 1
             if known:
                 changes.state[found.source_path] = known
-            continue
-        reads += 1
-        year = None if found.problem else _year_of(found.path, root, limits)
+        else:
+            to_read.append((found, digest, known))
+    now = datetime.now(timezone.utc)
+    outcomes = read_tasks([ReadTask(found, None if found.problem else digest, now, limits)
+                           for found, digest, _ in to_read], limits)
+    for (found, digest, known), outcome in zip(to_read, outcomes, strict=True):
+        year = None if found.problem else _year_of(outcome)
         changes.state[found.source_path] = [digest, year]
         _mark(changes, year, digest)
         if known and known[1] is not None and known[1] != year:

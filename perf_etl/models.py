@@ -70,10 +70,11 @@ class RejectedFile:
 
 @dataclass
 class IngestedFile:
-    """An accepted document with its pages."""
+    """An accepted document with its pages (none when they are kept in the warehouse's read cache)."""
 
     document: RawDocument
     pages: list[PageText]
+    fingerprint: str = ""  # of its words, to spot the same report in another format (ingest/fingerprint.py)
 
 
 @dataclass
@@ -116,6 +117,7 @@ class Evidence:
     char_start: int  # offsets in the staging text
     char_end: int
     rule: str
+    ocr_confidence: float | None = None  # of the page it was read from, when OCR read it (filled in core)
 
 
 @dataclass

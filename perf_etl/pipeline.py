@@ -7,17 +7,19 @@ for those years, plus the inputs it rejected.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from perf_etl.core_tables import core_frames
 from perf_etl.extract import extract_document
-from perf_etl.ingest.ingest import IngestLimits, LandingResult, ingest_landing
+from perf_etl.ingest.ingest import IngestLimits, LandingResult, plan_landing, read_tasks, settle_landing
 from perf_etl.ingest.pool import CallFailed, OverBudget
 from perf_etl.models import (
     Extraction,
@@ -33,11 +35,11 @@ from perf_etl.normalize import normalize_document
 from perf_etl.parallel import Parallelism, Progress, map_batches
 from perf_etl.tables.grid import TableGrid, grids_from_frame
 from perf_etl.tables.rows import TableReading, read_reading, totals_frame
+from perf_etl.warehouse import read_cache
 
 log = logging.getLogger(__name__)
 
 EXTRACTION_ERROR = "extraction_error"
-PAGE_COLUMNS = ["document_id", "fiscal_year", "page_number", "text", "char_count"]
 
 
 def rejected_frame(rejected: Iterable[RejectedFile]) -> pd.DataFrame:
@@ -47,38 +49,55 @@ def rejected_frame(rejected: Iterable[RejectedFile]) -> pd.DataFrame:
 # ---------------------------------------------------------------- ingest
 
 
-def ingest_stage(
-    landing: Path, years: Sequence[int], *, now: datetime, limits: IngestLimits | None = None
-) -> dict[str, pd.DataFrame]:
-    """raw.documents, raw.pages and raw.rejected_files rows for `years`.
+# Files read between two writes to the read cache: bounds the pages held in memory, and is the grain of
+# the progress reports.
+READ_CHUNK_FILES = 200
 
-    Rejections whose fiscal year is unknown are returned by every run (they belong to no partition).
-    """
-    return raw_frames(ingest_landing(landing, now=now, limits=limits or IngestLimits.from_environment()), years)
+
+def read_landing(
+    landing: Path, connect: Callable[[], contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]], *,
+    now: datetime,
+    limits: IngestLimits | None = None, progress: Progress | None = None, reread: bool = False,
+) -> LandingResult:
+    """Every landing file settled as a document or a rejection, reading only files the read cache
+    (perf_etl/warehouse/read_cache.py) has no outcome for, or every file with `reread` (a full refresh);
+    accepted files come without pages, which are in the cache. `connect` opens the warehouse, for short
+    transactions between chunks of reading."""
+    limits = limits or IngestLimits.from_environment()
+    plan = plan_landing(landing, now=now, limits=limits)
+    tasks, reader = plan.to_read, read_cache.reader_version()
+    with connect() as conn:
+        outcomes = {} if reread else read_cache.cached_outcomes(conn, tasks, reader)
+    unread = [index for index in range(len(tasks)) if index not in outcomes]
+    log.info("%d landing files: %d read before, %d to read", len(plan.tasks), len(outcomes), len(unread))
+    for start in range(0, len(unread), READ_CHUNK_FILES):
+        chunk = unread[start : start + READ_CHUNK_FILES]
+        chunk_tasks = [tasks[index] for index in chunk]
+        read = read_tasks(chunk_tasks, limits)
+        with connect() as conn:
+            read_cache.store_outcomes(conn, chunk_tasks, read, reader)
+        outcomes.update((index, read_cache.without_pages(outcome)) for index, outcome in zip(chunk, read, strict=True))
+        if progress is not None:
+            progress(start + len(chunk), len(unread))
+    with connect() as conn:
+        read_cache.forget_missing(conn, plan.tasks)
+    return settle_landing(plan, [outcomes[index] for index in range(len(tasks))])
 
 
 def raw_frames(result: LandingResult, years: Sequence[int]) -> dict[str, pd.DataFrame]:
-    """The raw.* rows of `years` from a settled landing folder (shared with the distributed ingestion,
-    which settles the outcomes of batches read on other machines)."""
+    """The raw.documents and raw.rejected_files rows of `years` from a settled landing folder (raw.pages
+    is filled from the read cache). Rejections whose fiscal year is unknown belong to every run."""
     wanted = set(years)
     accepted = [f for f in result.accepted if f.document.fiscal_year in wanted]
-    pages = [
-        {"document_id": f.document.document_id, "fiscal_year": f.document.fiscal_year,
-         "page_number": p.page_number, "text": p.text, "char_count": len(p.text)}
-        for f in accepted
-        for p in f.pages
-    ]
     rejected = [r for r in result.rejected if r.fiscal_year is None or r.fiscal_year in wanted]
     return {
         "documents": records_frame([f.document for f in accepted], RawDocument),
-        "pages": pd.DataFrame(pages, columns=PAGE_COLUMNS),
         "rejected_files": rejected_frame(rejected),
     }
 
 
-def landing_years(landing: Path, *, now: datetime, limits: IngestLimits | None = None) -> list[int]:
+def landing_years(result: LandingResult) -> list[int]:
     """The fiscal years of the reports accepted from the landing folder."""
-    result = ingest_landing(landing, now=now, limits=limits or IngestLimits.from_environment())
     return sorted({f.document.fiscal_year for f in result.accepted if f.document.fiscal_year is not None})
 
 
@@ -149,13 +168,16 @@ def staged_from_frames(documents: pd.DataFrame, sections: pd.DataFrame) -> list[
 
 def extract_stage(
     staged: Sequence[StagedDocument], source_paths: dict[str, str], *, now: datetime,
-    tables: pd.DataFrame | None = None, parallel: Parallelism | None = None, progress: Progress | None = None,
+    tables: pd.DataFrame | None = None, page_confidence: pd.DataFrame | None = None,
+    parallel: Parallelism | None = None, progress: Progress | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[RejectedFile]]:
     """The core tables of the documents (before validation), and the documents extraction failed on.
 
     `tables` are raw.table_cells rows: each document's 自评表 adds its indicators and fills the report
-    fields the prose left null. The frames also hold `table_totals` (what each table states, for the
-    table_totals_agree check), which is not a core table and is not stored. Documents are extracted in
+    fields the prose left null. `page_confidence` (document_id, page_number, ocr_confidence: raw.pages
+    rows of OCR'd pages) gives each evidence row the confidence of the page it was read from. The frames
+    also hold `table_totals` (what each table states, for the table_totals_agree check), which is not a
+    core table and is not stored. Documents are extracted in
     worker processes (`parallel`, default from PERF_ETL_WORKERS), with the same result in the same order as
     in one process; a document whose extraction raises (or whose worker process dies) becomes a rejection.
     """
@@ -172,7 +194,21 @@ def extract_stage(
             extraction, reading = outcome
             extractions.append((doc, extraction))
             readings.append((doc, reading))
-    return {**core_frames(extractions), "table_totals": totals_frame(readings)}, failures
+    frames = core_frames(extractions)
+    frames["field_evidence"] = with_ocr_confidence(frames["field_evidence"], page_confidence)
+    return {**frames, "table_totals": totals_frame(readings)}, failures
+
+
+def with_ocr_confidence(evidence: pd.DataFrame, page_confidence: pd.DataFrame | None) -> pd.DataFrame:
+    """`evidence` with its ocr_confidence column set to its page's OCR confidence (null for pages with a
+    text layer), rows and columns in the same order."""
+    keys = ["document_id", "page_number"]
+    pages = page_confidence if page_confidence is not None else pd.DataFrame(columns=[*keys, "ocr_confidence"])
+    confidence = pages[[*keys, "ocr_confidence"]].astype({"page_number": "int64", "ocr_confidence": "float64"})
+    merged = evidence.drop(columns="ocr_confidence").astype({"page_number": "int64"}).merge(
+        confidence, on=keys, how="left", validate="many_to_one")
+    merged.index = evidence.index
+    return merged[evidence.columns]
 
 
 @dataclass(frozen=True)

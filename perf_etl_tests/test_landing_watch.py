@@ -1,7 +1,10 @@
 import shutil
+import time
 
+from perf_etl.ingest.ingest import IngestLimits
 from perf_etl.landing_watch import scan_landing
 from perf_etl_tests.conftest import SAMPLES
+from perf_etl_tests.fixtures.bad_landing import slow_pdf
 
 
 def test_first_scan_marks_each_year_and_a_second_scan_nothing(pdf_landing):
@@ -28,3 +31,13 @@ def test_reads_per_scan_are_bounded_and_resume(pdf_landing):
     assert partial.pending == 3 and len(partial.state) == 2
     rest = scan_landing(pdf_landing, partial.state, max_reads=10)
     assert rest.pending == 0 and len(rest.state) == 5
+
+
+def test_a_file_over_the_time_budget_costs_the_scan_one_budget(pdf_landing):
+    (pdf_landing / "a slow one.pdf").write_bytes(slow_pdf())
+    started = time.monotonic()
+    changes = scan_landing(pdf_landing, {}, limits=IngestLimits(max_seconds_per_file=2))
+    assert time.monotonic() - started < 60  # reading the slow PDF to its end takes minutes
+    assert sorted(changes.years) == [2020, 2021, 2023, 2024]
+    assert changes.state["a slow one.pdf"][1] is None  # too_large, no year: the run records the rejection
+    assert len(changes.unknown_year) == 1

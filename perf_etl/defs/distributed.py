@@ -10,7 +10,8 @@ split into batches, each a Dagster step the Celery executor sends to any worker:
 `plan_ingest` discovers and hashes the landing folder (cheap) and cuts the files to read into batches;
 `read_batch` reads one batch with the same readers, per-file time budget and crash isolation as the default
 path (perf_etl.ingest.ingest.read_tasks); `write_raw` settles duplicates and fiscal years exactly as
-`ingest_stage` does (perf_etl.ingest.ingest.settle_landing + perf_etl.pipeline.raw_frames) and writes raw.*.
+the default raw asset does (perf_etl.ingest.ingest.settle_landing + perf_etl.pipeline.raw_frames) and writes raw.*;
+the outcomes are kept in the read cache, from which raw.pages is filled.
 Batch outcomes travel between steps through the `io_manager` resource (pickles under
 PERF_ETL_STEP_STORAGE, default $DAGSTER_HOME/storage), so every worker must reach that folder: on several
 machines a shared volume, or an S3 pickle IO manager in its place.
@@ -44,6 +45,7 @@ from perf_etl.ingest.ingest import (
     settle_landing,
 )
 from perf_etl.pipeline import raw_frames
+from perf_etl.warehouse import read_cache
 
 # A step costs a Celery task, a process that rebuilds the job, a dozen events in the Postgres event log
 # and a pickle through the shared IO manager (~1-2 s and ~15 rows, docs/deploy.md); reading a report costs
@@ -117,14 +119,17 @@ def write_raw(context: dg.OpExecutionContext, warehouse: Warehouse, plan: Landin
     """Settles duplicates and fiscal years over all batches and writes raw.* for the run's years, as the
     default raw asset does."""
     years = [int(key) for key in context.partition_keys]
-    frames = raw_frames(settle_landing(plan, outcomes_in_order(batches)), years)
-    documents, rejected = write_raw_frames(warehouse, years, frames)
+    outcomes = outcomes_in_order(batches)
+    with warehouse.connect() as conn:  # raw.pages is filled from the read cache, as by the default asset
+        read_cache.store_outcomes(conn, plan.to_read, outcomes, read_cache.reader_version())
+    frames = raw_frames(settle_landing(plan, [read_cache.without_pages(o) for o in outcomes]), years)
+    documents, rejected, pages = write_raw_frames(warehouse, years, frames)
     context.log.info(f"fiscal years {years}: {len(documents)} documents, {len(rejected)} rejected files")
     yield dg.Output(None, "documents", metadata={
         "dagster/row_count": len(documents),
         "preview": frame_preview(documents[["source_path", "fiscal_year", "source_format", "page_count"]]),
     })
-    yield dg.Output(None, "pages", metadata={"dagster/row_count": len(frames["pages"])})
+    yield dg.Output(None, "pages", metadata={"dagster/row_count": pages})
     yield dg.Output(None, "rejected_files", metadata={
         "dagster/row_count": len(rejected),
         "preview": frame_preview(rejected[["source_path", "reason_code", "message"]]),

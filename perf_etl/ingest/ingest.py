@@ -298,7 +298,7 @@ def _read_checked(found: DiscoveredFile, known: _Known, now: datetime, limits: I
         folder_year=found.folder_year,
         fiscal_year_note=decision.note,
     )
-    return IngestedFile(document, read.pages)
+    return IngestedFile(document, read.pages, text_fingerprint(read.pages))
 
 
 def _rejected_task(task: ReadTask, code: str, detail: str) -> RejectedFile:
@@ -364,7 +364,7 @@ def _reject_format_duplicates(outcomes: list[Outcome], now: datetime) -> list[Ou
     groups: dict[str, list[IngestedFile]] = defaultdict(list)
     for outcome in outcomes:
         if isinstance(outcome, IngestedFile):
-            groups[text_fingerprint(outcome.pages)].append(outcome)
+            groups[outcome.fingerprint].append(outcome)
     replaced: dict[int, RejectedFile] = {}
     for group in groups.values():
         keeper = min(group, key=_preference)

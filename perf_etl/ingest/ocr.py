@@ -27,6 +27,8 @@ import cv2
 import numpy as np
 import pypdfium2
 
+from perf_etl.ingest.pool import default_workers
+
 ENGINE = "rapidocr-onnxruntime"
 THREADS_VARIABLE = "PERF_ETL_OCR_THREADS"
 POINTS_PER_INCH = 72.0
@@ -211,13 +213,16 @@ def _engine() -> Any:
 
 
 def ocr_threads() -> int:
-    """ONNX Runtime threads per engine from PERF_ETL_OCR_THREADS; -1 (unset) means one per core.
+    """ONNX Runtime threads per engine: PERF_ETL_OCR_THREADS, else the CPUs shared out between the
+    default number of ingest workers (1 each on a 2-CPU machine).
 
-    Ingest reads files in several processes, each with its own engine: with as many processes as cores,
-    one thread each keeps them from fighting over the cores.
+    Ingest reads files in several processes, each with its own engine: with one thread per core each, two
+    workers on two cores ran four threads and fought over the cores.
     """
     value = os.environ.get(THREADS_VARIABLE, "").strip()
-    return int(value) if value else -1
+    if value:
+        return int(value)
+    return max(1, len(os.sched_getaffinity(0)) // default_workers())
 
 
 def _recognise(image: np.ndarray) -> list[_Box]:

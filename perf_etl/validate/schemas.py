@@ -74,6 +74,8 @@ class FieldEvidenceModel(_CoreRow):
     char_start: Series[pd.Int64Dtype] = pa.Field(ge=0)
     char_end: Series[pd.Int64Dtype] = pa.Field(ge=0)
     rule: Series[str]
+    # The OCR confidence of the page the value was read from; null for pages with a text layer.
+    ocr_confidence: Series[float] = pa.Field(nullable=True, ge=0, le=1)
 
     @pa.dataframe_check(element_wise=False)
     def span_is_forward(cls, frame: pd.DataFrame) -> Series[bool]:

@@ -27,8 +27,14 @@ CREATE TABLE IF NOT EXISTS raw.pages (
     fiscal_year INTEGER,
     page_number INTEGER NOT NULL,
     text VARCHAR NOT NULL,
-    char_count INTEGER NOT NULL
+    char_count INTEGER NOT NULL,
+    text_engine VARCHAR,
+    ocr_confidence DOUBLE
 );
+-- Warehouses made before pages recorded their engine (0.1) gain the columns; their rows stay NULL
+-- until the year is re-run.
+ALTER TABLE raw.pages ADD COLUMN IF NOT EXISTS text_engine VARCHAR;
+ALTER TABLE raw.pages ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
 
 CREATE TABLE IF NOT EXISTS raw.rejected_files (
     source_path VARCHAR NOT NULL,
@@ -109,8 +115,10 @@ CREATE TABLE IF NOT EXISTS core.field_evidence (
     page_number INTEGER NOT NULL,
     char_start INTEGER NOT NULL,
     char_end INTEGER NOT NULL,
-    rule VARCHAR NOT NULL
+    rule VARCHAR NOT NULL,
+    ocr_confidence DOUBLE
 );
+ALTER TABLE core.field_evidence ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
 
 CREATE TABLE IF NOT EXISTS core.indicators (
     document_id VARCHAR NOT NULL,
@@ -163,4 +171,28 @@ CREATE TABLE IF NOT EXISTS meta.stage_inputs (
     fiscal_year INTEGER NOT NULL,
     fingerprint VARCHAR NOT NULL,
     recorded_at TIMESTAMP NOT NULL
+);
+
+-- What reading each landing file gave, by bytes and path, for the reader version that read it
+-- (perf_etl/warehouse/read_cache.py): a file is read once per reader version, whichever run needs it.
+-- `record` is the raw.documents row of an accepted file (outcome 'document') or the raw.rejected_files
+-- row of a rejected one (outcome = its reason_code), as JSON.
+CREATE TABLE IF NOT EXISTS meta.file_reads (
+    sha256 VARCHAR NOT NULL,
+    source_path VARCHAR NOT NULL,
+    reader_version VARCHAR NOT NULL,
+    outcome VARCHAR NOT NULL,
+    record JSON NOT NULL,
+    text_fingerprint VARCHAR,
+    read_at TIMESTAMP NOT NULL
+);
+
+-- The pages of the accepted files of meta.file_reads; raw.pages is filled from here.
+CREATE TABLE IF NOT EXISTS meta.file_read_pages (
+    sha256 VARCHAR NOT NULL,
+    page_number INTEGER NOT NULL,
+    text VARCHAR NOT NULL,
+    char_count INTEGER NOT NULL,
+    text_engine VARCHAR,
+    ocr_confidence DOUBLE
 );

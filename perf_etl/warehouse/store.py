@@ -150,6 +150,19 @@ def read_partition(
     return conn.execute(f"SELECT * FROM {table} WHERE {predicate} ORDER BY ALL", params).df()
 
 
+def ocr_page_confidence(conn: duckdb.DuckDBPyConnection, years: Sequence[int]) -> pd.DataFrame:
+    """document_id, page_number, ocr_confidence of the fiscal years' raw.pages read by OCR."""
+    predicate, params = _partition_predicate(TableWrite("raw.pages", pd.DataFrame()), years)
+    return conn.execute("SELECT document_id, page_number, ocr_confidence FROM raw.pages "
+                        f"WHERE {predicate} AND ocr_confidence IS NOT NULL ORDER BY ALL", params).df()
+
+
+def read_partition_count(conn: duckdb.DuckDBPyConnection, table: str, years: Sequence[int]) -> int:
+    """How many rows `table` holds for the fiscal years."""
+    predicate, params = _partition_predicate(TableWrite(table, pd.DataFrame()), years)
+    return conn.execute(f"SELECT count(*) FROM {table} WHERE {predicate}", params).fetchone()[0]
+
+
 def carry_over_timestamps(
     conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, keys: Sequence[str], column: str
 ) -> pd.DataFrame:

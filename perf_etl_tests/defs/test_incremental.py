@@ -177,9 +177,12 @@ def test_a_full_refresh_recomputes_everything_and_changes_nothing(warehouse_copy
     assert set(map(tuple, computed_years(result).values())) == {(2020, 2021, 2022, 2023, 2024)}
     assert result.get_asset_check_evaluations()
     after = snapshot(warehouse_copy / "warehouse.duckdb")
-    assert {t: rows for t, rows in after.items() if t != "meta.stage_inputs"} == \
-        {t: rows for t, rows in before.items() if t != "meta.stage_inputs"}
+    assert {t: rows for t, rows in after.items() if not t.startswith("meta.")} == \
+        {t: rows for t, rows in before.items() if not t.startswith("meta.")}
     assert [row[:3] for row in after["meta.stage_inputs"]] == [row[:3] for row in before["meta.stage_inputs"]]
+    # Every file was read again (new read times), with the same outcome and pages.
+    assert [row[:4] for row in after["meta.file_reads"]] == [row[:4] for row in before["meta.file_reads"]]
+    assert after["meta.file_read_pages"] == before["meta.file_read_pages"]
 
 
 def test_missing_parquet_files_are_published_again(warehouse_copy):

@@ -90,6 +90,7 @@ def _extract_years(context: dg.AssetExecutionContext, conn, years: list[int], no
     source_paths = dict(zip(raw_documents["document_id"], raw_documents["source_path"], strict=True))
     tables = store.read_partition(conn, "raw.table_cells", years)
     extracted, extract_failures = extract_stage(staged, source_paths, now=now, tables=tables,
+                                                page_confidence=store.ocr_page_confidence(conn, years),
                                                 progress=progress_log(context, "extracted"))
     outcomes = run_contract_checks(extracted, years)
     accepted, validate_failures = validate_core(extracted, source_paths, now)

@@ -5,12 +5,13 @@ from datetime import datetime, timezone
 import dagster as dg
 import pandas as pd
 
-from perf_etl.defs.assets.common import WAREHOUSE_ASSET, frame_preview
+from perf_etl.defs.assets.common import WAREHOUSE_ASSET, frame_preview, wants_full_refresh
 from perf_etl.defs.partitions import partition_years
 from perf_etl.defs.resources import LandingFolder, Warehouse
 from perf_etl.models import Stage
-from perf_etl.pipeline import ingest_stage
-from perf_etl.warehouse import store
+from perf_etl.parallel import ProgressLog
+from perf_etl.pipeline import raw_frames, read_landing
+from perf_etl.warehouse import read_cache, store
 
 RAW_DOCUMENTS = dg.AssetKey(["raw", "documents"])
 RAW_PAGES = dg.AssetKey(["raw", "pages"])
@@ -19,20 +20,22 @@ RAW_REJECTED_FILES = dg.AssetKey(["raw", "rejected_files"])
 
 def write_raw_frames(
     warehouse: Warehouse, years: list[int], frames: dict[str, pd.DataFrame]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """First-seen times carried over, then the years' raw.* rows replaced in one transaction (shared with
-    the distributed ingestion, perf_etl/defs/distributed.py). Returns the documents and rejected rows."""
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """First-seen times carried over, then the years' raw.* rows replaced in one transaction, the pages
+    copied from the read cache (shared with the distributed ingestion, perf_etl/defs/distributed.py).
+    Returns the documents and rejected rows, and the number of pages."""
     with warehouse.connect() as conn:
         documents = store.carry_over_timestamps(conn, "raw.documents", frames["documents"],
                                                 ["document_id", "source_path"], "ingested_at")
         rejected = store.carry_over_timestamps(conn, "raw.rejected_files", frames["rejected_files"],
                                                ["source_path", "sha256", "stage", "reason_code"], "detected_at")
-        store.write_partition(conn, years, [
+        store.write_partition_with(conn, years, [
             store.TableWrite("raw.documents", documents),
-            store.TableWrite("raw.pages", frames["pages"]),
+            store.TableWrite("raw.pages", pd.DataFrame()),
             store.TableWrite("raw.rejected_files", rejected, {"stage": Stage.INGEST}, include_null_year=True),
-        ])
-    return documents, rejected
+        ], [read_cache.pages_insert(years)])
+        pages = store.read_partition_count(conn, "raw.pages", years)
+    return documents, rejected, pages
 
 
 @dg.multi_asset(
@@ -46,17 +49,19 @@ def write_raw_frames(
     **WAREHOUSE_ASSET,
 )
 def raw_documents(context: dg.AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse):
-    """Reads every file of the landing folder, keeps those of the run's fiscal years, and records the
+    """Settles every file of the landing folder (reading only those not read before by this reader
+    version, perf_etl/warehouse/read_cache.py), keeps those of the run's fiscal years, and records the
     rejected ones (files of unknown year are recorded by every run)."""
     years = partition_years(context)
-    frames = ingest_stage(landing.root, years, now=datetime.now(timezone.utc), limits=landing.limits)
-    documents, rejected = write_raw_frames(warehouse, years, frames)
+    result = read_landing(landing.root, warehouse.connect, now=datetime.now(timezone.utc), limits=landing.limits,
+                          progress=ProgressLog(context.log.info, "read"), reread=wants_full_refresh(context))
+    documents, rejected, pages = write_raw_frames(warehouse, years, raw_frames(result, years))
     context.log.info(f"fiscal years {years}: {len(documents)} documents, {len(rejected)} rejected files")
     yield dg.MaterializeResult(asset_key=RAW_DOCUMENTS, metadata={
         "dagster/row_count": len(documents),
         "preview": frame_preview(documents[["source_path", "fiscal_year", "source_format", "page_count"]]),
     })
-    yield dg.MaterializeResult(asset_key=RAW_PAGES, metadata={"dagster/row_count": len(frames["pages"])})
+    yield dg.MaterializeResult(asset_key=RAW_PAGES, metadata={"dagster/row_count": pages})
     yield dg.MaterializeResult(asset_key=RAW_REJECTED_FILES, metadata={
         "dagster/row_count": len(rejected),
         "preview": frame_preview(rejected[["source_path", "reason_code", "message"]]),

@@ -1,0 +1,174 @@
+"""What each landing file gave when it was last read, so that a file is read once per reader version.
+
+Reading is the costly part of a run (and OCR by far the costliest). A file is identified by its bytes
+(sha256) and its landing path (the <year>/ folder it sits in takes part in its fiscal year), and what
+reading it gave is kept in meta.file_reads: the raw.documents row of an accepted file, with its pages in
+meta.file_read_pages, or the raw.rejected_files row of a rejected one. The next run, of any fiscal year,
+takes the outcome from here instead of reading the file again, as long as the reader is the same
+(`reader_version`: our reading code's version, the libraries' versions and whether OCR is on).
+
+Outcomes that depend on the moment or on limits a user may raise are not kept, so they are tried again:
+a reader over its time budget or the size limits (too_large), a crash (unexpected_error), an entry that
+could not be opened (unreadable_file). Entries for files that left the landing folder are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, fields
+from datetime import datetime
+from importlib.metadata import version
+from typing import TypeVar
+
+import duckdb
+import pandas as pd
+
+from perf_etl.ingest.ingest import Outcome, ReadTask
+from perf_etl.ingest.readers import ocr_enabled
+from perf_etl.ingest.reasons import Reason
+from perf_etl.models import IngestedFile, RawDocument, RejectedFile
+
+_Record = TypeVar("_Record", RawDocument, RejectedFile)
+
+# Bump when perf_etl/ingest changes what a file reads as (text, engine choice, accept/reject rules).
+READER_CODE_VERSION = "2"
+_NOT_KEPT = frozenset({Reason.TOO_LARGE, Reason.UNEXPECTED_ERROR, Reason.UNREADABLE_FILE})
+_DOCUMENT = "document"
+_PAGE_COLUMNS = ["sha256", "page_number", "text", "char_count", "text_engine", "ocr_confidence"]
+
+
+def reader_version() -> str:
+    """What a cached outcome must have been read with to be reused."""
+    libraries = ", ".join(f"{name} {version(name)}" for name in ("pypdfium2", "pdfplumber", "rapidocr-onnxruntime"))
+    return f"reader {READER_CODE_VERSION} ({libraries}); OCR {'on' if ocr_enabled() else 'off'}"
+
+
+def cached_outcomes(conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask], reader: str) -> dict[int, Outcome]:
+    """index in `tasks` -> the outcome kept for that task's file; accepted files come without pages
+    (they are in meta.file_read_pages, see `pages_insert`) but with their text fingerprint."""
+    keys = pd.DataFrame({"position": range(len(tasks)), "sha256": [task.sha256 for task in tasks],
+                         "source_path": [task.found.source_path for task in tasks]})
+    if keys.empty:
+        return {}
+    conn.register("wanted_reads", keys)
+    try:
+        rows = conn.execute(
+            "SELECT w.position, r.outcome, r.record, r.text_fingerprint FROM wanted_reads w "
+            "JOIN meta.file_reads r USING (sha256, source_path) WHERE r.reader_version = ?", [reader]
+        ).fetchall()
+    finally:
+        conn.unregister("wanted_reads")
+    return {int(position): _outcome(kind, record, fingerprint) for position, kind, record, fingerprint in rows}
+
+
+def store_outcomes(
+    conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask], outcomes: Sequence[Outcome], reader: str
+) -> None:
+    """Keep the outcomes worth keeping (and the pages of accepted files), in one transaction."""
+    kept = [(task, outcome) for task, outcome in zip(tasks, outcomes, strict=True) if _worth_keeping(task, outcome)]
+    if not kept:
+        return
+    reads = pd.DataFrame([_read_row(task, outcome, reader) for task, outcome in kept])
+    pages = pd.DataFrame(
+        [{"sha256": outcome.document.document_id, "page_number": page.page_number, "text": page.text,
+          "char_count": len(page.text), "text_engine": page.engine, "ocr_confidence": page.ocr_confidence}
+         for _, outcome in kept if isinstance(outcome, IngestedFile) for page in outcome.pages],
+        columns=_PAGE_COLUMNS,
+    )
+    conn.register("new_reads", reads)
+    conn.register("new_pages", pages)
+    try:
+        conn.execute("BEGIN TRANSACTION")
+        conn.execute("DELETE FROM meta.file_reads r USING new_reads n "
+                     "WHERE r.sha256 = n.sha256 AND r.source_path = n.source_path")
+        conn.execute("INSERT INTO meta.file_reads BY NAME SELECT * FROM new_reads")
+        conn.execute("DELETE FROM meta.file_read_pages WHERE sha256 IN (SELECT DISTINCT sha256 FROM new_pages)")
+        conn.execute("INSERT INTO meta.file_read_pages BY NAME SELECT * FROM new_pages")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.unregister("new_reads")
+        conn.unregister("new_pages")
+
+
+def forget_missing(conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask]) -> None:
+    """Drop what is kept for files no longer in the landing folder (every task of a landing plan)."""
+    present = pd.DataFrame({"sha256": [task.sha256 for task in tasks],
+                            "source_path": [task.found.source_path for task in tasks]}, dtype="object")
+    conn.register("present_files", present)
+    try:
+        conn.execute("DELETE FROM meta.file_reads r WHERE NOT EXISTS (SELECT 1 FROM present_files p "
+                     "WHERE p.sha256 = r.sha256 AND p.source_path = r.source_path)")
+        conn.execute("DELETE FROM meta.file_read_pages p WHERE NOT EXISTS "
+                     "(SELECT 1 FROM meta.file_reads r WHERE r.sha256 = p.sha256)")
+    finally:
+        conn.unregister("present_files")
+
+
+def pages_insert(years: Sequence[int]) -> tuple[str, list[object]]:
+    """SQL (and parameters) that fills raw.pages for `years` from the kept pages of the documents that
+    raw.documents holds for those years: run it after raw.documents is written, in the same transaction."""
+    placeholders = ", ".join("?" for _ in years) or "NULL"
+    sql = (
+        "INSERT INTO raw.pages (document_id, fiscal_year, page_number, text, char_count, text_engine, "
+        "ocr_confidence) SELECT p.sha256, d.fiscal_year, p.page_number, p.text, p.char_count, p.text_engine, "
+        "p.ocr_confidence FROM meta.file_read_pages p JOIN raw.documents d ON d.document_id = p.sha256 "
+        f"WHERE d.fiscal_year IN ({placeholders}) ORDER BY p.sha256, p.page_number"
+    )
+    return sql, list(years)
+
+
+def without_pages(outcome: Outcome) -> Outcome:
+    """The outcome as `cached_outcomes` gives it: an accepted file's pages live in the cache only."""
+    if isinstance(outcome, IngestedFile):
+        return IngestedFile(outcome.document, [], outcome.fingerprint)
+    return outcome
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _worth_keeping(task: ReadTask, outcome: Outcome) -> bool:
+    if task.sha256 is None:
+        return False
+    return isinstance(outcome, IngestedFile) or outcome.reason_code not in _NOT_KEPT
+
+
+def _read_row(task: ReadTask, outcome: Outcome, reader: str) -> dict[str, object]:
+    record = outcome.document if isinstance(outcome, IngestedFile) else outcome
+    return {
+        "sha256": task.sha256,
+        "source_path": task.found.source_path,
+        "reader_version": reader,
+        "outcome": _DOCUMENT if isinstance(outcome, IngestedFile) else outcome.reason_code,
+        "record": json.dumps(asdict(record), default=_iso, ensure_ascii=False),
+        "text_fingerprint": outcome.fingerprint if isinstance(outcome, IngestedFile) else None,
+        "read_at": _timestamp_of(record),
+    }
+
+
+def _outcome(kind: str, record: str, fingerprint: str | None) -> Outcome:
+    values = json.loads(record)
+    if kind == _DOCUMENT:
+        return IngestedFile(_from_values(RawDocument, values, "ingested_at"), [], fingerprint or "")
+    return _from_values(RejectedFile, values, "detected_at")
+
+
+def _from_values(cls: type[_Record], values: dict[str, object], timestamp: str) -> _Record:
+    names = {field.name for field in fields(cls)}
+    kwargs = {name: value for name, value in values.items() if name in names}
+    kwargs[timestamp] = datetime.fromisoformat(str(kwargs[timestamp]))
+    return cls(**kwargs)
+
+
+def _timestamp_of(record: RawDocument | RejectedFile) -> datetime:
+    return record.ingested_at if isinstance(record, RawDocument) else record.detected_at
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

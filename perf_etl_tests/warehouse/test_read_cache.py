@@ -1,0 +1,139 @@
+"""The read cache: a landing file is read once per reader version, whichever run needs it."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from perf_etl import pipeline
+from perf_etl.ingest.ingest import IngestLimits, ReadTask, ingest_landing
+from perf_etl.ingest.reasons import Reason
+from perf_etl.models import IngestedFile
+from perf_etl.warehouse import read_cache, store
+from perf_etl_tests.conftest import SAMPLES
+
+NOW = datetime(2025, 6, 1, 9, 30, tzinfo=timezone.utc)
+IN_PROCESS = IngestLimits(workers=0)
+
+
+class ReadSpy:
+    """pipeline.read_tasks, recording which files it was asked to read."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.read: list[str] = []
+        self._real = pipeline.read_tasks
+        monkeypatch.setattr(pipeline, "read_tasks", self)
+
+    def __call__(self, tasks: list[ReadTask], limits: IngestLimits) -> list:
+        self.read += [task.found.source_path for task in tasks]
+        return self._real(tasks, limits)
+
+    def take(self) -> list[str]:
+        read, self.read = sorted(self.read), []
+        return read
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    for name in ("001_0b37341ce517e90b.pdf", "003_9525dc9db79afe20.txt", "003_9525dc9db79afe20.pdf"):
+        shutil.copy(SAMPLES / name, folder)
+    (folder / "notes.doc").write_bytes(b"legacy Word")
+    return folder
+
+
+def _read(landing: Path, warehouse: Path, limits: IngestLimits = IN_PROCESS) -> pipeline.LandingResult:
+    return pipeline.read_landing(landing, lambda: store.connect(warehouse), now=NOW, limits=limits)
+
+
+def _outcomes(result: pipeline.LandingResult) -> dict[str, str]:
+    return {f.document.source_path: f"document {f.document.fiscal_year}" for f in result.accepted} | {
+        r.source_path: r.reason_code for r in result.rejected}
+
+
+def test_a_second_read_reads_nothing_and_settles_the_same(landing: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    spy = ReadSpy(monkeypatch)
+    first = _read(landing, warehouse)
+    assert spy.take() == ["001_0b37341ce517e90b.pdf", "003_9525dc9db79afe20.pdf", "003_9525dc9db79afe20.txt",
+                          "notes.doc"]
+    second = _read(landing, warehouse)
+    assert spy.take() == []
+    assert _outcomes(second) == _outcomes(first) == _outcomes(ingest_landing(landing, now=NOW, limits=IN_PROCESS))
+    assert _outcomes(first)["003_9525dc9db79afe20.txt"] == Reason.DUPLICATE_CONTENT  # found from fingerprints
+    assert [f.document for f in second.accepted] == [f.document for f in first.accepted]
+    assert [r.message for r in second.rejected] == [r.message for r in first.rejected]
+
+
+def test_only_new_files_are_read_and_removed_files_are_forgotten(landing: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    spy = ReadSpy(monkeypatch)
+    _read(landing, warehouse)
+    spy.take()
+    shutil.copy(SAMPLES / "004_3cc4b0b52db76508.pdf", landing)
+    (landing / "001_0b37341ce517e90b.pdf").unlink()
+    result = _read(landing, warehouse)
+    assert spy.take() == ["004_3cc4b0b52db76508.pdf"]
+    assert "001_0b37341ce517e90b.pdf" not in _outcomes(result)
+    with store.connect(warehouse, read_only=True) as conn:
+        kept = sorted(path for (path,) in conn.execute("SELECT source_path FROM meta.file_reads").fetchall())
+        page_owners = conn.execute("SELECT count(DISTINCT sha256) FROM meta.file_read_pages").fetchone()[0]
+    assert kept == ["003_9525dc9db79afe20.pdf", "003_9525dc9db79afe20.txt", "004_3cc4b0b52db76508.pdf", "notes.doc"]
+    assert page_owners == 3
+
+
+def test_a_new_reader_version_reads_everything_again(landing: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    spy = ReadSpy(monkeypatch)
+    _read(landing, warehouse)
+    spy.take()
+    monkeypatch.setattr(read_cache, "READER_CODE_VERSION", "next")
+    _read(landing, warehouse)
+    assert len(spy.take()) == 4
+
+
+def test_a_full_refresh_reads_everything_again(landing: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    spy = ReadSpy(monkeypatch)
+    first = _read(landing, warehouse)
+    spy.take()
+    again = pipeline.read_landing(landing, lambda: store.connect(warehouse), now=NOW, limits=IN_PROCESS, reread=True)
+    assert len(spy.take()) == 4
+    assert _outcomes(again) == _outcomes(first)
+
+
+def test_outcomes_that_depend_on_limits_are_tried_again(landing: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    spy = ReadSpy(monkeypatch)
+    tight = IngestLimits(max_pages=2, workers=0)
+    first = _read(landing, warehouse, tight)
+    assert set(_outcomes(first).values()) >= {Reason.TOO_LARGE}
+    spy.take()
+    second = _read(landing, warehouse)  # the limit raised: the files it refused are read again
+    assert spy.take() == ["001_0b37341ce517e90b.pdf", "003_9525dc9db79afe20.pdf"]
+    assert Reason.TOO_LARGE not in _outcomes(second).values()
+
+
+def test_cached_pages_are_the_pages_read(landing: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    _read(landing, warehouse)
+    fresh = {f.document.document_id: f for f in ingest_landing(landing, now=NOW, limits=IN_PROCESS).accepted}
+    with store.connect(warehouse, read_only=True) as conn:
+        rows = conn.execute("SELECT sha256, page_number, text, char_count, text_engine, ocr_confidence "
+                            "FROM meta.file_read_pages ORDER BY ALL").fetchall()
+    expected = sorted(
+        (document_id, page.page_number, page.text, len(page.text), page.engine, page.ocr_confidence)
+        for document_id, ingested in fresh.items() for page in ingested.pages
+    )
+    assert [row for row in rows if row[0] in fresh] == expected
+    cached = _read(landing, warehouse).accepted
+    assert all(isinstance(outcome, IngestedFile) and not outcome.pages and outcome.fingerprint for outcome in cached)
