@@ -23,7 +23,6 @@ the one taken for fewer than `min_items` items (starting workers costs about a s
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -33,7 +32,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
-from perf_etl.ingest.pool import CallFailed, OverBudget, default_workers, map_with_budget
+from perf_etl.ingest.pool import CallFailed, OverBudget, default_workers, map_with_budget, process_context
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -105,7 +104,7 @@ def _map_in_workers(
     done: dict[int, list[R | CallFailed | OverBudget]] = {}
     finished_items = 0
     broken = False
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context(function))
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=process_context(function))
     try:
         futures: dict[Future[list[R]], int] = {executor.submit(function, batch): i for i, batch in enumerate(batches)}
         pending = set(futures)
@@ -144,16 +143,6 @@ def _checked(results: list[R], batch: list[T]) -> list[R]:
 def _report(progress: Progress | None, done: int, total: int) -> None:
     if progress is not None:
         progress(done, total)
-
-
-def _process_context(function: Callable[..., object]) -> multiprocessing.context.BaseContext:
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")  # not POSIX
-    context = multiprocessing.get_context("forkserver")
-    # Takes effect only if this call starts the fork server (ingestion may have started it already):
-    # the workers then fork with the stage's modules imported.
-    context.set_forkserver_preload([function.__module__])
-    return context
 
 
 class ProgressLog:

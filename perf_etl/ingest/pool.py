@@ -83,7 +83,8 @@ def default_workers() -> int:
     return max(1, min(2, cpus))
 
 
-def _process_context(function: Callable[..., Any]) -> multiprocessing.context.BaseContext:
+def process_context(function: Callable[..., Any]) -> multiprocessing.context.BaseContext:
+    """Where worker processes for `function` come from: a fork server with `function`'s module imported."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")  # not POSIX
     context = multiprocessing.get_context("forkserver")
@@ -166,7 +167,7 @@ class _Pool(Generic[T, R]):
     def __init__(self, function: Callable[[T], R], size: int, seconds: float) -> None:
         self.function = function
         self.seconds = seconds
-        self.context = _process_context(function)
+        self.context = process_context(function)
         self.workers = [self._new_worker() for _ in range(size)]
 
     def run(self, items: Sequence[T]) -> list[R | OverBudget | CallFailed]:

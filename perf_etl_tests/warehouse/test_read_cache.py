@@ -46,8 +46,19 @@ def landing(tmp_path: Path) -> Path:
     return folder
 
 
-def _read(landing: Path, warehouse: Path, limits: IngestLimits = IN_PROCESS) -> pipeline.LandingResult:
-    return pipeline.read_landing(landing, lambda: store.connect(warehouse), now=NOW, limits=limits)
+def _read(landing: Path, warehouse: Path, limits: IngestLimits = IN_PROCESS, *,
+          reread: bool = False) -> pipeline.LandingResult:
+    return pipeline.read_landing(landing, lambda: store.connect(warehouse), now=NOW, limits=limits, reread=reread)
+
+
+@pytest.fixture
+def read_once(landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, ReadSpy]:
+    """The warehouse after one read of the landing folder, and a spy that has forgotten that read."""
+    warehouse = tmp_path / "w.duckdb"
+    spy = ReadSpy(monkeypatch)
+    _read(landing, warehouse)
+    spy.take()
+    return warehouse, spy
 
 
 def _outcomes(result: pipeline.LandingResult) -> dict[str, str]:
@@ -70,12 +81,8 @@ def test_a_second_read_reads_nothing_and_settles_the_same(landing: Path, tmp_pat
     assert [r.message for r in second.rejected] == [r.message for r in first.rejected]
 
 
-def test_only_new_files_are_read_and_removed_files_are_forgotten(landing: Path, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    warehouse = tmp_path / "w.duckdb"
-    spy = ReadSpy(monkeypatch)
-    _read(landing, warehouse)
-    spy.take()
+def test_only_new_files_are_read_and_removed_files_are_forgotten(landing: Path, read_once) -> None:
+    warehouse, spy = read_once
     shutil.copy(SAMPLES / "004_3cc4b0b52db76508.pdf", landing)
     (landing / "001_0b37341ce517e90b.pdf").unlink()
     result = _read(landing, warehouse)
@@ -88,26 +95,20 @@ def test_only_new_files_are_read_and_removed_files_are_forgotten(landing: Path, 
     assert page_owners == 3
 
 
-def test_a_new_reader_version_reads_everything_again(landing: Path, tmp_path: Path,
+def test_a_new_reader_version_reads_everything_again(landing: Path, read_once,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    warehouse = tmp_path / "w.duckdb"
-    spy = ReadSpy(monkeypatch)
-    _read(landing, warehouse)
-    spy.take()
+    warehouse, spy = read_once
     monkeypatch.setattr(read_cache, "READER_CODE_VERSION", "next")
     _read(landing, warehouse)
     assert len(spy.take()) == 4
 
 
-def test_a_full_refresh_reads_everything_again(landing: Path, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    warehouse = tmp_path / "w.duckdb"
-    spy = ReadSpy(monkeypatch)
-    first = _read(landing, warehouse)
-    spy.take()
-    again = pipeline.read_landing(landing, lambda: store.connect(warehouse), now=NOW, limits=IN_PROCESS, reread=True)
+def test_a_full_refresh_reads_everything_again(landing: Path, read_once) -> None:
+    warehouse, spy = read_once
+    cached = _read(landing, warehouse)
+    again = _read(landing, warehouse, reread=True)
     assert len(spy.take()) == 4
-    assert _outcomes(again) == _outcomes(first)
+    assert _outcomes(again) == _outcomes(cached)
 
 
 def test_outcomes_that_depend_on_limits_are_tried_again(landing: Path, tmp_path: Path,
