@@ -122,5 +122,5 @@ def test_evidence_carries_the_ocr_confidence_of_its_page(sample_runs: dict[str, 
                                                          from_ocr: bool) -> None:
     with duckdb.connect(str(sample_runs[version]), read_only=True) as conn:
         rows, with_confidence, equal_to_page = conn.execute(EVIDENCE_CONFIDENCE_SQL).fetchone()
-    assert rows > 100
+    assert rows > 50  # every sample has dozens of evidence rows
     assert with_confidence == equal_to_page == (rows if from_ocr else 0)
