@@ -7,7 +7,8 @@ split into batches, each a Dagster step the Celery executor sends to any worker:
 
     plan_ingest ──► read_batch × N (any worker, in parallel) ──► write_raw (pool "duckdb", queue "warehouse")
 
-`plan_ingest` discovers and hashes the landing folder (cheap) and cuts the files to read into batches;
+`plan_ingest` discovers and hashes the landing folder (cheap), takes the outcomes the read cache has
+(perf_etl/warehouse/read_cache.py) and cuts the other files into batches;
 `read_batch` reads one batch with the same readers, per-file time budget and crash isolation as the default
 path (perf_etl.ingest.ingest.read_tasks); `write_raw` settles duplicates and fiscal years exactly as
 the default raw asset does (perf_etl.ingest.ingest.settle_landing + perf_etl.pipeline.raw_frames) and writes raw.*;
@@ -22,7 +23,7 @@ Selected by loading this module instead of the default one (deploy/workspace.yam
 
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -30,7 +31,7 @@ import dagster as dg
 from dagster_celery import celery_executor
 
 from perf_etl import settings
-from perf_etl.defs.assets.common import DUCKDB_POOL, frame_preview
+from perf_etl.defs.assets.common import DUCKDB_POOL, frame_preview, wants_full_refresh
 from perf_etl.defs.assets.raw import RAW_DOCUMENTS, RAW_PAGES, RAW_REJECTED_FILES, raw_documents, write_raw_frames
 from perf_etl.defs.definitions import build_definitions, build_resources
 from perf_etl.defs.partitions import fiscal_year_partitions
@@ -64,39 +65,61 @@ def files_per_batch() -> int:
 
 @dataclass(frozen=True)
 class ReadBatch:
-    """A consecutive slice of the plan's files to read, with the limits the planner judged them by."""
+    """Files of the plan to read (`positions` in plan.to_read), with the limits the planner judged them by."""
 
     index: int
+    positions: list[int]
     tasks: list[ReadTask]
     limits: IngestLimits
 
 
 @dataclass(frozen=True)
 class BatchOutcomes:
-    index: int
+    positions: list[int]
     outcomes: list[Outcome]
 
 
-def split_batches(plan: LandingPlan, limits: IngestLimits, size: int) -> list[ReadBatch]:
-    """The files to read in batches of at most `size`, in plan order; always at least one batch (possibly
-    empty), so that write_raw runs (and records the run's rejections) even when nothing needs reading."""
-    to_read = plan.to_read
-    count = max(1, math.ceil(len(to_read) / size))
-    return [ReadBatch(index, to_read[index * size:(index + 1) * size], limits) for index in range(count)]
+def split_batches(plan: LandingPlan, limits: IngestLimits, size: int,
+                  cached: Collection[int] = ()) -> list[ReadBatch]:
+    """The files to read (those of plan.to_read whose position is not in `cached`) in batches of at most
+    `size`, in plan order; always at least one batch (possibly empty), so that write_raw runs (and records
+    the run's rejections) even when nothing needs reading."""
+    positions = [position for position in range(len(plan.to_read)) if position not in cached]
+    count = max(1, math.ceil(len(positions) / size))
+    return [
+        ReadBatch(index, chunk, [plan.to_read[position] for position in chunk], limits)
+        for index, chunk in enumerate(positions[index * size:(index + 1) * size] for index in range(count))
+    ]
 
 
-def outcomes_in_order(batches: list[BatchOutcomes]) -> list[Outcome]:
-    """The outcomes of every batch in plan order (fan-in does not promise the mapping order)."""
-    return [outcome for batch in sorted(batches, key=lambda b: b.index) for outcome in batch.outcomes]
+def outcomes_in_order(cached: dict[int, Outcome], batches: list[BatchOutcomes]) -> list[Outcome]:
+    """The outcome of every file of plan.to_read, in plan order, from the cache and the batches (fan-in
+    does not promise the mapping order)."""
+    outcomes = dict(cached)
+    for batch in batches:
+        outcomes.update(zip(batch.positions, batch.outcomes, strict=True))
+    return [outcomes[position] for position in range(len(outcomes))]
 
 
-@dg.op(out={"plan": dg.Out(LandingPlan), "batches": dg.DynamicOut(ReadBatch)})
-def plan_ingest(context: dg.OpExecutionContext, landing: LandingFolder) -> Iterator[dg.Output | dg.DynamicOutput]:
-    """Discovers and hashes the landing folder, and cuts the files to read into batches."""
+@dg.op(
+    pool=DUCKDB_POOL,
+    tags=WAREHOUSE_QUEUE,
+    out={"plan": dg.Out(LandingPlan), "cached": dg.Out(dict), "batches": dg.DynamicOut(ReadBatch)},
+)
+def plan_ingest(context: dg.OpExecutionContext, landing: LandingFolder,
+                warehouse: Warehouse) -> Iterator[dg.Output | dg.DynamicOutput]:
+    """Discovers and hashes the landing folder, takes what the read cache has (on the warehouse's machine),
+    and cuts the other files into batches to read (all of them on a full refresh)."""
     plan = plan_landing(landing.root, now=datetime.now(timezone.utc), limits=landing.limits)
-    batches = split_batches(plan, landing.limits, files_per_batch())
-    context.log.info(f"{len(plan.tasks)} landing entries, {len(plan.originals)} to read in {len(batches)} batch(es)")
+    cached: dict[int, Outcome] = {}
+    if not wants_full_refresh(context):
+        with warehouse.connect() as conn:
+            cached = read_cache.cached_outcomes(conn, plan.to_read, read_cache.reader_version())
+    batches = split_batches(plan, landing.limits, files_per_batch(), cached)
+    context.log.info(f"{len(plan.tasks)} landing entries: {len(cached)} read before, "
+                     f"{len(plan.to_read) - len(cached)} to read in {len(batches)} batch(es)")
     yield dg.Output(plan, "plan")
+    yield dg.Output(cached, "cached")
     for batch in batches:
         yield dg.DynamicOutput(batch, mapping_key=f"batch_{batch.index:05d}", output_name="batches")
 
@@ -106,7 +129,7 @@ def read_batch(context: dg.OpExecutionContext, batch: ReadBatch) -> BatchOutcome
     """Reads one batch on whichever worker took it, in that worker's reader processes."""
     outcomes = read_tasks(batch.tasks, batch.limits)
     context.log.info(f"batch {batch.index}: {len(batch.tasks)} files read")
-    return BatchOutcomes(batch.index, outcomes)
+    return BatchOutcomes(batch.positions, outcomes)
 
 
 @dg.op(
@@ -114,15 +137,18 @@ def read_batch(context: dg.OpExecutionContext, batch: ReadBatch) -> BatchOutcome
     tags=WAREHOUSE_QUEUE,
     out={"documents": dg.Out(dg.Nothing), "pages": dg.Out(dg.Nothing), "rejected_files": dg.Out(dg.Nothing)},
 )
-def write_raw(context: dg.OpExecutionContext, warehouse: Warehouse, plan: LandingPlan,
+def write_raw(context: dg.OpExecutionContext, warehouse: Warehouse, plan: LandingPlan, cached: dict,
               batches: list[BatchOutcomes]) -> Iterator[dg.Output]:
-    """Settles duplicates and fiscal years over all batches and writes raw.* for the run's years, as the
-    default raw asset does."""
+    """Keeps what the batches read in the read cache, settles duplicates and fiscal years over every file
+    and writes raw.* for the run's years, as the default raw asset does."""
     years = [int(key) for key in context.partition_keys]
-    outcomes = outcomes_in_order(batches)
     with warehouse.connect() as conn:  # raw.pages is filled from the read cache, as by the default asset
-        read_cache.store_outcomes(conn, plan.to_read, outcomes, read_cache.reader_version())
-    frames = raw_frames(settle_landing(plan, [read_cache.without_pages(o) for o in outcomes]), years)
+        for batch in batches:
+            tasks = [plan.to_read[position] for position in batch.positions]
+            read_cache.store_outcomes(conn, tasks, batch.outcomes, read_cache.reader_version())
+        read_cache.forget_missing(conn, plan.tasks)
+    read = [BatchOutcomes(b.positions, [read_cache.without_pages(o) for o in b.outcomes]) for b in batches]
+    frames = raw_frames(settle_landing(plan, outcomes_in_order(cached, read)), years)
     documents, rejected, pages = write_raw_frames(warehouse, years, frames)
     context.log.info(f"fiscal years {years}: {len(documents)} documents, {len(rejected)} rejected files")
     yield dg.Output(None, "documents", metadata={
@@ -151,8 +177,8 @@ def write_raw(context: dg.OpExecutionContext, warehouse: Warehouse, plan: Landin
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def raw_documents_distributed():
-    plan, batches = plan_ingest()
-    documents, pages, rejected_files = write_raw(plan, batches.map(read_batch).collect())
+    plan, cached, batches = plan_ingest()
+    documents, pages, rejected_files = write_raw(plan, cached, batches.map(read_batch).collect())
     return {"documents": documents, "pages": pages, "rejected_files": rejected_files}
 
 

@@ -33,11 +33,21 @@ def test_batches_settle_like_one_pass(landing, size):
     assert [task for batch in batches for task in batch.tasks] == plan.to_read
     assert len(plan.to_read) == len(plan.tasks) - 1  # the copy is not read
     # Fan-in gives no order: settle from the batches in reverse.
-    read = [BatchOutcomes(batch.index, read_tasks(batch.tasks, batch.limits)) for batch in reversed(batches)]
-    settled = settle_landing(plan, outcomes_in_order(read))
+    read = [BatchOutcomes(batch.positions, read_tasks(batch.tasks, batch.limits)) for batch in reversed(batches)]
+    settled = settle_landing(plan, outcomes_in_order({}, read))
     assert settled == ingest_landing(landing, now=NOW, limits=LIMITS)
     frames = raw_frames(settled, [2023])
     assert sorted(frames["documents"]["source_path"]) == ["002_fa04becc64be89b5.pdf", "004_3cc4b0b52db76508.pdf"]
+
+
+def test_files_the_cache_has_are_not_batched_and_settle_the_same(landing):
+    plan = plan_landing(landing, now=NOW, limits=LIMITS)
+    everything = read_tasks(plan.to_read, LIMITS)
+    cached = {position: everything[position] for position in range(0, len(everything), 2)}
+    batches = split_batches(plan, LIMITS, 2, cached)
+    assert sorted(p for batch in batches for p in batch.positions) == list(range(1, len(everything), 2))
+    read = [BatchOutcomes(batch.positions, read_tasks(batch.tasks, batch.limits)) for batch in batches]
+    assert settle_landing(plan, outcomes_in_order(cached, read)) == ingest_landing(landing, now=NOW, limits=LIMITS)
 
 
 def test_an_empty_landing_folder_is_one_empty_batch(tmp_path):
