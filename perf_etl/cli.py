@@ -86,7 +86,9 @@ def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
 def read_with_progress_bar(landing: Path, warehouse: Path) -> LandingResult:
     """Read the landing folder into the warehouse's read cache, showing a progress bar on a terminal, so
     that the run's fiscal years are known and the run itself reads nothing twice."""
-    with tqdm(desc="reading landing files", unit="file", disable=None) as bar:
+    # On a terminal the bar redraws in place; in a log file (no terminal) it is a line every 10 s.
+    interactive = sys.stderr.isatty()
+    with tqdm(desc="reading landing files", unit="file", mininterval=0.1 if interactive else 10.0) as bar:
         def advance(done: int, total: int) -> None:
             bar.total = total
             bar.update(done - bar.n)

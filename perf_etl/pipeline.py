@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,15 @@ import pandas as pd
 
 from perf_etl.core_tables import core_frames
 from perf_etl.extract import extract_document
-from perf_etl.ingest.ingest import IngestLimits, LandingResult, plan_landing, read_tasks, settle_landing
+from perf_etl.ingest.ingest import (
+    IngestLimits,
+    LandingResult,
+    Outcome,
+    ReadTask,
+    plan_landing,
+    read_tasks,
+    settle_landing,
+)
 from perf_etl.ingest.pool import CallFailed, OverBudget
 from perf_etl.models import (
     Extraction,
@@ -64,24 +73,38 @@ def read_landing(
     accepted files come without pages, which are in the cache. `connect` opens the warehouse, for short
     transactions between chunks of reading."""
     limits = limits or IngestLimits.from_environment()
-    plan = plan_landing(landing, now=now, limits=limits)
+    with connect() as conn:
+        known_hashes = {} if reread else read_cache.known_hashes(conn)
+    plan = plan_landing(landing, now=now, limits=limits, known_hashes=known_hashes)
     tasks, reader = plan.to_read, read_cache.reader_version()
     with connect() as conn:
         outcomes = {} if reread else read_cache.cached_outcomes(conn, tasks, reader)
     unread = [index for index in range(len(tasks)) if index not in outcomes]
     log.info("%d landing files: %d read before, %d to read", len(plan.tasks), len(outcomes), len(unread))
-    for start in range(0, len(unread), READ_CHUNK_FILES):
-        chunk = unread[start : start + READ_CHUNK_FILES]
-        chunk_tasks = [tasks[index] for index in chunk]
-        read = read_tasks(chunk_tasks, limits)
-        with connect() as conn:
-            read_cache.store_outcomes(conn, chunk_tasks, read, reader)
-        outcomes.update((index, read_cache.without_pages(outcome)) for index, outcome in zip(chunk, read, strict=True))
-        if progress is not None:
-            progress(start + len(chunk), len(unread))
+    # A chunk's outcomes are written to the cache in a thread while the workers read the next chunk.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-cache") as writer:
+        stored: Future[None] | None = None
+        for start in range(0, len(unread), READ_CHUNK_FILES):
+            chunk = unread[start : start + READ_CHUNK_FILES]
+            chunk_tasks = [tasks[index] for index in chunk]
+            read = read_tasks(chunk_tasks, limits)
+            if stored is not None:
+                stored.result()  # one chunk of pages waiting at most; a failed write stops the run here
+            stored = writer.submit(_store_reads, connect, chunk_tasks, read, reader)
+            outcomes.update((index, read_cache.without_pages(o)) for index, o in zip(chunk, read, strict=True))
+            if progress is not None:
+                progress(start + len(chunk), len(unread))
+        if stored is not None:
+            stored.result()
     with connect() as conn:
         read_cache.forget_missing(conn, plan.tasks)
     return settle_landing(plan, [outcomes[index] for index in range(len(tasks))])
+
+
+def _store_reads(connect: Callable[[], contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]],
+                 tasks: list[ReadTask], read: list[Outcome], reader: str) -> None:
+    with connect() as conn:
+        read_cache.store_outcomes(conn, tasks, read, reader)
 
 
 def raw_frames(result: LandingResult, years: Sequence[int]) -> dict[str, pd.DataFrame]:

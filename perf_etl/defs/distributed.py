@@ -149,7 +149,8 @@ def write_raw(context: dg.OpExecutionContext, warehouse: Warehouse, plan: Landin
         read_cache.forget_missing(conn, plan.tasks)
     read = [BatchOutcomes(b.positions, [read_cache.without_pages(o) for o in b.outcomes]) for b in batches]
     frames = raw_frames(settle_landing(plan, outcomes_in_order(cached, read)), years)
-    documents, rejected, pages = write_raw_frames(warehouse, years, frames)
+    documents, rejected, pages, _ = write_raw_frames(warehouse, years, frames,
+                                                      full_refresh=wants_full_refresh(context))
     context.log.info(f"fiscal years {years}: {len(documents)} documents, {len(rejected)} rejected files")
     yield dg.Output(None, "documents", metadata={
         "dagster/row_count": len(documents),

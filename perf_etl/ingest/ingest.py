@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -121,11 +122,18 @@ class LandingPlan:
         return [self.tasks[index] for index in self.originals]
 
 
-def plan_landing(root: Path, *, now: datetime, limits: IngestLimits = IngestLimits()) -> LandingPlan:
-    """Discover and hash every entry under `root` (cheap next to reading). Raises when `root` is not a folder."""
+FileStamp = tuple[int, int]  # size in bytes, modification time in ns: what says a file may have changed
+
+
+def plan_landing(root: Path, *, now: datetime, limits: IngestLimits = IngestLimits(),
+                 known_hashes: Mapping[tuple[str, FileStamp], str] | None = None) -> LandingPlan:
+    """Discover and hash every entry under `root` (cheap next to reading). Raises when `root` is not a folder.
+
+    `known_hashes` maps (source_path, stamp) to the sha256 taken when the file had that stamp: a file whose
+    size and modification time are unchanged is not hashed again (as git's index and rsync decide)."""
     if not root.is_dir():
         raise NotADirectoryError(f"landing folder {root} does not exist or is not a folder")
-    tasks = [ReadTask(found, _sha256_or_none(found), now, limits) for found in discover(root)]
+    tasks = [_task(found, now, limits, known_hashes or {}) for found in discover(root)]
     first = _first_with_each_content(tasks)
     originals = [index for index, task in enumerate(tasks) if not _is_copy(index, task, first)]
     return LandingPlan(now, tasks, first, originals)
@@ -192,6 +200,24 @@ class ReadTask:
     sha256: str | None
     now: datetime
     limits: IngestLimits
+    stamp: FileStamp | None = None  # taken before hashing: a change during hashing shows next time
+
+
+def _task(found: DiscoveredFile, now: datetime, limits: IngestLimits,
+          known_hashes: Mapping[tuple[str, FileStamp], str]) -> ReadTask:
+    stamp = _stamp_or_none(found)
+    known = known_hashes.get((found.source_path, stamp)) if stamp is not None else None
+    return ReadTask(found, known or _sha256_or_none(found), now, limits, stamp)
+
+
+def _stamp_or_none(found: DiscoveredFile) -> FileStamp | None:
+    if found.problem is not None:
+        return None
+    try:
+        status = found.path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
 
 
 @dataclass

@@ -128,10 +128,11 @@ def _text_layer(data: bytes, max_pages: int | None) -> tuple[list[str], list[str
         return _plumber_text_layer(data, max_pages)
     try:
         _check_page_count(len(document), max_pages)
-        texts = [_pdfium_page_text(document, index) for index in range(len(document))]
-        to_plumber = [index for index, text in enumerate(texts) if needs_ocr(text) or _has_rulings(document, index)]
+        pages = [_read_pdfium_page(document, index) for index in range(len(document))]
     finally:
         document.close()
+    texts = [text for text, _ in pages]
+    to_plumber = [index for index, (text, ruled) in enumerate(pages) if ruled or needs_ocr(text)]
     engines = [_PDFIUM] * len(texts)
     _read_pages_with_pdfplumber(data, to_plumber, texts, engines)
     return texts, engines
@@ -155,18 +156,23 @@ def _open_pdfium(data: bytes) -> pypdfium2.PdfDocument | None:
         return None
 
 
-def _has_rulings(document: pypdfium2.PdfDocument, index: int) -> bool:
+def _read_pdfium_page(document: pypdfium2.PdfDocument, index: int) -> tuple[str, bool]:
+    """The page's text, and whether it draws a ruled table (one page load for both)."""
     page = document[index]
     try:
-        paths = 0
-        for position in range(pypdfium2.raw.FPDFPage_CountObjects(page)):
-            page_object = pypdfium2.raw.FPDFPage_GetObject(page, position)
-            paths += pypdfium2.raw.FPDFPageObj_GetType(page_object) == pypdfium2.raw.FPDF_PAGEOBJ_PATH
-            if paths >= _TABLE_PATHS:
-                return True
-        return False
+        return _pdfium_page_text(page), _has_rulings(page)
     finally:
         page.close()
+
+
+def _has_rulings(page: pypdfium2.PdfPage) -> bool:
+    paths = 0
+    for position in range(pypdfium2.raw.FPDFPage_CountObjects(page)):
+        page_object = pypdfium2.raw.FPDFPage_GetObject(page, position)
+        paths += pypdfium2.raw.FPDFPageObj_GetType(page_object) == pypdfium2.raw.FPDF_PAGEOBJ_PATH
+        if paths >= _TABLE_PATHS:
+            return True
+    return False
 
 
 def _plumber_text_layer(data: bytes, max_pages: int | None) -> tuple[list[str], list[str]]:
@@ -315,16 +321,12 @@ def _has_copy_near(
     return False
 
 
-def _pdfium_page_text(document: pypdfium2.PdfDocument, index: int) -> str:
-    page = document[index]
+def _pdfium_page_text(page: pypdfium2.PdfPage) -> str:
+    text_page = page.get_textpage()
     try:
-        text_page = page.get_textpage()
-        try:
-            text = text_page.get_text_range()
-        finally:
-            text_page.close()
+        text = text_page.get_text_range()
     finally:
-        page.close()
+        text_page.close()
     # pdfium ends lines with CRLF and may emit NULs between runs; make it look like pdfplumber's text.
     return _unix_newlines(text).replace("\x00", "")
 

@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from perf_etl.marts.build import MART_TABLES
 from perf_etl.validate.schemas import CORE_MODELS
@@ -113,6 +114,22 @@ def input_fingerprints(
     inputs = _STAGE_INPUTS[stage](conn, years)
     code = code_fingerprint(stage)
     return {year: None if inputs[year] is None else _md5("\n".join([stage, code, extra, inputs[year] or ""]))
+            for year in years}
+
+
+def raw_fingerprints(documents: pd.DataFrame, rejected: pd.DataFrame, years: Sequence[int],
+                     reader: str) -> dict[int, str]:
+    """Per year, an md5 of the raw rows a run would write for it (first-seen times left out, as they are
+    carried over) and of the reader version (which decides the pages copied from the read cache).
+    Rejections of unknown year are written by every run, so they count in every year."""
+    def rows(frame: pd.DataFrame, year: int | None, moment: str) -> str:
+        selected = frame[frame["fiscal_year"].isna()] if year is None else frame[frame["fiscal_year"] == year]
+        return selected.drop(columns=moment).astype(str).sort_values(list(selected.columns.drop(moment))).to_csv(
+            index=False)
+
+    unknown_year = rows(rejected, None, "detected_at")
+    return {int(year): _md5("\n".join([reader, rows(documents, year, "ingested_at"),
+                                        rows(rejected, year, "detected_at"), unknown_year]))
             for year in years}
 
 

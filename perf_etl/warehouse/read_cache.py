@@ -24,7 +24,7 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
-from perf_etl.ingest.ingest import Outcome, ReadTask
+from perf_etl.ingest.ingest import FileStamp, Outcome, ReadTask
 from perf_etl.ingest.readers import ocr_enabled
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile, RawDocument, RejectedFile
@@ -60,6 +60,13 @@ def cached_outcomes(conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask], 
     finally:
         conn.unregister("wanted_reads")
     return {int(position): _outcome(kind, record, fingerprint) for position, kind, record, fingerprint in rows}
+
+
+def known_hashes(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, FileStamp], str]:
+    """(source_path, (size, modification time)) -> sha256 of every file read before (for plan_landing)."""
+    rows = conn.execute("SELECT source_path, file_size, modified_ns, sha256 FROM meta.file_reads "
+                        "WHERE modified_ns IS NOT NULL").fetchall()
+    return {(path, (size, modified)): sha256 for path, size, modified, sha256 in rows}
 
 
 def store_outcomes(
@@ -142,6 +149,8 @@ def _read_row(task: ReadTask, outcome: Outcome, reader: str) -> dict[str, object
     return {
         "sha256": task.sha256,
         "source_path": task.found.source_path,
+        "file_size": task.stamp[0] if task.stamp else None,
+        "modified_ns": task.stamp[1] if task.stamp else None,
         "reader_version": reader,
         "outcome": _DOCUMENT if isinstance(outcome, IngestedFile) else outcome.reason_code,
         "record": json.dumps(asdict(record), default=_iso, ensure_ascii=False),

@@ -180,12 +180,17 @@ CREATE TABLE IF NOT EXISTS meta.stage_inputs (
 CREATE TABLE IF NOT EXISTS meta.file_reads (
     sha256 VARCHAR NOT NULL,
     source_path VARCHAR NOT NULL,
+    file_size BIGINT,  -- with modified_ns: the file as it was hashed; unchanged, it is not hashed again
+    modified_ns BIGINT,
     reader_version VARCHAR NOT NULL,
     outcome VARCHAR NOT NULL,
     record JSON NOT NULL,
     text_fingerprint VARCHAR,
     read_at TIMESTAMP NOT NULL
 );
+
+ALTER TABLE meta.file_reads ADD COLUMN IF NOT EXISTS file_size BIGINT;
+ALTER TABLE meta.file_reads ADD COLUMN IF NOT EXISTS modified_ns BIGINT;
 
 -- The pages of the accepted files of meta.file_reads; raw.pages is filled from here.
 CREATE TABLE IF NOT EXISTS meta.file_read_pages (

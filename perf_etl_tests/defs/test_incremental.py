@@ -108,6 +108,12 @@ def test_a_rerun_with_nothing_new_skips_every_stage_after_raw(second_run):
     assert len(skipped) == 5  # tables, staging, core, marts, published
 
 
+def test_a_rerun_with_nothing_new_writes_no_raw_row(second_run):
+    _, result, _ = second_run
+    logged = [m for m in LOGS[result.run_id] if m.startswith("fiscal years [2020, 2021, 2022, 2023, 2024]:")]
+    assert logged and logged[0].endswith("(unchanged, nothing written)")
+
+
 def test_a_rerun_with_nothing_new_leaves_every_table_as_it_was(second_run):
     before, _, after = second_run
     assert after == before
@@ -130,6 +136,8 @@ def test_a_replaced_file_recomputes_its_year_and_the_marts_of_the_year_after(war
         formats = conn.execute("SELECT d.source_format FROM core.reports r JOIN raw.documents d USING (document_id) "
                                "WHERE d.file_name LIKE ?", [f"{SAMPLE_OF_2023}%"]).fetchall()
     assert formats == [("txt",)]
+    raw_logs = [m for m in LOGS[result.run_id] if m.startswith("fiscal years [2020, 2021, 2022, 2023, 2024]:")]
+    assert raw_logs[0].endswith("(written)")
 
 
 def test_a_new_stage_version_recomputes_that_stage_and_what_depends_on_it(warehouse_copy, monkeypatch):

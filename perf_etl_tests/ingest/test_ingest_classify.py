@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
+from perf_etl.ingest import classify
 from perf_etl.ingest.classify import garbage_text_reason, is_self_evaluation_report
 from perf_etl.models import PageText
 
@@ -88,3 +91,14 @@ def test_mostly_latin_letters() -> None:
 def test_too_little_chinese() -> None:
     reason = garbage_text_reason(pages("部门整体支出绩效自评报告 page 1"))
     assert reason is not None and "only 12 Chinese characters" in reason
+
+
+def test_the_character_classes_match_their_unicode_definitions() -> None:
+    # The counts use regexes for speed; they must mean what the Unicode categories say, for every code point.
+    allowed = "\t\n\r\f\v"
+    for code in range(0x110000):
+        char = chr(code)
+        broken = char == "\ufffd" or (unicodedata.category(char) in ("Cc", "Co", "Cs") and char not in allowed)
+        assert bool(classify._BROKEN_CHAR.match(char)) is broken, hex(code)
+        assert bool(classify._BROKEN_VISIBLE_CHAR.match(char)) is (broken and not char.isspace()), hex(code)
+        assert bool(classify._CJK_CHAR.match(char)) is classify.is_cjk(char), hex(code)

@@ -169,9 +169,10 @@ def test_owner_password_pdf_opens_without_a_password(tmp_path: Path) -> None:
 
 
 def _pdfium_fails_on_page_2(monkeypatch: pytest.MonkeyPatch, failed_text: str) -> None:
-    original = readers._pdfium_page_text
+    original = readers._read_pdfium_page
     monkeypatch.setattr(
-        readers, "_pdfium_page_text", lambda document, index: failed_text if index == 1 else original(document, index)
+        readers, "_read_pdfium_page",
+        lambda document, index: (failed_text, False) if index == 1 else original(document, index),
     )
 
 

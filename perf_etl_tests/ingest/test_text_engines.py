@@ -36,7 +36,7 @@ def _both_engines(data: bytes) -> list[tuple[str, str]]:
         plumber = [readers._plumber_page_text(page, number) for number, page in enumerate(pdf.pages, start=1)]
     document = pypdfium2.PdfDocument(data)
     try:
-        pdfium = [readers._pdfium_page_text(document, index) for index in range(len(document))]
+        pdfium = [readers._read_pdfium_page(document, index)[0] for index in range(len(document))]
     finally:
         document.close()
     return list(zip(plumber, pdfium, strict=True))

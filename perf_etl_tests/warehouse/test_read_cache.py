@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from perf_etl import pipeline
+from perf_etl.ingest import ingest
 from perf_etl.ingest.ingest import IngestLimits, ReadTask, ingest_landing
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile
@@ -138,3 +140,19 @@ def test_cached_pages_are_the_pages_read(landing: Path, tmp_path: Path) -> None:
     assert [row for row in rows if row[0] in fresh] == expected
     cached = _read(landing, warehouse).accepted
     assert all(isinstance(outcome, IngestedFile) and not outcome.pages and outcome.fingerprint for outcome in cached)
+
+
+def test_files_with_the_same_size_and_time_are_not_hashed_again(landing: Path, read_once,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    warehouse, spy = read_once
+    hashed: list[str] = []
+    real_sha256 = ingest.sha256_file
+    monkeypatch.setattr(ingest, "sha256_file", lambda path: hashed.append(path.name) or real_sha256(path))
+    _read(landing, warehouse)
+    assert hashed == [] and spy.take() == []
+    # The same size, another modification time (another content): hashed and read again.
+    changed = landing / "003_9525dc9db79afe20.txt"
+    changed.write_bytes(changed.read_bytes().replace("部门".encode(), "单位".encode(), 1))
+    os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 10**9))
+    _read(landing, warehouse)
+    assert hashed == ["003_9525dc9db79afe20.txt"] and spy.take() == ["003_9525dc9db79afe20.txt"]
