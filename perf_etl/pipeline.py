@@ -79,6 +79,7 @@ def read_landing(
     tasks, reader = plan.to_read, read_cache.reader_version()
     with connect() as conn:
         outcomes = {} if reread else read_cache.cached_outcomes(conn, tasks, reader)
+        read_cache.refresh_stamps(conn, plan.tasks)
     unread = [index for index in range(len(tasks)) if index not in outcomes]
     log.info("%d landing files: %d read before, %d to read", len(plan.tasks), len(outcomes), len(unread))
     # A chunk's outcomes are written to the cache in a thread while the workers read the next chunk.

@@ -69,6 +69,26 @@ def known_hashes(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, FileStamp],
     return {(path, (size, modified)): sha256 for path, size, modified, sha256 in rows}
 
 
+def refresh_stamps(conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask]) -> None:
+    """Record the size and modification time each file had when it was hashed this time, for the kept
+    outcomes of its bytes and path (a file touched but not changed is then not hashed again)."""
+    stamps = pd.DataFrame(
+        [(task.sha256, task.found.source_path, *task.stamp) for task in tasks if task.sha256 and task.stamp],
+        columns=["sha256", "source_path", "file_size", "modified_ns"],
+    )
+    if stamps.empty:
+        return
+    conn.register("current_stamps", stamps)
+    try:
+        conn.execute(
+            "UPDATE meta.file_reads r SET file_size = s.file_size, modified_ns = s.modified_ns FROM current_stamps s "
+            "WHERE r.sha256 = s.sha256 AND r.source_path = s.source_path "
+            "AND (r.modified_ns IS DISTINCT FROM s.modified_ns OR r.file_size IS DISTINCT FROM s.file_size)"
+        )
+    finally:
+        conn.unregister("current_stamps")
+
+
 def store_outcomes(
     conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask], outcomes: Sequence[Outcome], reader: str
 ) -> None:

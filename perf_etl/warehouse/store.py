@@ -2,7 +2,9 @@
 
 A partition write deletes the rows of the given fiscal years (and, for tables one stage shares with
 another, only that stage's slice) and inserts the new rows, all in one transaction: a run killed half-way
-leaves the previous state, and running a partition twice gives identical tables.
+leaves the previous state, and running a partition twice gives identical tables. A stage that works
+through its documents in batches (so that its memory does not grow with the number of documents) writes
+them with `partition_writer`: the same one transaction, the rows inserted batch after batch.
 """
 
 from __future__ import annotations
@@ -136,6 +138,100 @@ def write_partition_with(
                 conn.unregister(view)
 
 
+class PartitionWriter:
+    """Inserts rows batch after batch into the tables of an open `partition_writer` transaction."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> None:
+        self._conn = conn
+        self._tables = set(tables)
+        self._statements: list[Statement] = []
+        self._inserted = 0
+        self.leftover_views: list[str] = []  # registered views an error kept from unregistering
+
+    def insert(self, table: str, frame: pd.DataFrame) -> None:
+        """Append `frame`'s rows to `table` (one of the writer's tables), columns by name."""
+        if table not in self._tables:
+            raise ValueError(f"{table} is not one of the tables this write replaces: {sorted(self._tables)}")
+        if frame.empty:
+            return
+        view = f"incoming_batch_{self._inserted}"
+        self._inserted += 1
+        self._conn.register(view, frame)
+        try:
+            # BY NAME: a column the table lacks is an error, a column the frame lacks is NULL.
+            self._conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
+        except BaseException:
+            # Unregistering inside the aborted transaction would hide the real error: after the rollback.
+            self.leftover_views.append(view)
+            raise
+        self._conn.unregister(view)
+
+    def record(self, statements: Sequence[Statement]) -> None:
+        """Run `statements` just before the commit (fingerprints, which may depend on how the batches went)."""
+        self._statements.extend(statements)
+
+    def _finish(self) -> None:
+        for sql, parameters in self._statements:
+            self._conn.execute(sql, list(parameters))
+
+
+@contextlib.contextmanager
+def partition_writer(
+    conn: duckdb.DuckDBPyConnection, years: Sequence[int], writes: Sequence[TableWrite],
+) -> Iterator[PartitionWriter]:
+    """`write_partition_with`, with the rows given batch by batch: one transaction deletes the fiscal years'
+    rows of every table in `writes` (and inserts their frames, usually empty), then takes the rows of
+    `writer.insert` and the statements of `writer.record`, and commits when the block ends. An error
+    anywhere in the block rolls everything back: the previous rows (and their fingerprints) stay. Reading
+    other tables through `conn` inside the block is fine."""
+    writer = PartitionWriter(conn, [write.table for write in writes])
+    try:
+        with transaction(conn):
+            for write in writes:
+                predicate, params = _partition_predicate(write, years)
+                conn.execute(f"DELETE FROM {write.table} WHERE {predicate}", params)
+                writer.insert(write.table, write.frame)
+            yield writer
+            writer._finish()
+    finally:
+        for view in writer.leftover_views:
+            with contextlib.suppress(duckdb.Error):
+                conn.unregister(view)
+
+
+# Documents a batch-wise stage (tables, staging, core) holds at once: bounds its memory (about 10 pages of
+# text a document) whatever the number of documents of a run, at the cost of one read of its inputs and a
+# pause of its worker processes per batch.
+DOCUMENTS_PER_BATCH = 500
+
+
+def document_ids(conn: duckdb.DuckDBPyConnection, table: str, years: Sequence[int]) -> list[str]:
+    """The distinct document_ids of `table` in the fiscal years, in order: the order stages write in."""
+    predicate, params = _partition_predicate(TableWrite(table, pd.DataFrame()), years)
+    rows = conn.execute(f"SELECT DISTINCT document_id FROM {table} WHERE {predicate} ORDER BY document_id",
+                        params).fetchall()
+    return [document_id for (document_id,) in rows]
+
+
+def document_batches(ids: Sequence[str], size: int | None = None) -> Iterator[list[str]]:
+    """Consecutive batches of `ids`, `DOCUMENTS_PER_BATCH` (read when called) or `size` at a time."""
+    size = max(1, size or DOCUMENTS_PER_BATCH)
+    for start in range(0, len(ids), size):
+        yield list(ids[start:start + size])
+
+
+def _documents_predicate(predicate: str, params: list[object],
+                         ids: Sequence[str] | None) -> tuple[str, list[object]]:
+    if ids is None:
+        return predicate, params
+    if not ids:
+        return f"{predicate} AND false", params
+    # The range lets DuckDB skip row groups by their min/max (batches are ranges of the sorted ids); the
+    # IN list is a hash join, not a scan of the list per row.
+    return (f"{predicate} AND document_id BETWEEN ? AND ? AND document_id IN (SELECT unnest(?::VARCHAR[]))",
+            [*params, min(ids), max(ids), list(ids)])
+
+
 def read_partition(
     conn: duckdb.DuckDBPyConnection,
     table: str,
@@ -143,16 +239,20 @@ def read_partition(
     *,
     include_null_year: bool = False,
     where: Mapping[str, str] | None = None,
+    document_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """The rows of the fiscal years, in a stable order."""
+    """The rows of the fiscal years (of `document_ids` only, when given), in a stable order."""
     write = TableWrite(table, pd.DataFrame(), dict(where or {}), include_null_year)
-    predicate, params = _partition_predicate(write, years)
+    predicate, params = _documents_predicate(*_partition_predicate(write, years), document_ids)
     return conn.execute(f"SELECT * FROM {table} WHERE {predicate} ORDER BY ALL", params).df()
 
 
-def ocr_page_confidence(conn: duckdb.DuckDBPyConnection, years: Sequence[int]) -> pd.DataFrame:
-    """document_id, page_number, ocr_confidence of the fiscal years' raw.pages read by OCR."""
-    predicate, params = _partition_predicate(TableWrite("raw.pages", pd.DataFrame()), years)
+def ocr_page_confidence(conn: duckdb.DuckDBPyConnection, years: Sequence[int], *,
+                        document_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """document_id, page_number, ocr_confidence of the fiscal years' raw.pages read by OCR (of
+    `document_ids` only, when given)."""
+    predicate, params = _documents_predicate(
+        *_partition_predicate(TableWrite("raw.pages", pd.DataFrame()), years), document_ids)
     return conn.execute("SELECT document_id, page_number, ocr_confidence FROM raw.pages "
                         f"WHERE {predicate} AND ocr_confidence IS NOT NULL ORDER BY ALL", params).df()
 

@@ -156,3 +156,16 @@ def test_files_with_the_same_size_and_time_are_not_hashed_again(landing: Path, r
     os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 10**9))
     _read(landing, warehouse)
     assert hashed == ["003_9525dc9db79afe20.txt"] and spy.take() == ["003_9525dc9db79afe20.txt"]
+
+
+def test_a_touched_file_is_hashed_once_more_then_not(landing: Path, read_once, monkeypatch: pytest.MonkeyPatch) -> None:
+    warehouse, spy = read_once
+    touched = landing / "001_0b37341ce517e90b.pdf"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    hashed: list[str] = []
+    real_sha256 = ingest.sha256_file
+    monkeypatch.setattr(ingest, "sha256_file", lambda path: hashed.append(path.name) or real_sha256(path))
+    _read(landing, warehouse)
+    _read(landing, warehouse)
+    assert hashed == ["001_0b37341ce517e90b.pdf"]  # the same bytes: not read again either
+    assert spy.take() == []
