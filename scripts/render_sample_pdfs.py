@@ -15,51 +15,35 @@ from __future__ import annotations
 
 import argparse
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
+import sys
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # perf_etl_tests is not installed: import it from the checkout
+
+from perf_etl_tests.fixtures.pdf_render import (  # noqa: E402 - needs the path above
+    BODY_LEADING,
+    PARAGRAPH_GAP,
+    WQY_ZENHEI,
+    Block,
+    body_block,
+    draw_pages,
+    paginate,
+    register_cjk_font,
+    title_block,
+    wrap_greedy,
+)
+
 DEFAULT_SEEDS = REPO.parent / "shared" / "seeds"
 DEFAULT_OUT = REPO / "data" / "samples"
-# Debian's fonts-wqy-zenhei. Embedded TrueType is what real reports carry; the built-in CID font is
-# only referenced by name (not embedded), which is less realistic but always available.
-WQY_ZENHEI = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
-FALLBACK_CID_FONT = "STSong-Light"
-
-PAGE_WIDTH, PAGE_HEIGHT = A4
-BODY_SIZE = 12.0
-TITLE_SIZE = 18.0
-PAGE_NUMBER_SIZE = 10.5
-CHARS_PER_LINE = 35  # CJK characters; sets the text width
-TEXT_WIDTH = CHARS_PER_LINE * BODY_SIZE
-LEFT = (PAGE_WIDTH - TEXT_WIDTH) / 2
-TOP = PAGE_HEIGHT - 72.0
-BOTTOM = 72.0
-PAGE_NUMBER_Y = 40.0
-BODY_LEADING = BODY_SIZE * 1.7
-TITLE_LEADING = TITLE_SIZE * 1.5
 # A blank source line becomes a half-line gap: the seeds separate nearly every line with one, and full
 # blank lines would double the page count without adding anything.
-BLANK_GAP = BODY_LEADING / 2
+BLANK_GAP = PARAGRAPH_GAP
 # The title is the first lines up to the one naming the report, never more than this many.
 MAX_TITLE_LINES = 4
-
-
-def register_font(font_path: Path | None) -> str:
-    """Register the CJK font to draw with and return its name."""
-    path = font_path or WQY_ZENHEI
-    if path.exists():
-        pdfmetrics.registerFont(TTFont("CJKBody", str(path), subfontIndex=0))
-        return "CJKBody"
-    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CID_FONT))
-    return FALLBACK_CID_FONT
 
 
 def split_title(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -85,88 +69,15 @@ def split_title(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
     return lines[:start], title, lines[index + 1 :]
 
 
-def _tokens(line: str) -> Iterator[str]:
-    """Split a line into wrap units: each CJK/punctuation char alone, ASCII words kept whole."""
-    word = ""
-    for char in line:
-        if char.isascii() and not char.isspace():
-            word += char
-            continue
-        if word:
-            yield word
-            word = ""
-        yield char
-    if word:
-        yield word
+def source_blocks(lines: list[str], font: str) -> list[Block]:
+    """Each source line as it is written, wrapped, with no gap after it; a blank line only a gap."""
+    return [body_block(line, font, wrap_greedy, gap=0.0) if line.strip() else Block((), BLANK_GAP) for line in lines]
 
 
-def wrap(line: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy wrap to `width` points; ASCII words (numbers) move whole to the next line when they fit."""
-    rows: list[str] = []
-    current = ""
-    for token in _tokens(line):
-        candidate = current + token
-        if current and pdfmetrics.stringWidth(candidate, font, size) > width:
-            rows.append(current)
-            current = token
-        else:
-            current = candidate
-        while pdfmetrics.stringWidth(current, font, size) > width:  # a word longer than a line
-            cut = _fit(current, font, size, width)
-            rows.append(current[:cut])
-            current = current[cut:]
-    rows.append(current)
-    return rows
-
-
-def _fit(text: str, font: str, size: float, width: float) -> int:
-    """How many leading chars of `text` fit in `width` (at least one)."""
-    count = 1
-    while count < len(text) and pdfmetrics.stringWidth(text[: count + 1], font, size) <= width:
-        count += 1
-    return count
-
-
-@dataclass
-class PageWriter:
-    """Draws lines top to bottom, starting a new numbered page when the current one is full."""
-
-    canvas: Canvas
-    font: str
-    y: float = TOP
-    page: int = 1
-
-    def line(self, text: str, size: float, leading: float, centred: bool = False) -> None:
-        if self.y - leading < BOTTOM:
-            self.new_page()
-        self.y -= leading
-        self.canvas.setFont(self.font, size)
-        if centred:
-            self.canvas.drawCentredString(PAGE_WIDTH / 2, self.y, text)
-        else:
-            self.canvas.drawString(LEFT, self.y, text)
-
-    def gap(self, height: float) -> None:
-        self.y -= height
-
-    def new_page(self) -> None:
-        self.finish_page()
-        self.canvas.showPage()
-        self.page += 1
-        self.y = TOP
-
-    def finish_page(self) -> None:
-        self.canvas.setFont(self.font, PAGE_NUMBER_SIZE)
-        self.canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_NUMBER_Y, f"- {self.page} -")
-
-
-def draw_body(writer: PageWriter, lines: list[str]) -> None:
-    for source_line in lines:
-        if not source_line.strip():
-            writer.gap(BLANK_GAP)
-            continue
-        for row in wrap(source_line, writer.font, BODY_SIZE, TEXT_WIDTH):
-            writer.line(row, BODY_SIZE, BODY_LEADING)
+def layout(before: list[str], title: list[str], body: list[str], font: str) -> list[Block]:
+    """The lines above the title, a half-line, the title centred, a full line, then the body."""
+    title_rows = title_block([line.strip() for line in title], font, wrap_greedy)
+    return [*source_blocks(before, font), Block((), BODY_LEADING / 2), title_rows, *source_blocks(body, font)]
 
 
 def render(text: str, pdf_path: Path, font: str) -> int:
@@ -175,17 +86,10 @@ def render(text: str, pdf_path: Path, font: str) -> int:
     # invariant=1 fixes the creation date and document id, so the bytes depend only on the input.
     canvas = Canvas(str(pdf_path), pagesize=A4, invariant=1, pageCompression=1)
     canvas.setTitle("".join(line.strip() for line in title))
-    writer = PageWriter(canvas, font)
-    draw_body(writer, before)
-    writer.gap(BODY_LEADING / 2)
-    for title_line in title:
-        for row in wrap(title_line.strip(), font, TITLE_SIZE, TEXT_WIDTH):
-            writer.line(row, TITLE_SIZE, TITLE_LEADING, centred=True)
-    writer.gap(BODY_LEADING)
-    draw_body(writer, body)
-    writer.finish_page()
+    pages = paginate(layout(before, title, body, font))
+    draw_pages(canvas, font, pages)
     canvas.save()
-    return writer.page
+    return len(pages)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -197,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     seeds = sorted(args.seeds.glob("*.txt"))
     if not seeds:
         raise SystemExit(f"no .txt seeds in {args.seeds}")
-    font = register_font(args.font)
+    font = register_cjk_font(args.font)
     args.out.mkdir(parents=True, exist_ok=True)
     for seed in seeds:
         shutil.copyfile(seed, args.out / seed.name)
