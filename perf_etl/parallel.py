@@ -18,6 +18,10 @@ there is no time budget here (a stage run in one process has none either).
 
 `Parallelism(workers=0)` runs everything in the calling process: the path tests and debuggers use, and
 the one taken for fewer than `min_items` items (starting workers costs about a second).
+
+A stage that works through its documents in bounded batches (so that its memory does not grow with the
+number of documents) calls `map_batches` once per batch with the same `WorkerPool`, which keeps its worker
+processes between the calls, and reports progress over the whole stage with `ProgressShare`.
 """
 
 from __future__ import annotations
@@ -72,19 +76,53 @@ class Parallelism:
         return self.workers <= 0 or count < max(2, self.min_items)
 
 
+class WorkerPool:
+    """Worker processes kept for several `map_batches` calls (one per function), started when first needed
+    and stopped when the `with` block ends; a pool whose process died is replaced at the next call."""
+
+    def __init__(self, parallel: Parallelism | None = None) -> None:
+        self.parallel = parallel or Parallelism.from_environment()
+        self._executors: dict[Callable[..., object], ProcessPoolExecutor] = {}
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def executor(self, function: Callable[[list[T]], list[R]]) -> ProcessPoolExecutor:
+        if function not in self._executors:
+            self._executors[function] = ProcessPoolExecutor(max_workers=self.parallel.workers,
+                                                            mp_context=process_context(function))
+        return self._executors[function]
+
+    def discard(self, function: Callable[[list[T]], list[R]], *, wait: bool) -> None:
+        """Stop and forget the function's processes (a broken pool: without waiting for them)."""
+        executor = self._executors.pop(function, None)
+        if executor is not None:
+            executor.shutdown(wait=wait, cancel_futures=True)
+
+    def close(self) -> None:
+        executors, self._executors = self._executors, {}
+        for executor in executors.values():
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
 def map_batches(
     function: Callable[[list[T]], list[R]],
     items: Sequence[T],
     *,
     parallel: Parallelism | None = None,
     progress: Progress | None = None,
+    pool: WorkerPool | None = None,
 ) -> list[R | CallFailed | OverBudget]:
     """`function` over batches of `items`; one result per item, in the items' order.
 
     An exception raised by `function` (not caught per item) ends the call, as it would in one process.
-    `CallFailed` / `OverBudget` results appear only for items whose worker process died.
+    `CallFailed` / `OverBudget` results appear only for items whose worker process died. With `pool`, its
+    worker processes (and its `Parallelism`, unless `parallel` is given) are used and left running.
     """
-    parallel = parallel or Parallelism.from_environment()
+    parallel = parallel or (pool.parallel if pool is not None else Parallelism.from_environment())
     in_process = parallel.in_process(len(items))
     size = parallel.batch_size if in_process else parallel.batch_size_for(len(items))
     batches = [list(items[start:start + size]) for start in range(0, len(items), size)]
@@ -94,17 +132,20 @@ def map_batches(
             results.extend(_checked(function(batch), batch))
             _report(progress, len(results), len(items))
         return results
-    return _map_in_workers(function, batches, min(parallel.workers, len(batches)), len(items), progress)
+    if pool is not None and pool.parallel.workers == parallel.workers:
+        return _map_in_workers(function, batches, parallel.workers, len(items), progress, pool)
+    with WorkerPool(Parallelism(workers=min(parallel.workers, len(batches)))) as own:
+        return _map_in_workers(function, batches, own.parallel.workers, len(items), progress, own)
 
 
 def _map_in_workers(
     function: Callable[[list[T]], list[R]], batches: list[list[T]], workers: int, total: int,
-    progress: Progress | None,
+    progress: Progress | None, pool: WorkerPool,
 ) -> list[R | CallFailed | OverBudget]:
     done: dict[int, list[R | CallFailed | OverBudget]] = {}
     finished_items = 0
     broken = False
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=process_context(function))
+    executor = pool.executor(function)
     try:
         futures: dict[Future[list[R]], int] = {executor.submit(function, batch): i for i, batch in enumerate(batches)}
         pending = set(futures)
@@ -119,8 +160,11 @@ def _map_in_workers(
                     continue
                 finished_items += len(batches[index])
                 _report(progress, finished_items, total)
-    finally:
-        executor.shutdown(wait=not broken, cancel_futures=True)
+    except BaseException:
+        pool.discard(function, wait=not broken)  # the call ends here, as it would in one process
+        raise
+    if broken:
+        pool.discard(function, wait=False)
     for index, batch in enumerate(batches):
         if index not in done:
             done[index] = map_with_budget(partial(_call_alone, function), batch, workers=workers,
@@ -143,6 +187,24 @@ def _checked(results: list[R], batch: list[T]) -> list[R]:
 def _report(progress: Progress | None, done: int, total: int) -> None:
     if progress is not None:
         progress(done, total)
+
+
+class ProgressShare:
+    """The progress of a stage that calls `map_batches` once per batch of its documents: each call's
+    progress counted after the batches before it, against the stage's total."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self._progress = progress
+        self._total = total
+        self._before = 0
+
+    def batch(self, size: int) -> Progress | None:
+        """The progress callback of the next batch of `size` documents."""
+        before, self._before = self._before, self._before + size
+        if self._progress is None:
+            return None
+        progress, total = self._progress, self._total
+        return lambda done, _: progress(before + done, total)
 
 
 class ProgressLog:

@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -41,7 +41,7 @@ from perf_etl.models import (
     records_frame,
 )
 from perf_etl.normalize import normalize_document
-from perf_etl.parallel import Parallelism, Progress, map_batches
+from perf_etl.parallel import Parallelism, Progress, WorkerPool, map_batches
 from perf_etl.tables.grid import TableGrid, grids_from_frame
 from perf_etl.tables.rows import TableReading, read_reading, totals_frame
 from perf_etl.warehouse import read_cache
@@ -130,17 +130,18 @@ def landing_years(result: LandingResult) -> list[int]:
 
 def normalize_stage(
     documents: pd.DataFrame, pages: pd.DataFrame, *, parallel: Parallelism | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, pool: WorkerPool | None = None,
 ) -> list[StagedDocument]:
     """Normalize every raw document of the frames, in worker processes (`parallel`, default from
-    PERF_ETL_WORKERS); the result is the same, in the same order, with any number of workers."""
+    PERF_ETL_WORKERS, or `pool`'s, kept between calls); the result is the same, in the same order, with any
+    number of workers, and for a batch of documents it is that batch's part of the whole."""
     pages_by_document = {
         document_id: [PageText(int(p.page_number), str(p.text)) for p in group.sort_values("page_number").itertuples()]
         for document_id, group in pages.groupby("document_id")
     }
     work = [(str(row.document_id), _optional_int(row.fiscal_year), pages_by_document.get(row.document_id, []))
             for row in documents.sort_values("document_id").itertuples()]
-    staged = map_batches(_normalize_batch, work, parallel=parallel, progress=progress)
+    staged = map_batches(_normalize_batch, work, parallel=parallel, progress=progress, pool=pool)
     for (document_id, _, _), result in zip(work, staged, strict=True):
         if isinstance(result, CallFailed | OverBudget):
             # As in one process, where it would have ended the step: normalization has no rejection path.
@@ -204,23 +205,54 @@ def extract_stage(
     core table and is not stored. Documents are extracted in
     worker processes (`parallel`, default from PERF_ETL_WORKERS), with the same result in the same order as
     in one process; a document whose extraction raises (or whose worker process dies) becomes a rejection.
+    The same in batches of documents: `extract_documents` per batch, then `extracted_frames` once.
     """
+    extracted = extract_documents(staged, source_paths, now=now, tables=tables, parallel=parallel,
+                                  progress=progress)
+    return extracted_frames(extracted, page_confidence)
+
+
+@dataclass
+class Extracted:
+    """What extraction read from documents, batch after batch (`extract_documents`), without their text:
+    the core rows are small next to the text, so a stage keeps these for all its documents and builds the
+    frames once (`extracted_frames`)."""
+
+    extractions: list[tuple[StagedDocument, Extraction]] = field(default_factory=list)
+    readings: list[tuple[StagedDocument, TableReading]] = field(default_factory=list)
+    failures: list[RejectedFile] = field(default_factory=list)
+
+
+def extract_documents(
+    staged: Sequence[StagedDocument], source_paths: dict[str, str], *, now: datetime,
+    tables: pd.DataFrame | None = None, parallel: Parallelism | None = None, progress: Progress | None = None,
+    pool: WorkerPool | None = None, into: Extracted | None = None,
+) -> Extracted:
+    """Extract `staged` (with `tables`, their raw.table_cells rows), appending to `into` (or a new
+    `Extracted`) in the documents' order; see `extract_stage`."""
+    extracted = into if into is not None else Extracted()
     grids = grids_from_frame(tables) if tables is not None and not tables.empty else {}
     work = [(doc, grids.get(doc.document_id, [])) for doc in staged]
-    extractions: list[tuple[StagedDocument, Extraction]] = []
-    readings: list[tuple[StagedDocument, TableReading]] = []
-    failures = []
-    for doc, outcome in zip(staged, map_batches(_extract_batch, work, parallel=parallel, progress=progress),
-                            strict=True):
+    outcomes = map_batches(_extract_batch, work, parallel=parallel, progress=progress, pool=pool)
+    for doc, outcome in zip(staged, outcomes, strict=True):
         if isinstance(outcome, _ExtractionError | CallFailed | OverBudget):
-            failures.append(_extraction_failure(doc, source_paths, outcome, now))
+            extracted.failures.append(_extraction_failure(doc, source_paths, outcome, now))
         else:
             extraction, reading = outcome
-            extractions.append((doc, extraction))
-            readings.append((doc, reading))
-    frames = core_frames(extractions)
+            # The frames need the document's id and year only: its text is not kept.
+            bare = replace(doc, text="", page_starts=[], sections=[])
+            extracted.extractions.append((bare, extraction))
+            extracted.readings.append((bare, reading))
+    return extracted
+
+
+def extracted_frames(
+    extracted: Extracted, page_confidence: pd.DataFrame | None = None,
+) -> tuple[dict[str, pd.DataFrame], list[RejectedFile]]:
+    """The frames of `extract_stage` from what `extract_documents` gathered."""
+    frames = core_frames(extracted.extractions)
     frames["field_evidence"] = with_ocr_confidence(frames["field_evidence"], page_confidence)
-    return {**frames, "table_totals": totals_frame(readings)}, failures
+    return {**frames, "table_totals": totals_frame(extracted.readings)}, list(extracted.failures)
 
 
 def with_ocr_confidence(evidence: pd.DataFrame, page_confidence: pd.DataFrame | None) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from perf_etl.ingest.pool import CallFailed, OverBudget
 from perf_etl.models import PageText
-from perf_etl.parallel import Parallelism, Progress, map_batches
+from perf_etl.parallel import Parallelism, Progress, WorkerPool, map_batches
 from perf_etl.tables.docx import read_docx_tables
 from perf_etl.tables.find import candidate_pages
 from perf_etl.tables.grid import TABLE_CELL_COLUMNS, TableGrid, cells_frame
@@ -53,10 +53,11 @@ def document_cells(path: Path, document_id: str, fiscal_year: int | None, source
 
 def table_cells_stage(landing: Path, documents: pd.DataFrame, pages: pd.DataFrame, *,
                       parallel: Parallelism | None = None, progress: Progress | None = None,
-                      failed: list[str] | None = None) -> pd.DataFrame:
+                      failed: list[str] | None = None, pool: WorkerPool | None = None) -> pd.DataFrame:
     """raw.table_cells rows of every raw document of the frames (raw.documents, raw.pages rows), read in
-    worker processes (`parallel`, default from PERF_ETL_WORKERS) with the same rows in the same order as in
-    one process. A document whose worker process died has no rows (as when its reader raises); its id is
+    worker processes (`parallel`, default from PERF_ETL_WORKERS, or `pool`'s, kept between calls) with the
+    same rows in the same order as in one process; for a batch of documents, that batch's part of the
+    whole. A document whose worker process died has no rows (as when its reader raises); its id is
     appended to `failed`, so that the caller can tell "no tables" from "not read"."""
     texts = {
         document_id: [PageText(int(p.page_number), str(p.text)) for p in group.itertuples()]
@@ -69,8 +70,8 @@ def table_cells_stage(landing: Path, documents: pd.DataFrame, pages: pd.DataFram
         for row in documents.sort_values("document_id").itertuples()
     ]
     frames = []
-    for item, result in zip(work, map_batches(_cells_batch, work, parallel=parallel, progress=progress),
-                            strict=True):
+    results = map_batches(_cells_batch, work, parallel=parallel, progress=progress, pool=pool)
+    for item, result in zip(work, results, strict=True):
         if isinstance(result, CallFailed | OverBudget):
             log.error("reading the tables of %s failed (%s); the report is read from its text alone", item[0],
                       result)

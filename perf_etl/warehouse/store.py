@@ -145,8 +145,6 @@ class PartitionWriter:
         self._conn = conn
         self._tables = set(tables)
         self._statements: list[Statement] = []
-        self._inserted = 0
-        self.leftover_views: list[str] = []  # registered views an error kept from unregistering
 
     def insert(self, table: str, frame: pd.DataFrame) -> None:
         """Append `frame`'s rows to `table` (one of the writer's tables), columns by name."""
@@ -154,17 +152,11 @@ class PartitionWriter:
             raise ValueError(f"{table} is not one of the tables this write replaces: {sorted(self._tables)}")
         if frame.empty:
             return
-        view = f"incoming_batch_{self._inserted}"
-        self._inserted += 1
-        self._conn.register(view, frame)
-        try:
-            # BY NAME: a column the table lacks is an error, a column the frame lacks is NULL.
-            self._conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
-        except BaseException:
-            # Unregistering inside the aborted transaction would hide the real error: after the rollback.
-            self.leftover_views.append(view)
-            raise
-        self._conn.unregister(view)
+        # Not a registered view: inside a transaction DuckDB keeps an unregistered view's converted strings
+        # until the commit (the whole step's text, measured), while a replacement scan of this local frees
+        # them with the statement. BY NAME: a column the table lacks is an error, one the frame lacks NULL.
+        incoming_batch_rows = frame  # noqa: F841  (read by DuckDB by its name)
+        self._conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_batch_rows")
 
     def record(self, statements: Sequence[Statement]) -> None:
         """Run `statements` just before the commit (fingerprints, which may depend on how the batches went)."""
@@ -175,6 +167,12 @@ class PartitionWriter:
             self._conn.execute(sql, list(parameters))
 
 
+# DuckDB's memory limit while a `partition_writer` transaction is open. DuckDB holds a transaction's new rows
+# in memory up to its limit (by default 80 % of RAM) and only then spills them to its temporary directory,
+# so without this a step writing a whole run's texts in one transaction grows with them after all.
+WRITE_MEMORY_LIMIT = "256MB"
+
+
 @contextlib.contextmanager
 def partition_writer(
     conn: duckdb.DuckDBPyConnection, years: Sequence[int], writes: Sequence[TableWrite],
@@ -183,8 +181,10 @@ def partition_writer(
     rows of every table in `writes` (and inserts their frames, usually empty), then takes the rows of
     `writer.insert` and the statements of `writer.record`, and commits when the block ends. An error
     anywhere in the block rolls everything back: the previous rows (and their fingerprints) stay. Reading
-    other tables through `conn` inside the block is fine."""
+    other tables through `conn` inside the block is fine. DuckDB's memory limit is `WRITE_MEMORY_LIMIT`
+    meanwhile, and its default after."""
     writer = PartitionWriter(conn, [write.table for write in writes])
+    conn.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'")
     try:
         with transaction(conn):
             for write in writes:
@@ -194,9 +194,8 @@ def partition_writer(
             yield writer
             writer._finish()
     finally:
-        for view in writer.leftover_views:
-            with contextlib.suppress(duckdb.Error):
-                conn.unregister(view)
+        # Back to DuckDB's default (nothing here sets another; the shown value is rounded, so not restorable).
+        conn.execute("RESET memory_limit")
 
 
 # Documents a batch-wise stage (tables, staging, core) holds at once: bounds its memory (about 10 pages of

@@ -13,7 +13,15 @@ from perf_etl.defs.checks import CORE_CHECK_SPECS, check_result, core_asset_key
 from perf_etl.defs.io_managers import for_years
 from perf_etl.defs.resources import Warehouse
 from perf_etl.models import RejectedFile, Stage
-from perf_etl.pipeline import extract_stage, rejected_frame, staged_from_frames
+from perf_etl.parallel import ProgressShare, WorkerPool
+from perf_etl.pipeline import (
+    Extracted,
+    extract_documents,
+    extract_stage,
+    extracted_frames,
+    rejected_frame,
+    staged_from_frames,
+)
 from perf_etl.validate.checks import run_contract_checks
 from perf_etl.validate.rows import validate_core
 from perf_etl.validate.schemas import CORE_MODELS
@@ -84,14 +92,25 @@ def core_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
 
 
 def _extract_years(context: dg.AssetExecutionContext, conn, years: list[int], now: datetime):
-    staged = staged_from_frames(store.read_partition(conn, "staging.documents", years),
-                                store.read_partition(conn, "staging.sections", years))
     raw_documents = store.read_partition(conn, "raw.documents", years)
     source_paths = dict(zip(raw_documents["document_id"], raw_documents["source_path"], strict=True))
-    tables = store.read_partition(conn, "raw.table_cells", years)
-    extracted, extract_failures = extract_stage(staged, source_paths, now=now, tables=tables,
-                                                page_confidence=store.ocr_page_confidence(conn, years),
-                                                progress=progress_log(context, "extracted"))
+    del raw_documents
+    # The staged texts are read and extracted `store.DOCUMENTS_PER_BATCH` documents at a time and dropped;
+    # what extraction gives is small next to them and is kept for the whole years, which the validation
+    # and the contract checks need.
+    ids = store.document_ids(conn, "staging.documents", years)
+    progress = ProgressShare(progress_log(context, "extracted"), len(ids))
+    gathered = Extracted()
+    with WorkerPool() as pool:
+        for batch in store.document_batches(ids):
+            staged = staged_from_frames(store.read_partition(conn, "staging.documents", years, document_ids=batch),
+                                        store.read_partition(conn, "staging.sections", years, document_ids=batch))
+            extract_documents(staged, source_paths, now=now,
+                              tables=store.read_partition(conn, "raw.table_cells", years, document_ids=batch),
+                              pool=pool, progress=progress.batch(len(batch)), into=gathered)
+            del staged
+    extracted, extract_failures = extracted_frames(gathered, store.ocr_page_confidence(conn, years))
+    del gathered
     outcomes = run_contract_checks(extracted, years)
     accepted, validate_failures = validate_core(extracted, source_paths, now)
     _record_rejections(conn, years, extract_failures, validate_failures)

@@ -13,8 +13,10 @@ from perf_etl.defs.assets.common import (
 )
 from perf_etl.defs.assets.raw import RAW_DOCUMENTS, RAW_PAGES
 from perf_etl.defs.resources import Warehouse
+from perf_etl.parallel import ProgressShare, WorkerPool
 from perf_etl.pipeline import normalize_stage, staging_frames
 from perf_etl.warehouse import store
+from perf_etl.warehouse.fingerprints import YearPlan
 
 STAGING_DOCUMENTS = dg.AssetKey(["staging", "documents"])
 STAGING_SECTIONS = dg.AssetKey(["staging", "sections"])
@@ -33,18 +35,40 @@ STAGING_ASSETS = (STAGING_DOCUMENTS, STAGING_SECTIONS)
 )
 def staging_documents(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Normalizes the documents of the fiscal years whose raw.documents / raw.pages rows changed since their
-    staging rows were written (every year on a full refresh); the other years are skipped."""
-    frames = {"documents": pd.DataFrame(), "sections": pd.DataFrame()}
+    staging rows were written (every year on a full refresh); the other years are skipped. The documents
+    are read, normalized and written `store.DOCUMENTS_PER_BATCH` at a time, all in one transaction."""
+    written = {"documents": 0, "sections": 0}
     with warehouse.connect() as conn:
         plan = plan_years(context, conn, "staging", STAGING_ASSETS)
         if plan.changed:
-            documents = store.read_partition(conn, "raw.documents", plan.changed)
-            pages = store.read_partition(conn, "raw.pages", plan.changed)
-            staged = normalize_stage(documents, pages, progress=progress_log(context, "normalized"))
-            frames = staging_frames(staged)
-            store.write_partition_with(conn, plan.changed, [
-                store.TableWrite("staging.documents", frames["documents"]),
-                store.TableWrite("staging.sections", frames["sections"]),
-            ], record_statements(plan, STAGING_ASSETS))
+            written = _normalize_years(context, conn, plan)
     for key, table in zip(STAGING_ASSETS, ("documents", "sections"), strict=True):
-        yield dg.MaterializeResult(asset_key=key, metadata={**row_count(plan, frames[table]), **plan_metadata(plan)})
+        yield dg.MaterializeResult(asset_key=key, metadata={**row_count(plan, _rows(written[table])),
+                                                            **plan_metadata(plan)})
+
+
+def _normalize_years(context: dg.AssetExecutionContext, conn, plan: YearPlan) -> dict[str, int]:
+    """Replaces the staging rows of the plan's changed years, batch by batch (memory bounded by a batch,
+    not by the years' documents); a failure anywhere leaves the previous rows. The rows written per table."""
+    years = plan.changed
+    ids = store.document_ids(conn, "raw.documents", years)
+    progress = ProgressShare(progress_log(context, "normalized"), len(ids))
+    written = {"documents": 0, "sections": 0}
+    empty = staging_frames([])
+    with store.partition_writer(conn, years, [store.TableWrite(f"staging.{table}", frame)
+                                              for table, frame in empty.items()]) as writer, WorkerPool() as pool:
+        for batch in store.document_batches(ids):
+            staged = normalize_stage(store.read_partition(conn, "raw.documents", years, document_ids=batch),
+                                     store.read_partition(conn, "raw.pages", years, document_ids=batch),
+                                     pool=pool, progress=progress.batch(len(batch)))
+            for table, frame in staging_frames(staged).items():
+                writer.insert(f"staging.{table}", frame)
+                written[table] += len(frame)
+            del staged
+        writer.record(record_statements(plan, STAGING_ASSETS))
+    return written
+
+
+def _rows(count: int) -> pd.DataFrame:
+    """A frame of `count` rows and no columns: what `row_count` counts, for rows written batch by batch."""
+    return pd.DataFrame(index=pd.RangeIndex(count))
