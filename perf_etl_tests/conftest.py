@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
+
+from perf_etl.ingest.ingest import ingest_landing
+from perf_etl.models import RawDocument, records_frame
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "data" / "samples"
@@ -13,6 +18,14 @@ SAMPLE_IDS = ["000_c00e73963f41166b", "001_0b37341ce517e90b", "002_fa04becc64be8
               "004_3cc4b0b52db76508"]
 # Fiscal years of the samples, read from the documents (003 is titled 2022 and evaluates 2021).
 SAMPLE_FISCAL_YEARS = dict(zip(SAMPLE_IDS, [2024, 2020, 2023, 2021, 2023], strict=True))
+
+
+def raw_frames_in_memory(landing: Path, now: datetime) -> dict[str, pd.DataFrame]:
+    """raw.documents and raw.pages rows of a landing folder, read in this process without a warehouse."""
+    accepted = ingest_landing(landing, now=now).accepted
+    pages = pd.DataFrame([{"document_id": f.document.document_id, "fiscal_year": f.document.fiscal_year,
+                           "page_number": p.page_number, "text": p.text} for f in accepted for p in f.pages])
+    return {"documents": records_frame([f.document for f in accepted], RawDocument), "pages": pages}
 
 
 @pytest.fixture

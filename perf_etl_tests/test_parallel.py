@@ -9,12 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from perf_etl.ingest.ingest import ingest_landing
 from perf_etl.ingest.pool import CallFailed
 from perf_etl.models import (
-    RawDocument,
     StagedDocument,
-    records_frame,
 )
 from perf_etl.parallel import Parallelism, ProgressLog, map_batches
 from perf_etl.pipeline import EXTRACTION_ERROR, extract_stage, normalize_stage, staging_frames
@@ -30,16 +27,13 @@ TWO_WORKERS = Parallelism(workers=2, batch_size=2, min_items=0)
 def raw(tmp_path_factory) -> tuple[Path, dict[str, pd.DataFrame]]:
     import shutil
 
-    from perf_etl_tests.conftest import SAMPLE_IDS, SAMPLES
+    from perf_etl_tests.conftest import SAMPLE_IDS, SAMPLES, raw_frames_in_memory
 
     landing = tmp_path_factory.mktemp("parallel") / "landing"
     landing.mkdir()
     for sample in SAMPLE_IDS:
         shutil.copy(SAMPLES / f"{sample}.pdf", landing)
-    accepted = ingest_landing(landing, now=NOW).accepted
-    pages = pd.DataFrame([{"document_id": f.document.document_id, "fiscal_year": f.document.fiscal_year,
-                           "page_number": p.page_number, "text": p.text} for f in accepted for p in f.pages])
-    return landing, {"documents": records_frame([f.document for f in accepted], RawDocument), "pages": pages}
+    return landing, raw_frames_in_memory(landing, NOW)
 
 
 def test_normalize_in_workers_gives_the_same_documents_in_the_same_order(raw):

@@ -17,12 +17,10 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from perf_etl.defs.assets import staging
 from perf_etl.defs.assets.common import FULL_REFRESH_TAG
 from perf_etl.defs.definitions import build_definitions
-from perf_etl.ingest.ingest import ingest_landing
-from perf_etl.models import RawDocument, records_frame
 from perf_etl.parallel import Parallelism, ProgressShare, WorkerPool
 from perf_etl.pipeline import Extracted, extract_documents, extract_stage, extracted_frames, normalize_stage
 from perf_etl.warehouse import store
-from perf_etl_tests.conftest import SAMPLES
+from perf_etl_tests.conftest import SAMPLES, raw_frames_in_memory
 from perf_etl_tests.fixtures.table_pdfs import FIXTURES, write_fixture
 
 YEARS = {ASSET_PARTITION_RANGE_START_TAG: "2020", ASSET_PARTITION_RANGE_END_TAG: "2024"}
@@ -119,10 +117,7 @@ def test_a_step_that_fails_in_its_second_batch_leaves_the_previous_rows(one_batc
 def raw(tmp_path_factory) -> tuple[Path, dict[str, pd.DataFrame]]:
     landing = tmp_path_factory.mktemp("batches") / "landing"
     shutil.copytree(SAMPLES, landing)
-    accepted = ingest_landing(landing, now=NOW).accepted
-    pages = pd.DataFrame([{"document_id": f.document.document_id, "fiscal_year": f.document.fiscal_year,
-                           "page_number": p.page_number, "text": p.text} for f in accepted for p in f.pages])
-    return landing, {"documents": records_frame([f.document for f in accepted], RawDocument), "pages": pages}
+    return landing, raw_frames_in_memory(landing, NOW)
 
 
 def test_stages_called_batch_by_batch_on_one_worker_pool_give_the_whole_result(raw):
