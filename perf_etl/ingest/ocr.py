@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 import pypdfium2
 
-from perf_etl.ingest.pool import default_workers
+from perf_etl.ingest.pool import default_workers, usable_cpus
 
 ENGINE = "rapidocr-onnxruntime"
 THREADS_VARIABLE = "PERF_ETL_OCR_THREADS"
@@ -222,7 +222,7 @@ def ocr_threads() -> int:
     value = os.environ.get(THREADS_VARIABLE, "").strip()
     if value:
         return int(value)
-    return max(1, len(os.sched_getaffinity(0)) // default_workers())
+    return max(1, usable_cpus() // default_workers())
 
 
 def _recognise(image: np.ndarray) -> list[_Box]:

@@ -74,13 +74,17 @@ class CallFailed:
     reason: str
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity on Linux, else all)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def default_workers() -> int:
     """Two processes, or one on a single-CPU machine: reading is CPU-bound, more would only compete."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(2, cpus))
+    return max(1, min(2, usable_cpus()))
 
 
 def process_context(function: Callable[..., Any]) -> multiprocessing.context.BaseContext:
