@@ -9,13 +9,12 @@ costs a sensor tick one budget, not the tick.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from perf_etl.ingest.discover import DiscoveredFile, discover
-from perf_etl.ingest.ingest import IngestLimits, Outcome, ReadTask, read_tasks
+from perf_etl.ingest.ingest import IngestLimits, Outcome, ReadTask, read_tasks, sha256_file
 from perf_etl.models import IngestedFile
 
 FileState = dict[str, list]  # source_path -> [sha256, fiscal_year | None]
@@ -27,14 +26,6 @@ class LandingChanges:
     unknown_year: list[str] = field(default_factory=list)  # changed files whose year is unknown
     state: FileState = field(default_factory=dict)
     pending: int = 0  # changed files left for a later call
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _year_of(outcome: Outcome) -> int | None:
@@ -50,7 +41,7 @@ def scan_landing(root: Path, previous: FileState, *, max_reads: int = 50,
     to_read: list[tuple[DiscoveredFile, str, list | None]] = []  # entry, digest, previous state
     for found in discover(root):
         # An entry that cannot be read (broken link, FIFO) has no hash; ingestion records it as rejected.
-        digest = f"unreadable:{found.problem}" if found.problem else sha256_of(found.path)
+        digest = f"unreadable:{found.problem}" if found.problem else sha256_file(found.path)
         known = previous.get(found.source_path)
         if known and known[0] == digest:
             changes.state[found.source_path] = known

@@ -22,6 +22,7 @@ from perf_etl.core_tables import core_frames
 from perf_etl.extract import extract_document
 from perf_etl.ingest.ingest import (
     IngestLimits,
+    LandingPlan,
     LandingResult,
     Outcome,
     ReadTask,
@@ -62,10 +63,25 @@ def rejected_frame(rejected: Iterable[RejectedFile]) -> pd.DataFrame:
 # the progress reports.
 READ_CHUNK_FILES = 200
 
+Connect = Callable[[], contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]]  # opens the warehouse
+
+
+def plan_from_cache(
+    landing: Path, connect: Connect, *, now: datetime, limits: IngestLimits, reread: bool = False
+) -> tuple[LandingPlan, dict[int, Outcome]]:
+    """The landing plan (files of unchanged size and mtime are not hashed again) and, by position in
+    plan.to_read, the outcomes the read cache has for it; none with `reread` (a full refresh)."""
+    with connect() as conn:
+        known_hashes = {} if reread else read_cache.known_hashes(conn)
+    plan = plan_landing(landing, now=now, limits=limits, known_hashes=known_hashes)
+    with connect() as conn:
+        cached = {} if reread else read_cache.cached_outcomes(conn, plan.to_read, read_cache.reader_version())
+        read_cache.refresh_stamps(conn, plan.tasks)
+    return plan, cached
+
 
 def read_landing(
-    landing: Path, connect: Callable[[], contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]], *,
-    now: datetime,
+    landing: Path, connect: Connect, *, now: datetime,
     limits: IngestLimits | None = None, progress: Progress | None = None, reread: bool = False,
 ) -> LandingResult:
     """Every landing file settled as a document or a rejection, reading only files the read cache
@@ -73,13 +89,8 @@ def read_landing(
     accepted files come without pages, which are in the cache. `connect` opens the warehouse, for short
     transactions between chunks of reading."""
     limits = limits or IngestLimits.from_environment()
-    with connect() as conn:
-        known_hashes = {} if reread else read_cache.known_hashes(conn)
-    plan = plan_landing(landing, now=now, limits=limits, known_hashes=known_hashes)
+    plan, outcomes = plan_from_cache(landing, connect, now=now, limits=limits, reread=reread)
     tasks, reader = plan.to_read, read_cache.reader_version()
-    with connect() as conn:
-        outcomes = {} if reread else read_cache.cached_outcomes(conn, tasks, reader)
-        read_cache.refresh_stamps(conn, plan.tasks)
     unread = [index for index in range(len(tasks)) if index not in outcomes]
     log.info("%d landing files: %d read before, %d to read", len(plan.tasks), len(outcomes), len(unread))
     # A chunk's outcomes are written to the cache in a thread while the workers read the next chunk.
@@ -102,8 +113,7 @@ def read_landing(
     return settle_landing(plan, [outcomes[index] for index in range(len(tasks))])
 
 
-def _store_reads(connect: Callable[[], contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]],
-                 tasks: list[ReadTask], read: list[Outcome], reader: str) -> None:
+def _store_reads(connect: Connect, tasks: list[ReadTask], read: list[Outcome], reader: str) -> None:
     with connect() as conn:
         read_cache.store_outcomes(conn, tasks, read, reader)
 

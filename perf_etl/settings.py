@@ -41,3 +41,9 @@ def full_refresh() -> bool:
     """PERF_ETL_FULL_REFRESH=1: every stage recomputes its years even when its inputs did not change
     (docs/operations.md, "Incremental runs")."""
     return is_true(os.environ.get(FULL_REFRESH_VARIABLE))
+
+
+def ocr_enabled() -> bool:
+    """PERF_ETL_OCR: OCR is on unless set to 0/false/off/no (pages that need it then fail the text-layer
+    check, docs/ocr.md)."""
+    return os.environ.get("PERF_ETL_OCR", "1").strip().lower() not in {"0", "false", "off", "no"}

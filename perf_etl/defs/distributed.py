@@ -41,11 +41,10 @@ from perf_etl.ingest.ingest import (
     LandingPlan,
     Outcome,
     ReadTask,
-    plan_landing,
     read_tasks,
     settle_landing,
 )
-from perf_etl.pipeline import raw_frames
+from perf_etl.pipeline import plan_from_cache, raw_frames
 from perf_etl.warehouse import read_cache
 
 # A step costs a Celery task, a process that rebuilds the job, a dozen events in the Postgres event log
@@ -110,11 +109,8 @@ def plan_ingest(context: dg.OpExecutionContext, landing: LandingFolder,
                 warehouse: Warehouse) -> Iterator[dg.Output | dg.DynamicOutput]:
     """Discovers and hashes the landing folder, takes what the read cache has (on the warehouse's machine),
     and cuts the other files into batches to read (all of them on a full refresh)."""
-    plan = plan_landing(landing.root, now=datetime.now(timezone.utc), limits=landing.limits)
-    cached: dict[int, Outcome] = {}
-    if not wants_full_refresh(context):
-        with warehouse.connect() as conn:
-            cached = read_cache.cached_outcomes(conn, plan.to_read, read_cache.reader_version())
+    plan, cached = plan_from_cache(landing.root, warehouse.connect, now=datetime.now(timezone.utc),
+                                   limits=landing.limits, reread=wants_full_refresh(context))
     batches = split_batches(plan, landing.limits, files_per_batch(), cached)
     context.log.info(f"{len(plan.tasks)} landing entries: {len(cached)} read before, "
                      f"{len(plan.to_read) - len(cached)} to read in {len(batches)} batch(es)")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from docx.table import Table
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
+from perf_etl import settings
 from perf_etl.ingest.classify import needs_ocr
 from perf_etl.ingest.pool import extend_budget
 from perf_etl.ingest.reasons import (
@@ -211,7 +211,7 @@ def _read_pages_with_ocr(data: bytes, texts: list[str], engines: list[str]) -> l
     pages not OCR'd). UnreadableScanError when a page has print OCR cannot read with enough confidence."""
     confidences: list[float | None] = [None] * len(texts)
     wanted = [index for index, text in enumerate(texts) if needs_ocr(text)]
-    if not wanted or not ocr_enabled():
+    if not wanted or not settings.ocr_enabled():
         return confidences
     from perf_etl.ingest import ocr  # onnxruntime and OpenCV load only for files that need them
 
@@ -230,11 +230,6 @@ def _read_pages_with_ocr(data: bytes, texts: list[str], engines: list[str]) -> l
             texts[index] = repair_ocr_text(page.text)
         engines[index], confidences[index] = page.engine, round(page.confidence, 4)
     return confidences
-
-
-def ocr_enabled() -> bool:
-    """OCR is on unless PERF_ETL_OCR is 0/false/off (pages that need it then fail the text-layer check)."""
-    return os.environ.get("PERF_ETL_OCR", "1").strip().lower() not in {"0", "false", "off", "no"}
 
 
 def engine_summary(pages: list[PageText]) -> str:

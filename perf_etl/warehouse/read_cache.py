@@ -24,8 +24,8 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
+from perf_etl import settings
 from perf_etl.ingest.ingest import FileStamp, Outcome, ReadTask
-from perf_etl.ingest.readers import ocr_enabled
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile, RawDocument, RejectedFile
 
@@ -41,7 +41,7 @@ _PAGE_COLUMNS = ["sha256", "page_number", "text", "char_count", "text_engine", "
 def reader_version() -> str:
     """What a cached outcome must have been read with to be reused."""
     libraries = ", ".join(f"{name} {version(name)}" for name in ("pypdfium2", "pdfplumber", "rapidocr-onnxruntime"))
-    return f"reader {READER_CODE_VERSION} ({libraries}); OCR {'on' if ocr_enabled() else 'off'}"
+    return f"reader {READER_CODE_VERSION} ({libraries}); OCR {'on' if settings.ocr_enabled() else 'off'}"
 
 
 def cached_outcomes(conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask], reader: str) -> dict[int, Outcome]:

@@ -16,9 +16,8 @@ from perf_etl.warehouse import fingerprints, read_cache, store
 RAW_DOCUMENTS = dg.AssetKey(["raw", "documents"])
 RAW_PAGES = dg.AssetKey(["raw", "pages"])
 RAW_REJECTED_FILES = dg.AssetKey(["raw", "rejected_files"])
-
-
-RAW_ASSETS = ("raw/documents", "raw/pages", "raw/rejected_files")
+# The names under which the raw assets' input fingerprints are recorded (meta.stage_inputs.asset).
+RAW_ASSETS = tuple(key.to_user_string() for key in (RAW_DOCUMENTS, RAW_PAGES, RAW_REJECTED_FILES))
 
 
 def write_raw_frames(
