@@ -39,3 +39,13 @@ def test_extract_prints_one_json_line_per_file(tmp_path, capsys):
     assert {e["field"] for e in report["evidence"]} >= {"budget_wan", "fiscal_year", "department_name"}
     assert rejected["report"] is None
     assert rejected["rejected"]["reason_code"] == "empty_file"
+
+
+def test_run_reads_new_files_once_with_a_progress_bar(pdf_landing, tmp_path, capsys):
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", "--landing", str(pdf_landing), "--warehouse", str(warehouse)]) == 0
+    first = capsys.readouterr().err
+    assert main(["run", "--landing", str(pdf_landing), "--warehouse", str(warehouse)]) == 0
+    second = capsys.readouterr().err
+    assert "reading landing files" in first and "5/5" in first  # the five sample PDFs, before the run
+    assert "reading landing files" in second and "5/5" not in second  # all found in the read cache
