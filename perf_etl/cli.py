@@ -22,7 +22,7 @@ from perf_etl.ingest.ingest import IngestLimits, LandingResult, ingest_file
 from perf_etl.models import IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
 from perf_etl.pipeline import extract_stage, landing_years, read_landing
-from perf_etl.tables import document_cells
+from perf_etl.tables.grid import cells_frame
 from perf_etl.validate.rows import validate_core
 from perf_etl.warehouse import store
 
@@ -122,7 +122,7 @@ def print_summary(warehouse: Path, years: Sequence[int]) -> None:
 
 
 def extract_file(path: Path, limits: IngestLimits) -> dict[str, Any]:
-    """One file through ingest → normalize → tables → extract → validate, as the assets do it."""
+    """One file through ingest (text and tables) → normalize → extract → validate, as the assets do it."""
     now = datetime.now(timezone.utc)
     outcome = ingest_file(path, path.parent, now=now, limits=limits)
     if isinstance(outcome, RejectedFile):
@@ -131,8 +131,7 @@ def extract_file(path: Path, limits: IngestLimits) -> dict[str, Any]:
     document = outcome.document
     staged = normalize_document(document.document_id, document.fiscal_year, outcome.pages)
     source_paths = {document.document_id: str(path)}
-    tables = document_cells(path, document.document_id, document.fiscal_year, document.source_format,
-                            outcome.pages)
+    tables = cells_frame(document.document_id, document.fiscal_year, outcome.tables)
     extracted, failures = extract_stage([staged], source_paths, now=now, tables=tables)
     if failures:
         return _line(str(path), document.document_id, None, [], failures[0])

@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from perf_etl.tables.grid import TableGrid
+
 
 class Stage:
     """Values of raw.rejected_files.stage."""
@@ -70,11 +72,13 @@ class RejectedFile:
 
 @dataclass
 class IngestedFile:
-    """An accepted document with its pages (none when they are kept in the warehouse's read cache)."""
+    """An accepted document with its pages and tables (none when they are kept in the warehouse's read
+    cache)."""
 
     document: RawDocument
     pages: list[PageText]
     fingerprint: str = ""  # of its words, to spot the same report in another format (ingest/fingerprint.py)
+    tables: list[TableGrid] = field(default_factory=list)
 
 
 @dataclass

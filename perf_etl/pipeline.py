@@ -103,7 +103,7 @@ def read_landing(
             if stored is not None:
                 stored.result()  # one chunk of pages waiting at most; a failed write stops the run here
             stored = writer.submit(_store_reads, connect, chunk_tasks, read, reader)
-            outcomes.update((index, read_cache.without_pages(o)) for index, o in zip(chunk, read, strict=True))
+            outcomes.update((index, read_cache.without_content(o)) for index, o in zip(chunk, read, strict=True))
             if progress is not None:
                 progress(start + len(chunk), len(unread))
         if stored is not None:

@@ -11,6 +11,7 @@ import pytest
 
 from perf_etl.ingest.ingest import ingest_landing
 from perf_etl.models import RawDocument, records_frame
+from perf_etl.tables.grid import cells_frame, empty_cells
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "data" / "samples"
@@ -21,11 +22,14 @@ SAMPLE_FISCAL_YEARS = dict(zip(SAMPLE_IDS, [2024, 2020, 2023, 2021, 2023], stric
 
 
 def raw_frames_in_memory(landing: Path, now: datetime) -> dict[str, pd.DataFrame]:
-    """raw.documents and raw.pages rows of a landing folder, read in this process without a warehouse."""
+    """raw.documents, raw.pages and raw.table_cells rows of a landing folder, read in this process without
+    a warehouse."""
     accepted = ingest_landing(landing, now=now).accepted
     pages = pd.DataFrame([{"document_id": f.document.document_id, "fiscal_year": f.document.fiscal_year,
                            "page_number": p.page_number, "text": p.text} for f in accepted for p in f.pages])
-    return {"documents": records_frame([f.document for f in accepted], RawDocument), "pages": pages}
+    cells = pd.concat([empty_cells(), *(cells_frame(f.document.document_id, f.document.fiscal_year, f.tables)
+                                        for f in accepted if f.tables)], ignore_index=True)
+    return {"documents": records_frame([f.document for f in accepted], RawDocument), "pages": pages, "cells": cells}
 
 
 @pytest.fixture

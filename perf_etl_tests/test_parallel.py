@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,7 +14,6 @@ from perf_etl.models import (
 )
 from perf_etl.parallel import Parallelism, ProgressLog, map_batches
 from perf_etl.pipeline import EXTRACTION_ERROR, extract_stage, normalize_stage, staging_frames
-from perf_etl.tables import table_cells_stage
 
 NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
 IN_PROCESS = Parallelism(workers=0)
@@ -24,7 +22,7 @@ TWO_WORKERS = Parallelism(workers=2, batch_size=2, min_items=0)
 
 
 @pytest.fixture(scope="module")
-def raw(tmp_path_factory) -> tuple[Path, dict[str, pd.DataFrame]]:
+def raw(tmp_path_factory) -> dict[str, pd.DataFrame]:
     import shutil
 
     from perf_etl_tests.conftest import SAMPLE_IDS, SAMPLES, raw_frames_in_memory
@@ -33,11 +31,11 @@ def raw(tmp_path_factory) -> tuple[Path, dict[str, pd.DataFrame]]:
     landing.mkdir()
     for sample in SAMPLE_IDS:
         shutil.copy(SAMPLES / f"{sample}.pdf", landing)
-    return landing, raw_frames_in_memory(landing, NOW)
+    return raw_frames_in_memory(landing, NOW)
 
 
 def test_normalize_in_workers_gives_the_same_documents_in_the_same_order(raw):
-    _, frames = raw
+    frames = raw
     alone = normalize_stage(frames["documents"], frames["pages"], parallel=IN_PROCESS)
     workers = normalize_stage(frames["documents"], frames["pages"], parallel=TWO_WORKERS)
     assert len(alone) == 5
@@ -46,15 +44,12 @@ def test_normalize_in_workers_gives_the_same_documents_in_the_same_order(raw):
         pd.testing.assert_frame_equal(frame, staging_frames(alone)[table])
 
 
-def test_tables_and_extraction_in_workers_give_the_same_rows(raw):
-    landing, frames = raw
-    cells = {mode: table_cells_stage(landing, frames["documents"], frames["pages"], parallel=mode)
-             for mode in (IN_PROCESS, TWO_WORKERS)}
-    pd.testing.assert_frame_equal(cells[TWO_WORKERS], cells[IN_PROCESS])
+def test_extraction_in_workers_gives_the_same_rows(raw):
+    frames = raw
     staged = normalize_stage(frames["documents"], frames["pages"], parallel=IN_PROCESS)
     paths = dict(zip(frames["documents"]["document_id"], frames["documents"]["source_path"], strict=True))
-    alone, alone_failures = extract_stage(staged, paths, now=NOW, tables=cells[IN_PROCESS], parallel=IN_PROCESS)
-    workers, worker_failures = extract_stage(staged, paths, now=NOW, tables=cells[TWO_WORKERS], parallel=TWO_WORKERS)
+    alone, alone_failures = extract_stage(staged, paths, now=NOW, tables=frames["cells"], parallel=IN_PROCESS)
+    workers, worker_failures = extract_stage(staged, paths, now=NOW, tables=frames["cells"], parallel=TWO_WORKERS)
     assert worker_failures == alone_failures == []
     assert alone.keys() == workers.keys()
     for table, frame in alone.items():
@@ -64,7 +59,7 @@ def test_tables_and_extraction_in_workers_give_the_same_rows(raw):
 
 @pytest.mark.parametrize("parallel", [IN_PROCESS, TWO_WORKERS], ids=["in-process", "workers"])
 def test_a_document_extraction_fails_on_is_rejected_alone(raw, parallel):
-    _, frames = raw
+    frames = raw
     staged = normalize_stage(frames["documents"], frames["pages"], parallel=IN_PROCESS)
     broken = StagedDocument(document_id="broken", fiscal_year=2023, text=None, page_starts=[0])  # type: ignore[arg-type]
     documents = [*staged[:2], broken, *staged[2:]]

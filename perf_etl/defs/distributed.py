@@ -143,7 +143,7 @@ def write_raw(context: dg.OpExecutionContext, warehouse: Warehouse, plan: Landin
             tasks = [plan.to_read[position] for position in batch.positions]
             read_cache.store_outcomes(conn, tasks, batch.outcomes, read_cache.reader_version())
         read_cache.forget_missing(conn, plan.tasks)
-    read = [BatchOutcomes(b.positions, [read_cache.without_pages(o) for o in b.outcomes]) for b in batches]
+    read = [BatchOutcomes(b.positions, [read_cache.without_content(o) for o in b.outcomes]) for b in batches]
     frames = raw_frames(settle_landing(plan, outcomes_in_order(cached, read)), years)
     documents, rejected, pages, _ = write_raw_frames(warehouse, years, frames,
                                                       full_refresh=wants_full_refresh(context))

@@ -324,7 +324,7 @@ def _read_checked(found: DiscoveredFile, known: _Known, now: datetime, limits: I
         folder_year=found.folder_year,
         fiscal_year_note=decision.note,
     )
-    return IngestedFile(document, read.pages, text_fingerprint(read.pages))
+    return IngestedFile(document, read.pages, text_fingerprint(read.pages), read.tables)
 
 
 def _rejected_task(task: ReadTask, code: str, detail: str) -> RejectedFile:

@@ -7,10 +7,11 @@ Each reader returns the pages and a `text_engine` string naming what produced th
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,12 @@ from perf_etl.ingest.reasons import (
 )
 from perf_etl.models import PageText
 from perf_etl.normalize.ocr_repairs import repair_ocr_text
+from perf_etl.tables.docx import read_docx_tables
+from perf_etl.tables.find import candidate_pages, is_candidate
+from perf_etl.tables.grid import RawGrid, TableGrid
+from perf_etl.tables.pdf import assemble_tables, page_tables
+
+log = logging.getLogger(__name__)
 
 # Extension -> raw.documents.source_format.
 SOURCE_FORMATS: dict[str, str] = {".pdf": "pdf", ".docx": "docx", ".txt": "txt"}
@@ -78,11 +85,12 @@ _OCR_SECONDS_PER_PAGE = 30.0
 
 @dataclass(frozen=True)
 class ReadResult:
-    """The text of one file, page by page, and what produced it."""
+    """The text of one file, page by page, what produced it, and the file's 自评表 tables."""
 
     pages: list[PageText]
     text_engine: str
     source_format: str
+    tables: list[TableGrid] = field(default_factory=list)
 
 
 def source_format_of(path: Path) -> str:
@@ -101,41 +109,78 @@ def read_document(path: Path, *, max_pages: int | None = None) -> ReadResult:
     if not data:
         raise EmptyFileError("0 bytes")
     reader = {"pdf": read_pdf, "docx": read_docx, "txt": read_txt}[source_format]
-    pages, engine = reader(data, max_pages)
-    return ReadResult(pages, engine, source_format)
+    return reader(data, max_pages)
 
 
 # ---------------------------------------------------------------- PDF
 
 
-def read_pdf(data: bytes, max_pages: int | None = None) -> tuple[list[PageText], str]:
+@dataclass
+class _PdfPages:
+    """A PDF's pages as they are read: each page's text and engine so far, whether it may draw a ruled
+    table, and the tables found on the pages pdfplumber parsed (0-based page index -> pieces)."""
+
+    texts: list[str]
+    engines: list[str]
+    may_draw_tables: list[bool]
+    pieces: dict[int, list[RawGrid]] = field(default_factory=dict)
+    table_error: str | None = None
+
+
+def read_pdf(data: bytes, max_pages: int | None = None) -> ReadResult:
     """Pages of a PDF, each from the engine that reads it best: pypdfium2, pdfplumber for table pages
-    and pages pdfium cannot read, OCR for pages neither can (scans, fonts without a Unicode map)."""
+    and pages pdfium cannot read, OCR for pages neither can (scans, fonts without a Unicode map); and
+    the tables of the pages whose text shows a table header (and the page after each)."""
     _check_pdf_envelope(data)
-    texts, engines = _text_layer(data, max_pages)
-    confidences = _read_pages_with_ocr(data, texts, engines)
+    with _PlumberFile(data) as plumber:
+        read = _text_layer(data, max_pages, plumber)
+        confidences = _read_pages_with_ocr(data, read.texts, read.engines)
+        tables = _read_tables(plumber, read)
     pages = [
         PageText(number, text, engine, confidence)
-        for number, (text, engine, confidence) in enumerate(zip(texts, engines, confidences, strict=True), start=1)
+        for number, (text, engine, confidence) in enumerate(
+            zip(read.texts, read.engines, confidences, strict=True), start=1)
     ]
-    return pages, engine_summary(pages)
+    return ReadResult(pages, engine_summary(pages), "pdf", tables)
 
 
-def _text_layer(data: bytes, max_pages: int | None) -> tuple[list[str], list[str]]:
+class _PlumberFile:
+    """pdfplumber's view of a PDF, opened when a page is first needed (most files need none)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pdf: pdfplumber.PDF | None = None
+        self._pages: list[pdfplumber.page.Page] = []
+
+    def __enter__(self) -> _PlumberFile:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+
+    def pages(self) -> list[pdfplumber.page.Page]:
+        """Every page; raises the typed errors of a file pdfplumber cannot open."""
+        if self._pdf is None:
+            self._pdf = _open_pdf(self._data)
+            self._pages = _page_list(self._pdf)
+        return self._pages
+
+
+def _text_layer(data: bytes, max_pages: int | None, plumber: _PlumberFile) -> _PdfPages:
     """Each page's text from its text layer, and the engine that read it."""
     document = _open_pdfium(data)
     if document is None:
-        return _plumber_text_layer(data, max_pages)
+        return _plumber_text_layer(plumber, max_pages)
     try:
         _check_page_count(len(document), max_pages)
         pages = [_read_pdfium_page(document, index) for index in range(len(document))]
     finally:
         document.close()
-    texts = [text for text, _ in pages]
-    to_plumber = [index for index, (text, ruled) in enumerate(pages) if ruled or needs_ocr(text)]
-    engines = [_PDFIUM] * len(texts)
-    _read_pages_with_pdfplumber(data, to_plumber, texts, engines)
-    return texts, engines
+    read = _PdfPages([text for text, _, _ in pages], [_PDFIUM] * len(pages), [draws for _, _, draws in pages])
+    to_plumber = [index for index, (text, ruled, _) in enumerate(pages) if ruled or needs_ocr(text)]
+    _read_pages_with_pdfplumber(plumber, to_plumber, read)
+    return read
 
 
 def _check_pdf_envelope(data: bytes) -> None:
@@ -156,54 +201,96 @@ def _open_pdfium(data: bytes) -> pypdfium2.PdfDocument | None:
         return None
 
 
-def _read_pdfium_page(document: pypdfium2.PdfDocument, index: int) -> tuple[str, bool]:
-    """The page's text, and whether it draws a ruled table (one page load for both)."""
+def _read_pdfium_page(document: pypdfium2.PdfDocument, index: int) -> tuple[str, bool, bool]:
+    """The page's text, whether it draws a ruled table, and whether it may draw one (one page load)."""
     page = document[index]
     try:
-        return _pdfium_page_text(page), _has_rulings(page)
+        return _pdfium_page_text(page), *_drawing(page)
     finally:
         page.close()
 
 
-def _has_rulings(page: pypdfium2.PdfPage) -> bool:
-    paths = 0
+def _drawing(page: pypdfium2.PdfPage) -> tuple[bool, bool]:
+    """(ruled, may draw a table). Ruled: at least _TABLE_PATHS path objects. A page without path and
+    form objects (a form may draw paths) has no lines for the table finder: text and images only."""
+    paths, forms = 0, False
     for position in range(pypdfium2.raw.FPDFPage_CountObjects(page)):
-        page_object = pypdfium2.raw.FPDFPage_GetObject(page, position)
-        paths += pypdfium2.raw.FPDFPageObj_GetType(page_object) == pypdfium2.raw.FPDF_PAGEOBJ_PATH
+        kind = pypdfium2.raw.FPDFPageObj_GetType(pypdfium2.raw.FPDFPage_GetObject(page, position))
+        paths += kind == pypdfium2.raw.FPDF_PAGEOBJ_PATH
+        forms = forms or kind == pypdfium2.raw.FPDF_PAGEOBJ_FORM
         if paths >= _TABLE_PATHS:
-            return True
-    return False
+            return True, True
+    return False, paths > 0 or forms
 
 
-def _plumber_text_layer(data: bytes, max_pages: int | None) -> tuple[list[str], list[str]]:
+def _plumber_text_layer(plumber: _PlumberFile, max_pages: int | None) -> _PdfPages:
     """Every page through pdfplumber (a file pdfium will not open); raises its typed errors."""
-    pdf = _open_pdf(data)
-    try:
-        plumber_pages = _page_list(pdf)
-        _check_page_count(len(plumber_pages), max_pages)
-        texts = [_plumber_page_text(page, number) for number, page in enumerate(plumber_pages, start=1)]
-    finally:
-        pdf.close()
-    return texts, [_PLUMBER] * len(texts)
+    page_count = len(plumber.pages())
+    _check_page_count(page_count, max_pages)
+    read = _PdfPages([""] * page_count, [_PLUMBER] * page_count, [True] * page_count)
+    for index, page in enumerate(plumber.pages()):
+        try:
+            read.texts[index] = _plumber_page_text(page, index + 1)
+            _find_tables_while_parsed(page, index, read)
+        finally:
+            page.close()
+    return read
 
 
-def _read_pages_with_pdfplumber(data: bytes, indexes: list[int], texts: list[str], engines: list[str]) -> None:
+def _read_pages_with_pdfplumber(plumber: _PlumberFile, indexes: list[int], read: _PdfPages) -> None:
     """Read the pages at `indexes` with pdfplumber, keeping its text where it is usable (a table page, a
-    page pdfium could not map). A page pdfplumber fails on keeps pdfium's text: pdfium did read it."""
+    page pdfium could not map). A page pdfplumber fails on keeps pdfium's text: pdfium did read it. The
+    tables of a page searched for tables are found while the page is parsed."""
     if not indexes:
         return
-    pdf = _open_pdf(data)
-    try:
-        plumber_pages = _page_list(pdf)
-        for index in (index for index in indexes if index < len(plumber_pages)):
-            try:
-                text = _plumber_page_text(plumber_pages[index], index + 1)
-            except CorruptPdfError:
-                continue
+    plumber_pages = plumber.pages()
+    for index in (index for index in indexes if index < len(plumber_pages)):
+        page = plumber_pages[index]
+        try:
+            text = _plumber_page_text(page, index + 1)
             if not needs_ocr(text):
-                texts[index], engines[index] = text, _PLUMBER
-    finally:
-        pdf.close()
+                read.texts[index], read.engines[index] = text, _PLUMBER
+            _find_tables_while_parsed(page, index, read)
+        except CorruptPdfError:
+            continue
+        finally:
+            # Without this pdfplumber keeps every page's objects and text map alive until the file closes.
+            page.close()
+
+
+def _find_tables_while_parsed(page: pdfplumber.page.Page, index: int, read: _PdfPages) -> None:
+    """The page's tables if its text (so far) makes it a candidate: its objects are parsed now, and
+    parsing is most of what table finding costs. `_read_tables` drops those of pages whose text changes
+    (OCR) so that they are no longer candidates."""
+    if read.table_error is None and is_candidate(read.texts, index):
+        try:
+            read.pieces[index] = page_tables(page, index + 1)
+        except Exception as error:  # a table finder bug must not lose the text
+            read.table_error = f"page {index + 1}: {type(error).__name__}: {error}"
+
+
+def _read_tables(plumber: _PlumberFile, read: _PdfPages) -> list[TableGrid]:
+    """The tables of the candidate pages (final texts) that may draw one; those not parsed with their
+    text are parsed now. A failure anywhere gives no tables (the report is then read from its prose, as
+    before tables were read) and a warning: a table problem never loses a report."""
+    wanted = [index for index in candidate_pages(read.texts) if read.may_draw_tables[index]]
+    try:
+        for index in (index for index in wanted if index not in read.pieces and read.table_error is None):
+            page = plumber.pages()[index]
+            try:
+                read.pieces[index] = page_tables(page, index + 1)
+            finally:
+                page.close()
+    except Exception as error:
+        read.table_error = f"{type(error).__name__}: {error}"
+    if read.table_error is not None:
+        return _without_tables(read.table_error)
+    return assemble_tables([piece for index in wanted for piece in read.pieces.get(index, [])])
+
+
+def _without_tables(problem: str) -> list[TableGrid]:
+    log.warning("reading the tables failed (%s); the report is read from its text alone", problem)
+    return []
 
 
 def _read_pages_with_ocr(data: bytes, texts: list[str], engines: list[str]) -> list[float | None]:
@@ -276,9 +363,6 @@ def _plumber_page_text(page: pdfplumber.page.Page, number: int) -> str:
     except Exception as error:
         # A broken content stream on one page makes the whole file untrustworthy.
         raise CorruptPdfError(f"page {number}: {type(error).__name__}: {error}") from error
-    finally:
-        # Without this pdfplumber keeps every page's objects and text map alive until the file closes.
-        page.close()
 
 
 _Glyph = tuple[str, str, float]  # text, font, size
@@ -347,7 +431,7 @@ def _page_ranges(pages: list[int]) -> str:
 # ---------------------------------------------------------------- plain text
 
 
-def read_txt(data: bytes, max_pages: int | None = None) -> tuple[list[PageText], str]:
+def read_txt(data: bytes, max_pages: int | None = None) -> ReadResult:
     """A .txt in UTF-8 (with or without BOM), GBK or GB18030; form feeds separate pages.
 
     Windows line ends (CRLF, CR) become LF, as in the PDF and Word text, so later stages see one kind.
@@ -358,7 +442,7 @@ def read_txt(data: bytes, max_pages: int | None = None) -> tuple[list[PageText],
         parts.pop()  # a trailing form feed ends the last page, it does not start a new one
     _check_page_count(len(parts), max_pages)
     engine = f"charset-normalizer {version('charset-normalizer')} ({encoding})"
-    return [PageText(number, part, engine) for number, part in enumerate(parts, start=1)], engine
+    return ReadResult([PageText(number, part, engine) for number, part in enumerate(parts, start=1)], engine, "txt")
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -384,7 +468,7 @@ def _control_share(text: str) -> float:
 # ---------------------------------------------------------------- Word
 
 
-def read_docx(data: bytes, max_pages: int | None = None) -> tuple[list[PageText], str]:
+def read_docx(data: bytes, max_pages: int | None = None) -> ReadResult:
     """A .docx as one page: paragraphs and table rows (cells joined by tabs) in document order.
 
     Word files carry no reliable page breaks (pagination happens when rendering), so all is page 1.
@@ -392,7 +476,11 @@ def read_docx(data: bytes, max_pages: int | None = None) -> tuple[list[PageText]
     document = _open_docx(data)
     lines = [line for block in document.iter_inner_content() for line in _block_lines(block)]
     engine = f"python-docx {version('python-docx')}"
-    return [PageText(1, "\n".join(lines), engine)], engine
+    try:
+        tables = read_docx_tables(document)
+    except Exception as error:  # a table reader bug must not lose the text
+        tables = _without_tables(f"{type(error).__name__}: {error}")
+    return ReadResult([PageText(1, "\n".join(lines), engine)], engine, "docx", tables)
 
 
 def _open_docx(data: bytes) -> Any:

@@ -7,18 +7,15 @@ positions. Word files have no reliable pages; every table is on page 1, as raw.p
 
 from __future__ import annotations
 
-import io
-
-import docx
+from typing import Any
 
 from perf_etl.tables.grid import TableGrid, clean_cell
 
 DOCX_PAGE = 1
 
 
-def read_docx_tables(data: bytes) -> list[TableGrid]:
-    """Every table of the document, top-level and in order (nested tables are rare in a 自评表)."""
-    document = docx.Document(io.BytesIO(data))
+def read_docx_tables(document: Any) -> list[TableGrid]:
+    """Every table of a python-docx document, top-level and in order (nested tables are rare in a 自评表)."""
     grids = []
     for index, table in enumerate(document.tables):
         rows = [[clean_cell(cell.text) or "" for cell in row.cells] for row in table.rows]

@@ -1,15 +1,13 @@
-"""Which pages hold a 自评表, from the page texts ingestion already extracted (raw.pages).
+"""Which pages may hold a 自评表, from their text.
 
-Opening a PDF page for table finding costs far more than reading its text, so only pages whose text
-carries the table's header words are opened, and the page after each (a table continued over a page
-break need not repeat its header).
+Table finding costs more than reading a page's text, so only pages whose text carries the table's header
+words are searched, and the page after each (a table continued over a page break need not repeat its
+header).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from perf_etl.models import PageText
+from collections.abc import Sequence
 
 # Words of a 自评表 header. Prose rarely uses two of them on one page; a table header always has them.
 HEADER_WORDS = ("年度指标值", "实际完成值", "一级指标", "二级指标", "三级指标", "全年执行数", "年初预算数",
@@ -23,9 +21,12 @@ def is_table_page(text: str) -> bool:
     return sum(word in compact for word in HEADER_WORDS) >= MIN_HEADER_WORDS
 
 
-def candidate_pages(pages: Iterable[PageText]) -> list[int]:
-    """Pages with table header words, and the page after each; in order, within the document."""
-    pages = list(pages)
-    last = max((p.page_number for p in pages), default=0)
-    found = {p.page_number for p in pages if is_table_page(p.text)}
-    return sorted(n for n in found | {n + 1 for n in found} if n <= last)
+def is_candidate(texts: Sequence[str], index: int) -> bool:
+    """Whether page `index` (0-based) of a document whose page texts are `texts` is searched for tables:
+    it has table header words, or the page before it has."""
+    return is_table_page(texts[index]) or (index > 0 and is_table_page(texts[index - 1]))
+
+
+def candidate_pages(texts: Sequence[str]) -> list[int]:
+    """The 0-based indexes of the pages searched for tables, in order."""
+    return [index for index in range(len(texts)) if is_candidate(texts, index)]

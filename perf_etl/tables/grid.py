@@ -79,6 +79,10 @@ def cells_frame(document_id: str, fiscal_year: int | None, grids: Sequence[Table
     return pd.DataFrame(rows, columns=TABLE_CELL_COLUMNS)
 
 
+def empty_cells() -> pd.DataFrame:
+    return pd.DataFrame(columns=TABLE_CELL_COLUMNS)
+
+
 def grids_from_frame(cells: pd.DataFrame) -> dict[str, list[TableGrid]]:
     """The tables of every document of raw.table_cells rows (the inverse of `cells_frame`)."""
     out: dict[str, list[TableGrid]] = {}

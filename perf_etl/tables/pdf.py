@@ -10,13 +10,8 @@ turns their coordinates upright.
 
 from __future__ import annotations
 
-import io
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
-
-import pdfplumber
-from pdfminer.pdftypes import stream_value
 
 from perf_etl.tables.columns import is_header
 from perf_etl.tables.grid import RawGrid, TableGrid, clean_cell, fill_covered
@@ -33,58 +28,23 @@ CAPTION_HEIGHT = 40.0
 
 Box = tuple[float, float, float, float]
 
-# A path operator of a content stream (m l c v y h re: the lines and rectangles the lines strategy reads
-# tables from) or a placed XObject (Do: a form may draw paths). An operator is a token of its own: no letter
-# before it, a delimiter or the end after it.
-_PATH_OPERATOR_RE = re.compile(rb"(?<![A-Za-z])(?:re|[mlcvyh]|Do)(?=[#/%\[\]()<>{}\s]|\Z)")
-# Literal strings (nested up to three deep, with escapes) and hex strings: the text shown on a page, whose
-# bytes may look like operators.
-_STRING_CHAR = rb"(?:[^()\\]|\\.)"
-_LITERAL_STRING_RE = re.compile(
-    rb"\((?:" + _STRING_CHAR + rb"|\((?:" + _STRING_CHAR + rb"|\(" + _STRING_CHAR + rb"*\))*\))*\)", re.DOTALL
-)
-_HEX_STRING_RE = re.compile(rb"<[0-9A-Fa-f\s]*>")
 
-
-def read_pdf_tables(data: bytes, page_numbers: Iterable[int]) -> list[TableGrid]:
-    """The tables on the given 1-based pages, continuations joined, merged cells filled."""
-    pieces: list[RawGrid] = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for number in sorted(set(page_numbers)):
-            if 1 <= number <= len(pdf.pages) and draws_paths(pdf.pages[number - 1]):
-                pieces.extend(_page_tables(pdf.pages[number - 1], number))
+def assemble_tables(pieces: Sequence[RawGrid]) -> list[TableGrid]:
+    """The tables of a document from the pieces found on its pages (in page order): continuations joined,
+    merged cells filled."""
     return [
         TableGrid(fill_covered(rows), pages, caption, index)
         for index, (rows, pages, caption) in enumerate(join_continuations(pieces))
     ]
 
 
-def draws_paths(page: Any) -> bool:
-    """Whether the page's content draws any path (or places an XObject that may). A page that draws none
-    has no ruled table, and reading its content with pdfplumber costs far more than scanning it for path
-    operators: most pages whose text names table headers are prose. Anything unreadable (a string this
-    scan cannot delimit, a stream it cannot decode) counts as drawing, so no table is ever skipped."""
-    try:
-        streams = [stream_value(content).get_data() for content in page.page_obj.contents]
-    except Exception:  # pdfplumber will meet (and report) the same damage
-        return True
-    # pdfminer reads the streams as one; joined with or without a break, a token split between two
-    # streams is seen either way.
-    for joint in (b"", b"\n"):
-        code = _HEX_STRING_RE.sub(b" ", _LITERAL_STRING_RE.sub(b" ", joint.join(streams)))
-        if b"(" in code or b")" in code or _PATH_OPERATOR_RE.search(code):
-            return True
-    return False
-
-
-def _page_tables(page: Any, number: int) -> list[RawGrid]:
-    try:
-        tables = page.find_tables(TABLE_SETTINGS)
-        text_settings = {key[5:]: value for key, value in TABLE_SETTINGS.items() if key.startswith("text_")}
-        return [RawGrid(_fill_from_boxes(table, table.extract(**text_settings)), number, _caption(page, table.bbox))
-                for table in tables]
-    finally:
-        page.close()  # frees the page's objects; pdfplumber keeps them until the file closes otherwise
+def page_tables(page: Any, number: int) -> list[RawGrid]:
+    """The ruled tables of a pdfplumber page (1-based `number`), as found on it. Reading a page whose text
+    was just extracted costs the table finder only: pdfplumber parses a page once until it is closed."""
+    tables = page.find_tables(TABLE_SETTINGS)
+    text_settings = {key[5:]: value for key, value in TABLE_SETTINGS.items() if key.startswith("text_")}
+    return [RawGrid(_fill_from_boxes(table, table.extract(**text_settings)), number, _caption(page, table.bbox))
+            for table in tables]
 
 
 def _caption(page: Any, bbox: Box) -> str:

@@ -43,7 +43,8 @@ STAGE_VERSIONS: dict[str, str] = {"tables": "1", "staging": "1", "core": "1", "m
 # Folders are hashed whole (every file but caches), so a rule edit anywhere in extract/ re-extracts. The
 # asset's own module is listed too: it decides what is read and written.
 STAGE_CODE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "tables": (("tables", "models.py", "defs/assets/tables.py"), ("pdfplumber", "pypdfium2", "python-docx")),
+    # The cells are read with the text; the raw fingerprint covers the reader (read_cache.reader_version).
+    "tables": (("defs/assets/tables.py", "warehouse/read_cache.py"), ()),
     "staging": (("normalize", "models.py", "pipeline.py", "defs/assets/staging.py"), ()),
     "core": (("extract", "tables", "validate", "core_tables.py", "models.py", "pipeline.py", "defs/assets/core.py",
               "defs/io_managers.py"), ("pandera", "pandas")),
@@ -51,6 +52,7 @@ STAGE_CODE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "published_marts": (("publish", "defs/assets/marts.py"), ("duckdb", "sqlalchemy", "pyarrow")),
 }
 
+RAW_DOCUMENTS_ASSET = "raw/documents"  # its fingerprint is recorded with every write of raw.*
 STAGING_ASSETS = ("staging/documents", "staging/sections")
 TABLES_ASSETS = ("raw/table_cells",)
 CORE_ASSETS = tuple(f"core/{table}" for table in CORE_MODELS)
@@ -244,10 +246,9 @@ def _join(*parts: Mapping[int, str | None]) -> dict[int, str | None]:
 
 
 def _tables_inputs(conn: duckdb.DuckDBPyConnection, years: Sequence[int]) -> dict[int, str | None]:
-    # table_cells_stage re-opens landing/<source_path> (checked against the sha256 document_id), chooses
-    # pages by their text, and reads by format.
-    return _join(_row_digests(conn, "raw.documents", "document_id, source_path, source_format", years),
-                 _row_digests(conn, "raw.pages", "document_id, page_number, text", years))
+    # The cells are copied from the read cache for the documents of raw.documents, whose fingerprint covers
+    # those documents and the reader version that read them.
+    return _chained(conn, (RAW_DOCUMENTS_ASSET,), years)
 
 
 def _staging_inputs(conn: duckdb.DuckDBPyConnection, years: Sequence[int]) -> dict[int, str | None]:

@@ -3,7 +3,8 @@
 Reading is the costly part of a run (and OCR by far the costliest). A file is identified by its bytes
 (sha256) and its landing path (the <year>/ folder it sits in takes part in its fiscal year), and what
 reading it gave is kept in meta.file_reads: the raw.documents row of an accepted file, with its pages in
-meta.file_read_pages, or the raw.rejected_files row of a rejected one. The next run, of any fiscal year,
+meta.file_read_pages and its tables' cells in meta.file_read_cells, or the raw.rejected_files row of a
+rejected one. The next run, of any fiscal year,
 takes the outcome from here instead of reading the file again, as long as the reader is the same
 (`reader_version`: our reading code's version, the libraries' versions and whether OCR is on).
 
@@ -28,14 +29,17 @@ from perf_etl import settings
 from perf_etl.ingest.ingest import FileStamp, Outcome, ReadTask
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile, RawDocument, RejectedFile
+from perf_etl.tables.grid import TABLE_CELL_COLUMNS, cells_frame, empty_cells
 
 _Record = TypeVar("_Record", RawDocument, RejectedFile)
 
-# Bump when perf_etl/ingest changes what a file reads as (text, engine choice, accept/reject rules).
-READER_CODE_VERSION = "2"
+# Bump when perf_etl/ingest or perf_etl/tables changes what a file reads as (text, engine choice,
+# accept/reject rules, table cells).
+READER_CODE_VERSION = "3"
 _NOT_KEPT = frozenset({Reason.TOO_LARGE, Reason.UNEXPECTED_ERROR, Reason.UNREADABLE_FILE})
 _DOCUMENT = "document"
 _PAGE_COLUMNS = ["sha256", "page_number", "text", "char_count", "text_engine", "ocr_confidence"]
+_CELL_COLUMNS = ["sha256", *(column for column in TABLE_CELL_COLUMNS if column not in ("document_id", "fiscal_year"))]
 
 
 def reader_version() -> str:
@@ -45,8 +49,9 @@ def reader_version() -> str:
 
 
 def cached_outcomes(conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask], reader: str) -> dict[int, Outcome]:
-    """index in `tasks` -> the outcome kept for that task's file; accepted files come without pages
-    (they are in meta.file_read_pages, see `pages_insert`) but with their text fingerprint."""
+    """index in `tasks` -> the outcome kept for that task's file; accepted files come without pages and
+    tables (they are in meta.file_read_pages and meta.file_read_cells, see `pages_insert` and
+    `cells_insert`) but with their text fingerprint."""
     keys = pd.DataFrame({"position": range(len(tasks)), "sha256": [task.sha256 for task in tasks],
                          "source_path": [task.found.source_path for task in tasks]})
     if keys.empty:
@@ -92,33 +97,43 @@ def refresh_stamps(conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask]) -
 def store_outcomes(
     conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask], outcomes: Sequence[Outcome], reader: str
 ) -> None:
-    """Keep the outcomes worth keeping (and the pages of accepted files), in one transaction."""
+    """Keep the outcomes worth keeping (and the pages and table cells of accepted files), in one
+    transaction."""
     kept = [(task, outcome) for task, outcome in zip(tasks, outcomes, strict=True) if _worth_keeping(task, outcome)]
     if not kept:
         return
-    reads = pd.DataFrame([_read_row(task, outcome, reader) for task, outcome in kept])
-    pages = pd.DataFrame(
-        [{"sha256": outcome.document.document_id, "page_number": page.page_number, "text": page.text,
-          "char_count": len(page.text), "text_engine": page.engine, "ocr_confidence": page.ocr_confidence}
-         for _, outcome in kept if isinstance(outcome, IngestedFile) for page in outcome.pages],
-        columns=_PAGE_COLUMNS,
-    )
-    conn.register("new_reads", reads)
-    conn.register("new_pages", pages)
+    accepted = [outcome for _, outcome in kept if isinstance(outcome, IngestedFile)]
+    frames = {
+        "new_reads": pd.DataFrame([_read_row(task, outcome, reader) for task, outcome in kept]),
+        "new_pages": pd.DataFrame(
+            [{"sha256": outcome.document.document_id, "page_number": page.page_number, "text": page.text,
+              "char_count": len(page.text), "text_engine": page.engine, "ocr_confidence": page.ocr_confidence}
+             for outcome in accepted for page in outcome.pages],
+            columns=_PAGE_COLUMNS,
+        ),
+        "new_cells": pd.concat(
+            [empty_cells(), *(cells_frame(o.document.document_id, None, o.tables) for o in accepted if o.tables)],
+            ignore_index=True,
+        ).rename(columns={"document_id": "sha256"})[_CELL_COLUMNS],
+    }
+    for name, frame in frames.items():
+        conn.register(name, frame)
     try:
         conn.execute("BEGIN TRANSACTION")
         conn.execute("DELETE FROM meta.file_reads r USING new_reads n "
                      "WHERE r.sha256 = n.sha256 AND r.source_path = n.source_path")
         conn.execute("INSERT INTO meta.file_reads BY NAME SELECT * FROM new_reads")
-        conn.execute("DELETE FROM meta.file_read_pages WHERE sha256 IN (SELECT DISTINCT sha256 FROM new_pages)")
-        conn.execute("INSERT INTO meta.file_read_pages BY NAME SELECT * FROM new_pages")
+        # By the files read, not by the rows: a file re-read may have lost its tables.
+        for table, rows in (("meta.file_read_pages", "new_pages"), ("meta.file_read_cells", "new_cells")):
+            conn.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT sha256 FROM new_reads)")
+            conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {rows}")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     finally:
-        conn.unregister("new_reads")
-        conn.unregister("new_pages")
+        for name in frames:
+            conn.unregister(name)
 
 
 def forget_missing(conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask]) -> None:
@@ -129,8 +144,9 @@ def forget_missing(conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask]) -
     try:
         conn.execute("DELETE FROM meta.file_reads r WHERE NOT EXISTS (SELECT 1 FROM present_files p "
                      "WHERE p.sha256 = r.sha256 AND p.source_path = r.source_path)")
-        conn.execute("DELETE FROM meta.file_read_pages p WHERE NOT EXISTS "
-                     "(SELECT 1 FROM meta.file_reads r WHERE r.sha256 = p.sha256)")
+        for table in ("meta.file_read_pages", "meta.file_read_cells"):
+            conn.execute(f"DELETE FROM {table} c WHERE NOT EXISTS "
+                         "(SELECT 1 FROM meta.file_reads r WHERE r.sha256 = c.sha256)")
     finally:
         conn.unregister("present_files")
 
@@ -148,8 +164,22 @@ def pages_insert(years: Sequence[int]) -> tuple[str, list[object]]:
     return sql, list(years)
 
 
-def without_pages(outcome: Outcome) -> Outcome:
-    """The outcome as `cached_outcomes` gives it: an accepted file's pages live in the cache only."""
+def cells_insert(years: Sequence[int]) -> tuple[str, list[object]]:
+    """SQL (and parameters) that fills raw.table_cells for `years` from the kept cells of the documents
+    that raw.documents holds for those years."""
+    placeholders = ", ".join("?" for _ in years) or "NULL"
+    sql = (
+        "INSERT INTO raw.table_cells (document_id, fiscal_year, page_number, table_index, row_index, column_index, "
+        "text, caption) SELECT c.sha256, d.fiscal_year, c.page_number, c.table_index, c.row_index, c.column_index, "
+        "c.text, c.caption FROM meta.file_read_cells c JOIN raw.documents d ON d.document_id = c.sha256 "
+        f"WHERE d.fiscal_year IN ({placeholders}) ORDER BY c.sha256, c.table_index, c.row_index, c.column_index"
+    )
+    return sql, list(years)
+
+
+def without_content(outcome: Outcome) -> Outcome:
+    """The outcome as `cached_outcomes` gives it: an accepted file's pages and tables live in the cache
+    only."""
     if isinstance(outcome, IngestedFile):
         return IngestedFile(outcome.document, [], outcome.fingerprint)
     return outcome

@@ -201,3 +201,15 @@ CREATE TABLE IF NOT EXISTS meta.file_read_pages (
     text_engine VARCHAR,
     ocr_confidence DOUBLE
 );
+
+-- The table cells of the accepted files of meta.file_reads (as raw.table_cells has them); raw.table_cells
+-- is filled from here.
+CREATE TABLE IF NOT EXISTS meta.file_read_cells (
+    sha256 VARCHAR NOT NULL,
+    page_number INTEGER NOT NULL,
+    table_index INTEGER NOT NULL,
+    row_index INTEGER NOT NULL,
+    column_index INTEGER NOT NULL,
+    text VARCHAR NOT NULL,
+    caption VARCHAR
+);

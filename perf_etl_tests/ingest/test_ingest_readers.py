@@ -172,7 +172,7 @@ def _pdfium_fails_on_page_2(monkeypatch: pytest.MonkeyPatch, failed_text: str) -
     original = readers._read_pdfium_page
     monkeypatch.setattr(
         readers, "_read_pdfium_page",
-        lambda document, index: (failed_text, False) if index == 1 else original(document, index),
+        lambda document, index: (failed_text, False, False) if index == 1 else original(document, index),
     )
 
 

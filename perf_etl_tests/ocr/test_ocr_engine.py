@@ -144,12 +144,12 @@ def test_needs_ocr(text: str, expected: bool) -> None:
 def test_scans_and_pdfs_without_tounicode_need_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PERF_ETL_OCR", "off")  # the text layers as they are
     original = (SAMPLES / "004_3cc4b0b52db76508.pdf").read_bytes()
-    scanned, _ = read_pdf(image_only_pdf(original, pages=[1, 2]))
-    assert all(needs_ocr(page.text) for page in scanned)
-    garbled, _ = read_pdf(without_tounicode(original))
-    assert all(needs_ocr(page.text) for page in garbled)
-    clean, _ = read_pdf(original)
-    assert not any(needs_ocr(page.text) for page in clean)
+    scanned = read_pdf(image_only_pdf(original, pages=[1, 2]))
+    assert all(needs_ocr(page.text) for page in scanned.pages)
+    garbled = read_pdf(without_tounicode(original))
+    assert all(needs_ocr(page.text) for page in garbled.pages)
+    clean = read_pdf(original)
+    assert not any(needs_ocr(page.text) for page in clean.pages)
 
 
 @pytest.mark.slow

@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 
 from perf_etl.ingest.readers import read_document
-from perf_etl.models import PageText
-from perf_etl.tables import read_tables
 from perf_etl.tables.find import candidate_pages, is_table_page
 from perf_etl.tables.grid import cells_frame, clean_cell, fill_covered, grids_from_frame
 from perf_etl_tests.fixtures.table_pdfs import FIXTURES
@@ -15,22 +13,19 @@ from perf_etl_tests.fixtures.table_pdfs import FIXTURES
 @pytest.mark.parametrize("name", sorted(FIXTURES))
 def test_fixture_tables_come_back_cell_for_cell(table_files, name):
     path = table_files[name]
-    read = read_document(path)
-    grids = read_tables(path.read_bytes(), read.source_format, read.pages)
+    grids = read_document(path).tables
     assert [(g.rows, g.pages) for g in grids] == [(t.rows, t.pages) for t in FIXTURES[name].tables]
 
 
 def test_only_pages_with_header_words_and_the_next_are_candidates():
-    pages = [PageText(1, "一、基本情况 全年执行数1100万元"), PageText(2, "一级指标 二级 指 标 年度指标值"),
-             PageText(3, "续表"), PageText(4, "四、下一步")]
-    assert not is_table_page(pages[0].text)
-    assert candidate_pages(pages) == [2, 3]
+    texts = ["一、基本情况 全年执行数1100万元", "一级指标 二级 指 标 年度指标值", "续表", "四、下一步"]
+    assert not is_table_page(texts[0])
+    assert candidate_pages(texts) == [1, 2]
 
 
 def test_a_table_survives_the_warehouse_round_trip(table_files):
     path = table_files["merged"]
-    read = read_document(path)
-    grids = read_tables(path.read_bytes(), "pdf", read.pages)
+    grids = read_document(path).tables
     back = grids_from_frame(cells_frame("doc", 2023, grids))["doc"]
     assert [(g.rows, g.pages, g.caption) for g in back] == [(g.rows, g.pages, g.caption) for g in grids]
 

@@ -10,8 +10,8 @@ import pytest
 from perf_etl.ingest.readers import read_document
 from perf_etl.normalize import normalize_document
 from perf_etl.pipeline import extract_stage
-from perf_etl.tables import document_cells, read_tables
 from perf_etl.tables.columns import INDICATOR_COLUMNS, MONEY_COLUMNS, column_of, indicator_header, money_header
+from perf_etl.tables.grid import cells_frame
 from perf_etl.tables.rows import read_reading
 from perf_etl.validate.checks import run_contract_checks
 from perf_etl.validate.rows import validate_core
@@ -46,9 +46,7 @@ def test_header_rows_are_told_apart():
 
 
 def _reading(table_files, name):
-    path = table_files[name]
-    read = read_document(path)
-    return read_reading(DOC, 2023, read_tables(path.read_bytes(), read.source_format, read.pages))
+    return read_reading(DOC, 2023, read_document(table_files[name]).tables)
 
 
 def test_merged_table_rows_components_and_totals(table_files):
@@ -90,7 +88,7 @@ def _core(table_files, name):
     read = read_document(path)
     document_id = hashlib.sha256(path.read_bytes()).hexdigest()
     staged = normalize_document(document_id, 2023, read.pages)
-    cells = document_cells(path, document_id, 2023, read.source_format, read.pages)
+    cells = cells_frame(document_id, 2023, read.tables)
     return extract_stage([staged], {document_id: path.name}, now=datetime.now(timezone.utc), tables=cells)
 
 

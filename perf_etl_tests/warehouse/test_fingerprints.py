@@ -61,8 +61,26 @@ def test_a_stage_after_an_unrecorded_one_is_never_skipped(conn):
     record(conn, "staging", STAGING, [2022])
     plan = fingerprints.plan(conn, "core", core, [2022])
     assert plan.fingerprints == {2022: None} and plan.changed == [2022]
+    _record_raw(conn, {2022: "read by reader 3"})
     record(conn, "tables", list(fingerprints.TABLES_ASSETS), [2022])
     assert fingerprints.plan(conn, "core", core, [2022]).fingerprints[2022] is not None
+
+
+def _record_raw(conn, fingerprint_by_year: dict[int, str]) -> None:
+    statements = fingerprints.record_statements([fingerprints.RAW_DOCUMENTS_ASSET], fingerprint_by_year, NOW)
+    store.write_partition_with(conn, list(fingerprint_by_year), [], statements)
+
+
+def test_table_cells_follow_the_raw_write_they_were_read_with(conn):
+    """The cells are copied from the read cache: a year's cells are due again when its raw rows were
+    written again (other documents, another reader version), and not vouched for without a raw record."""
+    tables = list(fingerprints.TABLES_ASSETS)
+    assert fingerprints.plan(conn, "tables", tables, [2022]).fingerprints == {2022: None}
+    _record_raw(conn, {2022: "read by reader 3", 2023: "read by reader 3"})
+    record(conn, "tables", tables, [2022, 2023])
+    assert fingerprints.plan(conn, "tables", tables, [2022, 2023]).changed == []
+    _record_raw(conn, {2022: "read by reader 4"})
+    assert fingerprints.plan(conn, "tables", tables, [2022, 2023]).changed == [2022]
 
 
 def test_recording_none_deletes_the_old_record(conn):

@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 
 from perf_etl import pipeline
-from perf_etl.ingest import ingest
+from perf_etl.ingest import ingest, readers
 from perf_etl.ingest.ingest import IngestLimits, ReadTask, ingest_landing
+from perf_etl.ingest.readers import read_document
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile
+from perf_etl.tables.grid import cells_frame
 from perf_etl.warehouse import read_cache, store
 from perf_etl_tests.conftest import SAMPLES
+from perf_etl_tests.fixtures.table_pdfs import write_fixture
 
 NOW = datetime(2025, 6, 1, 9, 30, tzinfo=timezone.utc)
 IN_PROCESS = IngestLimits(workers=0)
@@ -169,3 +172,35 @@ def test_a_touched_file_is_hashed_once_more_then_not(landing: Path, read_once, m
     _read(landing, warehouse)
     assert hashed == ["001_0b37341ce517e90b.pdf"]  # the same bytes: not read again either
     assert spy.take() == []
+
+
+def _cached_cells(warehouse: Path) -> list[tuple]:
+    with store.connect(warehouse, read_only=True) as conn:
+        return conn.execute("SELECT sha256, page_number, table_index, row_index, column_index, text, caption "
+                            "FROM meta.file_read_cells ORDER BY ALL").fetchall()
+
+
+def test_cached_cells_are_the_tables_read_and_are_replaced_with_the_file_s_reading(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    table_pdf = write_fixture("merged", landing)
+    warehouse = tmp_path / "w.duckdb"
+    _read(landing, warehouse)
+    document_id = ingest.sha256_file(table_pdf)
+    read = read_document(table_pdf)
+    expected = sorted(tuple(row) for row in cells_frame(document_id, None, read.tables).drop(columns="fiscal_year")
+                      [["document_id", "page_number", "table_index", "row_index", "column_index", "text", "caption"]]
+                      .itertuples(index=False))
+    assert len(read.tables) == 1 and len(expected) > 20
+    assert _cached_cells(warehouse) == expected
+    # Read again by a reader whose table finder fails: the document stays, its old cells go.
+    monkeypatch.setattr(read_cache, "READER_CODE_VERSION", "next")
+    monkeypatch.setattr(readers, "page_tables", _failing_table_finder)
+    result = _read(landing, warehouse)
+    assert [f.document.document_id for f in result.accepted] == [document_id]
+    assert _cached_cells(warehouse) == []
+
+
+def _failing_table_finder(page: object, number: int) -> list:
+    raise ValueError("a table finder bug")

@@ -84,11 +84,11 @@ def progress_log(context: dg.AssetExecutionContext, verb: str) -> ProgressLog:
     return ProgressLog(context.log.info, verb)
 
 
-def row_count(plan: fingerprints.YearPlan, written: pd.DataFrame) -> dict[str, object]:
+def row_count(plan: fingerprints.YearPlan, written: int) -> dict[str, object]:
     """The rows written. They are the partition's rows (dagster/row_count) only when no year was skipped."""
     if plan.skipped:
-        return {"rows_written": len(written)}
-    return {"dagster/row_count": len(written), "rows_written": len(written)}
+        return {"rows_written": written}
+    return {"dagster/row_count": written, "rows_written": written}
 
 
 def record_statements(plan: fingerprints.YearPlan, assets: Sequence[dg.AssetKey]) -> list[store.Statement]:

@@ -59,7 +59,7 @@ MART_DEPS: dict[str, list[dg.AssetKey | dg.AssetDep]] = {
 
 def _mart_metadata(table: str, frame: pd.DataFrame, columns: dg.TableSchema, plan: fingerprints.YearPlan
                    ) -> dict[str, object]:
-    metadata: dict[str, object] = {**row_count(plan, frame), "dagster/column_schema": columns}
+    metadata: dict[str, object] = {**row_count(plan, len(frame)), "dagster/column_schema": columns}
     if plan.changed:
         metadata["preview"] = frame_preview(frame)
         metadata["chart"] = dg.MetadataValue.md(mart_chart_markdown(table, frame))
