@@ -11,7 +11,7 @@ import hashlib
 import re
 import unicodedata
 
-from perf_etl.ingest.classify import is_cjk
+from perf_etl.ingest.classify import CJK_RANGES
 from perf_etl.models import PageText
 
 _PAGE_NUMBER_LINE = re.compile(
@@ -23,6 +23,7 @@ _PAGE_NUMBER_LINE = re.compile(
     r")\s*$",
     re.MULTILINE,
 )
+_NOT_FINGERPRINTED = re.compile(f"[^{CJK_RANGES}0-9]+")
 
 
 def without_page_numbers(text: str) -> str:
@@ -36,5 +37,5 @@ def text_fingerprint(pages: list[PageText]) -> str:
     NFKC first, so full-width digits (２０２３) and compatibility ideographs match their plain forms.
     """
     text = unicodedata.normalize("NFKC", without_page_numbers("\n".join(page.text for page in pages)))
-    kept = "".join(char for char in text if is_cjk(char) or "0" <= char <= "9")
+    kept = _NOT_FINGERPRINTED.sub("", text)
     return hashlib.sha256(kept.encode("utf-8")).hexdigest()

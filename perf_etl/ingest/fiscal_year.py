@@ -17,7 +17,6 @@ extracted text breaks lines mid-phrase ("2023\\n年部门整体支出").
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -26,18 +25,24 @@ from datetime import date
 
 import cn2an
 
+from perf_etl.ingest.classify import compact, compact_with_offsets
+
 MIN_YEAR = 2000
 
 # --- finding year mentions in the original text (offsets are kept for evidence)
 _DIGIT = "[0-9０-９]"
 _GAP = "[ \t\u3000]?"  # letter-spaced digits in PDFs: "2 0 2 3"
-_ARABIC = rf"[2２]{_GAP}[0０]{_GAP}{_DIGIT}{_GAP}{_DIGIT}"
+_ARABIC_AFTER_FIRST = rf"{_GAP}[0０]{_GAP}{_DIGIT}{_GAP}{_DIGIT}"
+_ARABIC = rf"[2２]{_ARABIC_AFTER_FIRST}"
 _CN_DIGIT = "[〇零○Ｏ一二两三四五六七八九]"
-_CHINESE = rf"[一二两]{_GAP}{_CN_DIGIT}{_GAP}{_CN_DIGIT}{_GAP}{_CN_DIGIT}"
-# A year is a 4-digit number standing alone (not part of 20158.74) followed by 年.
-_YEAR_THEN_NIAN = re.compile(
-    rf"(?<![0-9０-９.．])(?P<year>{_ARABIC})(?!{_GAP}{_DIGIT})\s*年"
-    rf"|(?<!{_CN_DIGIT})(?P<cn>{_CHINESE})\s*年"
+# A year is a 4-digit number standing alone (not part of 20158.74) followed by 年. Each pattern starts with
+# the year's first digit and looks behind it only then: a pattern that starts with a character set lets
+# the regex engine skip to those characters instead of trying every position of the text (~10x faster).
+_ARABIC_YEAR_THEN_NIAN = re.compile(
+    rf"(?P<year>[2２](?<![0-9０-９.．][2２]){_ARABIC_AFTER_FIRST})(?!{_GAP}{_DIGIT})\s*年"
+)
+_CHINESE_YEAR_THEN_NIAN = re.compile(
+    rf"(?P<cn>[一二两](?<!{_CN_DIGIT}[一二两]){_GAP}{_CN_DIGIT}{_GAP}{_CN_DIGIT}{_GAP}{_CN_DIGIT})\s*年"
 )
 # Table cells and cover sheets state the year without 年: "评价年度：2023", "预算年度 2023".
 _LABELLED_YEAR = re.compile(rf"(?:评价|预算|所属|绩效|考核|自评|报告)年度\s*[:：]?\s*(?P<year>{_ARABIC})(?![0-9０-９])")
@@ -106,21 +111,46 @@ class _Hit:
     span: YearSpan
 
 
-class _CompactText:
-    """The text without whitespace and `*`, with a map back to original offsets."""
+@dataclass(frozen=True)
+class _Context:
+    """The compact text around a mention: what comes before the year and after its 年."""
 
-    def __init__(self, text: str) -> None:
-        kept = [(index, char) for index, char in enumerate(text) if not char.isspace() and char != "*"]
-        self.origin = [index for index, _ in kept]
-        self.text = "".join(char for _, char in kept)
+    before: str  # the last _BEFORE_CHARS compact characters before the year
+    after: str  # the first _AFTER_CHARS compact characters after the mention
+    after_origin: list[int]  # the original offset of each character of `after`
 
-    def position(self, original_offset: int) -> int:
-        """Compact index of the first kept character at or after `original_offset`."""
-        return bisect.bisect_left(self.origin, original_offset)
+    def original_end(self, reach: int) -> int:
+        """Original offset just after the first `reach` (at least one) characters of `after`."""
+        return self.after_origin[reach - 1] + 1
 
-    def original_end(self, compact_end: int, fallback: int) -> int:
-        """Original offset just after the compact character before `compact_end`."""
-        return self.origin[compact_end - 1] + 1 if compact_end > 0 else fallback
+
+def _context(text: str, mention: _Mention) -> _Context:
+    """Compacts only windows of the text around the mention: a report names a few years, and compacting
+    the whole text cost more than all the rest of the detection."""
+    after, after_origin = _compact_after(text, mention.end)
+    return _Context(_compact_before(text, mention.start), after, after_origin)
+
+
+def _compact_before(text: str, offset: int) -> str:
+    """The last _BEFORE_CHARS compact characters before `offset` (widening the window until it has them)."""
+    width = 2 * _BEFORE_CHARS
+    while True:
+        start = max(0, offset - width)
+        before = compact(text[start:offset])
+        if len(before) >= _BEFORE_CHARS or start == 0:
+            return before[-_BEFORE_CHARS:]
+        width *= 4
+
+
+def _compact_after(text: str, offset: int) -> tuple[str, list[int]]:
+    """The first _AFTER_CHARS compact characters from `offset`, and the original offset of each."""
+    width = 2 * _AFTER_CHARS
+    while True:
+        end = min(len(text), offset + width)
+        after, origin = compact_with_offsets(text[offset:end])
+        if len(after) >= _AFTER_CHARS or end == len(text):
+            return after[:_AFTER_CHARS], [offset + index for index in origin[:_AFTER_CHARS]]
+        width *= 4
 
 
 def detect_years(text: str, *, max_year: int | None = None) -> YearDetection:
@@ -130,11 +160,10 @@ def detect_years(text: str, *, max_year: int | None = None) -> YearDetection:
     name the year after (reports are titled by the year they are written).
     """
     latest = max_year if max_year is not None else date.today().year
-    compact = _CompactText(text)
     mentions = _find_mentions(text)
-    title = _title_hit(text, compact, mentions, latest + 1)
+    title = _title_hit(text, mentions, latest + 1)
     body = [
-        _classify(text, compact, mention)
+        _classify(text, mention)
         for mention in mentions
         if (title is None or mention.start != title.span.char_start) and MIN_YEAR <= mention.year <= latest
     ]
@@ -164,9 +193,12 @@ def parse_year(raw: str) -> int | None:
 
 def _find_mentions(text: str) -> list[_Mention]:
     by_start: dict[int, _Mention] = {}
-    for match in _YEAR_THEN_NIAN.finditer(text):
-        group = "year" if match.group("year") else "cn"
-        _add_mention(by_start, match, group, labelled=False)
+    # The two patterns never match overlapping text (their characters differ), so two scans find what
+    # one scan for either would.
+    for match in _ARABIC_YEAR_THEN_NIAN.finditer(text):
+        _add_mention(by_start, match, "year", labelled=False)
+    for match in _CHINESE_YEAR_THEN_NIAN.finditer(text):
+        _add_mention(by_start, match, "cn", labelled=False)
     for match in _LABELLED_YEAR.finditer(text):
         _add_mention(by_start, match, "year", labelled=True)  # a label outranks a plain 年 at the spot
     return sorted(by_start.values(), key=lambda mention: mention.start)
@@ -189,7 +221,7 @@ def _head_end(text: str) -> int:
     return min(limit, _HEAD_MAX_CHARS)
 
 
-def _title_hit(text: str, compact: _CompactText, mentions: list[_Mention], latest: int) -> _Hit | None:
+def _title_hit(text: str, mentions: list[_Mention], latest: int) -> _Hit | None:
     """The first year in the heading that sits next to the report's name (…绩效自评报告, 自评表（2023年度）).
 
     Date stamps and comparisons in the heading (填报日期：2024年3月31日) are not title years.
@@ -200,15 +232,13 @@ def _title_hit(text: str, compact: _CompactText, mentions: list[_Mention], lates
             break
         if not MIN_YEAR <= mention.year <= latest or mention.labelled:
             continue
-        before, after_start = _before(compact, mention), compact.position(mention.end)
-        after = compact.text[after_start : after_start + _AFTER_CHARS]
-        if _rule_for(before, after, labelled=False)[1] == IGNORED:
+        context = _context(text, mention)
+        if _rule_for(context.before, context.after, labelled=False)[1] == IGNORED:
             continue
-        found = _first_word(after, _TITLE_WORDS)
+        found = _first_word(context.after, _TITLE_WORDS)
         if found is not None:
-            end = compact.original_end(after_start + found, mention.end)
-            return _Hit(mention.year, STRONG, _span(text, mention.start, end, "title"))
-        if _TITLE_BEFORE.search(before):
+            return _Hit(mention.year, STRONG, _span(text, mention.start, context.original_end(found), "title"))
+        if _TITLE_BEFORE.search(context.before):
             return _Hit(mention.year, STRONG, _span(text, mention.start, mention.end, "title"))
     return None
 
@@ -216,13 +246,11 @@ def _title_hit(text: str, compact: _CompactText, mentions: list[_Mention], lates
 # ---------------------------------------------------------------- body mentions
 
 
-def _classify(text: str, compact: _CompactText, mention: _Mention) -> _Hit:
+def _classify(text: str, mention: _Mention) -> _Hit:
     """Classify one mention by its context; the first matching rule decides."""
-    before = _before(compact, mention)
-    after_start = compact.position(mention.end)
-    after = compact.text[after_start : after_start + _AFTER_CHARS]
-    rule, strength, reach = _rule_for(before, after, mention.labelled)
-    end = compact.original_end(after_start + reach, mention.end) if reach else mention.end
+    context = _context(text, mention)
+    rule, strength, reach = _rule_for(context.before, context.after, mention.labelled)
+    end = context.original_end(reach) if reach else mention.end
     return _Hit(mention.year, strength, _span(text, mention.start, end, rule))
 
 
@@ -248,11 +276,6 @@ def _rule_for(before: str, after: str, labelled: bool) -> tuple[str, str, int]:
     if budget is not None:
         return "budget_wording", STRONG, budget
     return "mention", WEAK, 0
-
-
-def _before(compact: _CompactText, mention: _Mention) -> str:
-    start = compact.position(mention.start)
-    return compact.text[max(0, start - _BEFORE_CHARS) : start]
 
 
 def _first_word(text: str, words: tuple[str, ...]) -> int | None:

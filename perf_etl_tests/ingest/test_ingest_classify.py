@@ -101,4 +101,4 @@ def test_the_character_classes_match_their_unicode_definitions() -> None:
         broken = char == "\ufffd" or (unicodedata.category(char) in ("Cc", "Co", "Cs") and char not in allowed)
         assert bool(classify._BROKEN_CHAR.match(char)) is broken, hex(code)
         assert bool(classify._BROKEN_VISIBLE_CHAR.match(char)) is (broken and not char.isspace()), hex(code)
-        assert bool(classify._CJK_CHAR.match(char)) is classify.is_cjk(char), hex(code)
+        assert bool(classify._CJK_RUN.match(char)) is classify.is_cjk(char), hex(code)
