@@ -17,6 +17,7 @@ from perf_etl.extract.identity import report_type_hit, title_hit
 from perf_etl.extract.money_labels import PART_PREFIX_RE
 from perf_etl.extract.numbers import scan_text
 from perf_etl.models import StagedDocument
+from perf_etl.normalize.compact import squeeze
 
 # Sentence ends; "；" and a line end (one paragraph per line after normalization) count as well,
 # because reports chain a total and its parts with "；".
@@ -58,6 +59,8 @@ YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 SELF_REFERENCE_RE = re.compile(r"(?:^|本|该|此)(?:项目|专项|资金)[\s：:的]*$")
 
 
+_WHITESPACE_RUN = re.compile(r"\s+")
+_WHITESPACE = re.compile(r"\s")
 # A line break after one of these (or before a unit) is a wrapped line, not a paragraph end.
 _WRAP_BEFORE_RE = re.compile(r"[\u4e00-\u9fffA-Za-z，、]")
 _WRAP_AFTER_RE = re.compile(r"[\u4e00-\u9fff0-9A-Za-z“‘\"（(]")
@@ -103,27 +106,20 @@ def compact_view(text: str) -> tuple[str, list[int]]:
     "支\n出进度") read as written once the whitespace is gone. Kept: a line break that ends a paragraph
     (after 。：； or a heading, before a heading) and a space between two numbers (table cells).
     """
-    chars: list[str] = []
-    offsets: list[int] = []
-    pos = 0
     min_wrapped = _min_wrapped_line(text)
-    for run in re.finditer(r"\s+", text):
-        chars.extend(text[pos : run.start()])
-        offsets.extend(range(pos, run.start()))
-        pos = run.end()
-        kept = _kept_whitespace(text, run.start(), run.end(), min_wrapped)
-        if kept:
-            chars.append(kept)
-            offsets.append(run.start() + max(0, text.find(kept, run.start(), run.end())))
-    chars.extend(text[pos:])
-    offsets.extend(range(pos, len(text)))
-    return "".join(chars), offsets
+    return squeeze(text, (_gap(text, run, min_wrapped) for run in _WHITESPACE_RUN.finditer(text)))
+
+
+def _gap(text: str, run: re.Match[str], min_wrapped: float) -> tuple[int, int, str, int]:
+    """A whitespace run as a `squeeze` gap: dropped, or kept as one space or line break."""
+    kept = _kept_whitespace(text, run.start(), run.end(), min_wrapped)
+    return run.start(), run.end(), kept, run.start() + max(0, text.find(kept, run.start(), run.end()))
 
 
 def _min_wrapped_line(text: str) -> float:
     """How long a line must be to have been wrapped: most of the page width (the 80th percentile of
     line lengths). Shorter lines end on purpose: table rows, headings, short paragraphs."""
-    lengths = sorted(len(re.sub(r"\s", "", line)) for line in text.split("\n") if line.strip())
+    lengths = sorted(len(_WHITESPACE.sub("", line)) for line in text.split("\n") if line.strip())
     typical = lengths[int(len(lengths) * 0.8)] if lengths else 0
     return max(MIN_WRAPPED_CHARS, WRAPPED_SHARE * typical)
 
@@ -136,7 +132,7 @@ def _kept_whitespace(text: str, start: int, end: int, min_wrapped: float) -> str
     line = text[text.rfind("\n", 0, start) + 1 : start]
     next_end = text.find("\n", end)
     next_line = text[end : len(text) if next_end < 0 else next_end]
-    if _is_heading_line(line) or _is_heading_line(next_line) or len(re.sub(r"\s", "", line)) < min_wrapped:
+    if _is_heading_line(line) or _is_heading_line(next_line) or len(_WHITESPACE.sub("", line)) < min_wrapped:
         return "\n"
     wrapped = (_WRAP_BEFORE_RE.match(prev) and _WRAP_AFTER_RE.match(nxt)) or (prev.isdigit() and nxt in _UNIT_START)
     return "" if wrapped and nxt else "\n"
