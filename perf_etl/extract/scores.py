@@ -13,30 +13,30 @@ from functools import cache
 
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.money_context import DocContext
-from perf_etl.extract.money_labels import GAP, Label
+from perf_etl.extract.money_labels import GAP, Label, literal_led, not_after
 from perf_etl.extract.numbers import CN_NUMBER, NUMBER, parse_number
 from perf_etl.models import ScoreComponent, StagedDocument
 
 SCORE_LABELS: tuple[Label, ...] = (
     Label("自评总分", r"自评总(?:得)?分", 10),
     Label("自评分数", r"自评分数(?:总计|合计|总分)?", 9),
-    Label("绩效自评分值", r"(?:绩效)?自评分值", 9),
-    Label("自评得分", r"(?:绩效)?自评(?:最终|综合)?得分", 8),
+    Label("绩效自评分值", literal_led(("绩效", ""), ("自评分值",)), 9),
+    Label("自评得分", literal_led(("绩效", ""), (r"自评(?:最终|综合)?得分",)), 8),
     Label("综合评分", r"综合(?:评分|得分)|综合评价得分", 8),
     Label("自评结果", r"自评(?:结果|结论)", 7),
     Label("总得分", r"总得分|最终得分|评价总分|评价得分", 7),
     # The total row of a scoring table whose 分值 cell is empty ("得分合计 91.3"), or its prose form.
-    Label("得分合计", r"得分(?:合计|总计)|(?:合计|总计)得分", 8),
+    Label("得分合计", r"得分(?:合计|总计)|合计得分|总计得分", 8),
     # The whole department's score named as such; a dimension's 绩效得分 ("产出指标绩效得分") is not it.
     Label("部门整体绩效得分", r"(?:部门整体支出|整体支出|部门)绩效(?:自评)?得分", 8),
     Label("自评分", r"自评分", 6),
     Label("绩效评分", r"(?:综合|总体|整体|最终|绩效|考核)评分", 6),
     # The total row of a flattened scoring table: the maximum 100, then the score ("总分 100 93.6",
     # "合计 100 91.5"); a row whose first cell is not 100 is a dimension's, never the total.
-    Label("总分行", r"(?:自评)?(?:总分|合计|总计)\s*100(?:\.0+)?(?=\s+\d)", 7),
+    Label("总分行", "(?:" + literal_led(("自评", ""), ("总分", "合计", "总计")) + r")\s*100(?:\.0+)?(?=\s+\d)", 7),
     # A bare 评分 only at a clause start ("经自评，评分为92分"); after other words it is a row's score
     # ("预算执行率评分为10分").
-    Label("评分为", r"(?<![\u4e00-\u9fa5])评分", 4),
+    Label("评分为", not_after((r"[\u4e00-\u9fa5]",), ("评分",)), 4),
 )
 
 # The grade words and the four values the contract stores.
@@ -60,7 +60,9 @@ _CLOSE_Q = r"\s*[”\"」』’']?"
 GRADE_LABELS: tuple[Label, ...] = (
     Label(
         "等级为",
-        r"(?:自评|评价|绩效|考核)?(?:等级|等次|级别|评级)\s*(?:评定|认定)?\s*(?:为|是|：|:|评为|定为|达到)?\s*"
+        "(?:"
+        + literal_led(("自评", "评价", "绩效", "考核", ""), ("等级", "等次", "级别", "评级"))
+        + r")\s*(?:评定|认定)?\s*(?:为|是|：|:|评为|定为|达到)?\s*"
         + _OPEN_Q
         + _GRADE
         + _CLOSE_Q,
