@@ -80,10 +80,12 @@ _RESULT_CUE_RE = re.compile(r"^(?:全年|年内|累计|共|已|而)?(?:实际|�
 _CLAUSE_ENDS = "，,。；;\n"
 _CLAUSE_END_RE = re.compile("[" + re.escape(_CLAUSE_ENDS) + "]")
 # "健康管理率72.4%（目标值≥70%）": a result, then its target in brackets.
-_TARGET_AFTER_RE = re.compile(
-    r"\s*[（(]\s*(?:年度)?(?:目标值|目标|计划值|指标值)\s*(?:为|：|:)?\s*(?:[≥≤><＞＜]|不低于|不少于)?\s*"
+_BRACKETED_TARGET = (
+    r"[（(]\s*(?:年度)?(?:目标值|目标|计划值|指标值)\s*(?:为|：|:)?\s*(?:[≥≤><＞＜]|不低于|不少于)?\s*"
     r"(?P<num>" + NUMBER + r")\s*(?P<unit>" + INDICATOR_UNITS + r")\s*[)）]"
 )
+_TARGET_AFTER_RE = re.compile(r"\s*" + _BRACKETED_TARGET)
+_BRACKETED_TARGET_RE = re.compile(_BRACKETED_TARGET)
 # A figure inside a name ("由89.7%提高至90.5%"): the name is a comparison, not what is counted.
 _FIGURE_IN_NAME_RE = re.compile(r"%|\d\.\d")
 # The 绩效指标 table of a 自评表, flattened: a header with 指标值 and 实际(完成)值, then rows
@@ -395,6 +397,8 @@ def _titled(ctx: DocContext, clause_start: int, m: Mention) -> Mention:
 
 def _result_with_bracketed_target(ctx: DocContext):
     """ "重点人群签约率83.2%（目标值≥80%）": the name must hold no other figure ("由89.7%提高至90.5%")."""
+    if not _BRACKETED_TARGET_RE.search(ctx.scan):
+        return  # most reports have none, and finding one costs far less than reading every figure
     for found in _MENTION_RE.finditer(ctx.scan):
         m = _TARGET_AFTER_RE.match(ctx.scan, found.end())
         if not m or m.group("unit") != found.group("unit"):

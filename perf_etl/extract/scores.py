@@ -96,21 +96,23 @@ _SUB_MAX_RE = re.compile(r"(?:总分|满分|分值|权重)\s*(?:为|是|：|:)?\
 SUMMARY_BONUS = 2
 
 # Score components: prose "履职效能总分50分，自评得分49.97分" and flattened rows "产出指标 40 38.5".
-_COMPONENT_PROSE_RE = re.compile(
-    r"(?P<name>[\u4e00-\u9fa5]{2,12}?)\s*(?:总分|满分|分值)\s*(?:为|是|：|:)?\s*(?P<max>"
+_MAXIMUM_THEN_SCORE = (
+    r"(?:总分|满分|分值)\s*(?:为|是|：|:)?\s*(?P<max>"
     + NUMBER
     + r")\s*分\s*[，,；;]?\s*(?:自评|实际|评价)?(?:得分|评分)\s*(?:为|是|：|:)?\s*(?P<score>"
     + NUMBER
     + r")"
 )
+_COMPONENT_PROSE_RE = re.compile(r"(?P<name>[\u4e00-\u9fa5]{2,12}?)\s*" + _MAXIMUM_THEN_SCORE)
 # Scoring dimensions end in one of these words; other named scores are indicator rows, not components.
 # (预算编制 / 预算执行 / 部门履职 are the dimensions of the 2020s 部门整体 frameworks.)
 _DIMENSION = r"[\u4e00-\u9fa5]{0,10}?(?:指标|效能|效率|管理|决策|过程|产出|效益|投入|满意度|绩效|履职|编制|执行)"
 # "投入指标得分18分（满分20分）".
-_COMPONENT_SCORE_FIRST_RE = re.compile(
-    r"(?P<name>" + _DIMENSION + r")\s*(?:自评|实际)?得分\s*(?:为|是|：|:)?\s*(?P<score>" + NUMBER + r")\s*分?\s*"
+_SCORE_THEN_MAXIMUM = (
+    r"得分\s*(?:为|是|：|:)?\s*(?P<score>" + NUMBER + r")\s*分?\s*"
     r"[（(]\s*(?:满分|总分|分值)\s*(?:为|：|:)?\s*(?P<max>" + NUMBER + r")\s*分?\s*[)）]"
 )
+_COMPONENT_SCORE_FIRST_RE = re.compile(r"(?P<name>" + _DIMENSION + r")\s*(?:自评|实际)?" + _SCORE_THEN_MAXIMUM)
 # "产出指标（40分），得分38分".
 _COMPONENT_MAX_BRACKET_RE = re.compile(
     r"(?P<name>" + _DIMENSION + r")\s*[（(]\s*(?:满分|总分|分值)?\s*(?P<max>" + NUMBER + r")\s*分\s*[)）]\s*"
@@ -120,12 +122,13 @@ _COMPONENT_ROW_RE = re.compile(
     r"(?m)^[ \t]*(?P<name>[\u4e00-\u9fa5]{2,10}(?:指标|效能|效率|情况|管理|执行|编制|决策|过程|产出|效益|投入))"
     r"[ \t]*(?P<max>" + NUMBER + r")(?:[ \t]*分[ \t]*|[ \t]+)(?P<score>" + NUMBER + r")[ \t]*分?[ \t]*$"
 )
-# Each component pattern with what every match of it holds (the maximum's word 总分/满分/分值, or "分" closing
-# a bracket), to skip the scan where it cannot match; the row pattern is cheap and scanned always.
-_MAXIMUM_WORD_RE = re.compile(r"总分|满分|分值")
+# Each component pattern with what every match of it holds (its part after the name, or "分" closing a
+# bracket), to skip the scan where it cannot match: the patterns start with a name of any Chinese characters,
+# so they are tried at every position, while what they hold starts with a literal and is found fast. The
+# row pattern is cheap and scanned always.
 _COMPONENT_PATTERNS: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...] = (
-    (_COMPONENT_PROSE_RE, _MAXIMUM_WORD_RE),
-    (_COMPONENT_SCORE_FIRST_RE, _MAXIMUM_WORD_RE),
+    (_COMPONENT_PROSE_RE, re.compile(_MAXIMUM_THEN_SCORE)),
+    (_COMPONENT_SCORE_FIRST_RE, re.compile(_SCORE_THEN_MAXIMUM)),
     (_COMPONENT_MAX_BRACKET_RE, re.compile(r"分\s*[)）]")),
     (_COMPONENT_ROW_RE, None),
 )
