@@ -88,18 +88,42 @@ PERSON_NAME = re.compile(r"[\u4e00-\u9fff·]{2,6}|[A-Za-z][A-Za-z .]{1,30}")
 
 # Staff counts: "编制…25人", "实有在职人员为23人". A count is a number followed by 人/名.
 _COUNT = r"(?P<num>\d{1,5}|[零一二两三四五六七八九十百千]{1,6})\s*(?:人|名)"
-STAFF_PATTERNS: dict[str, re.Pattern[str]] = {
-    "staff_authorized": re.compile(
-        rf"(?P<cat>行政|事业|工勤|参公|机关|全额拨款|财政补助)?(?:人员)?编制(?!外)"
-        rf"[^，。；;,\d实]{{0,14}}?(?:为|共|合计|总数|是|:|：)?\s*{_COUNT}"
+_AUTHORIZED_COUNT = rf"(?:人员编制|编制)(?!外)[^，。；;,\d实]{{0,14}}?(?:为|共|合计|总数|是|:|：)?\s*{_COUNT}"
+# Each field's pattern as the alternatives of one alternation, each starting with a literal (see
+# alternation_matches): a staff category ("行政编制…"), or none.
+STAFF_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "staff_authorized": (
+        re.compile(rf"(?P<cat>行政|事业|工勤|参公|机关|全额拨款|财政补助){_AUTHORIZED_COUNT}"),
+        re.compile(_AUTHORIZED_COUNT),
     ),
-    "staff_actual": re.compile(
-        rf"(?:实有|实际在(?:职|编)|在职在编|在编在岗|在岗在编)[^，。；;,\d]{{0,12}}?(?:为|共|合计|是|:|：)?\s*{_COUNT}"
+    "staff_actual": (
+        re.compile(
+            rf"(?:实有|实际在(?:职|编)|在职在编|在编在岗|在岗在编)[^，。；;,\d]{{0,12}}?(?:为|共|合计|是|:|：)?\s*{_COUNT}"
+        ),
     ),
 }
 
 
 # ----------------------------------------------------------------------------- helpers
+
+
+def alternation_matches(alternatives: tuple[re.Pattern[str], ...], text: str) -> Iterator[re.Match[str]]:
+    """What `re.finditer` of the alternatives joined by "|" finds, found by searching for each alone.
+
+    Joined, alternatives that start with a capturing group make a pattern the regex engine tries at every
+    position of the text; alone, each starts with a literal and is found fast. The joined pattern's match is
+    the leftmost, and at one position the first alternative that matches wins; the next search starts where
+    it ended. An alternative's next match is searched again only once the last one found is passed over.
+    The alternatives must not match empty text.
+    """
+    found = [pattern.search(text) for pattern in alternatives]
+    while any(found):
+        match = min((m for m in found if m), key=lambda m: m.start())  # the earlier alternative on a tie
+        yield match
+        found = [
+            m if m is None or m.start() >= match.end() else alternatives[index].search(text, match.end())
+            for index, m in enumerate(found)
+        ]
 
 
 def _hit(doc: StagedDocument, field: str, value: object, start: int, end: int, rule: str) -> Hit:
@@ -127,24 +151,27 @@ NO_COLON_LABELS = ("项目主管部门", "主管部门", "项目实施单位", "
 NAME_MAX_CHARS = 40
 
 
-def _label_regex() -> re.Pattern[str]:
+def _label_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A cover label and its colon, or a bare label: the alternatives of one alternation (alternation_matches)."""
     labels = sorted({label for group in COVER_LABELS.values() for label in group}, key=len, reverse=True)
     bare = "|".join(map(re.escape, NO_COLON_LABELS))
-    # "单位名称（盖章）：" — a seal note may sit between label and colon.
-    return re.compile(
-        r"(?P<label>" + "|".join(map(re.escape, labels)) + r")\s*(?:[（(][^）)]{1,4}[)）])?\s*[：:]\s*"
+    return (
+        # "单位名称（盖章）：" — a seal note may sit between label and colon.
+        re.compile(r"(?P<label>" + "|".join(map(re.escape, labels)) + r")\s*(?:[（(][^）)]{1,4}[)）])?\s*[：:]\s*"),
         # Bare: only right before an organisation name that ends at a non-CJK character or the next cell.
-        r"|(?P<bare>"
-        + bare
-        + r")(?=[\u4e00-\u9fff]{2,30}?"
-        + SUBJECT_SUFFIX
-        + r"(?:[^\u4e00-\u9fff]|$|项目|"
-        + bare
-        + r"))"
+        re.compile(
+            r"(?P<label>"
+            + bare
+            + r")(?=[\u4e00-\u9fff]{2,30}?"
+            + SUBJECT_SUFFIX
+            + r"(?:[^\u4e00-\u9fff]|$|项目|"
+            + bare
+            + r"))"
+        ),
     )
 
 
-_LABEL_RE = _label_regex()
+_LABEL_RES = _label_regexes()
 _FIELD_OF_LABEL = {label: field for field, labels in COVER_LABELS.items() for label in labels}
 
 
@@ -152,10 +179,10 @@ def cover_values(doc: StagedDocument) -> dict[str, tuple[int, int, int]]:
     """For each cover field found: (label start, value start, value end). A value runs to the next
     label or the end of its paragraph; the first occurrence of a field wins."""
     text = doc.text
-    matches = list(_LABEL_RE.finditer(text))
+    matches = list(alternation_matches(_LABEL_RES, text))
     found: dict[str, tuple[int, int, int]] = {}
     for i, m in enumerate(matches):
-        field = _FIELD_OF_LABEL[m.group("label") or m.group("bare")]
+        field = _FIELD_OF_LABEL[m.group("label")]
         if field in found:
             continue
         line_end = text.find("\n", m.end())
@@ -169,6 +196,10 @@ def cover_values(doc: StagedDocument) -> dict[str, tuple[int, int, int]]:
     return found
 
 
+def _starts_with_label(paragraph: str) -> bool:
+    return any(pattern.match(paragraph) for pattern in _LABEL_RES)
+
+
 # ----------------------------------------------------------------------------- title and type
 
 
@@ -178,7 +209,7 @@ def title_hit(doc: StagedDocument) -> Hit | None:
     for start, paragraph in _paragraphs(doc.text):
         if start >= limit:
             break
-        if TITLE_WORDS.search(paragraph) and len(paragraph) <= TITLE_MAX_CHARS and not _LABEL_RE.match(paragraph):
+        if TITLE_WORDS.search(paragraph) and len(paragraph) <= TITLE_MAX_CHARS and not _starts_with_label(paragraph):
             prefix = NAME_JUNK_PREFIX.match(paragraph)
             skip = prefix.end() if prefix and paragraph.startswith("附件") else 0
             return _hit(doc, "report_title", paragraph[skip:].strip(), start + skip, start + len(paragraph), "title")
@@ -239,7 +270,7 @@ def _label_name(doc: StagedDocument, cover: dict[str, tuple[int, int, int]]) -> 
         next_end = doc.text.find("\n", end + 1)
         next_end = len(doc.text) if next_end < 0 else next_end
         following = doc.text[end + 1 : next_end]
-        if len(following) <= 40 and not _LABEL_RE.search(following):
+        if len(following) <= 40 and not any(pattern.search(following) for pattern in _LABEL_RES):
             name = clean_department_name(following)
             end = next_end
     if name is None or len(name) > NAME_MAX_CHARS:
@@ -449,8 +480,8 @@ def staff_hits(doc: StagedDocument) -> list[Hit]:
     """staff_authorized / staff_actual. Several category figures without a total ("行政编制5名，事业
     编制10名") are summed, since the authorized staff of a department is their sum."""
     hits: list[Hit] = []
-    for field, pattern in STAFF_PATTERNS.items():
-        matches = [m for m in pattern.finditer(doc.text) if _count(m.group("num")) is not None]
+    for field, alternatives in STAFF_PATTERNS.items():
+        matches = [m for m in alternation_matches(alternatives, doc.text) if _count(m.group("num")) is not None]
         if not matches:
             continue
         plain = [m for m in matches if not m.groupdict().get("cat")]

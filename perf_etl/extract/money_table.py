@@ -27,7 +27,9 @@ COLUMNS: dict[str, tuple[str | None, str]] = {
 }
 _MARKER = r"(?:\s*[（(]\s*[A-Za-z/]{1,5}\s*[)）])?"
 _COLUMN = r"(?:" + "|".join(COLUMNS) + r")" + _MARKER
-_HEADER_RE = re.compile(r"(?:" + _COLUMN + r"\s*){3,6}")
+# Three to six columns, the first written out so that the pattern starts with the column words: the regex
+# engine then skips to them instead of trying every position of the text.
+_HEADER_RE = re.compile(_COLUMN + r"\s*(?:" + _COLUMN + r"\s*){2,5}")
 _ROW_RE = re.compile(
     r"(?P<label>年度资金总额|年度预算资金总额|资金总额)\s*[：:]?\s*(?P<cells>(?:(?:" + NUMBER + r")%?\s*)+)"
 )
