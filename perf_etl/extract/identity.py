@@ -14,6 +14,7 @@ from datetime import date
 import cn2an
 
 from perf_etl.extract.hits import Hit
+from perf_etl.extract.money_labels import alternation_matches
 from perf_etl.extract.regions import is_region_sequence, leading_region, region_of_name, region_of_text
 from perf_etl.ingest.fiscal_year import detect_years
 from perf_etl.models import StagedDocument
@@ -105,25 +106,6 @@ STAFF_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def alternation_matches(alternatives: tuple[re.Pattern[str], ...], text: str) -> Iterator[re.Match[str]]:
-    """What `re.finditer` of the alternatives joined by "|" finds, found by searching for each alone.
-
-    Joined, alternatives that start with a capturing group make a pattern the regex engine tries at every
-    position of the text; alone, each starts with a literal and is found fast. The joined pattern's match is
-    the leftmost, and at one position the first alternative that matches wins; the next search starts where
-    it ended. An alternative's next match is searched again only once the last one found is passed over.
-    The alternatives must not match empty text.
-    """
-    found = [pattern.search(text) for pattern in alternatives]
-    while any(found):
-        match = min((m for m in found if m), key=lambda m: m.start())  # the earlier alternative on a tie
-        yield match
-        found = [
-            m if m is None or m.start() >= match.end() else alternatives[index].search(text, match.end())
-            for index, m in enumerate(found)
-        ]
 
 
 def _hit(doc: StagedDocument, field: str, value: object, start: int, end: int, rule: str) -> Hit:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from perf_etl.extract.numbers import MONEY_UNIT
@@ -40,6 +41,25 @@ def not_after(before: tuple[str, ...], words: tuple[str, ...]) -> str:
     (see literal_led)."""
     excluded = "|".join(before)
     return "|".join(f"{word}(?<!(?:{excluded}){word})" for word in words)
+
+
+def alternation_matches(alternatives: tuple[re.Pattern[str], ...], text: str) -> Iterator[re.Match[str]]:
+    """What `re.finditer` of the alternatives joined by "|" finds, found by searching for each alone.
+
+    Joined, alternatives that start with a capturing group make a pattern the regex engine tries at every
+    position of the text; alone, each starts with a literal and is found fast. The joined pattern's match is
+    the leftmost, and at one position the first alternative that matches wins; the next search starts where
+    it ended. An alternative's next match is searched again only once the last one found is passed over.
+    The alternatives must not match empty text.
+    """
+    found = [pattern.search(text) for pattern in alternatives]
+    while any(found):
+        match = min((m for m in found if m), key=lambda m: m.start())  # the earlier alternative on a tie
+        yield match
+        found = [
+            m if m is None or m.start() >= match.end() else alternatives[index].search(text, match.end())
+            for index, m in enumerate(found)
+        ]
 
 
 # What may stand between a label and its number: punctuation, copulas ("为", "达到"), a column marker
@@ -132,4 +152,5 @@ NOT_A_RATE_RE = re.compile(r"占|比重|比例|同比|环比|增长|增幅|减�
 
 # Basic and project spending, and the sub-kinds some reports split project spending into.
 BASIC_RE = r"基本支出"
-PROJECT_RE = r"(?P<kind>部门|公共|其他|专项|本级|转移支付)?项目支出"
+PROJECT_KINDS = r"部门|公共|其他|专项|本级|转移支付"
+PROJECT_RE = r"(?P<kind>" + PROJECT_KINDS + r")?项目支出"

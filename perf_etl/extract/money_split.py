@@ -21,7 +21,9 @@ from perf_etl.extract.money_labels import (
     BUDGET_LABELS,
     EXPENDITURE_LABELS,
     GAP,
+    PROJECT_KINDS,
     PROJECT_RE,
+    alternation_matches,
 )
 from perf_etl.extract.money_table import table_spending_split
 from perf_etl.extract.numbers import MONEY_UNIT, NUMBER, declared_unit_before, to_wan
@@ -29,12 +31,8 @@ from perf_etl.extract.numbers import MONEY_UNIT, NUMBER, declared_unit_before, t
 # A category that carries its own spending word ("基本支出全年执行数…") is spending whatever total precedes.
 SPENT_RE = r"(?:全年|年度)?(?:执行数|执行金额|实际支出|决算支出|支出数|决算数)"
 
-_MENTION_RE = re.compile(
-    r"(?P<cat>"
-    + BASIC_RE
-    + "|"
-    + PROJECT_RE
-    + r")(?:(?P<budget>预算|安排)|(?P<spent>"
+_AFTER_CATEGORY = (
+    r"(?:(?P<budget>预算|安排)|(?P<spent>"
     + SPENT_RE
     + r"))?"
     + GAP
@@ -43,6 +41,12 @@ _MENTION_RE = re.compile(
     + r")(?:\s*(?P<unit>"
     + MONEY_UNIT
     + r")|(?![\d.%]|\s*[%万亿元]))"
+)
+# A category and its figure: 基本支出 or PROJECT_RE, whose optional kind is spelled out as two alternatives so
+# that each starts with a literal (see alternation_matches).
+_MENTION_RES = tuple(
+    re.compile(r"(?P<cat>" + category + r")" + _AFTER_CATEGORY)
+    for category in (BASIC_RE, r"(?P<kind>" + PROJECT_KINDS + r")项目支出", "项目支出")
 )
 
 
@@ -96,7 +100,7 @@ def _parts(ctx: DocContext, items: list[ItemStatement]) -> list[Part]:
     # split there is the spending's, for the parts stated without a share too ("项目支出Y万元，占79%").
     share_paragraphs: set[int] = set()
     undecided: list[Part] = []
-    for m in _MENTION_RE.finditer(ctx.scan):
+    for m in alternation_matches(_MENTION_RES, ctx.scan):
         unit = m.group("unit") or declared_unit_before(ctx.scan, m.start())
         if not unit or ctx.section_kind(m.start()) == "item" or any(s.covers(m.start()) for s in items):
             continue
