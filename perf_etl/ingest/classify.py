@@ -61,6 +61,8 @@ _BROKEN_VISIBLE_CHAR = re.compile(
 # CJK unified ideographs: the basic block, extension A, compatibility ideographs (as is_cjk).
 CJK_RANGES = "\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
+# The ideographs that are letters in every Unicode version Python 3.10 on knows (the tests check each).
+_LETTER_IDEOGRAPH_RUN = re.compile("[\u4e00-\u9ffc\u3400-\u4dbf\uf900-\ufa6d\ufa70-\ufad9]+")
 # What compact text leaves out; `\s` matches exactly the characters str.isspace() accepts.
 _SQUEEZED = re.compile(r"[\s*]+")
 _WHITESPACE_RUN = re.compile(r"\s+")
@@ -76,14 +78,25 @@ def compact_with_offsets(text: str) -> tuple[str, list[int]]:
     return squeeze(text, ((run.start(), run.end(), "", 0) for run in _SQUEEZED.finditer(text)))
 
 
+def compact_window(text: str, start: int, count: int) -> tuple[str, list[int]]:
+    """The first `count` characters of `compact(text[start:])` and their offsets in `text`, compacting only as
+    much of the text as they take (a window widened until it holds them): most callers want a few words."""
+    width = 2 * count
+    while True:
+        end = min(len(text), start + width)
+        kept, offsets = compact_with_offsets(text[start:end])
+        if len(kept) >= count or end == len(text):
+            return kept[:count], [start + offset for offset in offsets[:count]]
+        width *= 4
+
+
 def is_self_evaluation_report(text: str) -> bool:
     """True for department-overall and project performance self-evaluation reports and tables."""
     if _is_notice(text):
         return False
-    squeezed = compact(text)
-    if _REPORT_NAME.search(squeezed[:_HEAD_CHARS]):
+    if _REPORT_NAME.search(compact_window(text, 0, _HEAD_CHARS)[0]):
         return True
-    return _has_genre_body(squeezed)
+    return _has_genre_body(compact(text))
 
 
 def _is_notice(text: str) -> bool:
@@ -125,8 +138,8 @@ def needs_ocr(text: str) -> bool:
         return True
     if len(_BROKEN_VISIBLE_CHAR.findall(text)) / visible > _MAX_BROKEN_GLYPH_SHARE:
         return True
-    letters = _letter_count(text)
-    return letters >= _MIN_PAGE_LETTERS and cjk_count(text) / letters < _MIN_CJK_SHARE_OF_LETTERS
+    letters, cjk = _letters_and_cjk(text)
+    return letters >= _MIN_PAGE_LETTERS and cjk / letters < _MIN_CJK_SHARE_OF_LETTERS
 
 
 def cid_share(text: str) -> float:
@@ -146,9 +159,12 @@ def _visible_count(text: str) -> int:
     return len(_WHITESPACE_RUN.sub("", text))
 
 
-def _letter_count(text: str) -> int:
-    """Characters in a Unicode letter category (L*), as str.isalpha defines them."""
-    return sum(map(str.isalpha, text))
+def _letters_and_cjk(text: str) -> tuple[int, int]:
+    """(characters in a Unicode letter category (L*) as str.isalpha defines them, cjk_count). The ideographs,
+    most of a report and both, are counted by how much shorter the text is without them; the rest one by one."""
+    rest = _LETTER_IDEOGRAPH_RUN.sub("", text)
+    ideographs = len(text) - len(rest)
+    return ideographs + sum(map(str.isalpha, rest)), ideographs + cjk_count(rest)
 
 
 def _broken_glyph_reason(text: str) -> str | None:
@@ -166,8 +182,7 @@ def _broken_glyph_reason(text: str) -> str | None:
 
 
 def _cjk_reason(text: str) -> str | None:
-    letters = _letter_count(text)
-    cjk = cjk_count(text)
+    letters, cjk = _letters_and_cjk(text)
     if cjk < _MIN_CJK_CHARS:
         return f"only {cjk} Chinese characters: too little text for a report"
     share = cjk / letters

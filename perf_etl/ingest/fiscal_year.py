@@ -25,7 +25,7 @@ from datetime import date
 
 import cn2an
 
-from perf_etl.ingest.classify import compact, compact_with_offsets
+from perf_etl.ingest.classify import compact, compact_window
 
 MIN_YEAR = 2000
 
@@ -127,7 +127,7 @@ class _Context:
 def _context(text: str, mention: _Mention) -> _Context:
     """Compacts only windows of the text around the mention: a report names a few years, and compacting
     the whole text cost more than all the rest of the detection."""
-    after, after_origin = _compact_after(text, mention.end)
+    after, after_origin = compact_window(text, mention.end, _AFTER_CHARS)
     return _Context(_compact_before(text, mention.start), after, after_origin)
 
 
@@ -139,17 +139,6 @@ def _compact_before(text: str, offset: int) -> str:
         before = compact(text[start:offset])
         if len(before) >= _BEFORE_CHARS or start == 0:
             return before[-_BEFORE_CHARS:]
-        width *= 4
-
-
-def _compact_after(text: str, offset: int) -> tuple[str, list[int]]:
-    """The first _AFTER_CHARS compact characters from `offset`, and the original offset of each."""
-    width = 2 * _AFTER_CHARS
-    while True:
-        end = min(len(text), offset + width)
-        after, origin = compact_with_offsets(text[offset:end])
-        if len(after) >= _AFTER_CHARS or end == len(text):
-            return after[:_AFTER_CHARS], [offset + index for index in origin[:_AFTER_CHARS]]
         width *= 4
 
 

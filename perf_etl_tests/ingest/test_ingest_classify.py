@@ -102,3 +102,5 @@ def test_the_character_classes_match_their_unicode_definitions() -> None:
         assert bool(classify._BROKEN_CHAR.match(char)) is broken, hex(code)
         assert bool(classify._BROKEN_VISIBLE_CHAR.match(char)) is (broken and not char.isspace()), hex(code)
         assert bool(classify._CJK_RUN.match(char)) is classify.is_cjk(char), hex(code)
+        if classify._LETTER_IDEOGRAPH_RUN.match(char):
+            assert char.isalpha() and classify.is_cjk(char), hex(code)
