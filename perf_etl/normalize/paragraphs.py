@@ -68,13 +68,14 @@ def ends_final(text: str) -> bool:
 def estimate_width(lines: list[str]) -> float | None:
     """The printed line width, when the text was wrapped at a fixed width; None for texts whose lines
     are whole paragraphs (Word exports) or too few to tell."""
+    widths = [display_width(t) for t in lines]  # once per line: measuring is most of the cost here
     wrapped = [
-        display_width(t) for t in lines if not ends_final(t) and match_marker(t) is None and display_width(t) >= 8
+        w for t, w in zip(lines, widths, strict=True) if not ends_final(t) and match_marker(t) is None and w >= 8
     ]
     if len(wrapped) < MIN_WRAPPED_LINES:
         return None
     width = statistics.median(wrapped)
-    overlong = sum(1 for t in lines if display_width(t) > 1.5 * width + 4)
+    overlong = sum(1 for w in widths if w > 1.5 * width + 4)
     near = sum(1 for w in wrapped if abs(w - width) <= 3)
     # Wrapped text: most candidate lines sit near one width and few lines are far wider.
     if near < 0.5 * len(wrapped) or overlong > 0.15 * len(lines):
