@@ -29,6 +29,7 @@ from perf_etl.ingest.ingest import (
     ReadTask,
     plan_landing,
     read_tasks,
+    reading_pool,
     settle_landing,
 )
 from perf_etl.ingest.pool import CallFailed, OverBudget
@@ -97,12 +98,13 @@ def read_landing(
     unread = [index for index in range(len(tasks)) if index not in outcomes]
     log.info("%d landing files: %d read before, %d to read", len(plan.tasks), len(outcomes), len(unread))
     # A chunk's outcomes are written to the cache in a thread while the workers read the next chunk.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-cache") as writer:
+    # The same worker processes read every chunk; none start when there is nothing to read.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-cache") as writer, reading_pool(limits) as pool:
         stored: Future[None] | None = None
         for start in range(0, len(unread), READ_CHUNK_FILES):
             chunk = unread[start : start + READ_CHUNK_FILES]
             chunk_tasks = [tasks[index] for index in chunk]
-            read = read_tasks(chunk_tasks, limits)
+            read = read_tasks(chunk_tasks, limits, pool)
             if stored is not None:
                 stored.result()  # one chunk of pages waiting at most; a failed write stops the run here
             stored = writer.submit(_store_reads, connect, chunk_tasks, read, reader)

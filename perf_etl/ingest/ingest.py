@@ -26,7 +26,7 @@ from perf_etl.ingest.classify import garbage_text_reason, is_self_evaluation_rep
 from perf_etl.ingest.discover import DiscoveredFile, discover, entry_for
 from perf_etl.ingest.fingerprint import text_fingerprint
 from perf_etl.ingest.fiscal_year import YearDetection, detect_years
-from perf_etl.ingest.pool import CallFailed, OverBudget, default_workers, map_with_budget
+from perf_etl.ingest.pool import BudgetPool, CallFailed, OverBudget, default_workers, map_with_budget
 from perf_etl.ingest.readers import read_document, source_format_of
 from perf_etl.ingest.reasons import (
     EmptyFileError,
@@ -139,10 +139,11 @@ def plan_landing(root: Path, *, now: datetime, limits: IngestLimits = IngestLimi
     return LandingPlan(now, tasks, first, originals)
 
 
-def read_tasks(tasks: list[ReadTask], limits: IngestLimits) -> list[Outcome]:
+def read_tasks(tasks: list[ReadTask], limits: IngestLimits, pool: ReadingPool | None = None) -> list[Outcome]:
     """The outcome of every task, in order: cheap rejections in this process, the reading in worker
-    processes within the per-file time budget. Any consecutive slice of `plan.to_read` may be read apart."""
-    return _ingest_all(tasks, limits)
+    processes within the per-file time budget (`pool`'s, else started for this call). Any consecutive
+    slice of `plan.to_read` may be read apart."""
+    return _ingest_all(tasks, limits, pool)
 
 
 def settle_landing(plan: LandingPlan, read: list[Outcome]) -> LandingResult:
@@ -203,6 +204,14 @@ class ReadTask:
     stamp: FileStamp | None = None  # taken before hashing: a change during hashing shows next time
 
 
+ReadingPool = BudgetPool[ReadTask, Outcome]
+
+
+def reading_pool(limits: IngestLimits) -> ReadingPool:
+    """Worker processes for several `read_tasks` calls (started by the first that needs them)."""
+    return BudgetPool(_ingest_safely, limits.worker_count(), limits.max_seconds_per_file)
+
+
 def _task(found: DiscoveredFile, now: datetime, limits: IngestLimits,
           known_hashes: Mapping[tuple[str, FileStamp], str]) -> ReadTask:
     stamp = _stamp_or_none(found)
@@ -228,19 +237,22 @@ class _Known:
     fiscal_year: int | None
 
 
-def _ingest_all(tasks: list[ReadTask], limits: IngestLimits) -> list[Outcome]:
+def _ingest_all(tasks: list[ReadTask], limits: IngestLimits, pool: ReadingPool | None) -> list[Outcome]:
     """The outcome of every task, in order: cheap rejections here, the reading in worker processes."""
     rejected_early = [_rejected_before_reading(task) for task in tasks]
     to_read = [task for task, rejection in zip(tasks, rejected_early, strict=True) if rejection is None]
-    read = iter(_read_all(to_read, limits))
+    read = iter(_read_all(to_read, limits, pool))
     return [rejection if rejection is not None else next(read) for rejection in rejected_early]
 
 
-def _read_all(tasks: list[ReadTask], limits: IngestLimits) -> list[Outcome]:
+def _read_all(tasks: list[ReadTask], limits: IngestLimits, pool: ReadingPool | None) -> list[Outcome]:
     workers = limits.worker_count()
     if workers == 0:
         return [_ingest_safely(task) for task in tasks]
-    calls = map_with_budget(_ingest_safely, tasks, workers=workers, seconds=limits.max_seconds_per_file)
+    if pool is None:
+        calls = map_with_budget(_ingest_safely, tasks, workers=workers, seconds=limits.max_seconds_per_file)
+    else:
+        calls = pool.map(tasks)
     return [_settled(task, call) for task, call in zip(tasks, calls, strict=True)]
 
 

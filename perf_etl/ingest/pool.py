@@ -3,8 +3,9 @@
 A PDF reader can loop for ever on a pathological file, or crash the interpreter (pdfium is C++). Neither
 may hang or end a partition run: here each call runs in a worker process, a call over its budget gets
 its worker killed and replaced, a worker that dies is replaced too, and both become outcomes of their
-own (OverBudget, CallFailed) instead of exceptions. Workers are started once per `map_with_budget` and
-reused for every item. Results come back in the order of the items, whatever order they finish in.
+own (OverBudget, CallFailed) instead of exceptions. Workers are started once per `map_with_budget` (or
+`BudgetPool`) and reused for every item. Results come back in the order of the items, whatever order they
+finish in.
 
 Workers come from a fork server, not from forking the caller: the callers (Dagster, DuckDB) run threads,
 and forking a threaded process can deadlock the child. The server starts once per process and imports
@@ -105,11 +106,8 @@ def map_with_budget(
 
     `function` and the items must be picklable (a module-level function, plain data).
     """
-    pool = _Pool(function, min(workers, len(items)), seconds)
-    try:
-        return pool.run(items)
-    finally:
-        pool.close()
+    with BudgetPool(function, min(workers, len(items)), seconds) as pool:
+        return pool.map(items)
 
 
 class _Worker(Generic[T]):
@@ -167,14 +165,28 @@ class _Worker(Generic[T]):
         return f"exit code {code}"
 
 
-class _Pool(Generic[T, R]):
+class BudgetPool(Generic[T, R]):
+    """The worker processes of `map_with_budget`, kept for several maps (a context manager): a caller that
+    maps chunk after chunk starts its workers once, when the first chunk comes, not once per chunk."""
+
     def __init__(self, function: Callable[[T], R], size: int, seconds: float) -> None:
         self.function = function
+        self.size = size
         self.seconds = seconds
         self.context = process_context(function)
-        self.workers = [self._new_worker() for _ in range(size)]
+        self.workers: list[_Worker[T]] = []
 
-    def run(self, items: Sequence[T]) -> list[R | OverBudget | CallFailed]:
+    def __enter__(self) -> BudgetPool[T, R]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for worker in self.workers:
+            worker.stop()
+
+    def map(self, items: Sequence[T]) -> list[R | OverBudget | CallFailed]:
+        """`map_with_budget` of `items` in this pool's workers."""
+        if not self.workers:
+            self.workers = [self._new_worker() for _ in range(self.size)]
         results: dict[int, R | OverBudget | CallFailed] = {}
         waiting = deque(enumerate(items))
         while len(results) < len(items):
@@ -183,10 +195,6 @@ class _Pool(Generic[T, R]):
                     worker.call(*waiting.popleft(), self.seconds)
             self._collect(results)
         return [results[index] for index in range(len(items))]
-
-    def close(self) -> None:
-        for worker in self.workers:
-            worker.stop()
 
     def _new_worker(self) -> _Worker[T]:
         return _Worker(self.function, self.context)

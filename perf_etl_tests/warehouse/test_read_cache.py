@@ -11,7 +11,7 @@ import pytest
 
 from perf_etl import pipeline
 from perf_etl.ingest import ingest, readers
-from perf_etl.ingest.ingest import IngestLimits, ReadTask, ingest_landing
+from perf_etl.ingest.ingest import IngestLimits, ReadingPool, ReadTask, ingest_landing
 from perf_etl.ingest.readers import read_document
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile
@@ -32,9 +32,9 @@ class ReadSpy:
         self._real = pipeline.read_tasks
         monkeypatch.setattr(pipeline, "read_tasks", self)
 
-    def __call__(self, tasks: list[ReadTask], limits: IngestLimits) -> list:
+    def __call__(self, tasks: list[ReadTask], limits: IngestLimits, pool: ReadingPool | None = None) -> list:
         self.read += [task.found.source_path for task in tasks]
-        return self._real(tasks, limits)
+        return self._real(tasks, limits, pool)
 
     def take(self) -> list[str]:
         read, self.read = sorted(self.read), []
