@@ -19,7 +19,6 @@ the text states.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -76,9 +75,10 @@ _ASSIGNED_RE = re.compile(
 _PLANNED_RE = re.compile(r"计划(?P<t>[^，,。；;\n]{1,40}?)[，,；;]\s*(?:而)?实际(?P<a>[^，,。；;\n]{1,40})")
 # A clause that sets a target ("下达…任务45宗", "…目标≥85%"), and a next clause that reports the result.
 _TARGET_CUE_RE = re.compile(r"下达|目标|计划|任务|要求")
-_RESULT_CUE_RE = re.compile(r"^(?:全年|年内|累计|共|已|而)?(?:实际|完成|实现|达到|建成)")
 _CLAUSE_ENDS = "，,。；;\n"
-_CLAUSE_END_RE = re.compile("[" + re.escape(_CLAUSE_ENDS) + "]")
+# A comma (the result must be in the target's sentence) that opens a clause with a result word: found in
+# one scan, rather than testing the opening of every clause of the text.
+_RESULT_CLAUSE_COMMA_RE = re.compile(r"[，,](?=(?:全年|年内|累计|共|已|而)?(?:实际|完成|实现|达到|建成))")
 # "健康管理率72.4%（目标值≥70%）": a result, then its target in brackets.
 _BRACKETED_TARGET = (
     r"[（(]\s*(?:年度)?(?:目标值|目标|计划值|指标值)\s*(?:为|：|:)?\s*(?:[≥≤><＞＜]|不低于|不少于)?\s*"
@@ -351,32 +351,38 @@ def _results_after(ctx: DocContext, pos: int) -> list[Mention]:
     return []
 
 
-def _clauses(ctx: DocContext) -> list[tuple[int, int]]:
-    """(start, end) of every clause of the text, in order (the character at `end` is the clause end)."""
-    out: list[tuple[int, int]] = []
-    start = 0
-    text = ctx.text
-    for m in _CLAUSE_END_RE.finditer(text):
-        i = m.start()
-        # An ASCII comma between digits is a thousands separator ("1,580亩"), not a clause end.
-        if text[i] == "," and text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit():
-            continue
-        out.append((start, i))
-        start = i + 1
-    out.append((start, len(ctx.text)))
-    return out
+def _is_clause_end(text: str, i: int) -> bool:
+    """Whether text[i], one of _CLAUSE_ENDS, ends a clause: an ASCII comma between digits is a thousands
+    separator ("1,580亩")."""
+    return not (text[i] == "," and text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit())
+
+
+def _clause_start(ctx: DocContext, pos: int) -> int:
+    """Where the clause holding `pos` starts."""
+    ends = ctx.positions_of(_CLAUSE_ENDS)
+    end = ends.last_before(pos)
+    while end >= 0 and not _is_clause_end(ctx.text, end):
+        end = ends.last_before(end)
+    return end + 1
+
+
+def _clause_end(ctx: DocContext, pos: int) -> int:
+    """Where the clause holding `pos` ends (its clause end character, or the end of the text)."""
+    ends = ctx.positions_of(_CLAUSE_ENDS)
+    end = ends.first_from(pos)
+    while end < len(ctx.text) and not _is_clause_end(ctx.text, end):
+        end = ends.first_from(end + 1)
+    return end
 
 
 def _target_then_result_clauses(ctx: DocContext):
     """ "下达…任务45宗，实际查处41宗（完成率91.1%）" / "…清扫率目标≥85%，实际达到88.6%": one target in a
     clause with a target word, the result in the next clause of the same sentence, in the same unit."""
-    clauses = _clauses(ctx)
-    for (t_start, t_end), (a_start, a_end) in itertools.pairwise(clauses):
-        if ctx.text[t_end] not in "，,":
-            continue  # the result must be in the same sentence
-        # The cheap test first: most clauses do not open with a result word.
-        if not _RESULT_CUE_RE.match(ctx.text[a_start:a_end]):
-            continue
+    for comma in _RESULT_CLAUSE_COMMA_RE.finditer(ctx.text):
+        # Never a thousands separator: a result word, not a digit, follows it.
+        t_start, t_end = _clause_start(ctx, comma.start()), comma.start()
+        a_start = t_end + 1
+        a_end = _clause_end(ctx, a_start)
         targets = [x for x in (_titled(ctx, t_start, m) for m in mentions(ctx, t_start, t_end)) if _nameable(x)]
         if len(targets) != 1 or not _TARGET_CUE_RE.search(ctx.text, t_start, targets[0].start):
             continue
