@@ -4,6 +4,7 @@ A label's strength says how sure the words alone are that the figure is the fiel
 full-year budget; 预算收入 is also how some reports say the initial budget). Context (section, period,
 sub-category, named project) is judged in code, not here. Patterns are regex fragments; optional
 suffixes like 数/金额 are part of the label so the evidence slice starts at the label's first character.
+Every report is searched for every label, so each pattern starts with a literal (literal_led, not_after).
 """
 
 from __future__ import annotations
