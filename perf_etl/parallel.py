@@ -1,10 +1,10 @@
-"""The per-document work of a stage (normalize, tables, extract) in worker processes, in batches.
+"""The per-document work of a stage (normalize, extract) in worker processes, in batches.
 
 `map_batches(function, items, ...)` calls `function(batch)` on consecutive batches of the items and returns
 the results in the order of the items, whatever order the batches finish in, so a stage's output is the
 same with any number of workers. `function` takes a list of items and returns one result per item; it
 must be picklable (a module-level function) and should catch what one item can raise, so that a bad
-document costs only itself (extraction returns a failure for it, the table reader an empty result).
+document costs only itself (extraction returns a failure for it).
 
 Workers come from a fork server, not from forking the caller (Dagster and DuckDB run threads: forking a
 threaded process can deadlock the child), and live for one `map_batches`, so each imports the stage's
