@@ -21,7 +21,7 @@ the one taken for fewer than `min_items` items (starting workers costs about a s
 
 A stage that works through its documents in bounded batches (so that its memory does not grow with the
 number of documents) calls `map_batches` once per batch with the same `WorkerPool`, which keeps its worker
-processes between the calls, and reports progress over the whole stage with `ProgressShare`.
+processes between the calls, each call `overlapped` with reading the next batch and writing the last.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
@@ -189,22 +189,24 @@ def _report(progress: Progress | None, done: int, total: int) -> None:
         progress(done, total)
 
 
-class ProgressShare:
-    """The progress of a stage that calls `map_batches` once per batch of its documents: each call's
-    progress counted after the batches before it, against the stage's total."""
-
-    def __init__(self, progress: Progress | None, total: int) -> None:
-        self._progress = progress
-        self._total = total
-        self._before = 0
-
-    def batch(self, size: int) -> Progress | None:
-        """The progress callback of the next batch of `size` documents."""
-        before, self._before = self._before, self._before + size
-        if self._progress is None:
-            return None
-        progress, total = self._progress, self._total
-        return lambda done, _: progress(before + done, total)
+def overlapped(work: Callable[[T], R], inputs: Iterable[T]) -> Iterator[R]:
+    """`work(item)` for each of `inputs`, results in order. Each call runs in a background thread while the
+    caller takes the next input (`inputs` is iterated in the caller's thread) and handles the previous
+    result, so a stage's worker processes are not left waiting while the stage's own process reads a
+    batch's inputs from the warehouse or writes its outputs. Besides the result in the caller's hands, at
+    most two inputs wait (one being worked on), so memory stays a few batches."""
+    runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="overlapped")
+    pending: Future[R] | None = None
+    try:
+        for item in inputs:
+            submitted = runner.submit(work, item)
+            if pending is not None:
+                yield pending.result()
+            pending = submitted
+        if pending is not None:
+            yield pending.result()
+    finally:
+        runner.shutdown(wait=True, cancel_futures=True)  # a caller that stops early waits for the call running
 
 
 class ProgressLog:

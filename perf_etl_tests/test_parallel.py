@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from datetime import datetime, timezone
 
 import pandas as pd
@@ -12,7 +14,7 @@ from perf_etl.ingest.pool import CallFailed
 from perf_etl.models import (
     StagedDocument,
 )
-from perf_etl.parallel import Parallelism, ProgressLog, map_batches
+from perf_etl.parallel import Parallelism, ProgressLog, map_batches, overlapped
 from perf_etl.pipeline import EXTRACTION_ERROR, extract_stage, normalize_stage, staging_frames
 
 NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -94,3 +96,39 @@ def test_progress_is_reported_in_documents_every_few_seconds():
     map_batches(lambda batch: batch, list(range(7)), parallel=Parallelism(workers=0, batch_size=3),
                 progress=lambda done, total: seen.append((done, total)))
     assert seen == [(3, 7), (6, 7), (7, 7)]
+
+
+def test_overlapped_work_runs_beside_the_reading_of_the_next_input_and_keeps_the_order():
+    """Each call runs in a thread while the caller reads the next input: the calls' results come back in
+    input order (the first is the slowest), and no input is read more than two ahead of the result the
+    caller is handling."""
+    read: list[int] = []
+    handled: list[int] = []
+    first_started = threading.Event()
+
+    def inputs():
+        for item in range(6):
+            assert len(read) - len(handled) <= 2  # the memory bound: two inputs wait, at most
+            if item == 1:
+                assert first_started.wait(10)  # the first call is under way while the next input is read
+            read.append(item)
+            yield item
+
+    def work(item: int) -> int:
+        first_started.set()
+        time.sleep(0.2 if item == 0 else 0.0)
+        return item * 10
+
+    for result in overlapped(work, inputs()):
+        handled.append(result // 10)
+    assert handled == list(range(6))
+
+
+def test_overlapped_work_that_raises_ends_the_loop_with_its_error():
+    def work(item: int) -> int:
+        if item == 2:
+            raise ValueError("bad batch")
+        return item
+
+    with pytest.raises(ValueError, match="bad batch"):
+        list(overlapped(work, range(5)))

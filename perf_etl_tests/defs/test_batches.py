@@ -17,7 +17,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from perf_etl.defs.assets import staging
 from perf_etl.defs.assets.common import FULL_REFRESH_TAG
 from perf_etl.defs.definitions import build_definitions
-from perf_etl.parallel import Parallelism, ProgressShare, WorkerPool
+from perf_etl.parallel import Parallelism, WorkerPool
 from perf_etl.pipeline import Extracted, extract_documents, extract_stage, extracted_frames, normalize_stage
 from perf_etl.warehouse import store
 from perf_etl_tests.conftest import SAMPLES, raw_frames_in_memory
@@ -126,17 +126,13 @@ def test_stages_called_batch_by_batch_on_one_worker_pool_give_the_whole_result(r
     whole = normalize_stage(documents, pages, parallel=Parallelism(workers=0))
     expected, expected_failures = extract_stage(whole, {}, now=NOW, parallel=Parallelism(workers=0))
     batches = [documents.iloc[start:start + 2] for start in range(0, len(documents), 2)]
-    seen: list[tuple[int, int]] = []
-    progress = ProgressShare(lambda done, total: seen.append((done, total)), len(documents))
     staged, gathered = [], Extracted()
     with WorkerPool(Parallelism(workers=2, batch_size=1, min_items=0)) as pool:
         for batch in batches:
-            part = normalize_stage(batch, pages[pages["document_id"].isin(batch["document_id"])], pool=pool,
-                                   progress=progress.batch(len(batch)))
+            part = normalize_stage(batch, pages[pages["document_id"].isin(batch["document_id"])], pool=pool)
             extract_documents(part, {}, now=NOW, pool=pool, into=gathered)
             staged += part
     assert staged == whole
-    assert seen[-1] == (5, 5) and [done for done, _ in seen] == sorted(done for done, _ in seen)
     extracted, failures = extracted_frames(gathered)
     assert failures == expected_failures == []
     for table, frame in expected.items():

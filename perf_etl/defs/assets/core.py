@@ -13,7 +13,7 @@ from perf_etl.defs.checks import CORE_CHECK_SPECS, check_result, core_asset_key
 from perf_etl.defs.io_managers import for_years
 from perf_etl.defs.resources import Warehouse
 from perf_etl.models import RejectedFile, Stage
-from perf_etl.parallel import ProgressShare, WorkerPool
+from perf_etl.parallel import WorkerPool, overlapped
 from perf_etl.pipeline import (
     Extracted,
     extract_documents,
@@ -95,26 +95,32 @@ def _extract_years(context: dg.AssetExecutionContext, conn, years: list[int], no
     raw_documents = store.read_partition(conn, "raw.documents", years)
     source_paths = dict(zip(raw_documents["document_id"], raw_documents["source_path"], strict=True))
     del raw_documents
-    # The staged texts are read and extracted `store.DOCUMENTS_PER_BATCH` documents at a time and dropped;
-    # what extraction gives is small next to them and is kept for the whole years, which the validation
-    # and the contract checks need.
-    ids = store.document_ids(conn, "staging.documents", years)
-    progress = ProgressShare(progress_log(context, "extracted"), len(ids))
-    gathered = Extracted()
-    with WorkerPool() as pool:
-        for batch in store.document_batches(ids):
-            staged = staged_from_frames(store.read_partition(conn, "staging.documents", years, document_ids=batch),
-                                        store.read_partition(conn, "staging.sections", years, document_ids=batch))
-            extract_documents(staged, source_paths, now=now,
-                              tables=store.read_partition(conn, "raw.table_cells", years, document_ids=batch),
-                              pool=pool, progress=progress.batch(len(batch)), into=gathered)
-            del staged
-    extracted, extract_failures = extracted_frames(gathered, store.ocr_page_confidence(conn, years))
-    del gathered
+    extracted, extract_failures = extracted_frames(_extract_batches(context, conn, years, source_paths, now),
+                                                   store.ocr_page_confidence(conn, years))
     outcomes = run_contract_checks(extracted, years)
     accepted, validate_failures = validate_core(extracted, source_paths, now)
     _record_rejections(conn, years, extract_failures, validate_failures)
     return outcomes, accepted, validate_failures
+
+
+def _extract_batches(context: dg.AssetExecutionContext, conn, years: list[int], source_paths: dict[str, str],
+                     now: datetime) -> Extracted:
+    """What extraction gives for the years' documents. The staged texts are read and extracted
+    `store.DOCUMENTS_PER_BATCH` documents at a time and dropped; what extraction gives is small next to
+    them and is kept for the whole years, which the validation and the contract checks need."""
+    ids = store.document_ids(conn, "staging.documents", years)
+    progress = progress_log(context, "extracted")
+    gathered = Extracted()
+    with WorkerPool() as pool:
+        inputs = ((staged_from_frames(store.read_partition(conn, "staging.documents", years, document_ids=batch),
+                                      store.read_partition(conn, "staging.sections", years, document_ids=batch)),
+                   store.read_partition(conn, "raw.table_cells", years, document_ids=batch))
+                  for batch in store.document_batches(ids))
+        # The workers extract a batch while this process reads the next.
+        for _ in overlapped(lambda batch: extract_documents(batch[0], source_paths, now=now, tables=batch[1],
+                                                            pool=pool, into=gathered), inputs):
+            progress(len(gathered.extractions) + len(gathered.failures), len(ids))
+    return gathered
 
 
 def _empty_core_frames(now: datetime) -> dict:

@@ -12,7 +12,7 @@ from perf_etl.defs.assets.common import (
 )
 from perf_etl.defs.assets.raw import RAW_DOCUMENTS, RAW_PAGES
 from perf_etl.defs.resources import Warehouse
-from perf_etl.parallel import ProgressShare, WorkerPool
+from perf_etl.parallel import WorkerPool, overlapped
 from perf_etl.pipeline import normalize_stage, staging_frames
 from perf_etl.warehouse import store
 from perf_etl.warehouse.fingerprints import YearPlan
@@ -51,18 +51,20 @@ def _normalize_years(context: dg.AssetExecutionContext, conn, plan: YearPlan) ->
     not by the years' documents); a failure anywhere leaves the previous rows. The rows written per table."""
     years = plan.changed
     ids = store.document_ids(conn, "raw.documents", years)
-    progress = ProgressShare(progress_log(context, "normalized"), len(ids))
+    progress = progress_log(context, "normalized")
     written = {"documents": 0, "sections": 0}
     empty = staging_frames([])
     with store.partition_writer(conn, years, [store.TableWrite(f"staging.{table}", frame)
                                               for table, frame in empty.items()]) as writer, WorkerPool() as pool:
-        for batch in store.document_batches(ids):
-            staged = normalize_stage(store.read_partition(conn, "raw.documents", years, document_ids=batch),
-                                     store.read_partition(conn, "raw.pages", years, document_ids=batch),
-                                     pool=pool, progress=progress.batch(len(batch)))
+        inputs = ((store.read_partition(conn, "raw.documents", years, document_ids=batch),
+                   store.read_partition(conn, "raw.pages", years, document_ids=batch))
+                  for batch in store.document_batches(ids))
+        # The workers normalize a batch while this process reads the next and writes the one before.
+        for staged in overlapped(lambda frames: normalize_stage(*frames, pool=pool), inputs):
             for table, frame in staging_frames(staged).items():
                 writer.insert(f"staging.{table}", frame)
                 written[table] += len(frame)
+            progress(written["documents"], len(ids))
             del staged
         writer.record(record_statements(plan, STAGING_ASSETS))
     return written
