@@ -153,12 +153,12 @@ def normalize_stage(
     pages_by_document = _by_document(pages, "page_number", PageText, ["page_number", "text"])
     work = [(str(row.document_id), _optional_int(row.fiscal_year), pages_by_document.get(row.document_id, []))
             for row in documents.sort_values("document_id").itertuples()]
-    staged = map_batches(_normalize_batch, work, parallel=parallel, progress=progress, pool=pool)
-    for (document_id, _, _), result in zip(work, staged, strict=True):
+    packed = map_batches(_normalize_batch, work, parallel=parallel, progress=progress, pool=pool)
+    for (document_id, _, _), result in zip(work, packed, strict=True):
         if isinstance(result, CallFailed | OverBudget):
             # As in one process, where it would have ended the step: normalization has no rejection path.
             raise RuntimeError(f"normalizing {document_id} failed: {result}")
-    return staged  # type: ignore[return-value]  # every failure raised above
+    return [_unpacked(result) for result in packed]  # type: ignore[arg-type]  # every failure raised above
 
 
 def _by_document(frame: pd.DataFrame, order: str, build: Callable[..., _Row], columns: list[str],
@@ -172,8 +172,23 @@ def _by_document(frame: pd.DataFrame, order: str, build: Callable[..., _Row], co
     return rows
 
 
-def _normalize_batch(batch: list[tuple[str, int | None, list[PageText]]]) -> list[StagedDocument]:
-    return [normalize_document(document_id, year, pages) for document_id, year, pages in batch]
+def _normalize_batch(batch: list[tuple[str, int | None, list[PageText]]]) -> list[_PackedDocument]:
+    return [_packed(normalize_document(document_id, year, pages)) for document_id, year, pages in batch]
+
+
+# A StagedDocument between processes: its fields, and its sections' fields as tuples. Pickling a hundred
+# Section dataclasses a document costs about four times what pickling their fields does.
+_PackedDocument = tuple[str, int | None, str, list[int], list[tuple[object, ...]]]
+
+
+def _packed(doc: StagedDocument) -> _PackedDocument:
+    # vars() of a dataclass lists its fields in declaration order, Section's constructor order.
+    return doc.document_id, doc.fiscal_year, doc.text, doc.page_starts, [tuple(vars(s).values()) for s in doc.sections]
+
+
+def _unpacked(packed: _PackedDocument) -> StagedDocument:
+    document_id, fiscal_year, text, page_starts, sections = packed
+    return StagedDocument(document_id, fiscal_year, text, page_starts, [Section(*fields) for fields in sections])
 
 
 def staging_frames(staged: Sequence[StagedDocument]) -> dict[str, pd.DataFrame]:
@@ -251,7 +266,7 @@ def extract_documents(
     `Extracted`) in the documents' order; see `extract_stage`."""
     extracted = into if into is not None else Extracted()
     grids = grids_from_frame(tables) if tables is not None and not tables.empty else {}
-    work = [(doc, grids.get(doc.document_id, [])) for doc in staged]
+    work = [(_packed(doc), grids.get(doc.document_id, [])) for doc in staged]
     outcomes = map_batches(_extract_batch, work, parallel=parallel, progress=progress, pool=pool)
     for doc, outcome in zip(staged, outcomes, strict=True):
         if isinstance(outcome, _ExtractionError | CallFailed | OverBudget):
@@ -298,10 +313,11 @@ class _ExtractionError:
 
 
 def _extract_batch(
-    batch: list[tuple[StagedDocument, list[TableGrid]]],
+    batch: list[tuple[_PackedDocument, list[TableGrid]]],
 ) -> list[tuple[Extraction, TableReading] | _ExtractionError]:
     outcomes: list[tuple[Extraction, TableReading] | _ExtractionError] = []
-    for doc, grids in batch:
+    for packed, grids in batch:
+        doc = _unpacked(packed)
         try:
             reading = read_reading(doc.document_id, doc.fiscal_year, grids)
             outcomes.append((extract_document(doc, reading), reading))
