@@ -113,7 +113,9 @@ def compact_view(text: str) -> tuple[str, list[int]]:
 def _gap(text: str, run: re.Match[str], min_wrapped: float) -> tuple[int, int, str, int]:
     """A whitespace run as a `squeeze` gap: dropped, or kept as one space or line break."""
     kept = _kept_whitespace(text, run.start(), run.end(), min_wrapped)
-    return run.start(), run.end(), kept, run.start() + max(0, text.find(kept, run.start(), run.end()))
+    # The kept character stands at its own place in the run (a run of spaces and tabs kept as one space
+    # maps to its first space), or at the run's start when the run has no such character.
+    return run.start(), run.end(), kept, max(run.start(), text.find(kept, run.start(), run.end()))
 
 
 def _min_wrapped_line(text: str) -> float:
