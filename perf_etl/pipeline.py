@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import TypeVar
 
@@ -50,6 +51,10 @@ from perf_etl.tables.rows import TableReading, read_reading, totals_frame
 from perf_etl.warehouse import read_cache
 
 _Row = TypeVar("_Row")
+
+# Section's fields in constructor order, and a section's values in that order (staging.sections columns).
+_SECTION_FIELDS = list(Section.__dataclass_fields__)
+_section_values = attrgetter(*_SECTION_FIELDS)
 
 log = logging.getLogger(__name__)
 
@@ -182,8 +187,7 @@ _PackedDocument = tuple[str, int | None, str, list[int], list[tuple[object, ...]
 
 
 def _packed(doc: StagedDocument) -> _PackedDocument:
-    # vars() of a dataclass lists its fields in declaration order, Section's constructor order.
-    return doc.document_id, doc.fiscal_year, doc.text, doc.page_starts, [tuple(vars(s).values()) for s in doc.sections]
+    return doc.document_id, doc.fiscal_year, doc.text, doc.page_starts, [_section_values(s) for s in doc.sections]
 
 
 def _unpacked(packed: _PackedDocument) -> StagedDocument:
@@ -198,18 +202,15 @@ def staging_frames(staged: Sequence[StagedDocument]) -> dict[str, pd.DataFrame]:
           "char_count": len(d.text), "page_starts": list(d.page_starts)} for d in staged],
         columns=["document_id", "fiscal_year", "text", "char_count", "page_starts"],
     )
-    fields = list(Section.__dataclass_fields__)
     # Tuples of the fields, not dataclasses.asdict: its deep copies cost seconds per 10,000 documents.
-    section_rows = [(d.document_id, d.fiscal_year, *(getattr(s, name) for name in fields))
-                    for d in staged for s in d.sections]
-    return {"documents": documents, "sections": pd.DataFrame(section_rows, columns=["document_id", "fiscal_year",
-                                                                                    *fields])}
+    section_rows = [(d.document_id, d.fiscal_year, *_section_values(s)) for d in staged for s in d.sections]
+    return {"documents": documents,
+            "sections": pd.DataFrame(section_rows, columns=["document_id", "fiscal_year", *_SECTION_FIELDS])}
 
 
 def staged_from_frames(documents: pd.DataFrame, sections: pd.DataFrame) -> list[StagedDocument]:
     """Rebuild StagedDocuments from staging rows (the inverse of `staging_frames`)."""
-    sections_by_document = _by_document(sections, "ordinal", Section,
-                                        ["ordinal", "level", "heading", "text", "page_number", "char_start"])
+    sections_by_document = _by_document(sections, "ordinal", Section, _SECTION_FIELDS)
     return [
         StagedDocument(
             document_id=row.document_id,
