@@ -1,7 +1,8 @@
 """Read a landing file into pages of text, raising typed IngestRejection errors for known failures.
 
-Each reader returns the pages and a `text_engine` string naming what produced the text and its version
-(raw.documents.text_engine), so a change of library shows up in the data.
+Each reader returns a ReadResult: the pages, a `text_engine` string naming what produced the text and its
+version (raw.documents.text_engine, so a change of library shows up in the data), and the 自评表 tables
+(raw.table_cells), read in the same pass as the text.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 import math
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -71,7 +73,7 @@ _MAX_CONTROL_SHARE = 0.01
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 # A page with at least this many vector paths (cell borders, ruling lines) is a table page. pypdfium2
 # reads a ruled table cell by cell in drawing order, pdfplumber row by row as laid out, which is what the
-# extraction rules and the tables stage expect. A page border or a heading rule is a path or two.
+# extraction rules expect. A page border or a heading rule is a path or two.
 _TABLE_PATHS = 6
 # Engines of raw.pages.text_engine. pypdfium2 reads ~25x faster than pdfplumber and, where the fonts map
 # to Unicode, gives the same normalized text (perf_etl_tests/ingest/test_text_engines.py); pdfplumber is
@@ -228,12 +230,9 @@ def _plumber_text_layer(plumber: _PlumberFile, max_pages: int | None) -> _PdfPag
     page_count = len(plumber.pages())
     _check_page_count(page_count, max_pages)
     read = _PdfPages([""] * page_count, [_PLUMBER] * page_count, [True] * page_count)
-    for index, page in enumerate(plumber.pages()):
-        try:
-            read.texts[index] = _plumber_page_text(page, index + 1)
-            _find_tables_while_parsed(page, index, read)
-        finally:
-            page.close()
+    for index, page in _parsed_pages(plumber, range(page_count)):
+        read.texts[index] = _plumber_page_text(page, index + 1)
+        _find_tables_while_parsed(page, index, read)
     return read
 
 
@@ -241,21 +240,27 @@ def _read_pages_with_pdfplumber(plumber: _PlumberFile, indexes: list[int], read:
     """Read the pages at `indexes` with pdfplumber, keeping its text where it is usable (a table page, a
     page pdfium could not map). A page pdfplumber fails on keeps pdfium's text: pdfium did read it. The
     tables of a page searched for tables are found while the page is parsed."""
-    if not indexes:
-        return
-    plumber_pages = plumber.pages()
-    for index in (index for index in indexes if index < len(plumber_pages)):
-        page = plumber_pages[index]
+    for index, page in _parsed_pages(plumber, indexes):
         try:
             text = _plumber_page_text(page, index + 1)
-            if not needs_ocr(text):
-                read.texts[index], read.engines[index] = text, _PLUMBER
-            _find_tables_while_parsed(page, index, read)
         except CorruptPdfError:
             continue
-        finally:
-            # Without this pdfplumber keeps every page's objects and text map alive until the file closes.
-            page.close()
+        if not needs_ocr(text):
+            read.texts[index], read.engines[index] = text, _PLUMBER
+        _find_tables_while_parsed(page, index, read)
+
+
+def _parsed_pages(plumber: _PlumberFile, indexes: Sequence[int]) -> Iterator[tuple[int, pdfplumber.page.Page]]:
+    """(index, page) for the pages at `indexes` that pdfplumber has (a damaged file can have fewer pages
+    for pdfminer than for pdfium), each closed once the caller is done with it: without that pdfplumber
+    keeps every page's objects and text map alive until the file closes. Opens nothing for no indexes."""
+    pages = plumber.pages() if indexes else []
+    for index in indexes:
+        if index < len(pages):
+            try:
+                yield index, pages[index]
+            finally:
+                pages[index].close()
 
 
 def _find_tables_while_parsed(page: pdfplumber.page.Page, index: int, read: _PdfPages) -> None:
@@ -274,15 +279,12 @@ def _read_tables(plumber: _PlumberFile, read: _PdfPages) -> list[TableGrid]:
     text are parsed now. A failure anywhere gives no tables (the report is then read from its prose, as
     before tables were read) and a warning: a table problem never loses a report."""
     wanted = [index for index in candidate_pages(read.texts) if read.may_draw_tables[index]]
-    try:
-        for index in (index for index in wanted if index not in read.pieces and read.table_error is None):
-            page = plumber.pages()[index]
-            try:
+    if read.table_error is None:
+        try:
+            for index, page in _parsed_pages(plumber, [index for index in wanted if index not in read.pieces]):
                 read.pieces[index] = page_tables(page, index + 1)
-            finally:
-                page.close()
-    except Exception as error:
-        read.table_error = f"{type(error).__name__}: {error}"
+        except Exception as error:
+            read.table_error = f"{type(error).__name__}: {error}"
     if read.table_error is not None:
         return _without_tables(read.table_error)
     return assemble_tables([piece for index in wanted for piece in read.pieces.get(index, [])])
