@@ -46,9 +46,10 @@ CREATE TABLE IF NOT EXISTS raw.rejected_files (
     detected_at TIMESTAMP NOT NULL
 );
 
--- The cells of the self-evaluation tables (自评表), one row per cell, read by the tables stage
--- (perf_etl/tables): a merged cell's text is in every position it covers; a table continued over a page
--- break is one table_index, each row with its own page; caption is the text just above the table.
+-- The cells of the self-evaluation tables (自评表), one row per cell, read with the text (perf_etl/tables,
+-- perf_etl/ingest/readers.py) and copied from meta.file_read_cells: a merged cell's text is in every
+-- position it covers; a table continued over a page break is one table_index, each row with its own page;
+-- caption is the text just above the table.
 CREATE TABLE IF NOT EXISTS raw.table_cells (
     document_id VARCHAR NOT NULL,
     fiscal_year INTEGER,
