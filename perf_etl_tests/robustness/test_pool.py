@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from perf_etl.ingest.pool import CallFailed, OverBudget, extend_budget, map_with_budget
+from perf_etl.ingest.pool import BudgetPool, CallFailed, OverBudget, extend_budget, map_with_budget
 
 
 def nap_then_square(seconds_and_value: tuple[float, int]) -> int:
@@ -110,3 +110,18 @@ def _alive(pid: int) -> bool:
             return stat.read().split(") ")[1][0] != "Z"  # a zombie has exited
     except FileNotFoundError:
         return False
+
+
+def worker_pid(_: int) -> int:
+    return os.getpid()
+
+
+def test_a_budget_pool_keeps_its_workers_for_every_map_and_starts_none_unused() -> None:
+    with BudgetPool(worker_pid, 2, 30) as unused:
+        pass
+    assert unused.workers == []
+    with BudgetPool(worker_pid, 2, 30) as pool:
+        first = set(pool.map(list(range(8))))
+        second = set(pool.map(list(range(8))))
+    assert len(first) <= 2 and os.getpid() not in first
+    assert second <= first  # the second chunk ran in the processes the first started
