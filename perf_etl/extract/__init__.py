@@ -19,6 +19,7 @@ from perf_etl.extract.items import expenditure_items, find_item_statements
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.scores import score_components
 from perf_etl.extract.version import EXTRACTOR_VERSION
+from perf_etl.extract.written import as_written, simplified_twin
 from perf_etl.models import REPORT_COLUMNS, Evidence, Extraction, Indicator, ScoreComponent, StagedDocument
 
 if TYPE_CHECKING:  # perf_etl.tables imports perf_etl.extract.numbers: no import cycle at run time
@@ -87,6 +88,8 @@ def extract_document(doc: StagedDocument, tables: TableReading | None = None) ->
     left null, with evidence rule "table:<column>", the table's page and an empty span at offset 0 (the
     cell is not in the staging text); its rows replace the indicators read from the flattened table text.
     """
+    written = doc
+    doc = simplified_twin(doc)  # the rules read simplified characters (written.py)
     # The compact view and its scan copy are the costly part of every finance extractor: built once here.
     ctx = DocContext(doc)
     statements = find_item_statements(ctx)
@@ -96,6 +99,7 @@ def extract_document(doc: StagedDocument, tables: TableReading | None = None) ->
     table_pages = _fill_from_table(by_field, tables)
     for hit in derived_hits(by_field):
         by_field[hit.field] = hit
+    by_field = {field: as_written(hit, written.text, doc.text) for field, hit in by_field.items()}
     report: dict[str, Any] = dict.fromkeys(REPORT_COLUMNS)
     report["document_id"] = doc.document_id
     report["extractor_version"] = EXTRACTOR_VERSION

@@ -144,3 +144,21 @@ def _run_one(text: RealText, path: Path, root: Path) -> RealOutcome:
     doc = outcome.document
     staged = normalize_document(doc.document_id, doc.fiscal_year, outcome.pages)
     return RealOutcome(text, extract_document(staged), None)
+
+
+def score(outcomes: Iterable[RealOutcome]) -> dict[str, Any]:
+    """The figures of a set of outcomes: labelled fields right (nulls included), stated values right (the
+    labels that are not null), and the gate's confusion counts."""
+    outcomes = list(outcomes)
+    positives = [o for o in outcomes if o.text.is_report]
+    negatives = [o for o in outcomes if not o.text.is_report]
+    judged = [r for o in positives for r in o.judged()]
+    stated = [r for r in judged if r.stated]
+    return {
+        "labelled": [sum(r.ok for r in judged), len(judged)],
+        "stated": [sum(r.ok for r in stated), len(stated)],
+        "positives_rejected": sum(o.rejection is not None for o in positives),
+        "positives": len(positives),
+        "negatives_accepted": sum(o.rejection is None for o in negatives),
+        "negatives": len(negatives),
+    }

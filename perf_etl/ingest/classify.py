@@ -7,32 +7,66 @@ looking at the text with whitespace removed.
 from __future__ import annotations
 
 import re
-from itertools import islice
 
 from perf_etl.models import PageText
+from perf_etl.normalize.chrome import strip_chrome
 from perf_etl.normalize.compact import squeeze
+from perf_etl.normalize.simplified import to_simplified
+from perf_etl.normalize.text import repair_line
 
-# The report's own name in its heading: 部门整体支出绩效自评报告, 项目支出绩效自评表, 绩效自评情况报告,
-# 整体支出绩效自评 (heading without 报告). "自评" then, within a few characters, 报告/表.
-_REPORT_NAME = re.compile(r"自评.{0,8}?(?:报告|表)|(?:整体|项目)支出绩效自评")
-# A notice or letter about the reports ("关于报送2023年度部门整体支出绩效自评报告的通知") names one
-# in its title too, but is not one.
-_NOTICE_TITLE = re.compile(r"关于.{0,80}?的(?:通知|函|批复|公告|意见|决定)")
-# Where the heading is looked for: the first characters of the text, whitespace removed.
-_HEAD_CHARS = 300
-# Words of the genre's body. A text without a recognisable heading (cover page lost, starts with the
+# --- is it a self-evaluation report? -------------------------------------------------------------------
+# A document says what it is in its title, and Chinese titles end with the kind of document: "…部门整体
+# 支出绩效自评报告", "…实施细则", "…的通知", "…2023年部门决算". The title is looked for in the first lines
+# after the site chrome, and the kind that ends last in it decides. Kinds of the genre:
+_REPORT_KINDS = re.compile(
+    r"自评.{0,10}?(?:报告|表|情况|总结)|自我评价报告|(?:整体|项目)支出绩效自评|绩效自评"
+    r"|(?:部门|单位|机关)?整体(?:支出)?绩效(?:评价)?(?:报告|表)|(?:部门|单位|机关)整体支出绩效|评价自评"
+)
+# Kinds of the pages that sit beside the reports, each with what to call it in the rejection message.
+_OTHER_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("a notice or letter (通知 / 函)", re.compile(r"的(?:通知|函|批复|决定|意见)|^关于.{0,60}(?:通知|函|批复)")),
+    ("rules or guidance (办法 / 细则 / 方案)", re.compile(
+        r"(?:管理|实施|暂行|评价|考核)?(?:办法|细则|规程|指引|指南|方案|规定|制度)(?:[（(].{0,12}[)）])?$"
+        r"|(?:指标体系|评分标准|评价标准)(?:[（(].{0,12}[)）])?$")),
+    ("a budget or final-accounts disclosure (预算 / 决算公开)", re.compile(
+        r"(?:部门|单位|机关)?(?:预算|决算)(?:公开|信息公开|报告|说明|草案|情况说明|表)?(?:[（(].{0,12}[)）])?$"
+        r"|预决算|(?:预算|决算)(?:公开|信息公开)")),
+    ("a work summary or plan (工作总结 / 工作报告)", re.compile(
+        r"(?:工作|年度|述职|履职)(?:总结|报告|计划|要点|情况)(?:[（(].{0,12}[)）])?$")),
+    ("a performance-target form (绩效目标申报表 / 绩效目标表)", re.compile(r"绩效目标(?:申报)?(?:表|书)?(?:[（(].{0,12}[)）])?$")),
+    ("a third-party evaluation (第三方)", re.compile(r"第三方|委托.{0,20}(?:事务所|公司|机构)")),
+)
+# A title line is short; a longer line is a sentence, whose words are the body's.
+_TITLE_MAX_CHARS = 90
+# How many lines of the opening hold the title (after chrome, which can be long).
+_TITLE_LINES = 40
+# Cited documents (《…的通知》) and brackets after the kind (（2023年度）) are not the title's own kind.
+_CITED = re.compile(r"《[^》]*》")
+_TRAILING = re.compile(r"(?:[（(][^（()）]{0,20}[)）]|\.(?:pdf|docx?|xlsx?|wps)|[\d年度\-—:：、|]+)+$", re.IGNORECASE)
+# The 自评表 templates (national and provincial) name themselves in their header rows, and their money
+# block has these columns.
+_TEMPLATE_HEADINGS = re.compile(r"(?:项目支出|部门整体支出|整体支出|部门整体)绩效(?:自评|评价)表|绩效自评表|自评表")
+_MONEY_COLUMNS = re.compile(r"年初预算数|全年预算数|调整后预算数|全年执行数|预算数[（(]?A[)）]?|执行数[（(]?B[)）]?|执行率")
+_MIN_MONEY_COLUMNS = 3
+# A third-party evaluation names its evaluator: 评价机构 / 评价单位 a firm, not the unit itself.
+_THIRD_PARTY_EVALUATOR = re.compile(r"(?:评价机构|评价单位|第三方机构)[:：]?[^，。\n]{0,30}?(?:事务所|咨询|评估|有限公司|有限责任公司)")
+# Words of the genre's body. A text without a recognisable title (cover page lost, starts in the
 # 自评表) still counts when it uses enough of them, one of them a self-evaluation word.
-_SELF_EVALUATION_WORDS = ("绩效自评", "自评结论", "自评得分", "自评分", "自评等级", "自评表", "自评报告")
+_SELF_EVALUATION_WORDS = ("绩效自评", "自评结论", "自评得分", "自评分", "自评等级", "自评表", "自评报告", "自评总分")
 _GENRE_WORDS = (
     "整体支出",
     "部门整体收支",
     "预算执行率",
     "绩效目标",
+    "存在的问题",
     "存在的主要问题",
     "改进措施",
     "下一步",
     "基本情况",
     "综合评价",
+    "绩效指标",
+    "年度资金总额",
+    "全年执行数",
 )
 _MIN_GENRE_WORDS = 3
 
@@ -92,22 +126,50 @@ def compact_window(text: str, start: int, count: int) -> tuple[str, list[int]]:
 
 def is_self_evaluation_report(text: str) -> bool:
     """True for department-overall and project performance self-evaluation reports and tables."""
-    if _is_notice(text):
-        return False
-    if _REPORT_NAME.search(compact_window(text, 0, _HEAD_CHARS)[0]):
-        return True
-    return _has_genre_body(compact(text))
+    return not_a_report_reason(text) is None
 
 
-def _is_notice(text: str) -> bool:
-    """A notice or letter: its title (the first lines, which may wrap) is "关于…的通知/函/…"."""
-    return _NOTICE_TITLE.search(_title_lines(text)) is not None
+def not_a_report_reason(text: str) -> str | None:
+    """None when `text` is a self-evaluation report, else what it looks like (for the rejection message).
+
+    The title decides (see _REPORT_KINDS); without one, the 自评表's own headings and money columns, or
+    enough of the genre's words, make a report. A page is rejected only for what it clearly is."""
+    opening = [line for line in _opening_lines(text) if line]
+    for line in opening[:_TITLE_LINES]:
+        verdict = _title_verdict(line)
+        if verdict is not None:
+            return None if verdict == "" else f"its title is {verdict}: {line[:60]}"
+    squeezed = compact(to_simplified(text))
+    third_party = _THIRD_PARTY_EVALUATOR.search(squeezed)
+    if third_party is not None:
+        return f"a third-party evaluation ({third_party.group(0)[:40]})"
+    if _TEMPLATE_HEADINGS.search(squeezed) or len(set(_MONEY_COLUMNS.findall(squeezed))) >= _MIN_MONEY_COLUMNS:
+        return None
+    if _has_genre_body(squeezed):
+        return None
+    return "no self-evaluation title (自评报告 / 自评表) in its opening lines and too few of the genre's words"
 
 
-def _title_lines(text: str, count: int = 3) -> str:
-    """The first `count` non-empty lines, compacted, skipping an "附件 2" marker above the title."""
-    lines = (compact(line) for line in text.splitlines())  # lazily: only the first few are wanted
-    return "".join(islice((line for line in lines if line and not line.startswith("附件")), count))
+def _opening_lines(text: str) -> list[str]:
+    """The first lines, repaired, without chrome and in simplified characters, each compacted."""
+    lines = text.splitlines()[: 4 * _TITLE_LINES]
+    cleaned, _ = strip_chrome([repair_line(line) for line in lines])
+    return [compact(to_simplified(line)) for line in cleaned]
+
+
+def _title_verdict(line: str) -> str | None:
+    """"" when the line is a title of the genre, what kind of other document it names, or None when it names
+    no kind (not a title). Only the head of a long line is a title; cited documents do not count."""
+    head = _CITED.sub("", re.split("[。，；！？]", line, maxsplit=1)[0])[:_TITLE_MAX_CHARS]
+    head = _TRAILING.sub("", head)
+    ours = [m.end() for m in _REPORT_KINDS.finditer(head)]
+    theirs = [(m.end(), name) for name, pattern in _OTHER_KINDS for m in pattern.finditer(head)]
+    if not ours and not theirs:
+        return None
+    last_theirs = max(theirs, default=(-1, ""))
+    if ours and max(ours) >= last_theirs[0]:
+        return ""
+    return last_theirs[1]
 
 
 def _has_genre_body(squeezed: str) -> bool:

@@ -26,6 +26,8 @@ from datetime import date
 import cn2an
 
 from perf_etl.ingest.classify import compact, compact_window
+from perf_etl.normalize.chrome import publication_date
+from perf_etl.normalize.simplified import to_simplified
 
 MIN_YEAR = 2000
 
@@ -149,6 +151,7 @@ def detect_years(text: str, *, max_year: int | None = None) -> YearDetection:
     name the year after (reports are titled by the year they are written).
     """
     latest = max_year if max_year is not None else date.today().year
+    text = to_simplified(text)  # same offsets; 評價年度 is 评价年度
     mentions = _find_mentions(text)
     title = _title_hit(text, mentions, latest + 1)
     body = [
@@ -156,7 +159,7 @@ def detect_years(text: str, *, max_year: int | None = None) -> YearDetection:
         for mention in mentions
         if (title is None or mention.start != title.span.char_start) and MIN_YEAR <= mention.year <= latest
     ]
-    fiscal = _decide(title if title and title.year <= latest else None, body)
+    fiscal = _decide(title if title and title.year <= latest else None, body) or _inferred_from_date(text, latest)
     return YearDetection(
         fiscal_year=fiscal.year if fiscal else None,
         title_year=title.year if title else None,
@@ -316,14 +319,39 @@ def _best_year(counts: Counter[int], body: list[_Hit]) -> int:
 
 
 def _most_mentioned(body: list[_Hit]) -> _Hit | None:
-    """With no strong evidence, a year mentioned at least twice and more often than any other."""
+    """With no strong evidence, a year mentioned at least twice and more often than any other, or the only
+    year the text names at all ("中心2021年较好地完成了履职任务")."""
     weak = Counter(hit.year for hit in body if hit.strength == WEAK)
     ranked = weak.most_common(2)
-    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+    named = {hit.year for hit in body}
+    if not ranked or (ranked[0][1] < 2 and len(named) > 1) or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
     first = _first_of(ranked[0][0], [hit for hit in body if hit.strength == WEAK])
     span = first.span
     return _Hit(first.year, WEAK, YearSpan(span.char_start, span.char_end, span.raw_text, "most_mentioned"))
+
+
+# The rule prefix of a year inferred from a date rather than read as the year evaluated.
+INFERRED_PREFIX = "inferred:"
+# Where a report that states no year is dated: the date it was filled in or reported (填报日期 2022年3月18日),
+# else the page's publication date (发布日期: 2023-12-05). Reports are written after the year closes, so
+# they evaluate the year before.
+_REPORT_DATE = re.compile(
+    r"(?:填报日期|填表日期|报告日期|报送日期|填报时间|评价日期)\s*[:：]?\s*(?P<year>20\d\d)\s*[-./年]\s*\d{1,2}\s*[-./月]"
+)
+
+
+def _inferred_from_date(text: str, latest: int) -> _Hit | None:
+    found = _REPORT_DATE.search(text)
+    if found is not None:
+        year, span = int(found.group("year")) - 1, _span(text, found.start(), found.end(), INFERRED_PREFIX + "fill_date")
+    elif (published := publication_date(text)) is not None:
+        stamp, words = published
+        start = text.find(words)
+        year, span = stamp.year - 1, _span(text, start, start + len(words), INFERRED_PREFIX + "publication_date")
+    else:
+        return None
+    return _Hit(year, WEAK, span) if MIN_YEAR <= year <= latest else None
 
 
 def _first_of(year: int, hits: list[_Hit]) -> _Hit:

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from perf_etl.ingest.classify import garbage_text_reason, is_self_evaluation_report
+from perf_etl.ingest.classify import garbage_text_reason, not_a_report_reason
 from perf_etl.ingest.discover import DiscoveredFile, discover, entry_for
 from perf_etl.ingest.fingerprint import text_fingerprint
-from perf_etl.ingest.fiscal_year import YearDetection, detect_years
+from perf_etl.ingest.fiscal_year import INFERRED_PREFIX, YearDetection, detect_years
 from perf_etl.ingest.pool import BudgetPool, CallFailed, OverBudget, default_workers, map_with_budget
 from perf_etl.ingest.readers import read_document, source_format_of
 from perf_etl.ingest.reasons import (
@@ -39,6 +39,7 @@ from perf_etl.ingest.reasons import (
     describe,
 )
 from perf_etl.models import IngestedFile, RawDocument, RejectedFile, Stage
+from perf_etl.normalize.text import repair_text
 
 # Which copy of a report in several formats to keep: the PDF is what was published.
 FORMAT_PREFERENCE: dict[str, int] = {"pdf": 0, "docx": 1, "txt": 2}
@@ -90,7 +91,7 @@ class FiscalYearDecision:
     """The fiscal year of a document and how it was decided (RawDocument.fiscal_year_*)."""
 
     fiscal_year: int | None
-    source: str | None  # "content" | "folder" | None
+    source: str | None  # "content" | "folder" | "fill_date" | "publication_date" | None
     note: str | None = None
 
 
@@ -166,13 +167,18 @@ def ingest_file(path: Path, root: Path, now: datetime, limits: IngestLimits = In
 
 
 def decide_fiscal_year(detection: YearDetection, folder_year: int | None) -> FiscalYearDecision:
-    """Content first; the <year>/ folder when the text names no year; a note when the two disagree."""
+    """Content first; the <year>/ folder when the text names no year; a year inferred from the report's
+    date (填报日期, the page's publication date) last; a note when text and folder disagree."""
     content_year = detection.fiscal_year
-    if content_year is None:
+    span = detection.fiscal_span
+    inferred = span is not None and span.rule.startswith(INFERRED_PREFIX)
+    if content_year is None or (inferred and folder_year is not None):
         return FiscalYearDecision(folder_year, "folder" if folder_year is not None else None)
+    if inferred:
+        return FiscalYearDecision(content_year, span.rule.removeprefix(INFERRED_PREFIX))
     if folder_year is None or folder_year == content_year:
         return FiscalYearDecision(content_year, "content")
-    evidence = f' ("{detection.fiscal_span.raw_text}")' if detection.fiscal_span else ""
+    evidence = f' ("{span.raw_text}")' if span else ""
     note = (
         f"The text evaluates fiscal year {content_year}{evidence} but the file is in the {folder_year}/ "
         f"folder; the year in the text is used. Move the file to {content_year}/ if that is right."
@@ -315,11 +321,13 @@ def _read_checked(found: DiscoveredFile, known: _Known, now: datetime, limits: I
     garbage = garbage_text_reason(read.pages)
     if garbage is not None:
         raise NoTextLayerError(garbage)
-    text = "\n".join(page.text for page in read.pages)
+    # Judged as normalization will see it: pinyin glosses, full-width digits and stray spaces repaired.
+    text = repair_text("\n".join(page.text for page in read.pages))
     decision = decide_fiscal_year(detect_years(text, max_year=now.year), found.folder_year)
     known.fiscal_year = decision.fiscal_year
-    if not is_self_evaluation_report(text):
-        raise NotAReportError("no 自评报告/自评表 heading and too few of the genre's words")
+    looks_like = not_a_report_reason(text)
+    if looks_like is not None:
+        raise NotAReportError(looks_like)
     if decision.fiscal_year is None:
         raise UnknownFiscalYearError()
     document = RawDocument(

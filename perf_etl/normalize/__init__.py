@@ -1,13 +1,14 @@
 """Normalization: raw page texts -> one clean staging text with sections and a page map.
 
-`normalize_document` is the stage function. Steps: line-local repairs (text.py), page furniture
-removal (furniture.py), re-joining wrapped lines into paragraphs across page breaks (paragraphs.py),
-outline sections (sections.py). Offsets in the returned text are what evidence points at.
+`normalize_document` is the stage function. Steps: line-local repairs (text.py), web-page and
+document-site chrome removal (chrome.py), page furniture removal (furniture.py), re-joining wrapped lines
+into paragraphs across page breaks (paragraphs.py), outline sections (sections.py). Offsets in the returned text are what evidence points at.
 """
 
 from __future__ import annotations
 
 from perf_etl.models import PageText, StagedDocument
+from perf_etl.normalize.chrome import strip_chrome
 from perf_etl.normalize.furniture import remove_furniture
 from perf_etl.normalize.outline import match_marker
 from perf_etl.normalize.paragraphs import Line, estimate_width, joins, separator
@@ -17,10 +18,12 @@ from perf_etl.normalize.text import repair_line
 __all__ = ["normalize_document", "normalize_text"]
 
 
-def _page_lines(pages: list[PageText]) -> list[list[str]]:
+def _page_lines(pages: list[PageText]) -> tuple[list[list[str]], list[set[int]]]:
+    """Each page's repaired lines without chrome, and per page the indexes of lines that stand alone."""
     ordered = sorted(pages, key=lambda p: p.page_number)
     # Form feeds inside one page text are page-like breaks: treat them as line breaks.
-    return [[repair_line(raw) for raw in p.text.replace("\f", "\n").splitlines()] for p in ordered]
+    stripped = [strip_chrome([repair_line(raw) for raw in p.text.replace("\f", "\n").splitlines()]) for p in ordered]
+    return [lines for lines, _ in stripped], [fields for _, fields in stripped]
 
 
 def _assemble(lines: list[Line], page_count: int) -> tuple[str, list[int], list[int]]:
@@ -33,8 +36,11 @@ def _assemble(lines: list[Line], page_count: int) -> tuple[str, list[int], list[
     in_preamble = True
     prev: str | None = None
     prev_first = False  # whether `prev` opened its paragraph
+    prev_alone = False
     for line in lines:
-        if prev is not None and joins(prev, line.text, width, in_preamble, prev_first):
+        alone = prev_alone or line.standalone
+        prev_alone = line.standalone
+        if prev is not None and not alone and joins(prev, line.text, width, in_preamble, prev_first):
             glue = separator(prev, line.text)
             prev_first = False
         else:
@@ -68,8 +74,11 @@ def _fill_page_starts(page_first: list[int | None], text_len: int) -> list[int]:
 
 def normalize_text(pages: list[PageText]) -> tuple[str, list[int], list[int]]:
     """(staging text, page starts, paragraph starts) of the pages."""
-    page_lines = remove_furniture(_page_lines(pages))
-    lines = [Line(text, i) for i, texts in enumerate(page_lines) for text in texts if text]
+    raw_lines, standalone = _page_lines(pages)
+    page_lines = remove_furniture(raw_lines)
+    lines = [
+        Line(text, i, j in standalone[i]) for i, texts in enumerate(page_lines) for j, text in enumerate(texts) if text
+    ]
     return _assemble(lines, max(1, len(page_lines)))
 
 

@@ -36,6 +36,8 @@ STANDALONE_END = re.compile(r"(?:报告|自评表|评价表|[（(][公盖]章[)�
 STANDALONE_LINE = re.compile(r"^附件\s*\d*\s*[:：]?$|^附件[一二三四五六七八九十]+[:：]?$")
 # Two numbers separated only by a space: cells of a table row (prose never writes numbers so).
 _NUMBER_CELLS = re.compile(r"\d[ \t]+\d")
+# A line that is one number: a table cell on a line of its own ("64.8" then "64.8"), never glued to the next.
+_NUMBER_CELL = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$")
 MIN_WRAPPED_LINES = 8  # fewer wrapped lines than this: the document has no fixed printed width
 FULL_SLACK = 2.0  # a line within this many character widths of the printed width counts as full
 SHORT_SHARE = 0.7  # a line narrower than this share of the width is not a wrapped line
@@ -51,6 +53,7 @@ PARAGRAPH_INDENT = 2.0
 class Line:
     text: str
     page_index: int  # 0-based index into the document's pages
+    standalone: bool = False  # a paragraph by itself (a page's metadata field kept by chrome.py)
 
 
 def display_width(text: str) -> float:
@@ -141,9 +144,11 @@ def joins(prev: str, nxt: str, width: float | None, in_preamble: bool, first_lin
 def separator(prev: str, nxt: str) -> str:
     """What goes between two joined lines: a space between two Latin words, and between two number
     cells of a flattened table row wrapped before its last cells ("年度资金总额 100.00 120.00" +
-    "110.00 91.67%"), which must not be glued into one number."""
+    "110.00 91.67%") or written one cell a line, which must not be glued into one number."""
     if prev[-1].isascii() and prev[-1].isalpha() and nxt[0].isascii() and nxt[0].isalpha():
         return " "
-    if prev[-1].isdigit() and nxt[0].isdigit() and (_NUMBER_CELLS.search(prev) or _NUMBER_CELLS.search(nxt)):
+    if prev[-1].isdigit() and nxt[0].isdigit() and (
+        _NUMBER_CELLS.search(prev) or _NUMBER_CELLS.search(nxt) or _NUMBER_CELL.match(prev)
+    ):
         return " "
     return ""

@@ -56,8 +56,19 @@ _SPLIT_NUMBER = re.compile(r"(?<![\d.,\-])(?<![\d%] )(\d{1,3}) (\d+(?:\.\d+)?)(?
 _SPACED_YEAR = re.compile(r"(?<![\d.])(\d) (\d) (\d) (\d)(?= ?年)")
 
 
+# Traditional-character mirror sites gloss characters with their pinyin: "項(xiàng)目", "執(zhí)行數(shù)".
+# A gloss is a lowercase syllable with a tone mark in brackets right after a CJK character.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（][a-zü]{{0,5}}[{_TONED}][a-zü]{{0,5}}[)）]")
+_TONED_CHAR = re.compile(f"[{_TONED}]")
+
+
 # Each repair below first looks for a character it needs: most lines need none of them, and a cheap look
 # is much faster than a translation or a substitution over every line of every page.
+
+
+def drop_pinyin_glosses(line: str) -> str:
+    return _PINYIN_GLOSS.sub("", line) if _TONED_CHAR.search(line) else line
 
 
 def fold_width(line: str) -> str:
@@ -90,7 +101,7 @@ def repair_split_numbers(line: str) -> str:
 
 def repair_line(line: str) -> str:
     """All line-local repairs, in the order that makes each one see clean input."""
-    line = strip_markdown(fold_width(line))
+    line = strip_markdown(fold_width(drop_pinyin_glosses(line)))
     line = collapse_spaces(line)
     line = remove_thousands_separators(line)
     if " " in line:
@@ -98,3 +109,8 @@ def repair_line(line: str) -> str:
     # Spaces after a removed separator or unit ("36628.61 万元") are gone by now only if the
     # neighbour was wide; run once more for the digit-space-digit case.
     return repair_split_numbers(line)
+
+
+def repair_text(text: str) -> str:
+    """`repair_line` of every line: what ingestion judges a text by before it is normalized."""
+    return "\n".join(map(repair_line, text.splitlines()))

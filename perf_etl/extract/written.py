@@ -1,0 +1,55 @@
+"""Traditional-character reports: matched in simplified characters, reported as written.
+
+The extraction rules are written in simplified characters. A report in traditional characters is read
+through its simplified twin (same length, so every offset is the same, perf_etl.normalize.simplified);
+afterwards the evidence words and the names are taken back from the text as written: 麗江市古城區自然資源局
+stays so in `department_name` and its evidence, while `department_key` (derived from the twin's name) is
+simplified, so both spellings join.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from perf_etl.extract.hits import Hit
+from perf_etl.models import StagedDocument
+from perf_etl.normalize.simplified import to_simplified
+
+# Fields whose value is words of the text, kept in the characters they are written in.
+AS_WRITTEN_FIELDS = frozenset({"department_name", "report_title", "filler_name"})
+
+
+def simplified_twin(doc: StagedDocument) -> StagedDocument:
+    """`doc` in simplified characters (the same object when it has no traditional characters)."""
+    text = to_simplified(doc.text)
+    if text == doc.text:
+        return doc
+    sections = [replace(s, heading=to_simplified(s.heading), text=to_simplified(s.text)) for s in doc.sections]
+    return replace(doc, text=text, sections=sections)
+
+
+def as_written(hit: Hit, written: str, twin: str) -> Hit:
+    """`hit` (read from the twin text) with its words, and a words value, from the text as written."""
+    if written is twin or hit.char_end <= hit.char_start:
+        return hit
+    value = hit.value
+    if hit.field in AS_WRITTEN_FIELDS and isinstance(value, str):
+        value = _written_value(value, written, twin, hit.char_start, hit.char_end)
+    return replace(hit, value=value, raw_text=written[hit.char_start : hit.char_end])
+
+
+def _written_value(value: str, written: str, twin: str, start: int, end: int) -> str:
+    """The characters as written of `value`, found in twin[start:end] in order (a cleaned value may have
+    lost whitespace or a seal note between its characters); `value` itself when it is not found so."""
+    pos = twin.find(value, start, end)
+    if pos >= 0:
+        return written[pos : pos + len(value)]
+    out: list[str] = []
+    cursor = start
+    for char in value:
+        found = twin.find(char, cursor, end)
+        if found < 0:
+            return value
+        out.append(written[found])
+        cursor = found + 1
+    return "".join(out)

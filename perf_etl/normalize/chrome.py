@@ -1,0 +1,139 @@
+"""Web-page and document-site chrome: the lines a page wraps around a report.
+
+Reports reach users as government web pages and as attachments flattened by document-sharing sites, and
+their text opens with what the site put there: breadcrumbs ("您现在的位置: 首页 > 通知公告"), the article's
+metadata (发布时间 / 阅读 / 字体, 索引号 / 发布机构 / 时效性), the sharing site's boilerplate ("由会员分享,
+可在线阅读", 下载文档, 版权说明), a title repeated several times. None of it is the report, and left in it
+becomes a department name or a title. Such lines are removed; a line of metadata keeps its 发布机构 / 来源
+field (who published the page: weak evidence for the department, used last) and its publication date (a
+report that states no year is dated by it), each left as a paragraph of its own.
+
+Lines are judged in simplified characters (simplified.py), so a traditional mirror's 發佈時間 is chrome too.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from perf_etl.normalize.simplified import to_simplified
+
+# The metadata fields of an article page, as they start a line or a 【…】 group.
+_META_LABELS = (
+    "发布时间|发布日期|发稿时间|更新时间|更新日期|发文日期|成文日期|生成日期|印发日期|信息来源|来源|作者|撰稿|"
+    "责任编辑|编辑|审核|校对|阅读次数|阅读量|阅读|浏览次数|浏览量|浏览|点击数|点击量|点击|访问量|字体|字号|"
+    "打印本页|打印|关闭窗口|关闭|分享到|分享|收藏|索引号|发布机构|发文机关|发文字号|文号|时效性|有效性|公开目录|"
+    "主题分类|主题词|公开方式|公开范围|公开时限|所属机构|信息分类|体裁分类|组配分类|所属主题|时间"
+)
+_LEAD = r"^[\s\-*•·|【\[（(]*"
+# A label then its separator; 时间 alone only before a date (a body line may start "时间紧、任务重").
+_META_FIELD = re.compile(
+    r"(?:" + _META_LABELS + r")\s*(?:[:：|】\]]|(?<=时间)(?=\s*\d{4}))"
+)
+_META_LINE = re.compile(_LEAD + r"(?:(?!时间)(?:" + _META_LABELS + r")\s*[:：|】\]]|时间\s*[:：]?\s*\d{4}[-./年])")
+# A line that is metadata starts with a field and is short, or holds several fields.
+META_LINE_MAX_CHARS = 80
+# Page furniture of web sites: breadcrumbs, greetings, footers.
+_SITE_LINE = re.compile(
+    r"您现在的位置|您的位置|当前位置|首页\s*[>》›»/]|^\s*欢迎(?:来到|访问|光临)|^\s*(?:上一篇|下一篇)|"
+    r"版权所有|ICP备|网站标识码|^\s*(?:主办单位|承办单位|技术支持)\s*[:：]"
+)
+# What document-sharing sites print around an attachment's text.
+_SHARE_SITE_LINE = re.compile(
+    r"由会员分享|可在线阅读|请在.{0,16}上搜索|下载文档|下载后继续阅读|当前文档共\s*\d+\s*页|版权说明|"
+    r"本文档由用户提供|文档简介|资源ID|下载积分|页珍藏版|千万精品文档|你想要的都能搜到|下载即用|举报或认领|"
+    r"积分下载|立即下载|文件大小|\d+(?:\.\d+)?\s*[KM]B\b"
+)
+SHARE_LINE_MAX_CHARS = 240
+# "《耒阳市第四中学专项资金绩效自评价报告.docx》由会员分享…": the attachment's file name is its title.
+_SHARED_FILE = re.compile(r"《(?P<name>[^《》]{4,120}?)\.(?:docx?|xlsx?|pdf|wps|et|txt)》", re.IGNORECASE)
+# Fields of a metadata line kept as evidence: who published the page (for the department, used last) and
+# when (a report without a stated year is dated by it).
+_KEPT_FIELD = re.compile(
+    r"(?:发布机构|发文机关|信息来源|来源)\s*[:：|]\s*[^\s|:：【】]{2,40}"
+    r"|(?:发布时间|发布日期|发稿时间|发文日期|成文日期)\s*[:：|]?\s*20\d\d\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}日?"
+)
+# The opening, where a site repeats the title: later, a repeated line is the report's own (a heading in
+# each project's section).
+OPENING_LINES = 40
+# A title the sharing site repeats on one line ("X.pdfX.pdfX.pdf"): one copy is the title.
+_MIN_REPEATED_CHARS = 8
+# Where the publication date is stated: a metadata field before a date.
+_PUBLICATION_DATE = re.compile(
+    r"(?:发布时间|发布日期|发稿时间|发文日期|成文日期|更新时间|时间)\s*[:：]?\s*(?P<y>20\d\d)\s*[-./年]\s*(?P<m>\d{1,2})"
+    r"\s*[-./月]\s*(?P<d>\d{1,2})"
+)
+
+
+def is_chrome_line(line: str) -> bool:
+    """Whether the whole line is site chrome (see the module docstring)."""
+    simplified = to_simplified(line)
+    if _META_LINE.match(simplified):
+        return len(simplified) <= META_LINE_MAX_CHARS or len(_META_FIELD.findall(simplified)) >= 2
+    if _SITE_LINE.search(simplified):
+        return len(simplified) <= SHARE_LINE_MAX_CHARS
+    return len(simplified) <= SHARE_LINE_MAX_CHARS and _SHARE_SITE_LINE.search(simplified) is not None
+
+
+def clean_line(line: str) -> tuple[str, bool]:
+    """The line without its chrome, and whether what is left is a metadata field kept as evidence.
+
+    A chrome line becomes "", or its shared file's name (the attachment's title), or its publisher and
+    publication-date fields (发布机构: X, 发布日期: 2025-04-29), each a field of its own; a title repeated
+    on one line is left once; other lines are unchanged."""
+    if not is_chrome_line(line):
+        return _one_copy(line), False
+    simplified = to_simplified(line)
+    shared = _SHARED_FILE.search(simplified)
+    if shared is not None:
+        return line[shared.start("name") : shared.end("name")], False
+    fields = [line[m.start() : m.end()] for m in _KEPT_FIELD.finditer(simplified)]
+    return " ".join(fields), bool(fields)
+
+
+def _one_copy(line: str) -> str:
+    """A line that is one string written k ≥ 2 times over, as that string once."""
+    length = len(line)
+    if length < 2 * _MIN_REPEATED_CHARS:
+        return line
+    # The smallest period: the first place where the line, rotated, matches itself.
+    period = (line + line).find(line, 1)
+    if period < length and length % period == 0 and period >= _MIN_REPEATED_CHARS:
+        return line[:period]
+    return line
+
+
+def strip_chrome(lines: list[str]) -> tuple[list[str], set[int]]:
+    """`clean_line` of every line (removed lines become "", as page furniture does), a line of the opening
+    that repeats an earlier one (a title printed again by the site) removed; and the indexes of the lines
+    left as metadata fields, which stand alone as paragraphs."""
+    seen: set[str] = set()
+    out: list[str] = []
+    fields: set[int] = set()
+    for index, line in enumerate(lines):
+        cleaned, is_field = clean_line(line)
+        key = cleaned.strip()
+        if index < OPENING_LINES and len(key) >= _MIN_REPEATED_CHARS and not _is_cells(key):
+            if key in seen:
+                cleaned = ""
+            seen.add(key)
+        if is_field and cleaned:
+            fields.add(index)
+        out.append(cleaned)
+    return out, fields
+
+
+def _is_cells(line: str) -> bool:
+    """A flattened table line ("| 7.29 | 7.29 |"): repeated rows there are data, not a repeated title."""
+    return "|" in line or "\t" in line
+
+
+def publication_date(text: str) -> tuple[date, str] | None:
+    """The page's publication date stated in its metadata (发布时间 / 发布日期 …), and the words, if any."""
+    for match in _PUBLICATION_DATE.finditer(to_simplified(text)):
+        try:
+            found = date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+        except ValueError:
+            continue
+        return found, text[match.start() : match.end()]
+    return None
