@@ -11,6 +11,7 @@ import re
 from perf_etl.models import PageText
 from perf_etl.normalize.chrome import strip_chrome
 from perf_etl.normalize.compact import squeeze
+from perf_etl.normalize.outline import match_marker
 from perf_etl.normalize.simplified import to_simplified
 from perf_etl.normalize.text import repair_line
 
@@ -19,12 +20,15 @@ from perf_etl.normalize.text import repair_line
 # 支出绩效自评报告", "…实施细则", "…的通知", "…2023年部门决算". The title is looked for in the first lines
 # after the site chrome, and the kind that ends last in it decides. Kinds of the genre:
 _REPORT_KINDS = re.compile(
-    r"自评.{0,10}?(?:报告|表|情况|总结)|自我评价报告|(?:整体|项目)支出绩效自评|绩效自评"
-    r"|(?:部门|单位|机关)?整体(?:支出)?绩效(?:评价)?(?:报告|表)|(?:部门|单位|机关)整体支出绩效|评价自评"
+    r"自评.{0,10}?(?:报告|表|情况|总结)|自我评价报告|(?:整体|项目)支出绩效自评|绩效自评|评价自评"
+    r"|(?:部门|单位|机关)?整体(?:支出)?绩效(?:评价)?(?:报告|表)|(?:部门|单位|机关)整体支出绩效"
+    # A unit's own 绩效评价报告 (a third party's names its evaluator: _THIRD_PARTY_EVALUATOR).
+    r"|绩效(?:评价|评估)(?:报告|表)|绩效评价$"
 )
 # Kinds of the pages that sit beside the reports, each with what to call it in the rejection message.
 _OTHER_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("a notice or letter (通知 / 函)", re.compile(r"的(?:通知|函|批复|决定|意见)|^关于.{0,60}(?:通知|函|批复)")),
+    ("a notice or letter (通知 / 函 / 通报)", re.compile(
+        r"的(?:通知|函|批复|决定|意见|通报)|^关于.{0,60}(?:通知|函|批复|通报)|(?:结果|情况)(?:的)?(?:通报|公告|公示)$")),
     ("rules or guidance (办法 / 细则 / 方案)", re.compile(
         r"(?:管理|实施|暂行|评价|考核)?(?:办法|细则|规程|指引|指南|方案|规定|制度)(?:[（(].{0,12}[)）])?$"
         r"|(?:指标体系|评分标准|评价标准)(?:[（(].{0,12}[)）])?$")),
@@ -40,6 +44,12 @@ _OTHER_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _TITLE_MAX_CHARS = 90
 # How many lines of the opening hold the title (after chrome, which can be long).
 _TITLE_LINES = 40
+# A long line (a title run into the body by a flattening site) is a title only in its first characters.
+_LONG_LINE_HEAD = 40
+# Menu items of a site ("• 预决算与三公经费") name the site's sections, not the page.
+_MENU_BULLETS = "•·▪◆■●>》-*"
+# A table of contents' line: a Word field code or dots before a page number.
+_CONTENTS_LINE = re.compile(r"PAGEREF|_Toc\d|[.…·]{4,}\s*\d{1,3}\s*$")
 # Cited documents (《…的通知》) and brackets after the kind (（2023年度）) are not the title's own kind.
 _CITED = re.compile(r"《[^》]*》")
 _TRAILING = re.compile(r"(?:[（(][^（()）]{0,20}[)）]|\.(?:pdf|docx?|xlsx?|wps)|[\d年度\-—:：、|]+)+$", re.IGNORECASE)
@@ -132,17 +142,20 @@ def is_self_evaluation_report(text: str) -> bool:
 def not_a_report_reason(text: str) -> str | None:
     """None when `text` is a self-evaluation report, else what it looks like (for the rejection message).
 
-    The title decides (see _REPORT_KINDS); without one, the 自评表's own headings and money columns, or
-    enough of the genre's words, make a report. A page is rejected only for what it clearly is."""
-    opening = [line for line in _opening_lines(text) if line]
-    for line in opening[:_TITLE_LINES]:
-        verdict = _title_verdict(line)
-        if verdict is not None:
-            return None if verdict == "" else f"its title is {verdict}: {line[:60]}"
+    A title of the genre in the opening lines makes a report; else the first title naming another kind of
+    document decides (see _REPORT_KINDS, _OTHER_KINDS); a page without either is a report when the 自评表's
+    own headings and money columns are there, or the genre's words and the unit's own figures. A page is
+    rejected only for what it clearly is."""
     squeezed = compact(to_simplified(text))
     third_party = _THIRD_PARTY_EVALUATOR.search(squeezed)
     if third_party is not None:
         return f"a third-party evaluation ({third_party.group(0)[:40]})"
+    verdicts = [(verdict, line) for line in _title_candidates(text) if (verdict := _title_verdict(line)) is not None]
+    if any(verdict == "" for verdict, _ in verdicts):
+        return None
+    if verdicts:
+        verdict, line = verdicts[0]
+        return f"its title is {verdict}: {line[:60]}"
     if _TEMPLATE_HEADINGS.search(squeezed) or len(set(_MONEY_COLUMNS.findall(squeezed))) >= _MIN_MONEY_COLUMNS:
         return None
     if _has_genre_body(squeezed):
@@ -150,20 +163,28 @@ def not_a_report_reason(text: str) -> str | None:
     return "no self-evaluation title (自评报告 / 自评表) in its opening lines and too few of the genre's words"
 
 
-def _opening_lines(text: str) -> list[str]:
-    """The first lines, repaired, without chrome and in simplified characters, each compacted."""
+def _title_candidates(text: str) -> list[str]:
+    """The opening lines that may hold a title: repaired, without chrome, in simplified characters,
+    compacted; a table of contents' lines left out (a 决算 lists its 绩效自评 section there)."""
     lines = text.splitlines()[: 4 * _TITLE_LINES]
-    cleaned, _ = strip_chrome([repair_line(line) for line in lines])
-    return [compact(to_simplified(line)) for line in cleaned]
+    cleaned, fields = strip_chrome([repair_line(line) for line in lines])
+    candidates = [
+        compact(to_simplified(line))
+        for index, line in enumerate(cleaned)
+        if line.strip() and index not in fields and not _CONTENTS_LINE.search(line)
+    ]
+    return candidates[:_TITLE_LINES]
 
 
 def _title_verdict(line: str) -> str | None:
     """"" when the line is a title of the genre, what kind of other document it names, or None when it names
-    no kind (not a title). Only the head of a long line is a title; cited documents do not count."""
-    head = _CITED.sub("", re.split("[。，；！？]", line, maxsplit=1)[0])[:_TITLE_MAX_CHARS]
-    head = _TRAILING.sub("", head)
+    no kind (not a title). Only the head of a line is a title, cited documents do not count, and an outline
+    heading ("（二）项目绩效目标") or a menu item counts only for the genre: it is a section of a report."""
+    head = _CITED.sub("", re.split("[。，；！？]", line, maxsplit=1)[0])
+    head = _TRAILING.sub("", head[: _TITLE_MAX_CHARS if len(head) <= _TITLE_MAX_CHARS else _LONG_LINE_HEAD])
     ours = [m.end() for m in _REPORT_KINDS.finditer(head)]
-    theirs = [(m.end(), name) for name, pattern in _OTHER_KINDS for m in pattern.finditer(head)]
+    sectional = match_marker(head) is not None or head[:1] in _MENU_BULLETS
+    theirs = [] if sectional else [(m.end(), name) for name, pattern in _OTHER_KINDS for m in pattern.finditer(head)]
     if not ours and not theirs:
         return None
     last_theirs = max(theirs, default=(-1, ""))

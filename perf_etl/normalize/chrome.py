@@ -35,7 +35,8 @@ _META_LINE = re.compile(_LEAD + r"(?:(?!时间)(?:" + _META_LABELS + r")\s*[:：
 META_LINE_MAX_CHARS = 80
 # Page furniture of web sites: breadcrumbs, greetings, footers.
 _SITE_LINE = re.compile(
-    r"您现在的位置|您的位置|当前位置|首页\s*[>》›»/]|^\s*欢迎(?:来到|访问|光临)|^\s*(?:上一篇|下一篇)|"
+    r"您现在的位置|您所在的位置|您的位置|当前位置|首页\s*[>》›»/]|^\s*[>›»]|(?:^|\s)[>›»]{1,2}\s*\S+\s*[>›»]|"
+    r"^\s*(?:首页|登录\s*\|?\s*注册|无障碍浏览.*|打开适老化模式.*)\s*$|^\s*欢迎(?:来到|访问|光临)|^\s*(?:上一篇|下一篇)|"
     r"版权所有|ICP备|网站标识码|^\s*(?:主办单位|承办单位|技术支持)\s*[:：]"
 )
 # What document-sharing sites print around an attachment's text.
