@@ -44,6 +44,8 @@ _OTHER_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _TITLE_MAX_CHARS = 90
 # How many lines of the opening hold the title (after chrome, which can be long).
 _TITLE_LINES = 40
+# Where the head of a line ends: a title holds no sentence punctuation (a colon it may: "附件2：…").
+_SENTENCE_END = re.compile("[。，；！？,;!?]")
 # A long line (a title run into the body by a flattening site) is a title only in its first characters.
 _LONG_LINE_HEAD = 40
 # Menu items of a site ("• 预决算与三公经费") name the site's sections, not the page.
@@ -180,7 +182,7 @@ def _title_verdict(line: str) -> str | None:
     """"" when the line is a title of the genre, what kind of other document it names, or None when it names
     no kind (not a title). Only the head of a line is a title, cited documents do not count, and an outline
     heading ("（二）项目绩效目标") or a menu item counts only for the genre: it is a section of a report."""
-    head = _CITED.sub("", re.split("[。，；！？]", line, maxsplit=1)[0])
+    head = _CITED.sub("", _SENTENCE_END.split(line, maxsplit=1)[0])
     head = _TRAILING.sub("", head[: _TITLE_MAX_CHARS if len(head) <= _TITLE_MAX_CHARS else _LONG_LINE_HEAD])
     ours = [m.end() for m in _REPORT_KINDS.finditer(head)]
     sectional = match_marker(head) is not None or head[:1] in _MENU_BULLETS
