@@ -1,10 +1,11 @@
 """Ingestion: landing folder -> accepted documents with pages (raw.documents, raw.pages) and rejected
 files (raw.rejected_files). Plain functions over plain data; the Dagster layer only calls them."""
 
-from perf_etl.ingest.classify import garbage_text_reason, is_self_evaluation_report
+from perf_etl.ingest.classify import garbage_text_reason
 from perf_etl.ingest.discover import DiscoveredFile, discover, folder_year
 from perf_etl.ingest.fingerprint import text_fingerprint
 from perf_etl.ingest.fiscal_year import YearDetection, YearSpan, detect_years
+from perf_etl.ingest.genre import is_self_evaluation_report
 from perf_etl.ingest.ingest import (
     FiscalYearDecision,
     IngestLimits,

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from perf_etl.ingest.classify import garbage_text_reason, not_a_report_reason
+from perf_etl.ingest.classify import garbage_text_reason
 from perf_etl.ingest.discover import DiscoveredFile, discover, entry_for
 from perf_etl.ingest.fingerprint import text_fingerprint
 from perf_etl.ingest.fiscal_year import INFERRED_PREFIX, YearDetection, detect_years
+from perf_etl.ingest.genre import not_a_report_reason
 from perf_etl.ingest.pool import BudgetPool, CallFailed, OverBudget, default_workers, map_with_budget
 from perf_etl.ingest.readers import read_document, source_format_of
 from perf_etl.ingest.reasons import (

@@ -7,7 +7,8 @@ import unicodedata
 import pytest
 
 from perf_etl.ingest import classify
-from perf_etl.ingest.classify import garbage_text_reason, is_self_evaluation_report
+from perf_etl.ingest.classify import garbage_text_reason
+from perf_etl.ingest.genre import is_self_evaluation_report
 from perf_etl.models import PageText
 
 from .factory import BUDGET_DISCLOSURE, NOTICE, SAMPLE_NAMES, sample_text
