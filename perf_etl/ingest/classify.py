@@ -10,6 +10,7 @@ import re
 
 from perf_etl.models import PageText
 from perf_etl.normalize.compact import squeeze
+from perf_etl.normalize.text import drop_pinyin_glosses
 
 # Garbage text layers. A real Chinese report is mostly CJK: fewer than half of its letters being CJK
 # means mojibake, a Latin-only font map, or another language. Below this many CJK characters there is
@@ -70,7 +71,8 @@ def garbage_text_reason(pages: list[PageText]) -> str | None:
     text = "\n".join(page.text for page in pages)
     if not text.strip():
         return f"no text on any of {len(pages)} page(s), in the text layer or by OCR"
-    return _broken_glyph_reason(text) or _cjk_reason(text)
+    # A traditional mirror's pinyin glosses (項(xiàng)目) are Latin letters beside the Chinese, not garbage.
+    return _broken_glyph_reason(text) or _cjk_reason(drop_pinyin_glosses(text))
 
 
 def needs_ocr(text: str) -> bool:

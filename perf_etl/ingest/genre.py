@@ -86,6 +86,7 @@ _TRAILING = re.compile(r"(?:[（(][^（()）]{0,20}[)）]|\.(?:pdf|docx?|xlsx?|w
 # A table of contents' line: a Word field code, or dot leaders before a page number. Its entries say what
 # a 决算 / 预算 disclosure is ("第二部分 2022年度部门决算情况说明"), and its 绩效自评 entry is no title.
 _CONTENTS_LINE = re.compile(r"PAGEREF|_Toc\d|[.…·]{4,}\s*\d")
+_CONTENTS_HEADING = re.compile(r"^目录$")
 _DISCLOSURE_CONTENTS = re.compile(r"第[一二三四五六七八九十]部分[^第]{0,14}?(?:决算|预算)(?:情况说明|报表|表|公开)")
 
 # --- 3. the body
@@ -136,7 +137,9 @@ def not_a_report_reason(text: str) -> str | None:
     third_party = _THIRD_PARTY.search(squeezed)
     if third_party is not None:
         return f"a third-party evaluation ({third_party.group(0)[:40]})"
-    verdicts = [(verdict, line) for line in _opening_lines(text) if (verdict := _line_verdict(line)) is not None]
+    verdicts = [
+        (verdict, line) for line, contents in _opening_lines(text) if (verdict := _line_verdict(line, contents)) is not None
+    ]
     if any(verdict == OURS for verdict, _ in verdicts):
         return None
     others = [(verdict, line) for verdict, line in verdicts if verdict != OURS_SECTION]
@@ -148,13 +151,30 @@ def not_a_report_reason(text: str) -> str | None:
     return "no self-evaluation title (自评报告 / 自评表) in its opening lines and too few of the genre's words"
 
 
-def _opening_lines(text: str) -> list[str]:
+def _opening_lines(text: str) -> list[tuple[str, bool]]:
     """The non-empty opening lines after the chrome (its kept metadata fields left out), repaired, in
-    simplified characters, compacted."""
+    simplified characters, compacted; each with whether it is a line of a table of contents."""
     lines = text.splitlines()[: 4 * TITLE_LINES]
     cleaned, fields = strip_chrome([repair_line(line) for line in lines])
     kept = [compact(to_simplified(line)) for index, line in enumerate(cleaned) if index not in fields]
-    return [line for line in kept if line][:TITLE_LINES]
+    return _mark_contents([line for line in kept if line][:TITLE_LINES])
+
+
+def _mark_contents(lines: list[str]) -> list[tuple[str, bool]]:
+    """Lines from a 目录 line on are a table of contents, until its first entry comes again (the body); so is
+    a line with a Word field code or dot leaders before a page number."""
+    out: list[tuple[str, bool]] = []
+    first_entry: str | None = None
+    in_contents = False
+    for line in lines:
+        if _CONTENTS_HEADING.match(line):
+            in_contents, first_entry = True, None
+        elif in_contents and first_entry is None:
+            first_entry = line
+        elif in_contents and line == first_entry:
+            in_contents = False
+        out.append((line, in_contents or _CONTENTS_LINE.search(line) is not None))
+    return out
 
 
 # A line's verdict when it is a title of the genre, or the heading of a report's section ("四、绩效自评情况"):
@@ -163,10 +183,11 @@ OURS = ""
 OURS_SECTION = "section"
 
 
-def _line_verdict(line: str) -> str | None:
+def _line_verdict(line: str, contents: bool = False) -> str | None:
     """OURS / OURS_SECTION for a title or section heading of the genre, the kind of other document a title
-    names, or None (the line names no kind)."""
-    if _CONTENTS_LINE.search(line):
+    names, or None (the line names no kind). A table of contents' line (`contents`) names only what a
+    disclosure's parts are."""
+    if contents:
         return _DISCLOSURE if _DISCLOSURE_CONTENTS.search(line) else None
     head, *rest = _SENTENCE_END.split(line, maxsplit=1)
     if rest and len(head) <= TITLE_MAX_CHARS:
