@@ -13,6 +13,7 @@ from datetime import date
 
 import cn2an
 
+from perf_etl.extract.department_name import department_name_candidates
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.money_labels import alternation_matches
 from perf_etl.extract.regions import is_region_sequence, leading_region, region_of_name, region_of_text
@@ -341,14 +342,14 @@ def _subject_name(doc: StagedDocument) -> Hit | None:
 
 
 def department_name_hit(doc: StagedDocument, title: Hit | None, cover: dict[str, tuple[int, int, int]]) -> Hit | None:
-    """Cover label, else the title's name (or a fuller body form of it), else the first sentence."""
-    labelled = _label_name(doc, cover)
-    if labelled is not None:
-        return labelled
-    short = _title_name(doc, title) or _subject_name(doc)
-    if short is None:
+    """The first name department_name.py finds (labelled cell, title, a name alone or signed), else the
+    cover label of the old cover-block reading, else the first body sentence's subject, else the page's
+    publisher; a fuller body form of a name that starts with no region ("区投资促进中心")."""
+    found = next(department_name_candidates(doc, before_publisher=lambda: _label_name(doc, cover) or _subject_name(doc)),
+                 None)
+    if found is None:
         return None
-    return fuller_name_hit(doc, short) or short
+    return fuller_name_hit(doc, found) or found
 
 
 # ----------------------------------------------------------------------------- region

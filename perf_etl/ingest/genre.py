@@ -34,7 +34,7 @@ _THIRD_PARTY = re.compile(
     # A firm's report number: 湘XX报字(2022)第1号, X会评字〔2023〕12号.
     r"|[\u4e00-\u9fff]{1,8}(?:报字|评字|审字|咨字|鉴字)[〔\[(（]?20\d\d[〕\])）]?第?\d+号"
     # A firm evaluating for the finance bureau, or the bureau handing the evaluation to one.
-    r"|(?:事务所|有限公司|有限责任公司|咨询)[^。]{0,16}受[^。]{0,20}委托|委托(?:第三方|中介|社会中介)"
+    r"|(?:事务所|有限公司|有限责任公司|咨询)[^。]{0,16}受[^。]{0,20}委托|委托(?:第三方|中介|社会中介)[^。]{0,12}?(?:评价|评估|绩效|复核)"
 )
 
 # --- 2. titles

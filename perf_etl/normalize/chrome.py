@@ -23,7 +23,9 @@ _META_LABELS = (
     "发布时间|发布日期|发稿时间|更新时间|更新日期|发文日期|成文日期|生成日期|印发日期|信息来源|来源|作者|撰稿|"
     "责任编辑|编辑|审核|校对|阅读次数|阅读量|阅读|浏览次数|浏览量|浏览|点击数|点击量|点击|访问量|字体|字号|"
     "打印本页|打印|关闭窗口|关闭|分享到|分享|收藏|索引号|发布机构|发文机关|发文字号|文号|时效性|有效性|公开目录|"
-    "主题分类|主题词|公开方式|公开范围|公开时限|所属机构|信息分类|体裁分类|组配分类|所属主题|时间"
+    "主题分类|主题词|公开方式|公开范围|公开时限|所属机构|信息分类|体裁分类|组配分类|所属主题|监督索引号|统一登记号|"
+    "信息时效性|文件编号|生效日期|有效期|公开责任部门|公开形式|发布文号|关键词|内容概述|归档时间|所属分类|信息类别|"
+    "发文单位|标题|信息名称|文件名称|文档名称|名称|时间"
 )
 _LEAD = r"^[\s\-*•·|【\[（(]*"
 # A label then its separator; 时间 alone only before a date (a body line may start "时间紧、任务重").
@@ -50,9 +52,19 @@ SHARE_LINE_MAX_CHARS = 240
 _SHARED_FILE = re.compile(r"《(?P<name>[^《》]{4,120}?)\.(?:docx?|xlsx?|pdf|wps|et|txt)》", re.IGNORECASE)
 # Fields of a metadata line kept as evidence: who published the page (for the department, used last) and
 # when (a report without a stated year is dated by it).
+_PUBLISHER_LABELS = "发布机构|发文机关|发文单位|信息来源|来源"
+_DATE_LABELS = "发布时间|发布日期|发稿时间|发文日期|成文日期"
+# The page's own title in its metadata ("标题：…自评报告", "名称：…"): the value is kept, as a title.
+_TITLE_LABELS = "标题|信息名称|文件名称|文档名称|名称"
+_TITLE_FIELD = re.compile(
+    _LEAD + r"(?:" + _TITLE_LABELS + r")\s*[:：|\]】]\s*(?P<value>[^|【】\[\]]{4,120}?)\s*(?=" + _META_LABELS + r"|[|【\[]|$)"
+)
+# A metadata label alone on its line ("• 发布机构"), its value on the next.
+_BARE_LABEL = re.compile(_LEAD + r"(?P<label>" + _META_LABELS + r")\s*[:：]?\s*[\]】]?\s*$")
+_KEPT_LABEL = re.compile(f"^(?:{_PUBLISHER_LABELS}|{_DATE_LABELS})$")
 _KEPT_FIELD = re.compile(
-    r"(?:发布机构|发文机关|信息来源|来源)\s*[:：|]\s*[^\s|:：【】]{2,40}"
-    r"|(?:发布时间|发布日期|发稿时间|发文日期|成文日期)\s*[:：|]?\s*20\d\d\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}日?"
+    r"(?:" + _PUBLISHER_LABELS + r")\s*[:：|]\s*[^\s|:：【】]{2,40}"
+    r"|(?:" + _DATE_LABELS + r")\s*[:：|]?\s*20\d\d\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}日?"
 )
 # The opening, where a site repeats the title: later, a repeated line is the report's own (a heading in
 # each project's section).
@@ -85,9 +97,10 @@ def clean_line(line: str) -> tuple[str, bool]:
     if not is_chrome_line(line):
         return _one_copy(line), False
     simplified = to_simplified(line)
-    shared = _SHARED_FILE.search(simplified)
+    shared = _SHARED_FILE.search(simplified) or _TITLE_FIELD.match(simplified)
     if shared is not None:
-        return line[shared.start("name") : shared.end("name")], False
+        group = "name" if "name" in shared.groupdict() else "value"
+        return line[shared.start(group) : shared.end(group)], False
     fields = [line[m.start() : m.end()] for m in _KEPT_FIELD.finditer(simplified)]
     return " ".join(fields), bool(fields)
 
@@ -107,12 +120,24 @@ def _one_copy(line: str) -> str:
 def strip_chrome(lines: list[str]) -> tuple[list[str], set[int]]:
     """`clean_line` of every line (removed lines become "", as page furniture does), a line of the opening
     that repeats an earlier one (a title printed again by the site) removed; and the indexes of the lines
-    left as metadata fields, which stand alone as paragraphs."""
+    left as metadata fields, which stand alone as paragraphs. A label alone on its line ("• 发布机构") takes
+    its value from the next line: a kept field becomes one line, the others go with their value."""
     seen: set[str] = set()
     out: list[str] = []
     fields: set[int] = set()
+    pending: str | None = None  # a bare label waiting for its value
     for index, line in enumerate(lines):
-        cleaned, is_field = clean_line(line)
+        bare = _BARE_LABEL.match(to_simplified(line))
+        if bare is not None:
+            out.append("")
+            pending = line.strip(" \t-*•·|【】[]") if _KEPT_LABEL.match(bare.group("label")) else ""
+            continue
+        if pending is not None and line.strip() and _is_value(line):
+            cleaned, is_field = (f"{pending}：{line.strip()}", True) if pending else ("", False)
+            pending = None
+        else:
+            pending = None if line.strip() else pending
+            cleaned, is_field = clean_line(line)
         key = cleaned.strip()
         if index < OPENING_LINES and len(key) >= _MIN_REPEATED_CHARS and not _is_cells(key):
             if key in seen:
@@ -122,6 +147,15 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], set[int]]:
             fields.add(index)
         out.append(cleaned)
     return out, fields
+
+
+# What a bare label's value is not: a line that long, or one naming a report (the title after "• 文号").
+_VALUE_MAX_CHARS = 40
+_REPORT_WORDS = re.compile("报告|自评|绩效|评价|表")
+
+
+def _is_value(line: str) -> bool:
+    return len(line.strip()) <= _VALUE_MAX_CHARS and _REPORT_WORDS.search(to_simplified(line)) is None
 
 
 def _is_cells(line: str) -> bool:

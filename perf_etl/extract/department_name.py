@@ -1,0 +1,215 @@
+"""Which unit a report is about: its department_name, read where the genre states it.
+
+In the order the genre makes them reliable:
+
+1. a labelled cell of the cover or the 自评表 — 部门（单位）名称 / 单位名称 / 填报单位 first, then for a
+   project table its 实施单位, then its 主管部门 — whatever the flattening: "单位名称：X", "实施单位 | X |",
+   "主管部门X实施单位Y项目资金…" (no separator at all), a seal note ("实施单位（盖章）"), a unit code
+   ("219001-池州市贵池区棠溪镇人民政府");
+2. the title: the unit the title starts with, before the year and the report's words
+   ("2021年茂名市发展和改革局部门整体支出绩效自评报告", "天长市水利局水旱灾害防御股项目支出绩效自评");
+3. a line of the opening that is a unit's name alone (under the title), or the closing signature: a unit's
+   name right before a date ("中江县水利局2022年12月30日");
+4. the unit named at the start of a body sentence ("XX局负责…"), identity.py's rule;
+5. who published the page (发布机构 / 来源, kept by normalization from the site's metadata), last.
+
+A name is a run of Chinese characters that ends with a word units' names end with (局, 中心, 委员会, 学校,
+镇人民政府, 联合会 …) and is followed by something that is not part of it: punctuation, a number, the end,
+or the next cell's label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from perf_etl.extract.hits import Hit
+from perf_etl.extract.regions import leading_region
+from perf_etl.models import StagedDocument
+
+_OPEN, _CLOSE = "[（(]", "[)）]"
+# What a unit's name ends with (longest first where one ends another).
+ORG_END = (
+    r"(?:委员会|管委会|联合会|办公室|办事处|人民政府|卫生院|幼儿园|中心|学校|小学|中学|大学|学院|医院|政府|集团|公司|"
+    r"分局|支队|大队|机关|街道|局|委|厅|院|所|站|队|处|馆|会|部|署|社|台|室|场|司|库|联|协|镇|乡|园)"
+)
+_ORG_END_AT = re.compile(ORG_END + "$")
+# After these a word goes on: 部门, 会计, 局长, 中心的 … ("…局部门整体支出" is 局 + 部门, not 局部).
+_WORD_GOES_ON = re.compile(r"^(?:门|计|长|员|属|内|外|级|分|办|务|工|议|区|县|市|省)")
+_NAME_CHARS = r"[\u3400-\u9fff（）()·]"
+NAME_MIN_CHARS, NAME_MAX_CHARS = 3, 40
+NOT_A_NAME_START = ("我", "本", "该", "贵", "各", "全", "其", "由", "经", "从", "对", "向", "在", "为", "是", "根据")
+# A unit code before the name in budget systems' exports: "219001-", "51000021R000000019951-".
+_UNIT_CODE = re.compile(r"[0-9A-Z]{3,}[-－—]")
+# What may stand between a label and its value: a seal note, a colon, a cell separator.
+_LABEL_GAP = re.compile(_OPEN + r"[^）)]{1,4}" + _CLOSE + r"|[\s:：|]+")
+
+
+def _label(words: str) -> str:
+    """A label pattern whose brackets may be full-width or ASCII."""
+    return words.replace("（", _OPEN).replace("）", _CLOSE)
+
+
+# Labels, strongest first (see the module docstring).
+LABEL_RANKS: tuple[tuple[str, str], ...] = (
+    (
+        "unit",
+        "|".join(
+            map(
+                _label,
+                (
+                    "部门（单位）名称", "单位（部门）名称", "预算部门（单位）名称", "一级预算单位名称", "二级预算单位名称",
+                    "级预算单位名称", "预算部门名称", "预算单位名称", "预算部门单位", "部门（单位）", "部门名称",
+                    "单位名称", "填报单位", "评价单位", "预算部门", "预算单位", "单位（盖章）", "部门（盖章）",
+                ),
+            )
+        )
+        + r"|部门(?=[:：])",
+    ),
+    ("implementing", "项目实施单位|实施单位|项目单位|实施主体|承担单位"),
+    ("supervising", "项目主管部门|县级主管部门|主管部门|主管单位"),
+)
+_LABEL_RES = tuple((rank, re.compile(f"(?:{pattern})")) for rank, pattern in LABEL_RANKS)
+# The next cell of a flattened 自评表: a name running straight into one of these has ended.
+_NEXT_CELL = re.compile(
+    r"^(?:项目名称|项目资金|资金情况|主管部门|项目主管|实施单位|项目实施|项目单位|填报|填表|联系|项目负责人|负责人|预算编码|"
+    r"评价方式|评价机构|报告日期|年初预算|全年预算|年度资金|项目类别|项目属性|项目类型|预算执行|部门预算|绩效|自评|总分|"
+    r"评价|年度|编制|预算|单位名称|部门名称|专项|项目概况|基本情况|发布|公开)"
+)
+# Title words after which the unit's name has ended.
+_TITLE_STOPS = re.compile(
+    r"(?:19|20)\d\d|20[xX]{2}|年度|关于|部门整体|单位整体|部门[（(]单位[)）]|整体支出|整体绩效|项目支出|部门支出|部门项目|"
+    r"财政支出|财政资金|部门预算|预算绩效|支出绩效|绩效自评|绩效评价|绩效目标|自评|专项资金|专项|项目资金|项目绩效|中央|省级|"
+    r"转移支付|机关整体|本级|部门绩效|单位项目"
+)
+_TITLE_PREFIX = re.compile(
+    r"^(?:附件\s*[\d一二三四五六七八九十]*\s*[:：]?|\d{1,2}\s*、|标题\s*[:：]|资源描述|文档介绍\s*[:：]?|关于|"
+    r"(?:19|20)\d\d\s*年度?|20[xX]{2}\s*年度?)+"
+)
+_TITLE_WORDS = re.compile(r"自评|评价报告|评价表|评估报告|绩效报告")
+TITLE_PARAGRAPHS = 12
+TITLE_HEAD_CHARS = 90
+# A unit's name right before a date: the closing signature ("中江县水利局2022年12月30日").
+_SIGNED = re.compile(
+    r"(?P<run>" + _NAME_CHARS + r"{3,60}?)\s*(?:[（(](?:公章|盖章|章)[)）])?\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+)
+# Who published the page: a metadata field normalization kept.
+_PUBLISHER = re.compile(r"(?:发布机构|发文机关|发文单位|信息来源|来源)\s*[:：|]\s*")
+OPENING_PARAGRAPHS = 8
+ALONE_MAX_CHARS = 30
+
+
+@dataclass(frozen=True)
+class _Found:
+    name: str
+    start: int
+    end: int
+    rule: str
+
+
+def name_at(text: str, start: int) -> tuple[str, int] | None:
+    """The unit's name that starts at `start` (after a unit code), and where it ends; None if none does.
+
+    Of the runs of name characters from `start` that end like a unit's name, the longest that the next
+    cell or a non-name character follows; else the longest."""
+    code = _UNIT_CODE.match(text, start)
+    begin = code.end() if code else start
+    window = text[begin : begin + NAME_MAX_CHARS + 1]
+    run = re.match(_NAME_CHARS + "+", window)
+    if run is None or window.startswith(NOT_A_NAME_START) or _NEXT_CELL.match(window):
+        return None
+    ends = [
+        k
+        for k in range(NAME_MIN_CHARS, min(len(run.group(0)), NAME_MAX_CHARS) + 1)
+        if _ORG_END_AT.search(window, 0, k) and not _WORD_GOES_ON.match(window[k:])
+    ]
+    if not ends:
+        return None
+    bounded = [k for k in ends if k == len(run.group(0)) or _NEXT_CELL.match(window[k:])]
+    k = max(bounded or ends)
+    return window[:k], begin + k
+
+
+def _labelled(text: str) -> Iterator[_Found]:
+    """Labelled names, the strongest label's first (see LABEL_RANKS)."""
+    for rank, pattern in _LABEL_RES:
+        for label in pattern.finditer(text):
+            gap = _LABEL_GAP.match(text, label.end())
+            start = gap.end() if gap else label.end()
+            found = name_at(text, start)
+            if found is not None:
+                yield _Found(found[0], start, found[1], f"department_name:label:{rank}")
+
+
+def _title_paragraphs(doc: StagedDocument) -> Iterator[tuple[int, str]]:
+    offset = 0
+    for count, paragraph in enumerate(doc.text.split("\n")):
+        if count >= TITLE_PARAGRAPHS:
+            return
+        head = paragraph[:TITLE_HEAD_CHARS]
+        if _TITLE_WORDS.search(head):
+            yield offset, head
+        offset += len(paragraph) + 1
+
+
+def _from_title(doc: StagedDocument) -> Iterator[_Found]:
+    """The unit each title-like paragraph of the opening starts with."""
+    for offset, head in _title_paragraphs(doc):
+        prefix = _TITLE_PREFIX.match(head)
+        start = prefix.end() if prefix else 0
+        stop = _TITLE_STOPS.search(head, start)
+        part = head[: stop.start() if stop else len(head)]
+        found = name_at(part, start)
+        if found is not None:
+            yield _Found(found[0], offset + start, offset + found[1], "department_name:title")
+
+
+def _alone_or_signed(doc: StagedDocument) -> Iterator[_Found]:
+    """A paragraph of the opening that is a unit's name alone; a unit's name before a date."""
+    offset = 0
+    for count, paragraph in enumerate(doc.text.split("\n")):
+        if count < OPENING_PARAGRAPHS and len(paragraph) <= ALONE_MAX_CHARS:
+            found = name_at(paragraph, 0)
+            if found is not None and found[1] == len(paragraph) and leading_region(found[0]) is not None:
+                yield _Found(found[0], offset, offset + found[1], "department_name:alone")
+        offset += len(paragraph) + 1
+    for signed in _SIGNED.finditer(doc.text):
+        found = _regional_tail(signed.group("run"))
+        if found is not None:
+            end = signed.start("run") + len(signed.group("run"))
+            yield _Found(found, end - len(found), end, "department_name:signature")
+
+
+def _regional_tail(run: str) -> str | None:
+    """The longest end of `run` that is a unit's name starting with a region ("…自评表中江县水利局")."""
+    for k in range(max(0, len(run) - NAME_MAX_CHARS), len(run) - NAME_MIN_CHARS + 1):
+        tail = run[k:]
+        found = name_at(tail, 0)
+        if found is not None and found[1] == len(tail) and leading_region(tail) is not None:
+            return tail
+    return None
+
+
+def _published_by(text: str) -> Iterator[_Found]:
+    for label in _PUBLISHER.finditer(text):
+        found = name_at(text, label.end())
+        if found is not None:
+            yield _Found(found[0], label.end(), found[1], "department_name:publisher")
+
+
+def department_name_candidates(doc: StagedDocument, before_publisher: Callable[[], Hit | None]) -> Iterator[Hit]:
+    """Every place the text names its unit, the most reliable first (see the module docstring);
+    `before_publisher` is asked for the body's own reading (identity.py) before the publisher is tried."""
+    for source in (_labelled(doc.text), _from_title(doc), _alone_or_signed(doc)):
+        for found in source:
+            yield _hit(doc, found)
+    body = before_publisher()
+    if body is not None:
+        yield body
+    for found in _published_by(doc.text):
+        yield _hit(doc, found)
+
+
+def _hit(doc: StagedDocument, found: _Found) -> Hit:
+    return Hit("department_name", found.name, doc.text[found.start : found.end], found.start, found.end, found.rule)
