@@ -36,10 +36,14 @@ ORG_END = (
 )
 _ORG_END_AT = re.compile(ORG_END + "$")
 # After these a word goes on: 部门, 会计, 局长, 中心的 … ("…局部门整体支出" is 局 + 部门, not 局部).
-_WORD_GOES_ON = re.compile(r"^(?:门|计|长|员|属|内|外|级|分|办|务|工|议|区|县|市|省)")
+_WORD_GOES_ON = re.compile(r"^(?:门|计|长|员|属|内|外|级|分|办|务|工|议|区|县|市|省|村)")
 _NAME_CHARS = r"[\u3400-\u9fff（）()·]"
 NAME_MIN_CHARS, NAME_MAX_CHARS = 3, 40
-NOT_A_NAME_START = ("我", "本", "该", "贵", "各", "全", "其", "由", "经", "从", "对", "向", "在", "为", "是", "根据")
+NOT_A_NAME_START = (
+    "我", "本", "该", "贵", "各", "全", "其", "由", "经", "从", "对", "向", "在", "为", "是", "根据", "按照", "依据", "通过",
+)
+# Words no unit's name holds: a label or the report's own words inside a run means two cells ran together.
+_NOT_IN_NAME = re.compile(r"名称|主管部门|实施单位|自评|报告|绩效|整体支出|项目支出|目录|是由|以下简称")
 # A unit code before the name in budget systems' exports: "219001-", "51000021R000000019951-".
 _UNIT_CODE = re.compile(r"[0-9A-Z]{3,}[-－—]")
 # What may stand between a label and its value: a seal note, a colon, a cell separator.
@@ -60,16 +64,22 @@ LABEL_RANKS: tuple[tuple[str, str], ...] = (
                 _label,
                 (
                     "部门（单位）名称", "单位（部门）名称", "预算部门（单位）名称", "一级预算单位名称", "二级预算单位名称",
-                    "级预算单位名称", "预算部门名称", "预算单位名称", "预算部门单位", "部门（单位）", "部门名称",
-                    "单位名称", "填报单位", "评价单位", "预算部门", "预算单位", "单位（盖章）", "部门（盖章）",
+                    "级预算单位名称", "预算部门名称", "预算单位名称", "预算部门单位", "部门名称",
+                    "项目单位全称", "单位全称", "单位名称", "填报单位", "评价单位", "预算部门", "预算单位", "单位（盖章）",
+                    "部门（盖章）",
                 ),
             )
         )
-        + r"|部门(?=[:：])",
+        # Bare, only before a colon or a cell separator: "部门（单位）整体支出…" is a title's words.
+        + r"|(?<![\u4e00-\u9fff])(?:" + _label("部门（单位）") + r"|部门)(?=\s*[:：|])",
     ),
-    ("implementing", "项目实施单位|实施单位|项目单位|实施主体|承担单位"),
-    ("supervising", "项目主管部门|县级主管部门|主管部门|主管单位"),
+    ("implementing", _label("实施（主管）单位") + "|项目实施单位|实施单位|项目执行单位|资金使用单位|项目单位|实施主体|承担单位"),
+    # Not 中央主管部门: a ministry.
+    ("supervising", r"(?<!中央)(?:项目主管部门|主管部门|主管单位)"),
 )
+# A project's implementing or supervising unit counts only as a whole name, with its region ("炉霍县卫生健康局");
+# an internal section ("禁毒支队") or a ministry ("国家卫生健康委") is not the report's unit.
+_REGIONAL_RANKS = frozenset({"implementing", "supervising"})
 _LABEL_RES = tuple((rank, re.compile(f"(?:{pattern})")) for rank, pattern in LABEL_RANKS)
 # The next cell of a flattened 自评表: a name running straight into one of these has ended.
 _NEXT_CELL = re.compile(
@@ -89,11 +99,16 @@ _TITLE_PREFIX = re.compile(
 )
 _TITLE_WORDS = re.compile(r"自评|评价报告|评价表|评估报告|绩效报告")
 TITLE_PARAGRAPHS = 12
+_SENTENCE_PUNCT = re.compile("[。，；！？,;!?]")
+_LIST_ITEM = re.compile(r"[一二三四五六七八九十]是|[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]")
 TITLE_HEAD_CHARS = 90
 # A unit's name right before a date: the closing signature ("中江县水利局2022年12月30日").
 _SIGNED = re.compile(
     r"(?P<run>" + _NAME_CHARS + r"{3,60}?)\s*(?:[（(](?:公章|盖章|章)[)）])?\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 )
+# "洪山区卫生和计划生育委员会（以下简称区卫计委）": how a report introduces its unit.
+_ABBREVIATED = re.compile(r"[（(]以下简称")
+_RUN_BEFORE = re.compile(r"[\u3400-\u9fff]{3,60}$")
 # Who published the page: a metadata field normalization kept.
 _PUBLISHER = re.compile(r"(?:发布机构|发文机关|发文单位|信息来源|来源)\s*[:：|]\s*")
 OPENING_PARAGRAPHS = 8
@@ -122,13 +137,23 @@ def name_at(text: str, start: int) -> tuple[str, int] | None:
     ends = [
         k
         for k in range(NAME_MIN_CHARS, min(len(run.group(0)), NAME_MAX_CHARS) + 1)
-        if _ORG_END_AT.search(window, 0, k) and not _WORD_GOES_ON.match(window[k:])
+        if _ORG_END_AT.search(window, 0, k) and not _WORD_GOES_ON.match(window[k:]) and not _NOT_IN_NAME.search(window, 0, k)
     ]
     if not ends:
         return None
     bounded = [k for k in ends if k == len(run.group(0)) or _NEXT_CELL.match(window[k:])]
     k = max(bounded or ends)
-    return window[:k], begin + k
+    return dedupe_repeated_tail(window[:k]), begin + k
+
+
+def dedupe_repeated_tail(name: str) -> str:
+    """ "仲恺高新区经济发展局区经济发展局" -> "仲恺高新区经济发展局": a name followed by a repeat of its
+    own ending (a copy-paste slip, a short name appended to the full one, a cell printed twice)."""
+    for cut in range(2, len(name) - 2):
+        head, tail = name[:cut], name[cut:]
+        if len(tail) >= 3 and head.endswith(tail) and _ORG_END_AT.search(head):
+            return head
+    return name
 
 
 def _labelled(text: str) -> Iterator[_Found]:
@@ -138,30 +163,39 @@ def _labelled(text: str) -> Iterator[_Found]:
             gap = _LABEL_GAP.match(text, label.end())
             start = gap.end() if gap else label.end()
             found = name_at(text, start)
-            if found is not None:
+            if found is not None and (rank not in _REGIONAL_RANKS or leading_region(found[0]) is not None):
                 yield _Found(found[0], start, found[1], f"department_name:label:{rank}")
 
 
 def _title_paragraphs(doc: StagedDocument) -> Iterator[tuple[int, str]]:
+    """(offset, head) of the opening paragraphs whose head (before any sentence punctuation) has a title's
+    words; not a list item ("二是…")."""
     offset = 0
     for count, paragraph in enumerate(doc.text.split("\n")):
         if count >= TITLE_PARAGRAPHS:
             return
-        head = paragraph[:TITLE_HEAD_CHARS]
-        if _TITLE_WORDS.search(head):
+        head = _SENTENCE_PUNCT.split(paragraph[:TITLE_HEAD_CHARS], maxsplit=1)[0]
+        if _TITLE_WORDS.search(head) and not _LIST_ITEM.match(head):
             yield offset, head
         offset += len(paragraph) + 1
 
 
 def _from_title(doc: StagedDocument) -> Iterator[_Found]:
-    """The unit each title-like paragraph of the opening starts with."""
+    """The unit a title-like paragraph of the opening names before its year and report words: the longest
+    name ending there that starts with a region, else the name it starts with, if that starts with a region
+    or runs up to those words ("红十字会整体支出…", not "健全现代医院管理制度项目…")."""
     for offset, head in _title_paragraphs(doc):
         prefix = _TITLE_PREFIX.match(head)
         start = prefix.end() if prefix else 0
         stop = _TITLE_STOPS.search(head, start)
         part = head[: stop.start() if stop else len(head)]
         found = name_at(part, start)
-        if found is not None:
+        tail = _regional_tail(part[start:])
+        if found is not None and found[1] == len(part):
+            yield _Found(found[0], offset + start, offset + found[1], "department_name:title")
+        elif tail is not None:
+            yield _Found(tail, offset + len(part) - len(tail), offset + len(part), "department_name:title")
+        elif found is not None and leading_region(found[0]) is not None:
             yield _Found(found[0], offset + start, offset + found[1], "department_name:title")
 
 
@@ -191,6 +225,15 @@ def _regional_tail(run: str) -> str | None:
     return None
 
 
+def _introduced(text: str) -> Iterator[_Found]:
+    """A unit's name right before "（以下简称…）", the longest such that starts with a region."""
+    for mark in _ABBREVIATED.finditer(text):
+        run = _RUN_BEFORE.search(text, max(0, mark.start() - 60), mark.start())
+        found = _regional_tail(run.group(0)) if run else None
+        if found is not None:
+            yield _Found(found, mark.start() - len(found), mark.start(), "department_name:introduced")
+
+
 def _published_by(text: str) -> Iterator[_Found]:
     for label in _PUBLISHER.finditer(text):
         found = name_at(text, label.end())
@@ -201,7 +244,7 @@ def _published_by(text: str) -> Iterator[_Found]:
 def department_name_candidates(doc: StagedDocument, before_publisher: Callable[[], Hit | None]) -> Iterator[Hit]:
     """Every place the text names its unit, the most reliable first (see the module docstring);
     `before_publisher` is asked for the body's own reading (identity.py) before the publisher is tried."""
-    for source in (_labelled(doc.text), _from_title(doc), _alone_or_signed(doc)):
+    for source in (_labelled(doc.text), _from_title(doc), _alone_or_signed(doc), _introduced(doc.text)):
         for found in source:
             yield _hit(doc, found)
     body = before_publisher()

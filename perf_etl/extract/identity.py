@@ -13,7 +13,7 @@ from datetime import date
 
 import cn2an
 
-from perf_etl.extract.department_name import department_name_candidates
+from perf_etl.extract.department_name import dedupe_repeated_tail, department_name_candidates
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.money_labels import alternation_matches
 from perf_etl.extract.regions import is_region_sequence, leading_region, region_of_name, region_of_text
@@ -214,16 +214,6 @@ def report_type_hit(doc: StagedDocument, title: Hit | None) -> Hit | None:
 
 
 # ----------------------------------------------------------------------------- department name
-
-
-def dedupe_repeated_tail(name: str) -> str:
-    """ "仲恺高新区经济发展局区经济发展局" -> "仲恺高新区经济发展局": a name followed by a repeat of its
-    own ending (a copy-paste slip, or a short name appended to the full one)."""
-    for cut in range(2, len(name) - 2):
-        head, tail = name[:cut], name[cut:]
-        if len(tail) >= 3 and head.endswith(tail) and ORG_SUFFIX.search(head):
-            return head
-    return name
 
 
 def clean_department_name(raw: str) -> str | None:

@@ -14,7 +14,8 @@ evidence the genre shows, in this order:
 3. Without a title, the 自评表's own headings and money columns, the genre's stock sentence ("现将…绩效自评
    情况报告如下"), or enough of the genre's words in the unit's own voice or with its own figures.
 
-Everything is matched in simplified characters with the whitespace removed (ingest sees the raw text).
+`text` is the raw text (the chrome is judged before spaces are collapsed); everything is matched in
+simplified characters with the whitespace removed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from perf_etl.ingest.classify import compact
 from perf_etl.normalize.chrome import strip_chrome
 from perf_etl.normalize.outline import match_marker
 from perf_etl.normalize.simplified import to_simplified
-from perf_etl.normalize.text import repair_line
+from perf_etl.normalize.text import repair_line, repair_text
 
 # --- 1. third parties
 _THIRD_PARTY = re.compile(
@@ -133,7 +134,7 @@ def is_self_evaluation_report(text: str) -> bool:
 
 def not_a_report_reason(text: str) -> str | None:
     """None when `text` is a self-evaluation report, else what it looks like, for the rejection message."""
-    squeezed = compact(to_simplified(text))
+    squeezed = compact(to_simplified(repair_text(text)))
     third_party = _THIRD_PARTY.search(squeezed)
     if third_party is not None:
         return f"a third-party evaluation ({third_party.group(0)[:40]})"
@@ -155,8 +156,8 @@ def _opening_lines(text: str) -> list[tuple[str, bool]]:
     """The non-empty opening lines after the chrome (its kept metadata fields left out), repaired, in
     simplified characters, compacted; each with whether it is a line of a table of contents."""
     lines = text.splitlines()[: 4 * TITLE_LINES]
-    cleaned, fields = strip_chrome([repair_line(line) for line in lines])
-    kept = [compact(to_simplified(line)) for index, line in enumerate(cleaned) if index not in fields]
+    cleaned, fields = strip_chrome(lines)
+    kept = [compact(to_simplified(repair_line(line))) for index, line in enumerate(cleaned) if index not in fields]
     return _mark_contents([line for line in kept if line][:TITLE_LINES])
 
 

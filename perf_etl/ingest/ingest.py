@@ -322,9 +322,9 @@ def _read_checked(found: DiscoveredFile, known: _Known, now: datetime, limits: I
     garbage = garbage_text_reason(read.pages)
     if garbage is not None:
         raise NoTextLayerError(garbage)
-    # Judged as normalization will see it: pinyin glosses, full-width digits and stray spaces repaired.
-    text = repair_text("\n".join(page.text for page in read.pages))
-    decision = decide_fiscal_year(detect_years(text, max_year=now.year), found.folder_year)
+    text = "\n".join(page.text for page in read.pages)
+    # Dated as normalization will see the text: pinyin glosses, full-width digits and stray spaces repaired.
+    decision = decide_fiscal_year(detect_years(repair_text(text), max_year=now.year), found.folder_year)
     known.fiscal_year = decision.fiscal_year
     looks_like = not_a_report_reason(text)
     if looks_like is not None:

@@ -22,8 +22,8 @@ def _page_lines(pages: list[PageText]) -> tuple[list[list[str]], list[set[int]]]
     """Each page's repaired lines without chrome, and per page the indexes of lines that stand alone."""
     ordered = sorted(pages, key=lambda p: p.page_number)
     # Form feeds inside one page text are page-like breaks: treat them as line breaks.
-    stripped = [strip_chrome([repair_line(raw) for raw in p.text.replace("\f", "\n").splitlines()]) for p in ordered]
-    return [lines for lines, _ in stripped], [fields for _, fields in stripped]
+    stripped = [strip_chrome(p.text.replace("\f", "\n").splitlines()) for p in ordered]
+    return [[repair_line(line) for line in lines] for lines, _ in stripped], [fields for _, fields in stripped]
 
 
 def _assemble(lines: list[Line], page_count: int) -> tuple[str, list[int], list[int]]:

@@ -17,6 +17,7 @@ import re
 from datetime import date
 
 from perf_etl.normalize.simplified import to_simplified
+from perf_etl.normalize.text import drop_pinyin_glosses, fold_width
 
 # The metadata fields of an article page, as they start a line or a 【…】 group.
 _META_LABELS = (
@@ -33,12 +34,16 @@ _META_FIELD = re.compile(
     r"(?:" + _META_LABELS + r")\s*(?:[:：|】\]]|(?<=时间)(?=\s*\d{4}))"
 )
 _META_LINE = re.compile(_LEAD + r"(?:(?!时间)(?:" + _META_LABELS + r")\s*[:：|】\]]|时间\s*[:：]?\s*\d{4}[-./年])")
+# Fields written "label value label value" with spaces only ("索引号 0152… 发布机构 昌宁县教育体育局"): a line of
+# two such fields or more is metadata too.
+_LOOSE_FIELD = re.compile(r"(?:^|(?<=[\s|•]))(?:" + _META_LABELS + r")(?=[\s:：|】\]]|$)")
+MIN_LOOSE_FIELDS = 2
 # A line that is metadata starts with a field and is short, or holds several fields.
 META_LINE_MAX_CHARS = 80
 # Page furniture of web sites: breadcrumbs, greetings, footers.
 _SITE_LINE = re.compile(
     r"您现在的位置|您所在的位置|您的位置|当前位置|首页\s*[>》›»/]|^\s*[>›»]|(?:^|\s)[>›»]{1,2}\s*\S+\s*[>›»]|"
-    r"^\s*(?:首页|登录\s*\|?\s*注册|无障碍浏览.*|打开适老化模式.*)\s*$|^\s*欢迎(?:来到|访问|光临)|^\s*(?:上一篇|下一篇)|"
+    r"^[\s|•]*(?:首页|登录\s*\|?\s*注册|无障碍浏览.*|打开适老化模式.*|无障碍.{0,12}|长辈版.{0,12})\s*$|^\s*欢迎(?:来到|访问|光临)|^\s*(?:上一篇|下一篇)|"
     r"版权所有|ICP备|网站标识码|^\s*(?:主办单位|承办单位|技术支持)\s*[:：]"
 )
 # What document-sharing sites print around an attachment's text.
@@ -63,7 +68,7 @@ _TITLE_FIELD = re.compile(
 _BARE_LABEL = re.compile(_LEAD + r"(?P<label>" + _META_LABELS + r")\s*[:：]?\s*[\]】]?\s*$")
 _KEPT_LABEL = re.compile(f"^(?:{_PUBLISHER_LABELS}|{_DATE_LABELS})$")
 _KEPT_FIELD = re.compile(
-    r"(?:" + _PUBLISHER_LABELS + r")\s*[:：|]\s*[^\s|:：【】]{2,40}"
+    r"(?:" + _PUBLISHER_LABELS + r")(?:\s*[:：|]\s*|\s+)[^\s|:：【】]{2,40}"
     r"|(?:" + _DATE_LABELS + r")\s*[:：|]?\s*20\d\d\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}日?"
 )
 # The opening, where a site repeats the title: later, a repeated line is the report's own (a heading in
@@ -83,6 +88,8 @@ def is_chrome_line(line: str) -> bool:
     simplified = to_simplified(line)
     if _META_LINE.match(simplified):
         return len(simplified) <= META_LINE_MAX_CHARS or len(_META_FIELD.findall(simplified)) >= 2
+    if re.match(_LEAD, simplified) and len(_LOOSE_FIELD.findall(simplified)) >= MIN_LOOSE_FIELDS:
+        return _LOOSE_FIELD.match(simplified, re.match(_LEAD, simplified).end()) is not None
     if _SITE_LINE.search(simplified):
         return len(simplified) <= SHARE_LINE_MAX_CHARS
     return len(simplified) <= SHARE_LINE_MAX_CHARS and _SHARE_SITE_LINE.search(simplified) is not None
@@ -118,7 +125,7 @@ def _one_copy(line: str) -> str:
 
 
 def strip_chrome(lines: list[str]) -> tuple[list[str], set[int]]:
-    """`clean_line` of every line (removed lines become "", as page furniture does), a line of the opening
+    """`clean_line` of every raw line (before text.repair_line) (removed lines become "", as page furniture does), a line of the opening
     that repeats an earlier one (a title printed again by the site) removed; and the indexes of the lines
     left as metadata fields, which stand alone as paragraphs. A label alone on its line ("• 发布机构") takes
     its value from the next line: a kept field becomes one line, the others go with their value."""
@@ -126,7 +133,9 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], set[int]]:
     out: list[str] = []
     fields: set[int] = set()
     pending: str | None = None  # a bare label waiting for its value
-    for index, line in enumerate(lines):
+    for index, raw in enumerate(lines):
+        # Judged before spaces are collapsed (they separate "索引号 0152… 发布机构 …"), glosses and widths repaired.
+        line = drop_pinyin_glosses(fold_width(raw))
         bare = _BARE_LABEL.match(to_simplified(line))
         if bare is not None:
             out.append("")
