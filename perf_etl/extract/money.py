@@ -44,6 +44,9 @@ class Candidate:
     num_start: int
     rule: str
     strength: int
+    # A total row's cell of the report's own 自评表 (money_table.py): its place in the table says what it is,
+    # so the context of running text is not asked.
+    from_table: bool = False
 
     def to_hit(self, ctx: DocContext) -> Hit:
         return ctx.hit(self.field, self.value, self.start, self.end, self.rule)
@@ -150,7 +153,7 @@ _TOTAL_WORDS = r"预算数|预算收入|预算支出|执行数|实际支出|决�
 def best_candidate(ctx: DocContext, candidates: list[Candidate], items: list[ItemStatement]) -> Candidate | None:
     """The strongest department-level candidate; a summary section breaks ties in its favour, then
     the earliest statement wins (reports state the totals before they discuss them)."""
-    kept = [c for c in candidates if is_department_figure(ctx, c, items)]
+    kept = [c for c in candidates if c.from_table or is_department_figure(ctx, c, items)]
     if not kept:
         return None
     return max(kept, key=lambda c: (c.strength + _section_bonus(ctx, c.start), -c.start))

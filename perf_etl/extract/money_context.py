@@ -188,10 +188,18 @@ class DocContext:
         return self.doc.page_at(self._offsets[pos] if pos < len(self._offsets) else len(self.doc.text))
 
     @cached_property
+    def report_type(self) -> str | None:
+        found = report_type_hit(self.doc, title_hit(self.doc))
+        return None if found is None else str(found.value)
+
+    @property
     def is_project_report(self) -> bool:
         """A 项目支出绩效自评报告: its figures are the project's, and the project is the report's subject."""
-        found = report_type_hit(self.doc, title_hit(self.doc))
-        return found is not None and found.value == "project"
+        return self.report_type == "project"
+
+    @property
+    def is_department_report(self) -> bool:
+        return self.report_type == "department_overall"
 
     def names_a_part(self, pos: int) -> bool:
         """True when the words right before `pos` in its clause name a part (基本支出, 项目, 其中…) rather

@@ -52,6 +52,10 @@ _OCR_ONE_RE = re.compile(
     r"|(?<=\d)[lI](?=\s*(?:" + _COUNT_UNIT + r"|年|月|日))"
 )
 _MAX_OCR_PASSES = 4
+# A text with this many "|" uses it to separate table cells (a flattened 自评表): there "62|387" is two cells,
+# not an OCR'd 1.
+PIPE_TABLE_MIN = 6
+_OCR_ONE_NO_PIPE_RE = re.compile(_OCR_ONE_RE.pattern.replace("[lI|]", "[lI]"))
 # The letters the two repairs above turn into digits: a text without any needs neither.
 _OCR_LETTER_RE = re.compile("[Oo〇lI|]")
 # "兀" is a frequent OCR misreading of "元"; after 万/亿 or a digit it cannot be anything else.
@@ -70,10 +74,11 @@ def scan_text(text: str) -> str:
         out = _OCR_POINT_RE.sub(".", out)
     # Each repair looks at its neighbours, which may be misread letters themselves ("42O.OO万元",
     # "l,O23.45"): repeat until nothing changes (each pass only turns letters into digits).
+    one = _OCR_ONE_NO_PIPE_RE if out.count("|") >= PIPE_TABLE_MIN else _OCR_ONE_RE
     for _ in range(_MAX_OCR_PASSES):
         if not _OCR_LETTER_RE.search(out):
             break
-        repaired = _OCR_ONE_RE.sub("1", _OCR_ZERO_RE.sub("0", out))
+        repaired = one.sub("1", _OCR_ZERO_RE.sub("0", out))
         if repaired == out:
             break
         out = repaired

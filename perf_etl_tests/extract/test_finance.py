@@ -341,14 +341,24 @@ def test_self_evaluation_table_row_is_mapped_by_column() -> None:
     assert hits["budget_wan"].rule == "table:全年预算数"
 
 
-def test_table_row_with_a_missing_cell_is_not_read() -> None:
+def test_table_row_with_a_missing_cell_is_read_when_one_reading_fits() -> None:
+    # 分值 left out by the flattening: 110 / 120 = 91.67 % places every other cell.
     text = _TABLE.replace("10 91.67% 9", "91.67% 9")
+    assert _values(text) == {
+        "budget_initial_wan": 100.0, "budget_wan": 120.0, "expenditure_wan": 110.0, "execution_rate_pct": 91.67,
+    }
+
+
+def test_table_row_that_fits_several_ways_is_not_read() -> None:
+    # Two amounts under three money columns, no rate to tell them apart: no figure rather than a wrong one.
+    text = _TABLE.replace("100 120 110 10 91.67% 9", "100 110").replace("其中：当年财政拨款 100 120 110 — — —", "")
     assert extract_finance_hits(_doc(text)) == []
 
 
-def test_table_row_without_a_unit_header_gives_no_money() -> None:
+def test_table_row_without_a_unit_header_is_in_wan() -> None:
+    # The templates' money block is in 万元 unless it says otherwise, as for tables read from cells.
     values = _values(_TABLE.replace("（万元）", ""))
-    assert values == {"execution_rate_pct": 91.67}
+    assert values["budget_wan"] == pytest.approx(120.0)
 
 
 def test_prose_summary_beats_the_table() -> None:

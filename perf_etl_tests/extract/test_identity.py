@@ -215,15 +215,23 @@ def test_other_province_cover_block() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "unit"),
     [
-        "2023年度城区绿化养护资金项目支出绩效自评报告\n项目名称：城区绿化养护资金\n项目主管部门：芜湖市镜湖区林业局\n一、项目概况\n",
-        "2023年度城区绿化养护资金项目支出绩效自评报告\n一、项目概况\n项目支出绩效自评表\n"
-        "主管部门芜湖市镜湖区林业局实施单位芜湖市镜湖区园林服务中心项目资金（万元）年初预算数 100",
+        (
+            "2023年度城区绿化养护资金项目支出绩效自评报告\n项目名称：城区绿化养护资金\n项目主管部门：芜湖市镜湖区林业局\n"
+            "一、项目概况\n",
+            "芜湖市镜湖区林业局",
+        ),
+        # The contract: a project table's unit is its 实施单位, not the department above it.
+        (
+            "2023年度城区绿化养护资金项目支出绩效自评报告\n一、项目概况\n项目支出绩效自评表\n"
+            "主管部门芜湖市镜湖区林业局实施单位芜湖市镜湖区园林服务中心项目资金（万元）年初预算数 100",
+            "芜湖市镜湖区园林服务中心",
+        ),
     ],
 )
-def test_project_report_department_from_its_owner_label(text: str) -> None:
-    assert _fields(text)["department_name"] == "芜湖市镜湖区林业局"
+def test_project_report_department_from_its_labels(text: str, unit: str) -> None:
+    assert _fields(text)["department_name"] == unit
 
 
 def test_a_bare_owner_word_in_prose_is_not_a_label() -> None:
