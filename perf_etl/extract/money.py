@@ -20,6 +20,8 @@ from perf_etl.extract.money_labels import (
     CATEGORY_ANCHOR,
     GAP,
     NOT_A_RATE_RE,
+    PROJECT_LABELS,
+    PROJECT_PART_PREFIX_RE,
     TOTAL_FIELDS,
     TOTALITY_RE,
     Label,
@@ -59,7 +61,8 @@ def _label_regex(label: Label, kind: str) -> re.Pattern[str]:
     # flattened indicator row: "预算执行率 95% 99.71%"). A bare money number must not run on into a
     # percentage, a unit or another cell of a flattened table row ("年度资金总额 100 120 110").
     rate_tail = r"\s*(?P<unit>%)(?!\s*" + NUMBER + r"\s*%)"
-    money_tail = r"(?:\s*(?P<unit>" + MONEY_UNIT + r")|(?![\d.%]|\s*[%万亿元]|\s+\d))"
+    # Nor a year ("2022年预算数"): a number followed by 年 is never money.
+    money_tail = r"(?:\s*(?P<unit>" + MONEY_UNIT + r")|(?![\d.%年]|\s*[%万亿元年]|\s+\d))"
     tail = rate_tail if kind == "rate" else money_tail
     return re.compile(r"(?P<label>" + label.pattern + r")(?P<gap>" + GAP + r")" + value + tail)
 
@@ -67,6 +70,8 @@ def _label_regex(label: Label, kind: str) -> re.Pattern[str]:
 def find_candidates(ctx: DocContext, field: str) -> list[Candidate]:
     """Every figure that a label of `field` introduces, one per number position (strongest label)."""
     prefix, labels, kind = TOTAL_FIELDS[field]
+    if ctx.is_single_project:
+        labels = labels + PROJECT_LABELS.get(field, ())
     by_number: dict[int, Candidate] = {}
     for label in labels:
         for m in _label_regex(label, kind).finditer(ctx.scan):
@@ -105,7 +110,8 @@ def _unit_in(gap: str) -> str | None:
 def is_department_figure(ctx: DocContext, cand: Candidate, items: list[ItemStatement]) -> bool:
     """False when context shows the figure belongs to a project, a category, another period, or is
     a share/growth rather than the department's own total."""
-    if ctx.section_kind(cand.start) == "item" or any(s.covers(cand.start) for s in items):
+    # A report on one project states its own funds in the words of a named project's statement.
+    if not ctx.is_single_project and (ctx.section_kind(cand.start) == "item" or any(s.covers(cand.start) for s in items)):
         return False
     if ctx.names_a_part(cand.start):
         return False
@@ -129,7 +135,12 @@ def _follows_category(ctx: DocContext, cand: Candidate) -> bool:
     label = ctx.text[cand.start : cand.label_end]
     if TOTALITY_RE.search(label):
         return False
-    start = max(ctx.sentence_start(cand.start), cand.start - ANCHOR_WINDOW)
+    # In a report on one project its name holds category words (…公用经费补助资金项目预算执行率), and its
+    # "其中" lists fund sources: only a source in the label's own clause makes the figure a part.
+    sentence_start = ctx.clause_start(cand.start) if ctx.is_single_project else ctx.sentence_start(cand.start)
+    if ctx.is_single_project:
+        return PROJECT_PART_PREFIX_RE.search(ctx.text, sentence_start, cand.start) is not None
+    start = max(sentence_start, cand.start - ANCHOR_WINDOW)
     window = ctx.text[start : cand.start]
     anchors = list(re.finditer(CATEGORY_ANCHOR + "|" + _TOTAL_WORDS, window))
     if not anchors or re.fullmatch(CATEGORY_ANCHOR, anchors[-1].group(0)) is None:

@@ -14,7 +14,7 @@ from functools import cached_property
 
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.identity import report_type_hit, title_hit
-from perf_etl.extract.money_labels import PART_PREFIX_RE
+from perf_etl.extract.money_labels import PART_PREFIX_RE, PROJECT_PART_PREFIX_RE
 from perf_etl.extract.numbers import scan_text
 from perf_etl.models import StagedDocument
 from perf_etl.normalize.compact import squeeze
@@ -54,9 +54,23 @@ PARTIAL_YEAR_RE = re.compile(
     r"上半年|前三季度|第[一二三]季度|半年"
 )
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
-# "本项目 / 该项目 …", or a bare "项目" opening the clause ("项目年初预算数…"): in a project report the
-# project is the report's own subject, not a part of it.
-SELF_REFERENCE_RE = re.compile(r"(?:^|本|该|此)(?:项目|专项|资金)[\s：:的]*$")
+
+
+# "共涉及项目3个", "实施项目共15个", "我局共5个项目": a report on several projects.
+_PROJECT_COUNT_RE = re.compile(
+    r"项目(?:共|数)?(?P<n>\d{1,3}|[两二三四五六七八九十]{1,3})个|(?:共|涉及|实施|开展)[^，。；]{0,10}?"
+    r"(?P<m>\d{1,3}|[两二三四五六七八九十]{1,3})个(?:项目|专项)"
+)
+
+
+# A heading that names a project: its text ends with 项目 ("1.慈善会项目").
+_PROJECT_HEADING_RE = re.compile(r"[\u4e00-\u9fff]{2}项目$")
+
+
+def _count(raw: str | None) -> int:
+    if raw is None:
+        return 0
+    return int(raw) if raw.isdigit() else "两二三四五六七八九".find(raw[0]) + 2 if len(raw) == 1 else 10
 
 
 _WHITESPACE_RUN = re.compile(r"\s+")
@@ -197,16 +211,27 @@ class DocContext:
         """A 项目支出绩效自评报告: its figures are the project's, and the project is the report's subject."""
         return self.report_type == "project"
 
+    @cached_property
+    def is_single_project(self) -> bool:
+        """A project report about one project, not a unit's summary of several ("共涉及项目3个", or a section
+        heading per project: "（一）馆藏档案全文数字化转化经费项目", "（二）馆藏档案日常维护项目")."""
+        if not self.is_project_report:
+            return False
+        if any(_count(m.group("n") or m.group("m")) > 1 for m in _PROJECT_COUNT_RE.finditer(self.text)):
+            return False
+        named = {h.text for h in self.headings if h.level <= 3 and _PROJECT_HEADING_RE.search(h.text)}
+        return len(named) < 2
+
     @property
     def is_department_report(self) -> bool:
         return self.report_type == "department_overall"
 
     def names_a_part(self, pos: int) -> bool:
         """True when the words right before `pos` in its clause name a part (基本支出, 项目, 其中…) rather
-        than the report's whole; "本项目" is the whole in a project report."""
+        than the report's whole; in a project report its project and funds are the whole."""
         before = self.text[self.clause_start(pos) : pos]
-        if self.is_project_report and SELF_REFERENCE_RE.search(before):
-            return False
+        if self.is_project_report:
+            return PROJECT_PART_PREFIX_RE.search(before) is not None
         return PART_PREFIX_RE.search(before) is not None
 
     @cached_property

@@ -67,9 +67,9 @@ def alternation_matches(alternatives: tuple[re.Pattern[str], ...], text: str) ->
 # from a flattened table ("(A)", "（B/A）"), a unit header ("（万元）", "(%)"), and OCR whitespace or a line
 # break. Bounded so that a label never reaches a number two clauses away.
 GAP = (
-    r"(?:\s+|[：:]|为|是|约|共计|共|合计|总计|总额|达到|达|了|"
+    r"(?:\s+|[：:|]|为|是|约|共计|共|合计|总计|总额|达到|达|了|"
     r"[（(]\s*[A-Za-z][A-Za-z/+＋\-÷*×\s]{0,8}[)）]|"
-    r"[（(]\s*(?:" + MONEY_UNIT + r"|%|％)\s*[)）]){0,6}"
+    r"[（(]\s*(?:" + MONEY_UNIT + r"|%|％|分)\s*[)）]){0,6}"
 )
 
 # --- department totals ------------------------------------------------------------------------
@@ -90,7 +90,11 @@ BUDGET_LABELS: tuple[Label, ...] = (
     Label("实际下达预算资金", r"实际下达(?:的)?(?:预算)?(?:资金|指标)?(?:数|金额|总额)?", 9),
     Label("全年预算收入", r"全年预算收入(?:数|总额)?", 9),
     Label("预算总额", r"预算总额", 7),
-    Label("财政资金总额", r"财政资金总额|年度资金总额", 6),
+    Label("财政资金总额", r"财政资金总额|年度资金总额|项目资金总额|资金总额", 6),
+    # A project's funds as the genre states them: "调整预算后项目预算861.46万元", "安排预算547.615万元",
+    # "资金安排80万元", "共投入资金1987.08万元", "州财政资金下达3万元".
+    Label("调整预算后预算", r"调整预算后(?:的)?(?:项目)?预算(?:数|资金|金额)?", 9),
+    Label("安排预算", r"安排预算(?:资金)?|资金安排|投入资金|资金下达|计划投资(?:额)?|批复资金", 5),
     Label("预算数", not_after(("年初",), ("预算数",)), 6),
     # Only the budget itself: "上级下达资金50万元" is one transfer, not the full-year budget.
     Label("下达预算", r"(?:全年|财政)下达(?:的)?预算(?:资金|指标)?(?:数|金额|总额)?", 6),
@@ -122,6 +126,30 @@ RATE_LABELS: tuple[Label, ...] = (
     Label("完成预算的", r"完成(?:全年|年度)?预算(?:的)?", 8),
 )
 
+# A project report states its own funds in words a department report uses for its parts: what was
+# allocated to it (下达…资金, 安排…预算资金, 市级财政补助, 筹集…资金, 预算指标为) and what was paid out (全年发放,
+# 实际拨付使用, 完成投资). These count only in a report on one project, and below every label above.
+_ANY_WORDS = r"[^，,。；;：:\n()（）]{0,30}?"
+PROJECT_LABELS: dict[str, tuple[Label, ...]] = {
+    "budget_wan": (
+        # The total after a list of the project's parts ("…项目40万元；…共计下达中央、市级转移支付资金3580.69万元").
+        Label("共计下达资金", r"(?:共计|合计|总计)(?:下达|安排|投入)?" + _ANY_WORDS + r"(?:资金|经费)", 5),
+        Label("下达资金", r"下达" + _ANY_WORDS + r"(?:资金|经费|补助)(?:预算)?(?:指标)?", 4),
+        Label("安排资金", r"安排" + _ANY_WORDS + r"(?:预算资金|资金|经费)", 4),
+        Label("项目资金", literal_led(("项目", "专项"), ("资金",)) + r"(?:共计|总额|合计)?|专项经费|工作经费", 4),
+        Label("财政补助", r"(?:财政|中央|省级|市级|县级)+补助(?:资金)?(?!资金)", 4),
+        Label("筹集资金", r"筹集" + _ANY_WORDS + r"资金", 4),
+        Label("预算指标", r"预算(?:指标|申报数)(?:为)?", 4),
+        Label("资金总额", r"总额及构成总额|补助金额", 4),
+    ),
+    "expenditure_wan": (
+        Label("发放", r"(?:全年|实际|累计|共)?(?:完成)?发放(?:" + _ANY_WORDS + r"资金)?", 4),
+        Label("拨付", r"(?:实际|已|累计)?(?:完成)?拨付(?:使用)?(?:资金)?", 4),
+        Label("全年执行", r"全年执行(?:资金)?|实际完成投资|完成投资|实际使用|实际已支付|已支付|执行金额", 4),
+        Label("支出共计", r"安排支出共计|实际(?:总)?支出|支出", 3),
+    ),
+}
+
 # Field name -> (rule prefix, labels, kind).
 TOTAL_FIELDS: dict[str, tuple[str, tuple[Label, ...], str]] = {
     "budget_initial_wan": ("budget_initial", BUDGET_INITIAL_LABELS, "money"),
@@ -138,6 +166,8 @@ PART_PREFIX_RE = re.compile(
     r"(?:基本|项目|人员|公用|经费|专项|工程|补助|补贴|奖补|奖励|费用|其中|"
     r"基本支出|项目支出|专项资金|项目资金|补助资金)[\s：:的]*$"
 )
+# In a project report the project, its funds and its 经费 are the report's whole: only these name a part.
+PROJECT_PART_PREFIX_RE = re.compile(r"(?:基本|人员|公用|其中|基本支出|人员经费|公用经费)[\s：:的]*$")
 # Spending categories and fund sources: after one of these in the same sentence, an unqualified
 # rate ("其中基本支出932.66万元，预算执行率99.90%") is that category's rate.
 CATEGORY_ANCHOR = (

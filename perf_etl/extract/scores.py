@@ -33,7 +33,12 @@ SCORE_LABELS: tuple[Label, ...] = (
     Label("绩效评分", r"(?:综合|总体|整体|最终|绩效|考核)评分", 6),
     # The total row of a flattened scoring table: the maximum 100, then the score ("总分 100 93.6",
     # "合计 100 91.5"); a row whose first cell is not 100 is a dimension's, never the total.
-    Label("总分行", "(?:" + literal_led(("自评", ""), ("总分", "合计", "总计")) + r")\s*100(?:\.0+)?(?=\s+\d)", 7),
+    Label("总分行", "(?:" + literal_led(("自评", ""), ("总分", "合计", "总计")) + r")[\s|]*100(?:\.0+)?(?=[\s|]+\d)", 7),
+    # The same row flattened without spaces: "总分100100", "总分10099.6" (the maximum 100, then the score).
+    Label("总分行连写", "(?:" + literal_led(("自评", ""), ("总分",)) + r")\s*100(?=(?:100|\d{1,2}(?:\.\d{1,2})?)(?![\d.]))", 7),
+    # A bare 总分 with one figure below 100 ("總分99.6"): the score (the 分值 column totals exactly 100).
+    Label("总分", r"总分(?=\s*[:：]?\s*\d{1,2}(?:\.\d{1,2})?(?![\d.])(?!\s*分))", 6),
+    Label("评价分", r"评价分|评价总得分", 7),
     # A bare 评分 only at a clause start ("经自评，评分为92分"); after other words it is a row's score
     # ("预算执行率评分为10分").
     Label("评分为", not_after((r"[\u4e00-\u9fa5]",), ("评分",)), 4),
@@ -92,8 +97,13 @@ GRADE_LABELS: tuple[Label, ...] = (
 _LEGEND_AFTER_RE = re.compile(r"^\s*[（(]\s*\d|^\s*[、/，,]\s*[“\"]?(?:优|良|中|差|合格)")
 
 # A maximum below 100 right before a score label in the same sentence makes it a sub-score.
-_SUB_MAX_RE = re.compile(r"(?:总分|满分|分值|权重)\s*(?:为|是|：|:)?\s*(" + NUMBER + r")\s*分?")
+# Not a list number after a table's last cell ("…10 10总分3.部门整体支出绩效自评开展情况").
+_SUB_MAX_RE = re.compile(r"(?:总分|满分|分值|权重)\s*(?:为|是|：|:)?\s*(" + NUMBER + r")(?![.、．]\s*[\u4e00-\u9fff])\s*分?")
 SUMMARY_BONUS = 2
+# How far back a score's sentence is read for what makes it a part.
+CONTEXT_CHARS = 60
+# An indicator's score follows its target and result ("年初目标值≥90%，实际完成值≥90%，自评得分20分").
+_INDICATOR_VALUES_RE = re.compile(r"(?:目标值|完成值|指标值)[^。；]*$")
 
 # Score components: prose "履职效能总分50分，自评得分49.97分" and flattened rows "产出指标 40 38.5".
 _MAXIMUM_THEN_SCORE = (
@@ -151,7 +161,8 @@ def _score_regex(label: Label) -> re.Pattern[str]:
     number = r"(?P<num>" + NUMBER + "|" + CN_NUMBER + r")"
     # Without "分", a number followed by another is a table row ("自评总分 100 93.69": the maximum
     # comes first), not a score.
-    tail = r"(?:(?P<unit>\s*分)|(?!\s+\d))(?![\d.%万亿元个项宗家])"
+    # Nor a count ("95项"); "95项目…" is the next cell of a flattened table.
+    tail = r"(?:(?P<unit>\s*分)|(?!\s+\d))(?![\d.%万亿元个宗家]|项(?!目))"
     return re.compile(r"(?P<label>" + label.pattern + r")" + GAP + number + tail)
 
 
@@ -182,10 +193,12 @@ def _is_total_score(ctx: DocContext, start: int, end: int) -> bool:
         return False
     if ctx.names_a_part(start):
         return False
-    before = ctx.text[ctx.sentence_start(start) : start]
-    if "其中" in before:
+    # A flattened table runs on as one "sentence": its earlier rows' words say nothing of this figure.
+    sentence = max(ctx.sentence_start(start), start - CONTEXT_CHARS)
+    before = ctx.text[sentence:start]
+    if "其中" in before or _INDICATOR_VALUES_RE.search(before):
         return False
-    return all(float(m.group(1)) >= 100 for m in _SUB_MAX_RE.finditer(ctx.scan, ctx.sentence_start(start), start))
+    return all(float(m.group(1)) >= 100 for m in _SUB_MAX_RE.finditer(ctx.scan, sentence, start))
 
 
 def grade_hit(ctx: DocContext) -> Hit | None:

@@ -50,7 +50,7 @@ def test_self_score_variants(text: str, expected: float) -> None:
         "预算执行率评分为10分。",
         # A project's score.
         "会展专项经费自评得分95分。",
-        "（三）重点项目支出情况\n信息化运维项目绩效自评得分为90分。",
+        "部门整体支出绩效自评报告\n（三）重点项目支出情况\n信息化运维项目绩效自评得分为90分。",
         # Last year's score, and an impossible one.
         "上年自评得分为88分。",
         "2022年度自评得分为88分。",
