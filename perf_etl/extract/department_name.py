@@ -47,7 +47,7 @@ _NOT_IN_NAME = re.compile(r"名称|主管部门|实施单位|自评|报告|绩�
 # A unit code before the name in budget systems' exports: "219001-", "51000021R000000019951-".
 _UNIT_CODE = re.compile(r"[0-9A-Z]{3,}[-－—]")
 # What may stand between a label and its value: a seal note, a colon, a cell separator.
-_LABEL_GAP = re.compile(_OPEN + r"[^）)]{1,4}" + _CLOSE + r"|[\s:：|]+")
+_LABEL_GAP = re.compile(r"\s*(?:" + _OPEN + r"[^）)]{1,4}" + _CLOSE + r")?[\s:：|]*")
 
 
 def _label(words: str) -> str:

@@ -54,6 +54,7 @@ PARTIAL_YEAR_RE = re.compile(
     r"上半年|前三季度|第[一二三]季度|半年"
 )
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 
 
 # "共涉及项目3个", "实施项目共15个", "我局共5个项目": a report on several projects.
@@ -317,5 +318,7 @@ class DocContext:
             return True
         if self.fiscal_year is None:
             return False
-        years = YEAR_RE.findall(self.text, self.sentence_start(label_start), label_start)
+        # A year in brackets is an aside ("（含2023年转列暂付性款项项目5个）"), not the sentence's period.
+        before = _BRACKETED.sub("", self.text[self.sentence_start(label_start) : label_start])
+        years = YEAR_RE.findall(before)
         return bool(years) and int(years[-1]) != self.fiscal_year

@@ -115,6 +115,8 @@ EXPENDITURE_LABELS: tuple[Label, ...] = (
     Label("完成支出", r"完成支出", 6),
     Label("全年支出", r"全年支出(?:数|总额|金额)?", 6),
     Label("拨付使用", r"拨付使用(?:资金|金额)?|累计拨付(?:资金)?|累计支出", 5),
+    # "1、收入：792.22万元。2、支出：799.12万元。": a bare 支出 as a field of its own.
+    Label("支出", r"支出(?<![\u4e00-\u9fff]支出)(?=\s*[:：])", 3),
 )
 
 RATE_LABELS: tuple[Label, ...] = (
@@ -134,6 +136,8 @@ PROJECT_LABELS: dict[str, tuple[Label, ...]] = {
     "budget_wan": (
         # The total after a list of the project's parts ("…项目40万元；…共计下达中央、市级转移支付资金3580.69万元").
         Label("共计下达资金", r"(?:共计|合计|总计)(?:下达|安排|投入)?" + _ANY_WORDS + r"(?:资金|经费)", 5),
+        # "按生均1000元安排，共计239万元".
+        Label("安排共计", r"安排[，,]\s*共计", 5),
         Label("下达资金", r"下达" + _ANY_WORDS + r"(?:资金|经费|补助)(?:预算)?(?:指标)?", 4),
         Label("安排资金", r"安排" + _ANY_WORDS + r"(?:预算资金|资金|经费)", 4),
         Label("项目资金", literal_led(("项目", "专项"), ("资金",)) + r"(?:共计|总额|合计)?|专项经费|工作经费", 4),

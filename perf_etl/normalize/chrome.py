@@ -38,6 +38,12 @@ _META_LINE = re.compile(_LEAD + r"(?:(?!时间)(?:" + _META_LABELS + r")\s*[:：
 # two such fields or more is metadata too.
 _LOOSE_FIELD = re.compile(r"(?:^|(?<=[\s|•]))(?:" + _META_LABELS + r")(?=[\s:：|】\]]|$)")
 MIN_LOOSE_FIELDS = 2
+# One such field alone on a short line, for the labels no sentence starts with ("主题词 文化").
+_LONE_FIELD = re.compile(
+    _LEAD + r"(?:主题词|索引号|监督索引号|统一登记号|文号|发文字号|公开目录|主题分类|体裁分类|组配分类|信息分类|公开方式|公开范围|"
+    r"时效性|有效性|浏览量|浏览次数|阅读次数)(?=[\s:：|])"
+)
+LONE_FIELD_MAX_CHARS = 24
 # A line that is metadata starts with a field and is short, or holds several fields.
 META_LINE_MAX_CHARS = 80
 # Page furniture of web sites: breadcrumbs, greetings, footers.
@@ -88,6 +94,8 @@ def is_chrome_line(line: str) -> bool:
     simplified = to_simplified(line)
     if _META_LINE.match(simplified):
         return len(simplified) <= META_LINE_MAX_CHARS or len(_META_FIELD.findall(simplified)) >= 2
+    if _LONE_FIELD.match(simplified) and len(simplified.strip()) <= LONE_FIELD_MAX_CHARS:
+        return True
     if re.match(_LEAD, simplified) and len(_LOOSE_FIELD.findall(simplified)) >= MIN_LOOSE_FIELDS:
         return _LOOSE_FIELD.match(simplified, re.match(_LEAD, simplified).end()) is not None
     if _SITE_LINE.search(simplified):
