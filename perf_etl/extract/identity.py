@@ -55,7 +55,10 @@ PREAMBLE_MAX_CHARS = 1500
 # report_type from the title (else the opening text): first matching row wins.
 REPORT_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("department_overall", re.compile(r"(?:部门|单位)整体|整体支出|部门(?:财政)?支出绩效|部门绩效自评")),
-    ("project", re.compile(r"项目(?:支出)?(?:绩效)?(?:[\u4e00-\u9fff]{0,2}自评|自我评价|评价)|项目绩效|(?:专项资金|转移支付|专项)[^，。]{0,12}?绩效")),
+    # A project's own report: "…项目支出绩效单位自评报告", "…转移支付2023年度绩效自评报告", "…补助资金…绩效自评".
+    ("project", re.compile(
+        r"项目(?:支出)?(?:绩效)?(?:[\u4e00-\u9fff]{0,2}自评|自我评价|评价)|项目绩效|(?:专项资金|转移支付|专项)[^，。]{0,12}?绩效"
+        r"|(?:项目|资金|经费|工程)[^，。]{0,16}?绩效(?:自评|评价)")),
 )
 REPORT_TYPE_TEXT_CHARS = 600
 # Where a department name ends inside a title: the report words that follow it.

@@ -22,6 +22,7 @@ from perf_etl.extract.money_labels import (
     NOT_A_RATE_RE,
     PROJECT_LABELS,
     PROJECT_PART_PREFIX_RE,
+    SEVERAL_PROJECTS_TOTAL,
     TOTAL_FIELDS,
     TOTALITY_RE,
     Label,
@@ -72,6 +73,8 @@ def find_candidates(ctx: DocContext, field: str) -> list[Candidate]:
     prefix, labels, kind = TOTAL_FIELDS[field]
     if ctx.is_single_project:
         labels = labels + PROJECT_LABELS.get(field, ())
+    elif ctx.is_project_report:
+        labels = labels + tuple(label for label in PROJECT_LABELS.get(field, ()) if label.name == SEVERAL_PROJECTS_TOTAL)
     by_number: dict[int, Candidate] = {}
     for label in labels:
         for m in _label_regex(label, kind).finditer(ctx.scan):

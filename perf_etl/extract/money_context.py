@@ -232,8 +232,18 @@ class DocContext:
         than the report's whole; in a project report its project and funds are the whole."""
         before = self.text[self.clause_start(pos) : pos]
         if self.is_project_report:
-            return PROJECT_PART_PREFIX_RE.search(before) is not None
+            part = PROJECT_PART_PREFIX_RE.search(before)
+            # "特殊教育公用经费项目资金总额": the project's own name (as its title gives it), not a part.
+            return part is not None and not self._in_title(before[max(0, part.start() - 2) : part.end()])
         return PART_PREFIX_RE.search(before) is not None
+
+    @cached_property
+    def _title_text(self) -> str:
+        found = title_hit(self.doc)
+        return "" if found is None else str(found.value)
+
+    def _in_title(self, words: str) -> bool:
+        return len(words) >= 3 and words in self._title_text
 
     @cached_property
     def headings(self) -> list[Heading]:

@@ -128,19 +128,23 @@ RATE_LABELS: tuple[Label, ...] = (
     Label("完成预算的", r"完成(?:全年|年度)?预算(?:的)?", 8),
 )
 
+# The total of a report on several projects ("共计下达单位市级项目资金60万元，涉及2个项目").
+SEVERAL_PROJECTS_TOTAL = "共计下达资金"
 # A project report states its own funds in words a department report uses for its parts: what was
 # allocated to it (下达…资金, 安排…预算资金, 市级财政补助, 筹集…资金, 预算指标为) and what was paid out (全年发放,
 # 实际拨付使用, 完成投资). These count only in a report on one project, and below every label above.
 _ANY_WORDS = r"[^，,。；;：:\n()（）]{0,30}?"
+# The fund's name in brackets after it ("中央转移支付资金（残疾人事业发展补助资金）29.6万元").
+_ASIDE = r"(?:[（(][^（()）]{1,20}[)）])?"
 PROJECT_LABELS: dict[str, tuple[Label, ...]] = {
     "budget_wan": (
         # The total after a list of the project's parts ("…项目40万元；…共计下达中央、市级转移支付资金3580.69万元").
         Label("共计下达资金", r"(?:共计|合计|总计)(?:下达|安排|投入)?" + _ANY_WORDS + r"(?:资金|经费)", 5),
         # "按生均1000元安排，共计239万元".
         Label("安排共计", r"安排[，,]\s*共计", 5),
-        Label("下达资金", r"下达" + _ANY_WORDS + r"(?:资金|经费|补助)(?:预算)?(?:指标)?", 4),
-        Label("安排资金", r"安排" + _ANY_WORDS + r"(?:预算资金|资金|经费)", 4),
-        Label("项目资金", literal_led(("项目", "专项"), ("资金",)) + r"(?:共计|总额|合计)?|专项经费|工作经费", 4),
+        Label("下达资金", r"下达" + _ANY_WORDS + r"(?:资金|经费|补助|预算)(?:预算)?(?:指标)?" + _ASIDE, 4),
+        Label("安排资金", r"安排" + _ANY_WORDS + r"(?:预算资金|资金|经费)" + _ASIDE, 4),
+        Label("项目资金", "(?:" + literal_led(("项目", "专项"), ("资金",)) + r"(?:共计|总额|合计)?|专项经费|工作经费)" + _ASIDE, 4),
         Label("财政补助", r"(?:财政|中央|省级|市级|县级)+补助(?:资金)?(?!资金)", 4),
         Label("筹集资金", r"筹集" + _ANY_WORDS + r"资金", 4),
         Label("预算指标", r"预算(?:指标|申报数)(?:为)?", 4),
