@@ -50,7 +50,7 @@ _COLUMN_WORDS: tuple[tuple[str, str, str], ...] = (
 )
 _COLUMN_RES = tuple((re.compile(words), column, kind) for words, column, kind in _COLUMN_WORDS)
 # What follows a column word in its cell: markers ((A), (B/A), (%)), a unit, a note ((20分*执行率)).
-_MARKERS = re.compile(r"(?:\s*[（(][^（()）|]{0,14}[)）])*")
+_MARKERS = re.compile(r"(?:\s*[（(][^（()）|]{0,14}?(?:[)）]|[1l](?=[\u4e00-\u9fff])))*")
 # Between two header cells: separators, or a little OCR debris (",A、").
 _BETWEEN = re.compile(r"[\s|:：,，、;]*(?:[A-Za-z]{1,2}[、,，]?)?[\s|:：,，、]*")
 MONEY_COLUMNS = frozenset({"budget_initial", "budget", "expenditure"})
@@ -67,9 +67,9 @@ _SPLIT_ROW = re.compile(r"(?:其中\s*[:：]?\s*)?(?P<label>基本支出|项目�
 ROW_WINDOW = 160
 CELLS_WINDOW = 160
 # A cell: a number with its "%" or unit, or a placeholder for an empty cell.
-_CELL = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<pct>%)?\s*(?P<unit>万元|元)?|(?P<blank>[-—–/一]+)")
+_CELL = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<pct>%)?\s*(?P<unit>万元|亿元|元|万|亿)?|(?P<blank>[-—–/一]+)")
 _LIST_MARKER_END = re.compile(r"(?<=[\s|])\d{1,2}[.、．]$")
-_CELLS_RUN = re.compile(r"(?:[\s|:：]|\d|\.|%|万元|元|[-—–/])+")
+_CELLS_RUN = re.compile(r"(?:[\s|:：]|\d|\.|%|万元|亿元|元|万|亿|[-—–/])+")
 _SPACE = re.compile(r"[\s|]*")
 MAX_POINTS = 100.0
 MAX_RATE = 200.0
@@ -88,7 +88,7 @@ SPLIT_TOLERANCE = 1.0  # 万元: the parts must add up to the total row's spendi
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # money | rate | points | text
+    kind: str  # money | rate | points | text | empty (a header cell left empty)
     unit: str | None  # a unit the header cell declares
     word: str  # the header cell's words as written ("全年预算数"), for the evidence rule
 
@@ -155,12 +155,16 @@ def _header_at(scan: str, start: int) -> tuple[list[Column], int]:
         has_rate = any(c.kind == "rate" for c in columns)
         m, name, kind = max(matches, key=lambda found: (found[2] != "rate" if has_rate else found[2] == "rate",
                                                          len(found[0].group(0))))
-        if any(c.name == name for c in columns[1:]) or (columns and columns[0].name == name and not columns[0].unit):
-            return columns, position  # a column again (not after the caption): another block begins
+        repeated = any(c.name == name for c in columns[1:]) or bool(columns and columns[0].name == name and not columns[0].unit)
+        if repeated and kind in ("money", "rate"):
+            return columns, position  # an amount column again (not after the caption): another block begins
         markers = _MARKERS.match(scan, m.end())
         unit = re.search(r"万元|元", markers.group(0))
-        columns.append(Column(name, kind, unit.group(0) if unit else None, m.group(0)))
-        position = _BETWEEN.match(scan, markers.end()).end()
+        columns.append(Column(name + "_" * repeated, kind, unit.group(0) if unit else None, m.group(0)))
+        between = _BETWEEN.match(scan, markers.end())
+        # "预算执行数|||预算执行率": header cells left empty (merged above), kept so the rows' cells line up.
+        columns += [Column(f"empty{len(columns)}", "empty", None, "") for _ in range(between.group(0).count("|") - 1)]
+        position = between.end()
 
 
 def _without_caption(columns: list[Column]) -> list[Column]:
@@ -182,7 +186,7 @@ class Run:
 
 Piece = Cell | Run
 # Inside a piece, a unit or a "%" closes a cell ("4753.66万元4753.66万元", "100%10").
-_CLOSED = re.compile(r"[\d.]+\s*(?:%|万元|元)|[\d.]+$")
+_CLOSED = re.compile(r"[\d.]+\s*(?:%|万元|亿元|元|万|亿)|[\d.]+$")
 
 
 def _cells(scan: str, start: int) -> tuple[list[Piece], int]:
@@ -238,6 +242,8 @@ MAX_READINGS = 2000
 def _fits(column: Column, cell: Cell) -> bool:
     if cell.value is None:
         return True
+    if column.kind == "empty":
+        return False
     if column.kind == "rate":
         return cell.value <= MAX_RATE and (cell.percent or cell.value > 1.5 or cell.value == 0)
     if cell.percent:
@@ -287,7 +293,7 @@ def _formats(row: dict[str, Cell], columns: tuple[Column, ...]) -> int:
 def _run_cells(run: Run, position: int) -> Iterator[tuple[Cell, int]]:
     """Each number a run may hold at `position`, and where the run goes on after it."""
     text = run.text
-    unit_at = len(text.removesuffix("万元").removesuffix("元"))
+    unit_at = len(re.sub(r"(?:万元|亿元|元|万|亿)$", "", text))
     for end in range(position + 1, unit_at + 1):
         if not _RUN_NUMBER.fullmatch(text, position, end):
             continue
