@@ -10,7 +10,8 @@ In the order the genre makes them reliable:
    ("2021年茂名市发展和改革局部门整体支出绩效自评报告", "天长市水利局水旱灾害防御股项目支出绩效自评");
 3. a line of the opening that is a unit's name alone (under the title), or the closing signature: a unit's
    name right before a date ("中江县水利局2022年12月30日");
-4. the unit named at the start of a body sentence ("XX局负责…"), identity.py's rule;
+4. the unit introduced as such ("X（以下简称Y）"), or a regional unit's name opening a clause of the body
+   ("衡山县供销合作社联合社成立于1951年"); then identity.py's reading of the cover block and first sentence;
 5. who published the page (发布机构 / 来源, kept by normalization from the site's metadata), last.
 
 A name is a run of Chinese characters that ends with a word units' names end with (局, 中心, 委员会, 学校,
@@ -100,6 +101,7 @@ _TITLE_PREFIX = re.compile(
 _TITLE_WORDS = re.compile(r"自评|评价报告|评价表|评估报告|绩效报告")
 TITLE_PARAGRAPHS = 12
 _SENTENCE_PUNCT = re.compile("[。，；！？,;!?]")
+_FILE_NAME_END = re.compile(r"\.(?:docx?|pdf|xlsx?|wps)(?:_第\d+页)?", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"[一二三四五六七八九十]是|[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]")
 TITLE_HEAD_CHARS = 90
 # A unit's name right before a date: the closing signature ("中江县水利局2022年12月30日").
@@ -109,9 +111,18 @@ _SIGNED = re.compile(
 # "洪山区卫生和计划生育委员会（以下简称区卫计委）": how a report introduces its unit.
 _ABBREVIATED = re.compile(r"[（(]以下简称")
 _RUN_BEFORE = re.compile(r"[\u3400-\u9fff]{3,60}$")
+# A unit's name under its seal ("…自评报告衡山县妇幼保健计划生育服务中心（盖章）").
+_SEALED = re.compile(r"(?P<run>[\u3400-\u9fff]{3,60}?)[（(](?:公章|盖章|签章)[)）]")
 # Who published the page: a metadata field normalization kept.
 _PUBLISHER = re.compile(r"(?:发布机构|发文机关|发文单位|信息来源|来源)\s*[:：|]\s*")
 OPENING_PARAGRAPHS = 8
+SUBJECT_PARAGRAPHS = 14
+_CLAUSE_START = re.compile(r"(?:^|(?<=[。；;，,]))")
+# What follows a unit's name when it is a sentence's subject.
+_SUBJECT_FOLLOWS = re.compile(
+    r"(?:负责|是|为|主要|作为|成立|始建|于|设|内设|下设|承担|贯彻|坚持|在|的主要|隶属|系|位于|现有|共有|全年|各项|认真|严格|"
+    r"按照|根据|组织|对|共|属|机关|本级|[，,。（(：:])"
+)
 ALONE_MAX_CHARS = 30
 
 
@@ -169,38 +180,60 @@ def _labelled(text: str) -> Iterator[_Found]:
 
 def _title_paragraphs(doc: StagedDocument) -> Iterator[tuple[int, str]]:
     """(offset, head) of the opening paragraphs whose head (before any sentence punctuation) has a title's
-    words; not a list item ("二是…")."""
+    words; not a list item ("二是…"). A sharing site's file name runs into the title after it
+    ("…报告.docx中国共产主义青年团邵阳市北塔区委员会2021年度…报告"): each is a title of its own."""
     offset = 0
     for count, paragraph in enumerate(doc.text.split("\n")):
         if count >= TITLE_PARAGRAPHS:
             return
-        head = _SENTENCE_PUNCT.split(paragraph[:TITLE_HEAD_CHARS], maxsplit=1)[0]
-        if _TITLE_WORDS.search(head) and not _LIST_ITEM.match(head):
-            yield offset, head
+        starts = [0] + [m.end() for m in _FILE_NAME_END.finditer(paragraph)]
+        for start in starts:
+            head = _SENTENCE_PUNCT.split(paragraph[start : start + TITLE_HEAD_CHARS], maxsplit=1)[0]
+            if _TITLE_WORDS.search(head) and not _LIST_ITEM.match(head):
+                yield offset + start, head
         offset += len(paragraph) + 1
 
 
 def _from_title(doc: StagedDocument) -> Iterator[_Found]:
-    """The unit a title-like paragraph of the opening names before its year and report words: the longest
-    name ending there that starts with a region, else the name it starts with, if that starts with a region
-    or runs up to those words ("红十字会整体支出…", not "健全现代医院管理制度项目…")."""
+    """The unit a title-like paragraph of the opening names between its year and report words (see
+    `_title_unit`; "红十字会整体支出…", not "健全现代医院管理制度项目…")."""
     for offset, head in _title_paragraphs(doc):
         prefix = _TITLE_PREFIX.match(head)
-        start = prefix.end() if prefix else 0
-        stop = _TITLE_STOPS.search(head, start)
-        part = head[: stop.start() if stop else len(head)]
-        found = name_at(part, start)
-        tail = _regional_tail(part[start:])
-        if found is not None and found[1] == len(part):
-            yield _Found(found[0], offset + start, offset + found[1], "department_name:title")
-        elif tail is not None:
-            yield _Found(tail, offset + len(part) - len(tail), offset + len(part), "department_name:title")
-        elif found is not None and leading_region(found[0]) is not None:
-            yield _Found(found[0], offset + start, offset + found[1], "department_name:title")
+        for start, end in _title_parts(head, prefix.end() if prefix else 0):
+            found = _title_unit(head[:end], start)
+            if found is not None:
+                yield _Found(found[0], offset + found[1], offset + found[2], "department_name:title")
+                break
+
+
+def _title_parts(head: str, start: int) -> Iterator[tuple[int, int]]:
+    """The stretches of a title between its year and report words ("扫码登录2019年度湖北省红十字会绩效评价…":
+    the unit may follow the year)."""
+    for stop in _TITLE_STOPS.finditer(head, start):
+        if stop.start() > start:
+            yield start, stop.start()
+        start = stop.end()
+    if start < len(head):
+        yield start, len(head)
+
+
+def _title_unit(part: str, start: int) -> tuple[str, int, int] | None:
+    """The unit one stretch of a title names: the name it starts with when it runs to the stretch's end, else
+    the longest name ending there that starts with a region, else the name it starts with if that starts
+    with a region ("天长市水利局水旱灾害防御股…")."""
+    found = name_at(part, start)
+    if found is not None and found[1] == len(part):
+        return found[0], start, found[1]
+    tail = _regional_tail(part[start:])
+    if tail is not None:
+        return tail, len(part) - len(tail), len(part)
+    if found is not None and leading_region(found[0]) is not None:
+        return found[0], start, found[1]
+    return None
 
 
 def _alone_or_signed(doc: StagedDocument) -> Iterator[_Found]:
-    """A paragraph of the opening that is a unit's name alone; a unit's name before a date."""
+    """A paragraph of the opening that is a unit's name alone; a unit's name under its seal or before a date."""
     offset = 0
     for count, paragraph in enumerate(doc.text.split("\n")):
         if count < OPENING_PARAGRAPHS and len(paragraph) <= ALONE_MAX_CHARS:
@@ -208,6 +241,11 @@ def _alone_or_signed(doc: StagedDocument) -> Iterator[_Found]:
             if found is not None and found[1] == len(paragraph) and leading_region(found[0]) is not None:
                 yield _Found(found[0], offset, offset + found[1], "department_name:alone")
         offset += len(paragraph) + 1
+    for sealed in _SEALED.finditer(doc.text):
+        found = _regional_tail(sealed.group("run"))
+        if found is not None:
+            end = sealed.start("run") + len(sealed.group("run"))
+            yield _Found(found, end - len(found), end, "department_name:sealed")
     for signed in _SIGNED.finditer(doc.text):
         found = _regional_tail(signed.group("run"))
         if found is not None:
@@ -234,6 +272,27 @@ def _introduced(text: str) -> Iterator[_Found]:
             yield _Found(found, mark.start() - len(found), mark.start(), "department_name:introduced")
 
 
+def _subject(doc: StagedDocument) -> Iterator[_Found]:
+    """A regional unit's name opening a clause of the first body paragraphs and followed by what a subject is
+    followed by ("衡山县供销合作社联合社成立于1951年", "…文件精神，临河区医疗保障局贯彻落实…")."""
+    for count, (offset, paragraph) in enumerate(_body_paragraphs(doc.text)):
+        if count >= SUBJECT_PARAGRAPHS:
+            return
+        for clause in _CLAUSE_START.finditer(paragraph):
+            found = name_at(paragraph, clause.end())
+            if found is None or leading_region(found[0]) is None or not _SUBJECT_FOLLOWS.match(paragraph, found[1]):
+                continue
+            yield _Found(found[0], offset + clause.end(), offset + found[1], "department_name:subject")
+
+
+def _body_paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    offset = 0
+    for paragraph in text.split("\n"):
+        if paragraph:
+            yield offset, paragraph
+        offset += len(paragraph) + 1
+
+
 def _published_by(text: str) -> Iterator[_Found]:
     for label in _PUBLISHER.finditer(text):
         found = name_at(text, label.end())
@@ -244,7 +303,7 @@ def _published_by(text: str) -> Iterator[_Found]:
 def department_name_candidates(doc: StagedDocument, before_publisher: Callable[[], Hit | None]) -> Iterator[Hit]:
     """Every place the text names its unit, the most reliable first (see the module docstring);
     `before_publisher` is asked for the body's own reading (identity.py) before the publisher is tried."""
-    for source in (_labelled(doc.text), _from_title(doc), _alone_or_signed(doc), _introduced(doc.text)):
+    for source in (_labelled(doc.text), _from_title(doc), _alone_or_signed(doc), _introduced(doc.text), _subject(doc)):
         for found in source:
             yield _hit(doc, found)
     body = before_publisher()

@@ -44,6 +44,11 @@ _LONE_FIELD = re.compile(
     r"时效性|有效性|浏览量|浏览次数|阅读次数)(?=[\s:：|])"
 )
 LONE_FIELD_MAX_CHARS = 24
+# A label glued to its value on a short line ("发布机构开远市人民政府", "索引号自动生成").
+_GLUED_FIELD = re.compile(
+    _LEAD + r"(?:索引号|发布机构|发布日期|发文日期|成文日期|文号|时效性|有效性|主题词|公开目录|主题分类|浏览量|信息来源)(?=\S)"
+)
+GLUED_FIELD_MAX_CHARS = 30
 # A line that is metadata starts with a field and is short, or holds several fields.
 META_LINE_MAX_CHARS = 80
 # Page furniture of web sites: breadcrumbs, greetings, footers.
@@ -74,7 +79,7 @@ _TITLE_FIELD = re.compile(
 _BARE_LABEL = re.compile(_LEAD + r"(?P<label>" + _META_LABELS + r")\s*[:：]?\s*[\]】]?\s*$")
 _KEPT_LABEL = re.compile(f"^(?:{_PUBLISHER_LABELS}|{_DATE_LABELS})$")
 _KEPT_FIELD = re.compile(
-    r"(?:" + _PUBLISHER_LABELS + r")(?:\s*[:：|]\s*|\s+)[^\s|:：【】]{2,40}"
+    r"(?:" + _PUBLISHER_LABELS + r")(?:\s*[:：|]\s*|\s*)[^\s|:：【】]{2,40}"
     r"|(?:" + _DATE_LABELS + r")\s*[:：|]?\s*20\d\d\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}日?"
 )
 # The opening, where a site repeats the title: later, a repeated line is the report's own (a heading in
@@ -95,6 +100,8 @@ def is_chrome_line(line: str) -> bool:
     if _META_LINE.match(simplified):
         return len(simplified) <= META_LINE_MAX_CHARS or len(_META_FIELD.findall(simplified)) >= 2
     if _LONE_FIELD.match(simplified) and len(simplified.strip()) <= LONE_FIELD_MAX_CHARS:
+        return True
+    if _GLUED_FIELD.match(simplified) and len(simplified.strip()) <= GLUED_FIELD_MAX_CHARS:
         return True
     if re.match(_LEAD, simplified) and len(_LOOSE_FIELD.findall(simplified)) >= MIN_LOOSE_FIELDS:
         return _LOOSE_FIELD.match(simplified, re.match(_LEAD, simplified).end()) is not None
