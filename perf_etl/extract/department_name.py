@@ -3,7 +3,8 @@
 In the order the genre makes them reliable:
 
 1. a labelled cell of the cover or the 自评表 — 部门（单位）名称 / 单位名称 / 填报单位 first, then for a
-   project table its 实施单位, then its 主管部门 — whatever the flattening: "单位名称：X", "实施单位 | X |",
+   project table its 实施单位 (its 主管部门 only after every reading below) — whatever the flattening:
+   "单位名称：X", "实施单位 | X |",
    "主管部门X实施单位Y项目资金…" (no separator at all), a seal note ("实施单位（盖章）"), a unit code
    ("219001-池州市贵池区棠溪镇人民政府");
 2. the title: the unit the title starts with, before the year and the report's words
@@ -81,6 +82,9 @@ LABEL_RANKS: tuple[tuple[str, str], ...] = (
 # A project's implementing or supervising unit counts only as a whole name, with its region ("炉霍县卫生健康局");
 # an internal section ("禁毒支队") or a ministry ("国家卫生健康委") is not the report's unit.
 _REGIONAL_RANKS = frozenset({"implementing", "supervising"})
+# The unit's own labels come first; the department above it only when the text names the unit nowhere else.
+_OWN_RANKS = frozenset({"unit", "implementing"})
+_SUPERVISING_RANKS = frozenset({"supervising"})
 _LABEL_RES = tuple((rank, re.compile(f"(?:{pattern})")) for rank, pattern in LABEL_RANKS)
 # The next cell of a flattened 自评表: a name running straight into one of these has ended.
 _NEXT_CELL = re.compile(
@@ -167,9 +171,11 @@ def dedupe_repeated_tail(name: str) -> str:
     return name
 
 
-def _labelled(text: str) -> Iterator[_Found]:
-    """Labelled names, the strongest label's first (see LABEL_RANKS)."""
+def _labelled(text: str, ranks: frozenset[str]) -> Iterator[_Found]:
+    """Labelled names of the given ranks, the strongest label's first (see LABEL_RANKS)."""
     for rank, pattern in _LABEL_RES:
+        if rank not in ranks:
+            continue
         for label in pattern.finditer(text):
             gap = _LABEL_GAP.match(text, label.end())
             start = gap.end() if gap else label.end()
@@ -303,7 +309,15 @@ def _published_by(text: str) -> Iterator[_Found]:
 def department_name_candidates(doc: StagedDocument, before_publisher: Callable[[], Hit | None]) -> Iterator[Hit]:
     """Every place the text names its unit, the most reliable first (see the module docstring);
     `before_publisher` is asked for the body's own reading (identity.py) before the publisher is tried."""
-    for source in (_labelled(doc.text), _from_title(doc), _alone_or_signed(doc), _introduced(doc.text), _subject(doc)):
+    sources = (
+        _labelled(doc.text, _OWN_RANKS),
+        _from_title(doc),
+        _alone_or_signed(doc),
+        _introduced(doc.text),
+        _subject(doc),
+        _labelled(doc.text, _SUPERVISING_RANKS),
+    )
+    for source in sources:
         for found in source:
             yield _hit(doc, found)
     body = before_publisher()
