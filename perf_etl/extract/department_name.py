@@ -45,7 +45,9 @@ NOT_A_NAME_START = (
     "我", "本", "该", "贵", "各", "全", "其", "由", "经", "从", "对", "向", "在", "为", "是", "根据", "按照", "依据", "通过",
 )
 # Words no unit's name holds: a label or the report's own words inside a run means two cells ran together.
-_NOT_IN_NAME = re.compile(r"名称|主管部门|实施单位|自评|报告|绩效|整体支出|项目支出|目录|是由|以下简称")
+_NOT_IN_NAME = re.compile(
+    r"名称|主管部门|实施单位|自评|报告|绩效|整体支出|项目支出|目录|是由|以下简称|下设|负责|位于|隶属|成立|关于|印发"
+)
 # A unit code before the name in budget systems' exports: "219001-", "51000021R000000019951-".
 _UNIT_CODE = re.compile(r"[0-9A-Z]{3,}[-－—]")
 # What may stand between a label and its value: a seal note, a colon, a cell separator.
@@ -105,6 +107,8 @@ _TITLE_PREFIX = re.compile(
 _TITLE_WORDS = re.compile(r"自评|评价报告|评价表|评估报告|绩效报告")
 TITLE_PARAGRAPHS = 12
 _SENTENCE_PUNCT = re.compile("[。，；！？,;!?]")
+_CITED = re.compile(r"《[^《》]*》?|<[^<>]*>?")
+_SENTENCE_OPENER = re.compile(r"(?:现将|根据|按照|依据|为了|为进一步|为|经|通过|我|本|对|在)")
 _FILE_NAME_END = re.compile(r"\.(?:docx?|pdf|xlsx?|wps)(?:_第\d+页)?", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"[一二三四五六七八九十]是|[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]")
 TITLE_HEAD_CHARS = 90
@@ -161,6 +165,11 @@ def name_at(text: str, start: int) -> tuple[str, int] | None:
     return dedupe_repeated_tail(window[:k]), begin + k
 
 
+def plausible_name(name: str) -> bool:
+    """Whether a name read by another rule holds none of the words no unit's name holds."""
+    return _NOT_IN_NAME.search(name) is None
+
+
 def dedupe_repeated_tail(name: str) -> str:
     """ "仲恺高新区经济发展局区经济发展局" -> "仲恺高新区经济发展局": a name followed by a repeat of its
     own ending (a copy-paste slip, a short name appended to the full one, a cell printed twice)."""
@@ -195,8 +204,10 @@ def _title_paragraphs(doc: StagedDocument) -> Iterator[tuple[int, str]]:
         starts = [0] + [m.end() for m in _FILE_NAME_END.finditer(paragraph)]
         for start in starts:
             head = _SENTENCE_PUNCT.split(paragraph[start : start + TITLE_HEAD_CHARS], maxsplit=1)[0]
-            if _TITLE_WORDS.search(head) and not _LIST_ITEM.match(head):
-                yield offset + start, head
+            # A cited document's title (《…关于开展…自评工作的通知》) is not this report's.
+            uncited = _CITED.sub(lambda m: "·" * len(m.group(0)), head)
+            if _TITLE_WORDS.search(uncited) and not _LIST_ITEM.match(head) and not _SENTENCE_OPENER.match(head):
+                yield offset + start, uncited
         offset += len(paragraph) + 1
 
 
@@ -205,6 +216,9 @@ def _from_title(doc: StagedDocument) -> Iterator[_Found]:
     `_title_unit`; "红十字会整体支出…", not "健全现代医院管理制度项目…")."""
     for offset, head in _title_paragraphs(doc):
         prefix = _TITLE_PREFIX.match(head)
+        # The unit comes before the report's words; what follows them is another title or the body.
+        words = _TITLE_WORDS.search(head)
+        head = head[: words.start()] if words else head
         for start, end in _title_parts(head, prefix.end() if prefix else 0):
             found = _title_unit(head[:end], start)
             if found is not None:

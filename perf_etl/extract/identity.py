@@ -13,7 +13,7 @@ from datetime import date
 
 import cn2an
 
-from perf_etl.extract.department_name import dedupe_repeated_tail, department_name_candidates
+from perf_etl.extract.department_name import dedupe_repeated_tail, department_name_candidates, plausible_name
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.money_labels import alternation_matches
 from perf_etl.extract.regions import is_region_sequence, leading_region, region_of_name, region_of_text
@@ -328,7 +328,7 @@ def _subject_name(doc: StagedDocument) -> Hit | None:
             m = SUBJECT_NAME.match(paragraph, sentence_start)
             if m and not m.group("name").startswith(NOT_A_NAME_START):
                 name = clean_department_name(m.group("name"))
-                if name:
+                if name and plausible_name(name):
                     s = start + m.start("name")
                     return _hit(doc, "department_name", name, s, s + len(m.group("name")), "department_name:subject")
     return None
