@@ -25,7 +25,7 @@ from datetime import date
 
 import cn2an
 
-from perf_etl.ingest.classify import compact, compact_window
+from perf_etl.ingest.classify import compact, compact_window, is_cjk
 from perf_etl.normalize.chrome import publication_date
 from perf_etl.normalize.simplified import to_simplified
 
@@ -159,7 +159,11 @@ def detect_years(text: str, *, max_year: int | None = None) -> YearDetection:
         for mention in mentions
         if (title is None or mention.start != title.span.char_start) and MIN_YEAR <= mention.year <= latest
     ]
-    fiscal = _decide(title if title and title.year <= latest else None, body) or _inferred_from_date(text, latest)
+    fiscal = (
+        _table_heading_year(text, latest)
+        or _decide(title if title and title.year <= latest else None, body, text)
+        or _inferred_from_date(text, latest)
+    )
     return YearDetection(
         fiscal_year=fiscal.year if fiscal else None,
         title_year=title.year if title else None,
@@ -290,14 +294,14 @@ def _span(text: str, start: int, end: int, rule: str) -> YearSpan:
 _OVERRIDE_MIN = 2
 
 
-def _decide(title: _Hit | None, body: list[_Hit]) -> _Hit | None:
+def _decide(title: _Hit | None, body: list[_Hit], text: str) -> _Hit | None:
     strong = [hit for hit in body if hit.strength == STRONG]
     counts = Counter(hit.year for hit in strong)
     if title is not None:
         return _override(title, strong, counts) or title
     if counts:
         return _first_of(_best_year(counts, body), strong)
-    return _most_mentioned(body)
+    return _most_mentioned(body, text)
 
 
 def _override(title: _Hit, strong: list[_Hit], counts: Counter[int]) -> _Hit | None:
@@ -318,33 +322,64 @@ def _best_year(counts: Counter[int], body: list[_Hit]) -> int:
     return max(counts, key=lambda year: (counts[year], mentions[year], year))
 
 
-def _most_mentioned(body: list[_Hit]) -> _Hit | None:
+def _most_mentioned(body: list[_Hit], text: str) -> _Hit | None:
     """With no strong evidence, a year mentioned at least twice and more often than any other, or the only
-    year the text names at all ("中心2021年较好地完成了履职任务")."""
+    year the text names at all when a sentence goes on from it ("中心2021年较好地完成了履职任务"; not
+    "年初预算数2015年" at the end, where an amount belongs)."""
     weak = Counter(hit.year for hit in body if hit.strength == WEAK)
     ranked = weak.most_common(2)
     named = {hit.year for hit in body}
-    if not ranked or (ranked[0][1] < 2 and len(named) > 1) or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
     first = _first_of(ranked[0][0], [hit for hit in body if hit.strength == WEAK])
+    if ranked[0][1] < 2 and (len(named) > 1 or not _sentence_goes_on(text, first.span)):
+        return None
     span = first.span
     return _Hit(first.year, WEAK, YearSpan(span.char_start, span.char_end, span.raw_text, "most_mentioned"))
+
+
+# The 自评表's own heading states the year it evaluates: "项目支出绩效自评表（2023年度）", or "（2024年度）" on
+# a line of its own under the title. It decides over the title's year, which may be a fund's name ("2023年
+# 异地造林补助资金项目支出绩效自评报告 /（2024年度）").
+_TABLE_HEADING_YEAR = re.compile(
+    r"(?:自评表|评价表|自评报告|绩效报告|目标表)\s*[（(]\s*(?P<y1>20\d\d)\s*年度?\s*[)）]"
+    r"|(?m:^[ \t]*[（(]\s*(?P<y2>20\d\d)\s*年度\s*[)）][ \t]*$)"
+)
+
+
+def _table_heading_year(text: str, latest: int) -> _Hit | None:
+    found = _TABLE_HEADING_YEAR.search(text)
+    if found is None:
+        return None
+    group = "y1" if found.group("y1") else "y2"
+    year = int(found.group(group))
+    if not MIN_YEAR <= year <= latest:
+        return None
+    return _Hit(year, STRONG, _span(text, found.start(group), found.end(), "table_heading_year"))
 
 
 # The rule prefix of a year inferred from a date rather than read as the year evaluated.
 INFERRED_PREFIX = "inferred:"
 # Where a report that states no year is dated: the date it was filled in or reported (填报日期 2022年3月18日),
-# else the page's publication date (发布日期: 2023-12-05). Reports are written after the year closes, so
+# else a date on its cover, else the page's publication date (发布日期: 2023-12-05). Reports are written after the year closes, so
 # they evaluate the year before.
 _REPORT_DATE = re.compile(
     r"(?:填报日期|填表日期|报告日期|报送日期|填报时间|评价日期)\s*[:：]?\s*(?P<year>20\d\d)\s*[-./年]\s*\d{1,2}\s*[-./月]"
 )
 
 
+# A date on the cover without a label ("评价机构：孝感市卫生和计划生育委员会 2017年7月"): the report's date.
+_COVER_DATE = re.compile(r"(?P<year>20\d\d)\s*年\s*\d{1,2}\s*月")
+COVER_CHARS = 600
+
+
 def _inferred_from_date(text: str, latest: int) -> _Hit | None:
     found = _REPORT_DATE.search(text)
+    cover = _COVER_DATE.search(text, 0, COVER_CHARS)
     if found is not None:
         year, span = int(found.group("year")) - 1, _span(text, found.start(), found.end(), INFERRED_PREFIX + "fill_date")
+    elif cover is not None:
+        year, span = int(cover.group("year")) - 1, _span(text, cover.start(), cover.end(), INFERRED_PREFIX + "report_date")
     elif (published := publication_date(text)) is not None:
         stamp, words = published
         start = text.find(words)
@@ -352,6 +387,12 @@ def _inferred_from_date(text: str, latest: int) -> _Hit | None:
     else:
         return None
     return _Hit(year, WEAK, span) if MIN_YEAR <= year <= latest else None
+
+
+def _sentence_goes_on(text: str, span: YearSpan) -> bool:
+    after = text[span.char_end : span.char_end + 1]
+    before = text[max(0, span.char_start - 1) : span.char_start]
+    return bool(after) and (is_cjk(after) or after in "，,") and not (before and before in "数额为")
 
 
 def _first_of(year: int, hits: list[_Hit]) -> _Hit:

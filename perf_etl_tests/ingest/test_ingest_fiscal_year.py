@@ -106,9 +106,23 @@ def test_only_comparison_years_give_no_fiscal_year() -> None:
     assert years(text) == (None, None)
 
 
-def test_fill_date_is_ignored() -> None:
+def test_fill_date_alone_dates_the_year_before_as_inferred() -> None:
+    # A report filled in in 2024 evaluates 2023; the rule says the year was inferred, not stated.
     text = "部门整体支出绩效自评报告\n填报日期：2024年3月31日" + BODY + "本年度预算执行良好。"
-    assert years(text) == (None, None)
+    assert years(text) == (2023, None)
+    span = detect_years(text, max_year=2026).fiscal_span
+    assert span is not None and span.rule == "inferred:fill_date" and span.raw_text.startswith("填报日期")
+
+
+def test_publication_date_dates_a_page_that_states_no_year() -> None:
+    text = "部门整体支出绩效自评报告\n发布日期: 2025-04-29" + BODY + "本年度预算执行良好。"
+    assert years(text) == (2024, None)
+    assert detect_years(text, max_year=2026).fiscal_span.rule == "inferred:publication_date"
+
+
+def test_a_table_heading_year_decides_over_a_fund_name_in_the_title() -> None:
+    text = "某局2023年异地造林补助资金项目支出绩效自评报告\n（2024年度）\n" + BODY
+    assert years(text)[0] == 2024
 
 
 def test_fill_date_does_not_outvote_the_evaluated_year() -> None:
