@@ -30,6 +30,10 @@ from perf_etl.extract.numbers import declared_unit_before, to_wan
 # Column words -> (column, kind), longest first where one contains another. 分值 / 得分 / 权重 are the
 # row's points: read to place the cells, never stored.
 _COLUMN_WORDS: tuple[tuple[str, str, str], ...] = (
+    # The 基础数据表 of the provincial 部门整体支出绩效评价 templates dates its columns ("2021年决算数 2022年预算数
+    # 2022年决算数"): the evaluated year's are the budget and the spending, the year before's are not read.
+    (r"(?:19|20)\d\d年度?预算数", "budget@", "money"),
+    (r"(?:19|20)\d\d年度?决算数", "expenditure@", "money"),
     (r"年初预算批复数|年初批复预算数?|年初预算金额|年初预算数|年初预算|年初预[\u4e00-\u9fff]数", "budget_initial", "money"),
     (
         r"全年[（(]?调整[)）]?预算数|调整后预算数|调整后预算|调整预算数|预算调整数|全年预算金额|全年预算数|全年预算|"
@@ -56,7 +60,7 @@ _BETWEEN = re.compile(r"[\s|:：,，、;]*(?:[A-Za-z]{1,2}[、,，]?)?[\s|:：,�
 MONEY_COLUMNS = frozenset({"budget_initial", "budget", "expenditure"})
 MIN_MONEY_COLUMNS = 2
 # The total row's label and the part rows' labels.
-_TOTAL_ROW = re.compile(r"(?:年度|项目)?(?:财政)?(?:预算)?资金总额|总额|合计|总计")
+_TOTAL_ROW = re.compile(r"(?:年度|项目)?(?:财政)?(?:预算)?资金总额|支出总额|总额|合计|总计")
 _PART_ROW = re.compile(
     r"(?:其中\s*[:：]?\s*)?(?:本年财政拨款|当年财政拨款|财政拨款|财政资金|中央财政资金|地方资金|上年结转资金|上年结转|"
     r"其他资金|单位资金|财政专户管理资金)"
@@ -123,12 +127,13 @@ class Row:
     cells: dict[str, Cell]
 
 
-def headers(scan: str) -> list[Header]:
+def headers(scan: str, fiscal_year: int | None = None) -> list[Header]:
     """Every money-block header in the view: two or more money columns in a row of column words."""
     found: list[Header] = []
     position = 0
     while (start := _next_column(scan, position)) is not None:
         columns, end = _header_at(scan, start)
+        columns = _dated(columns, fiscal_year)
         if sum(c.name in MONEY_COLUMNS for c in columns) >= MIN_MONEY_COLUMNS:
             columns = _without_caption(columns)
             unit = next((c.unit for c in columns if c.unit), None)
@@ -165,6 +170,21 @@ def _header_at(scan: str, start: int) -> tuple[list[Column], int]:
         # "预算执行数|||预算执行率": header cells left empty (merged above), kept so the rows' cells line up.
         columns += [Column(f"empty{len(columns)}", "empty", None, "") for _ in range(between.group(0).count("|") - 1)]
         position = between.end()
+
+
+_YEAR_OF_WORD = re.compile(r"(?:19|20)\d\d")
+
+
+def _dated(columns: list[Column], fiscal_year: int | None) -> list[Column]:
+    """Columns dated by a year (name ending "@"): the evaluated year's take their field, others read nothing."""
+    out: list[Column] = []
+    for index, column in enumerate(columns):
+        if column.name.endswith("@"):
+            year = int(_YEAR_OF_WORD.match(column.word).group(0))
+            name = column.name[:-1] if year == fiscal_year else f"other{index}"
+            column = Column(name, column.kind, column.unit, column.word)
+        out.append(column)
+    return out
 
 
 def _without_caption(columns: list[Column]) -> list[Column]:
@@ -237,6 +257,7 @@ def _piece(text: str, begin: int) -> Piece:
 _RUN_NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,2})?")
 _NUMBER_TOKEN = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 MAX_READINGS = 2000
+MAX_DROPPED = 2
 
 
 def _fits(column: Column, cell: Cell) -> bool:
@@ -342,7 +363,15 @@ def readings(columns: tuple[Column, ...], pieces: list[Piece]) -> list[dict[str,
     digits ran together, only readings whose rate agrees with their amounts count, the ones that fill the
     most columns, of those the ones whose score is 分值 × 执行率 if any are, and the fewest zeros."""
     pieces = _row_pieces(columns, pieces)
-    out = [a for a in _assignments(columns, pieces) if _valid(a)]
+    out: list[dict[str, Cell]] = []
+    # A cell or two after the row's own (a column the header lost to OCR or flattening) is left out.
+    for dropped in range(MAX_DROPPED + 1):
+        if dropped and not (len(pieces) > dropped and isinstance(pieces[-dropped], Cell)):
+            break
+        out = [a for a in _assignments(columns, pieces[: len(pieces) - dropped]) if _valid(a)]
+        if out:
+            pieces = pieces[: len(pieces) - dropped]
+            break
     agreeing = [r for r in out if _agrees(r)]
     if not any(isinstance(p, Run) for p in pieces):
         return agreeing or out  # the cells as written: a stated rate may disagree with its amounts
@@ -484,7 +513,7 @@ def _is_report_table(ctx: DocContext, header_start: int) -> bool:
 def report_tables(ctx: DocContext) -> list[TableFigures]:
     """The money blocks of the report's own tables, in text order."""
     out: list[TableFigures] = []
-    for header in headers(ctx.scan):
+    for header in headers(ctx.scan, ctx.fiscal_year):
         if _is_report_table(ctx, header.start) and (found := figures(ctx.scan, header)) is not None:
             out.append(found)
     return out
