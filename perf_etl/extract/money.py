@@ -116,7 +116,7 @@ def is_department_figure(ctx: DocContext, cand: Candidate, items: list[ItemState
     # A report on one project states its own funds in the words of a named project's statement.
     if not ctx.is_single_project and (ctx.section_kind(cand.start) == "item" or any(s.covers(cand.start) for s in items)):
         return False
-    if ctx.names_a_part(cand.start):
+    if ctx.names_a_part(cand.start) or _ENUMERATED.search(ctx.text, ctx.sentence_start(cand.start), cand.start):
         return False
     if ctx.speaks_of_other_period(cand.start, cand.end) or _label_names_other_year(ctx, cand):
         return False
@@ -159,6 +159,10 @@ def _anchor_governs(ctx: DocContext, anchor_start: int, anchor_end: int, label_s
         return True
     return re.match(GAP + r"\d", ctx.scan[anchor_end:label_start]) is not None
 
+
+# A figure after an enumerator in its sentence ("…分为七个方面，一是…支出75万元，预算完成率100%") is one of
+# the listed parts'.
+_ENUMERATED = re.compile(r"[一二三四五六七八九十]是|其[一二三四五六七八九十][，,、]|第[一二三四五六七八九十][，,、是]")
 
 # Words that name a department total; after one of them a following rate is the total's rate.
 _TOTAL_WORDS = r"预算数|预算收入|预算支出|执行数|实际支出|决算支出|支出总额|总支出|支出合计|实际下达|调整后预算"
