@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from perf_etl.extract.hits import Hit
-from perf_etl.extract.regions import leading_region
+from perf_etl.extract.regions import starts_with_region
 from perf_etl.models import StagedDocument
 
 _OPEN, _CLOSE = "[（(]", "[)）]"
@@ -46,7 +46,9 @@ NOT_A_NAME_START = (
 )
 # Words no unit's name holds: a label or the report's own words inside a run means two cells ran together.
 _NOT_IN_NAME = re.compile(
-    r"名称|主管部门|实施单位|自评|报告|绩效|整体支出|项目支出|目录|是由|以下简称|下设|负责|位于|隶属|成立|关于|印发"
+    r"名称|主管部门|实施单位|自评|报告|绩效|整体支出|项目支出|目录|是由|以下简称|下设|负责|位于|隶属|成立|关于|印发|"
+    # "平泉市财政局制": the cover's maker of the form.
+    r"(?:局|委|厅|办)制"
 )
 # A unit code before the name in budget systems' exports: "219001-", "51000021R000000019951-".
 _UNIT_CODE = re.compile(r"[0-9A-Z]{3,}[-－—]")
@@ -189,7 +191,7 @@ def _labelled(text: str, ranks: frozenset[str]) -> Iterator[_Found]:
             gap = _LABEL_GAP.match(text, label.end())
             start = gap.end() if gap else label.end()
             found = name_at(text, start)
-            if found is not None and (rank not in _REGIONAL_RANKS or leading_region(found[0]) is not None):
+            if found is not None and (rank not in _REGIONAL_RANKS or starts_with_region(found[0])):
                 yield _Found(found[0], start, found[1], f"department_name:label:{rank}")
 
 
@@ -247,7 +249,7 @@ def _title_unit(part: str, start: int) -> tuple[str, int, int] | None:
     tail = _regional_tail(part[start:])
     if tail is not None:
         return tail, len(part) - len(tail), len(part)
-    if found is not None and leading_region(found[0]) is not None:
+    if found is not None and starts_with_region(found[0]):
         return found[0], start, found[1]
     return None
 
@@ -258,7 +260,7 @@ def _alone_or_signed(doc: StagedDocument) -> Iterator[_Found]:
     for count, paragraph in enumerate(doc.text.split("\n")):
         if count < OPENING_PARAGRAPHS and len(paragraph) <= ALONE_MAX_CHARS:
             found = name_at(paragraph, 0)
-            if found is not None and found[1] == len(paragraph) and leading_region(found[0]) is not None:
+            if found is not None and found[1] == len(paragraph) and starts_with_region(found[0]):
                 yield _Found(found[0], offset, offset + found[1], "department_name:alone")
         offset += len(paragraph) + 1
     for sealed in _SEALED.finditer(doc.text):
@@ -278,7 +280,7 @@ def _regional_tail(run: str) -> str | None:
     for k in range(max(0, len(run) - NAME_MAX_CHARS), len(run) - NAME_MIN_CHARS + 1):
         tail = run[k:]
         found = name_at(tail, 0)
-        if found is not None and found[1] == len(tail) and leading_region(tail) is not None:
+        if found is not None and found[1] == len(tail) and starts_with_region(tail):
             return tail
     return None
 
@@ -300,7 +302,7 @@ def _subject(doc: StagedDocument) -> Iterator[_Found]:
             return
         for clause in _CLAUSE_START.finditer(paragraph):
             found = name_at(paragraph, clause.end())
-            if found is None or leading_region(found[0]) is None or not _SUBJECT_FOLLOWS.match(paragraph, found[1]):
+            if found is None or not starts_with_region(found[0]) or not _SUBJECT_FOLLOWS.match(paragraph, found[1]):
                 continue
             yield _Found(found[0], offset + clause.end(), offset + found[1], "department_name:subject")
 

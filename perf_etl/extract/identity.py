@@ -16,7 +16,13 @@ import cn2an
 from perf_etl.extract.department_name import dedupe_repeated_tail, department_name_candidates, plausible_name
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.money_labels import alternation_matches
-from perf_etl.extract.regions import is_region_sequence, leading_region, region_of_name, region_of_text
+from perf_etl.extract.regions import (
+    is_region_sequence,
+    leading_region,
+    region_of_name,
+    region_of_text,
+    starts_with_region,
+)
 from perf_etl.ingest.fiscal_year import detect_years
 from perf_etl.models import StagedDocument
 
@@ -268,10 +274,6 @@ def _title_name(doc: StagedDocument, title: Hit | None) -> Hit | None:
     return _hit(doc, "department_name", name, s, e, "department_name:title")
 
 
-def _starts_with_region(name: str) -> bool:
-    return any(is_region_sequence(name[:k]) for k in range(2, min(len(name), FULLER_PREFIX_MAX) + 1))
-
-
 def _bare_district(name: str) -> bool:
     """Whether `name` starts with a county-level division alone ("七里河区应急管理局"): its city is missing."""
     found = leading_region(name)
@@ -286,7 +288,7 @@ def fuller_name_hit(doc: StagedDocument, short: Hit) -> Hit | None:
     促进中心" in the body. Only for names that do not start with a region, or start with a district
     alone (the body's "XX市七里河区…" names the city too)."""
     name = short.value
-    if _starts_with_region(name) and not _bare_district(name):
+    if starts_with_region(name) and not _bare_district(name):
         return None
     best: tuple[int, int] | None = None
     for m in re.finditer(re.escape(name), doc.text):

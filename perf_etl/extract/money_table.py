@@ -69,6 +69,7 @@ _SPLIT_ROW = re.compile(r"(?:其中\s*[:：]?\s*)?(?P<label>基本支出|项目�
 # How far after the header the total row may start (the header's own notes and units sit in between),
 # and how far a row's cells may run.
 ROW_WINDOW = 160
+UNIT_AFTER_CHARS = 300
 CELLS_WINDOW = 160
 # A cell: a number with its "%" or unit, or a placeholder for an empty cell.
 _CELL = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<pct>%)?\s*(?P<unit>万元|亿元|元|万|亿)?|(?P<blank>[-—–/一]+)")
@@ -136,8 +137,10 @@ def headers(scan: str, fiscal_year: int | None = None) -> list[Header]:
         columns = _dated(columns, fiscal_year)
         if sum(c.name in MONEY_COLUMNS for c in columns) >= MIN_MONEY_COLUMNS:
             columns = _without_caption(columns)
-            unit = next((c.unit for c in columns if c.unit), None)
-            found.append(Header(start, end, tuple(columns), unit or declared_unit_before(scan, start) or "万元"))
+            unit = next((c.unit for c in columns if c.unit), None) or declared_unit_before(scan, start)
+            # A flattening may put the block's unit cell ("项目资金（元）") after the figures.
+            unit = unit or declared_unit_before(scan, min(len(scan), end + UNIT_AFTER_CHARS), UNIT_AFTER_CHARS)
+            found.append(Header(start, end, tuple(columns), unit or "万元"))
             position = end
         else:
             position = start + 1

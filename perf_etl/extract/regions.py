@@ -68,7 +68,26 @@ def division_names() -> frozenset[str]:
                 if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                     names.add(name[: -len(suffix)])
                     break
+            names.update(_autonomous_short_forms(name))
     return frozenset(names)
+
+
+# "红河哈尼族彝族自治州" is written "红河州" (and "红河"): the place, without its peoples, with its level.
+_AUTONOMOUS = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,4}?)(?:[\u4e00-\u9fff]{1,4}?族)+自治(?P<level>州|县|旗)$")
+
+
+def _autonomous_short_forms(name: str) -> tuple[str, ...]:
+    found = _AUTONOMOUS.match(name)
+    return (found.group("place") + found.group("level"), found.group("place")) if found else ()
+
+
+# How many leading characters may be region names ("广州市番禺区" …).
+REGION_PREFIX_MAX = 12
+
+
+def starts_with_region(name: str) -> bool:
+    """Whether `name` starts with division names ("红河州第二人民医院", "镜湖区残联")."""
+    return any(is_region_sequence(name[:k]) for k in range(2, min(len(name), REGION_PREFIX_MAX) + 1))
 
 
 def is_region_sequence(text: str) -> bool:

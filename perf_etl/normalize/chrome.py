@@ -178,8 +178,15 @@ _VALUE_MAX_CHARS = 40
 _REPORT_WORDS = re.compile("报告|自评|绩效|评价|表")
 
 
+# A value this short is a value whatever its words ("• 公开目录" / "• 自评报告").
+_SHORT_VALUE_CHARS = 8
+
+
 def _is_value(line: str) -> bool:
-    return len(line.strip()) <= _VALUE_MAX_CHARS and _REPORT_WORDS.search(to_simplified(line)) is None
+    value = line.strip(" \t-*•·|")
+    if len(value) <= _SHORT_VALUE_CHARS:
+        return True
+    return len(value) <= _VALUE_MAX_CHARS and _REPORT_WORDS.search(to_simplified(value)) is None
 
 
 def _is_cells(line: str) -> bool:
