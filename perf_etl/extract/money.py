@@ -190,12 +190,14 @@ def _figure_regex(label: Label) -> re.Pattern[str]:
     return re.compile(r"(?P<label>" + label.pattern + r")" + GAP + r"(?P<num>" + _FIGURE_START + r")")
 
 
-def _unread_budget(ctx: DocContext, items: list[ItemStatement]) -> bool:
+def _unread_budget(ctx: DocContext, items: list[ItemStatement], table_rows: frozenset[int] = frozenset()) -> bool:
     """True when the department's full-year budget is stated but its figure could not be read (OCR
     damage, capital numerals): the initial budget is then not "the only budget stated", and taking it
     for budget_wan would be a wrong value where the text has a right one."""
     for label in BUDGET_LABELS:
         for m in _figure_regex(label).finditer(ctx.scan):
+            if m.start() in table_rows:
+                continue  # a 自评表 total row: the table reader read its cells
             cand = Candidate("budget_wan", 0.0, m.start(), m.end(), m.end("label"), m.start("num"), "", 0)
             if is_department_figure(ctx, cand, items):
                 return True
@@ -212,7 +214,8 @@ def total_hits(ctx: DocContext, items: list[ItemStatement], extra: list[Candidat
         best = best_candidate(ctx, candidates, items)
         if best:
             hits[field] = best.to_hit(ctx)
-    if "budget_wan" not in hits and "budget_initial_wan" in hits and not _unread_budget(ctx, items):
+    table_rows = frozenset(c.start for c in extra if c.from_table)
+    if "budget_wan" not in hits and "budget_initial_wan" in hits and not _unread_budget(ctx, items, table_rows):
         initial = hits["budget_initial_wan"]
         hits["budget_wan"] = Hit(
             "budget_wan",

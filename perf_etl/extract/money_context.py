@@ -54,6 +54,8 @@ PARTIAL_YEAR_RE = re.compile(
     r"上半年|前三季度|第[一二三]季度|半年"
 )
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+# A year in a date ("填报日期：2022年8月10日") dates a form, not the period a figure speaks of.
+_YEAR_NOT_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)")
 _BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 
 
@@ -330,5 +332,5 @@ class DocContext:
             return False
         # A year in brackets is an aside ("（含2023年转列暂付性款项项目5个）"), not the sentence's period.
         before = _BRACKETED.sub("", self.text[self.sentence_start(label_start) : label_start])
-        years = YEAR_RE.findall(before)
+        years = _YEAR_NOT_DATE_RE.findall(before)
         return bool(years) and int(years[-1]) != self.fiscal_year
