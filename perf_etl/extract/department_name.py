@@ -51,7 +51,7 @@ _NOT_IN_NAME = re.compile(
     r"(?:局|委|厅|办)制"
 )
 # A unit code before the name in budget systems' exports: "219001-", "51000021R000000019951-".
-_UNIT_CODE = re.compile(r"[0-9A-Z]{3,}[-－—]")
+_UNIT_CODE = re.compile(r"[0-9A-Z]{3,}[-－—]|[\[【(（]\d{2,}[\]】)）]")
 # What may stand between a label and its value: a seal note, a colon, a cell separator.
 _LABEL_GAP = re.compile(r"\s*(?:" + _OPEN + r"[^）)]{1,4}" + _CLOSE + r")?[\s:：|]*")
 
@@ -106,7 +106,7 @@ _TITLE_PREFIX = re.compile(
     r"^(?:附件\s*[\d一二三四五六七八九十]*\s*[:：]?|\d{1,2}\s*、|标题\s*[:：]|资源描述|文档介绍\s*[:：]?|关于|"
     r"(?:19|20)\d\d\s*年度?|20[xX]{2}\s*年度?)+"
 )
-_TITLE_WORDS = re.compile(r"自评|评价报告|评价表|评估报告|绩效报告")
+_TITLE_WORDS = re.compile(r"自评|评价报告|评价表|评估报告|绩效报告|绩效评价")
 TITLE_PARAGRAPHS = 12
 _SENTENCE_PUNCT = re.compile("[。，；！？,;!?]")
 _CITED = re.compile(r"《[^《》]*》?|<[^<>]*>?")
@@ -114,6 +114,8 @@ _SENTENCE_OPENER = re.compile(r"(?:现将|根据|按照|依据|为了|为进一�
 _FILE_NAME_END = re.compile(r"\.(?:docx?|pdf|xlsx?|wps)(?:_第\d+页)?", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"[一二三四五六七八九十]是|[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]")
 TITLE_HEAD_CHARS = 90
+TITLE_SEARCH_CHARS = 240
+TITLE_WORDS_REACH = 30  # how much of a title may follow its first report word
 # A unit's name right before a date: the closing signature ("中江县水利局2022年12月30日").
 _SIGNED = re.compile(
     r"(?P<run>" + _NAME_CHARS + r"{3,60}?)\s*(?:[（(](?:公章|盖章|章)[)）])?\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
@@ -204,6 +206,10 @@ def _title_paragraphs(doc: StagedDocument) -> Iterator[tuple[int, str]]:
         if count >= TITLE_PARAGRAPHS:
             return
         starts = [0] + [m.end() for m in _FILE_NAME_END.finditer(paragraph)]
+        # A site's navigation may run into the title on one line: the title is read up to its words.
+        words = _TITLE_WORDS.search(paragraph, 0, TITLE_SEARCH_CHARS)
+        if words is not None and words.start() > TITLE_HEAD_CHARS - TITLE_WORDS_REACH:
+            starts.append(words.start() - TITLE_HEAD_CHARS + TITLE_WORDS_REACH)
         for start in starts:
             head = _SENTENCE_PUNCT.split(paragraph[start : start + TITLE_HEAD_CHARS], maxsplit=1)[0]
             # A cited document's title (《…关于开展…自评工作的通知》) is not this report's.
