@@ -75,6 +75,8 @@ _TITLE_LABELS = "标题|信息名称|文件名称|文档名称|名称"
 _TITLE_FIELD = re.compile(
     _LEAD + r"(?:" + _TITLE_LABELS + r")\s*[:：|\]】]\s*(?P<value>[^|【】\[\]]{4,120}?)\s*(?=" + _META_LABELS + r"|[|【\[]|$)"
 )
+# The page's content given in its metadata table ("内容概述 | 宣城市转移支付区域（项目）绩效目标自评表…").
+_CONTENT_FIELD = re.compile(r"(?:内容概述|内容摘要|正文内容)\s*[:：|]\s*(?P<value>\S.*)")
 # A metadata label alone on its line ("• 发布机构"), its value on the next.
 _BARE_LABEL = re.compile(_LEAD + r"(?P<label>" + _META_LABELS + r")\s*[:：]?\s*[\]】]?\s*$")
 _KEPT_LABEL = re.compile(f"^(?:{_PUBLISHER_LABELS}|{_DATE_LABELS})$")
@@ -119,6 +121,9 @@ def clean_line(line: str) -> tuple[str, bool]:
     if not is_chrome_line(line):
         return _one_copy(line), False
     simplified = to_simplified(line)
+    content = _CONTENT_FIELD.search(simplified)
+    if content is not None:  # the page's text in its metadata table: kept
+        return line[content.start("value") :], False
     shared = _SHARED_FILE.search(simplified) or _TITLE_FIELD.match(simplified)
     if shared is not None:
         group = "name" if "name" in shared.groupdict() else "value"
