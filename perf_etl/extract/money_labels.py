@@ -106,7 +106,8 @@ BUDGET_LABELS: tuple[Label, ...] = (
 
 EXPENDITURE_LABELS: tuple[Label, ...] = (
     Label("执行数", literal_led(("全年", "年度", "预算", ""), (r"执行(?:数|金额)",)), 10),
-    Label("实际支出", r"实际支出(?:数|金额|总额)?", 8),
+    Label("实际支出", r"实际支出(?:数|金额|总额)?|实际已支付(?:资金|金额)?|实际支付(?:资金|金额)?", 8),
+    Label("实际使用", r"实际使用(?:资金|金额)?", 5),
     Label("决算支出", r"决算支出(?:数|金额|总额)?|支出决算(?:数)?|决算数", 8),
     # 一般公共预算支出 / 其他收入预算支出 are a split by fund source, not the total.
     Label(

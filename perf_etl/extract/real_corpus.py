@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,6 +36,8 @@ LABELLED_FIELDS: tuple[str, ...] = (
 # When the texts were run: a fixed instant keeps the result independent of the day (the gate caps years at
 # `now.year`), late enough for FY2025 reports.
 RUN_AT = datetime(2026, 12, 1, tzinfo=timezone.utc)
+# The first score of each batch, recorded before any rule changed for it (record_blind).
+BLIND_SCORES = "blind_scores.json"
 
 
 @dataclass(frozen=True)
@@ -146,19 +148,72 @@ def _run_one(text: RealText, path: Path, root: Path) -> RealOutcome:
     return RealOutcome(text, extract_document(staged), None)
 
 
+@dataclass
+class Tally:
+    """Right / labelled, over all labelled fields and over the stated ones (labels that are not null)."""
+
+    labelled_ok: int = 0
+    labelled: int = 0
+    stated_ok: int = 0
+    stated: int = 0
+
+    def add(self, result: FieldResult) -> None:
+        self.labelled += 1
+        self.labelled_ok += result.ok
+        if result.stated:
+            self.stated += 1
+            self.stated_ok += result.ok
+
+
+def tallies(outcomes: Iterable[RealOutcome], key: Callable[[FieldResult], str]) -> dict[str, Tally]:
+    """The positives' labelled fields, tallied per `key` (field, report type, province, batch…)."""
+    out: dict[str, Tally] = {}
+    for outcome in outcomes:
+        if outcome.text.is_report:
+            for result in outcome.judged():
+                out.setdefault(key(result), Tally()).add(result)
+    return out
+
+
+def gate_matrix(outcomes: Iterable[RealOutcome]) -> dict[tuple[str, str], int]:
+    """(truth, verdict) -> texts: truth "report" or the negative's kind, verdict "accepted" or the
+    rejection's reason code."""
+    matrix: dict[tuple[str, str], int] = {}
+    for outcome in outcomes:
+        truth = "report" if outcome.text.is_report else f"not a report: {outcome.text.negative_kind}"
+        verdict = "accepted" if outcome.rejection is None else outcome.rejection.reason_code
+        matrix[(truth, verdict)] = matrix.get((truth, verdict), 0) + 1
+    return matrix
+
+
 def score(outcomes: Iterable[RealOutcome]) -> dict[str, Any]:
     """The figures of a set of outcomes: labelled fields right (nulls included), stated values right (the
     labels that are not null), and the gate's confusion counts."""
     outcomes = list(outcomes)
+    total = tallies(outcomes, lambda _: "all").get("all", Tally())
     positives = [o for o in outcomes if o.text.is_report]
     negatives = [o for o in outcomes if not o.text.is_report]
-    judged = [r for o in positives for r in o.judged()]
-    stated = [r for r in judged if r.stated]
     return {
-        "labelled": [sum(r.ok for r in judged), len(judged)],
-        "stated": [sum(r.ok for r in stated), len(stated)],
+        "labelled": [total.labelled_ok, total.labelled],
+        "stated": [total.stated_ok, total.stated],
         "positives_rejected": sum(o.rejection is not None for o in positives),
         "positives": len(positives),
         "negatives_accepted": sum(o.rejection is None for o in negatives),
         "negatives": len(negatives),
     }
+
+
+def record_blind(folder: Path, commit: str, extractor_version: str, day: str) -> list[str]:
+    """Score every batch of `folder` not yet in its blind_scores.json and record it there: the first score
+    of a batch, taken before any rule changes for it. Returns the batches recorded."""
+    path = folder / BLIND_SCORES
+    scores = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    recorded: list[str] = []
+    for batch in sorted(folder.glob("batch_*.jsonl")):
+        if batch.stem in scores:
+            continue
+        figures = score(run_texts(load_batch(batch)))
+        scores[batch.stem] = {**figures, "extractor_version": extractor_version, "commit": commit, "date": day}
+        recorded.append(batch.stem)
+    path.write_text(json.dumps(scores, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return recorded

@@ -86,7 +86,7 @@ _CITED = re.compile(r"《[^》]*》")
 _TRAILING = re.compile(r"(?:[（(][^（()）]{0,20}[)）]|\.(?:pdf|docx?|xlsx?|wps)|[\d年度\-—:：、|]+)+$", re.IGNORECASE)
 # A table of contents' line: a Word field code, or dot leaders before a page number. Its entries say what
 # a 决算 / 预算 disclosure is ("第二部分 2022年度部门决算情况说明"), and its 绩效自评 entry is no title.
-_CONTENTS_LINE = re.compile(r"PAGEREF|_Toc\d|[.…·]{4,}\s*\d")
+_CONTENTS_LINE = re.compile(r"PAGEREF|_Toc\d|(?:…{2,}|\.{4,}|·{4,})\s*\d")
 _CONTENTS_HEADING = re.compile(r"^目录$")
 _DISCLOSURE_CONTENTS = re.compile(r"第[一二三四五六七八九十]部分[^第]{0,14}?(?:决算|预算)(?:情况说明|报表|表|公开)")
 

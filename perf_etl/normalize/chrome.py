@@ -161,7 +161,7 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], set[int]]:
             out.append("")
             pending = line.strip(" \t-*•·|【】[]") if _KEPT_LABEL.match(bare.group("label")) else ""
             continue
-        if pending is not None and line.strip() and _is_value(line):
+        if pending is not None and line.strip() and _is_value(line) and not is_chrome_line(line):
             cleaned, is_field = (f"{pending}：{line.strip()}", True) if pending else ("", False)
             pending = None
         else:

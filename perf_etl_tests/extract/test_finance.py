@@ -536,3 +536,50 @@ def test_table_in_yuan_with_its_split_rows() -> None:
 def test_table_split_rows_that_do_not_add_up_are_not_read() -> None:
     values = _values(_YUAN_TABLE.replace("435000.00 90.63%", "335000.00 69.79%"))
     assert "basic_expenditure_wan" not in values and "project_expenditure_wan" not in values
+
+
+# --- the real texts' wordings (issue 14), each beside its distractor ------------------------------
+
+_PROJECT_TITLE = "2023年度城区绿化养护资金项目支出绩效自评报告\n"
+
+
+def test_payment_rate_is_the_execution_rate_and_a_fund_source_rate_is_not() -> None:
+    text = _PROJECT_TITLE + "项目资金总额50万元，实际已支付48万元，资金支付率96%。其中：中央资金30万元，支付率100%。"
+    values = _values(text)
+    assert values["execution_rate_pct"] == pytest.approx(96.0)
+    assert values["expenditure_wan"] == pytest.approx(48.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [
+        ("三、预算执行情况\n全年预算数200万元，执行金额180万元，执行率90%。", "expenditure_wan", 180.0),
+        ("三、预算执行情况\n全年预算数200万元，实际使用资金190万元。", "expenditure_wan", 190.0),
+        (_PROJECT_TITLE + "三、项目实施情况\n本项目计划投资额300万元，完成投资280万元。", "budget_wan", 300.0),
+        (_PROJECT_TITLE + "2023年市财政下达绿化养护资金（城区部分）86万元，全部到位，已拨付使用80万元。", "budget_wan", 86.0),
+        (_PROJECT_TITLE + "2023年市财政下达绿化养护资金（城区部分）86万元，全部到位，已拨付使用80万元。", "expenditure_wan", 80.0),
+        # Amounts in 元 in prose and in a table.
+        ("（二）部门整体支出情况\n全年预算数2,149,560.00元，实际支出2,100,000.00元。", "budget_wan", 214.956),
+        (_PROJECT_TITLE + "项目资金（元）\n全年预算数 全年执行数 执行率\n年度资金总额 20490.00 20490.00 100%", "expenditure_wan", 2.049),
+    ],
+)
+def test_real_wordings(text: str, field: str, expected: float) -> None:
+    assert _values(text)[field] == pytest.approx(expected, abs=0.01)
+
+
+def test_income_final_accounts_beside_spending_final_accounts() -> None:
+    text = "（一）部门决算收支情况\n1、收入：792.22万元，其中财政拨款收入792.22万元。\n2、支出：799.12万元。"
+    values = _values(text)
+    assert values["expenditure_wan"] == pytest.approx(799.12)
+    assert "budget_wan" not in values  # 决算 income is no budget
+
+
+def test_a_transfer_in_a_department_report_is_still_not_its_budget() -> None:
+    # "下达资金" is a project's own funds only in a report on that project.
+    assert "budget_wan" not in _values("（三）部门整体收支情况\n上级下达资金50万元，用于设备购置。")
+
+
+def test_a_listed_category_rate_is_not_the_total() -> None:
+    text = ("2022年我单位项目支出绩效自评项目35个，分为七个方面，一是用于其他教育管理事务支出，合计75万元，"
+            "已于本年度支出75万元，预算完成率100%。")
+    assert "execution_rate_pct" not in _values(text)

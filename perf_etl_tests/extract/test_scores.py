@@ -235,3 +235,29 @@ def test_components_named_by_budget_stage_and_duty() -> None:
         ("预算编制", 10.0, 9.0),
         ("预算执行", 20.0, 18.5),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一、自评结论\n（一）自评得分\n因此评价分100分，自评等级为优秀。\n（二）绩效目标完成情况\n"
+         "1.年初目标值≥90%，实际完成值≥90%，自评得分20分；", 100.0),
+        ("对南县财政局2023年度机关整体支出开展了绩效评价，综合评分为97分。", 97.0),
+        ("部门整体绩效自评表 主管部门 财政处室 自评总分(分)97.6 部门联系人", 97.6),
+        # A flattened total row: the maximum 100, then the score, with or without separators.
+        ("三级指标 分值 得分\n满意度 10 10\n总分100100注：1.一级指标分值统一设置", 100.0),
+        ("|家长满意度|≧|95|%|100%|10|10||总分| 100 | 96 |优||", 96.0),
+        ("满意度指标 服务对象满意度 98% 98% 19.6\n总分99.6偏差大或目标未完成原因分析", 99.6),
+    ],
+)
+def test_real_score_wordings(text: str, expected: float) -> None:
+    assert _hits(text)["self_score"].value == pytest.approx(expected)
+
+
+def test_an_indicator_score_and_the_weight_total_are_not_the_score() -> None:
+    assert "self_score" not in _hits("1.重大动物免疫密度，年初目标值≥90%，实际完成值≥90%，自评得分20分；")
+    assert "self_score" not in _hits("合计 |\n100 |\n|\n评价结论 |")
+
+
+def test_a_grade_cell_after_the_total_row() -> None:
+    assert _hits("|其他需要说明事项|无|总分| 100 | 96 |优||")["grade"].value == "优"

@@ -1,0 +1,82 @@
+"""The gate: a real report is never turned away; a page that sits beside the reports is, with what it
+looks like in the message. Snippets written for these tests in the genre's wordings."""
+
+from __future__ import annotations
+
+import pytest
+
+from perf_etl.ingest.genre import is_self_evaluation_report, not_a_report_reason
+
+BODY = "一、基本情况\n本单位认真履行职责，加强预算管理，提高资金使用效益，按时完成各项工作任务。\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Titles of the genre, after site chrome, split over two lines, in traditional characters.
+        "您现在的位置：首页 > 通知公告\n【发布时间：2022-04-15】\n部门整体支出及项目支出绩效评价报告\n" + BODY,
+        "区营商环境和投资促进局 2024 年\n\n部门整体支出绩效自评报告\n" + BODY,
+        "南县财政局2020年度 机关整体支出绩效评价报告\n" + BODY,
+        "霍邱县教育局2022年部门绩效自评工作情况总结\n" + BODY,
+        "2020年度項目支出績效自評表\n項目名稱 衛片執法補助經費\n" + BODY,
+        "XX市红十字会2021年度绩效自评总报告\n" + BODY,
+        # A notice cited in the first lines does not make the page a notice.
+        "2024年南县自然资源局部门整体支出绩效自评报告\n根据《南县财政局关于做好2024年度预算绩效自评工作的通知》要求，" + BODY,
+        # A 决算 page whose opening carries a 自评表's own heading is the table.
+        "2024年度某分局决算公开报告\n项目支出绩效自评表（2024年度）\n项目名称 业务支出项目\n",
+        # No title: the 自评表's columns, the stock sentence, the template outline.
+        "项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n年度资金总额 10 10 10 10 100% 10\n",
+        "对2020年度支持学前教育发展资金项目进行了绩效自评。现将有关情况报告如下：\n" + BODY,
+        "一、绩效目标分解下达情况\n下达资金20万元。\n二、绩效目标完成情况分析\n资金已全部拨付。\n",
+    ],
+)
+def test_reports_are_let_in(text: str) -> None:
+    assert not_a_report_reason(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "looks_like"),
+    [
+        ("关于开展2023年度部门整体支出绩效自评工作的通知\n各有关单位：\n" + BODY, "notice"),
+        ("关于开展2022年度专项资金绩效评价工作的紧急通知\n各相关部门：\n" + BODY, "notice"),
+        ("某县部门整体支出绩效自评工作实施细则\n第一条 为规范绩效自评工作，制定本细则。\n", "rules"),
+        ("某县卫生健康局2023年度部门决算\n目录\n第一部分 部门概况\n第二部分 2023年度部门决算表\n"
+         "四、部门绩效自评情况\n（一）部门整体支出绩效自评报告\n", "final-accounts"),
+        ("目录 第一部分单位概况……1 第二部分2022年度部门决算情况说明……2 一、部门预算项目支出绩效自评表……13\n", "final-accounts"),
+        ("广水市教育局2023年整体绩效目标申报.pdf\n附件 2: 部门整体支出绩效目标申报表 填报日期:2022 年 12 月 18 日\n", "target"),
+        ("某县卫生院2023年上半年工作总结\n今年上半年，我院坚持…\n", "work summary"),
+        ("某县高标准农田建设专项资金绩效评价报告\n湖南天行会计师事务所受某县财政局委托，对该专项资金开展绩效评价。\n", "third party"),
+        ("隆回县乡村振兴项目资金\n绩效评价报告\n上会湘报字(2022)第0001号\n", "third party"),
+        ("我局委托第三方评价机构，对2021年市级预算执行的8个项目开展了绩效评价工作。\n", "third party"),
+        ("2023年第三季度经济运行分析\n本季度全县经济平稳运行。\n", "nothing of the genre"),
+    ],
+)
+def test_pages_beside_the_reports_are_turned_away_for_what_they_are(text: str, looks_like: str) -> None:
+    reason = not_a_report_reason(text)
+    assert reason is not None
+    wording = {
+        "notice": "通知", "rules": "办法", "final-accounts": "决算", "target": "绩效目标", "work summary": "工作总结",
+        "third party": "third-party", "nothing of the genre": "no self-evaluation title",
+    }[looks_like]
+    assert wording in reason
+
+
+def test_a_section_heading_cannot_outweigh_another_kind_of_title() -> None:
+    # A 决算's contents list its 绩效自评 sections: the title says what the page is.
+    text = "某乡人民政府2023年度部门决算\n四、部门绩效自评情况\n（一）部门整体支出绩效自评报告\n"
+    assert not is_self_evaluation_report(text)
+    # Without a title of another kind, a section heading of the genre is a page of a report.
+    assert is_self_evaluation_report("3.部门整体支出绩效自评开展情况\n本部门对2017年整体支出开展绩效自评，自评得分90分。")
+
+
+def test_a_label_and_its_text_is_no_title() -> None:
+    text = "项目支出绩效自评报告\n下一步改进措施：进一步完善项目年度指标体系，规范评价标准。\n"
+    assert is_self_evaluation_report(text)
+
+
+def test_news_about_evaluations_is_not_a_report() -> None:
+    text = (
+        "近日，某县财政局印发了《关于开展财政支出绩效评价工作的通知》，安排部署绩效评价工作：\n"
+        "一是做深做细做实，全覆盖做好绩效自评工作，要求各部门5月底前完成部门整体支出绩效自评工作。\n"
+    )
+    assert not is_self_evaluation_report(text)
