@@ -155,10 +155,14 @@ def _next_column(scan: str, position: int) -> int | None:
 def _header_at(scan: str, start: int) -> tuple[list[Column], int]:
     columns: list[Column] = []
     position = start
+    empty_before = 0  # header cells left empty since the last column word
     while True:
         matches = [(m, name, kind) for pattern, name, kind in _COLUMN_RES if (m := pattern.match(scan, position))]
         if not matches:
             return columns, position
+        # "预算执行数|||预算执行率": header cells left empty (merged above) between two columns are kept, so
+        # the rows' cells line up; those after the last column are the table's edge.
+        columns += [Column(f"empty{len(columns) + i}", "empty", None, "") for i in range(empty_before)]
         # "执行率得分" is the rate's score once the header has its 执行率; before that, 执行率 then 得分.
         has_rate = any(c.kind == "rate" for c in columns)
         m, name, kind = max(matches, key=lambda found: (found[2] != "rate" if has_rate else found[2] == "rate",
@@ -170,8 +174,7 @@ def _header_at(scan: str, start: int) -> tuple[list[Column], int]:
         unit = re.search(r"万元|元", markers.group(0))
         columns.append(Column(name + "_" * repeated, kind, unit.group(0) if unit else None, m.group(0)))
         between = _BETWEEN.match(scan, markers.end())
-        # "预算执行数|||预算执行率": header cells left empty (merged above), kept so the rows' cells line up.
-        columns += [Column(f"empty{len(columns)}", "empty", None, "") for _ in range(between.group(0).count("|") - 1)]
+        empty_before = max(0, between.group(0).count("|") - 1)
         position = between.end()
 
 
@@ -332,8 +335,10 @@ def _assignments(columns: tuple[Column, ...], pieces: list[Piece]) -> list[dict[
     """Every way to give the pieces' cells to the columns in order. Delimited cells as many as the columns
     go by position; otherwise columns may be left out, and a run is split into numbers as it is given out."""
     if len(pieces) == len(columns) and all(isinstance(p, Cell) for p in pieces):
-        fits = all(_fits(c, p) for c, p in zip(columns, pieces, strict=True))
-        return [{c.name: p for c, p in zip(columns, pieces, strict=True)}] if fits else []
+        if all(_fits(c, p) for c, p in zip(columns, pieces, strict=True)):
+            return [{c.name: p for c, p in zip(columns, pieces, strict=True)}]
+        # The empty cells are not where the header's are: read the figures as a row without its blanks.
+        pieces = [p for p in pieces if not (isinstance(p, Cell) and p.value is None)]
     out: list[dict[str, Cell]] = []
 
     def walk(index: int, position: int, column: int, row: dict[str, Cell]) -> None:
@@ -475,16 +480,22 @@ def figures(scan: str, header: Header) -> TableFigures | None:
         return None
     values: dict[str, tuple[float, int, int]] = {}
     money = {name: _money(total.cells.get(name), header.unit) for name in _FIELDS}
-    if not any(money.values()):
+    if not any(money.values()) and not _rate(total):
         return _from_parts(scan, header, total)
     for name, field in _FIELDS.items():
         cell = total.cells.get(name)
         if money[name] is not None and cell is not None:
             values[field] = (money[name], cell.start, cell.end)
-    rate = total.cells.get("rate")
-    if rate is not None and rate.value is not None and (rate.percent or rate.value > 1.5):
+    rate = _rate(total)
+    if rate is not None:
         values["execution_rate_pct"] = (rate.value, rate.start, rate.end)
     return TableFigures(header, total, values)
+
+
+def _rate(row: Row) -> Cell | None:
+    """The row's rate cell when it states a rate (not a zero a template left unfilled)."""
+    rate = row.cells.get("rate")
+    return rate if rate is not None and rate.value and (rate.percent or rate.value > 1.5) else None
 
 
 def _from_parts(scan: str, header: Header, total: Row) -> TableFigures | None:

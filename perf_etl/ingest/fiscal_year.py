@@ -65,6 +65,8 @@ _CUTOFF_AFTER = re.compile(r"度?(?:12月(?:31日|末|底)|年末|年底|末|底
 _PERIOD_BEFORE = "日至"
 _PERIOD_AFTER = "12月31日"
 _DATE_STAMP_BEFORE = ("日期", "填报", "报送", "印发", "时间", "落款")
+# A year with its month is a date ("2025年06月26日"), not a year a report is about.
+_DATE_AFTER = re.compile(r"\d{1,2}月")
 # Not 将: "现将2023年度部门整体支出绩效自评情况报告如下" introduces the evaluated year.
 _FUTURE_BEFORE = ("下一年", "明年", "来年", "力争", "计划", "预计", "拟", "争取", "展望", "到")
 _FUTURE_AFTER = ("计划", "工作计划", "工作思路", "工作安排", "工作打算", "将", "拟", "预计", "展望", "起")
@@ -263,7 +265,7 @@ def _rule_for(before: str, after: str, labelled: bool) -> tuple[str, str, int]:
         return "year_end_cutoff", STRONG, cutoff.end()
     if before.endswith(_PERIOD_BEFORE) and after.startswith(_PERIOD_AFTER):
         return "evaluation_period", STRONG, len(_PERIOD_AFTER)
-    if any(word in before[-6:] for word in _DATE_STAMP_BEFORE):
+    if any(word in before[-6:] for word in _DATE_STAMP_BEFORE) or _DATE_AFTER.match(after):
         return "date_stamp", IGNORED, 0
     clause = _CLAUSE_END.split(after, maxsplit=1)[0]
     if before.endswith(_FUTURE_BEFORE) or clause.removeprefix("度").startswith(_FUTURE_AFTER):
