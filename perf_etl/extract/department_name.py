@@ -42,7 +42,8 @@ _WORD_GOES_ON = re.compile(r"^(?:门|计|长|员|属|内|外|级|分|办|务|工
 _NAME_CHARS = r"[\u3400-\u9fff（）()·]"
 NAME_MIN_CHARS, NAME_MAX_CHARS = 3, 40
 NOT_A_NAME_START = (
-    "我", "本", "该", "贵", "各", "全", "其", "由", "经", "从", "对", "向", "在", "为", "是", "根据", "按照", "依据", "通过",
+    "我", "本", "该", "贵", "各", "全", "其", "由", "经", "从", "对", "向", "在", "为", "是",
+    "根据", "按照", "依据", "通过",
 )
 # Words no unit's name holds: a label or the report's own words inside a run means two cells ran together.
 _NOT_IN_NAME = re.compile(
@@ -69,9 +70,11 @@ LABEL_RANKS: tuple[tuple[str, str], ...] = (
             map(
                 _label,
                 (
-                    "部门（单位）名称", "单位（部门）名称", "预算部门（单位）名称", "一级预算单位名称", "二级预算单位名称",
+                    "部门（单位）名称", "单位（部门）名称", "预算部门（单位）名称", "一级预算单位名称",
+                    "二级预算单位名称",
                     "级预算单位名称", "预算部门名称", "预算单位名称", "预算部门单位", "部门名称",
-                    "项目单位全称", "单位全称", "单位名称", "填报单位", "评价单位", "预算部门", "预算单位", "单位（盖章）",
+                    "项目单位全称", "单位全称", "单位名称", "填报单位", "评价单位", "预算部门", "预算单位",
+                    "单位（盖章）",
                     "部门（盖章）",
                 ),
             )
@@ -79,7 +82,8 @@ LABEL_RANKS: tuple[tuple[str, str], ...] = (
         # Bare, only before a colon or a cell separator: "部门（单位）整体支出…" is a title's words.
         + r"|(?<![\u4e00-\u9fff])(?:" + _label("部门（单位）") + r"|部门)(?=\s*[:：|])",
     ),
-    ("implementing", _label("实施（主管）单位") + "|项目实施单位|实施单位|项目执行单位|资金使用单位|项目单位|实施主体|承担单位"),
+    ("implementing", _label("实施（主管）单位") + "|项目实施单位|实施单位|项目执行单位|资金使用单位|项目单位|实施主体|"
+        "承担单位"),
     # Not 中央主管部门: a ministry.
     ("supervising", r"(?<!中央)(?:项目主管部门|主管部门|主管单位)"),
 )
@@ -118,7 +122,8 @@ TITLE_SEARCH_CHARS = 240
 TITLE_WORDS_REACH = 30  # how much of a title may follow its first report word
 # A unit's name right before a date: the closing signature ("中江县水利局2022年12月30日").
 _SIGNED = re.compile(
-    r"(?P<run>" + _NAME_CHARS + r"{3,60}?)\s*(?:[（(](?:公章|盖章|章)[)）])?\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"(?P<run>" + _NAME_CHARS + r"{3,60}?)\s*(?:[（(](?:公章|盖章|章)[)）])?\s*(?:19|20)\d\d\s*年\s*\d{1,"
+        r"2}\s*月\s*\d{1,2}\s*日"
 )
 # "洪山区卫生和计划生育委员会（以下简称区卫计委）": how a report introduces its unit.
 _ABBREVIATED = re.compile(r"[（(]以下简称")
@@ -160,7 +165,9 @@ def name_at(text: str, start: int) -> tuple[str, int] | None:
     ends = [
         k
         for k in range(NAME_MIN_CHARS, min(len(run.group(0)), NAME_MAX_CHARS) + 1)
-        if _ORG_END_AT.search(window, 0, k) and not _WORD_GOES_ON.match(window[k:]) and not _NOT_IN_NAME.search(window, 0, k)
+        if _ORG_END_AT.search(window, 0, k)
+        and not _WORD_GOES_ON.match(window[k:])
+        and not _NOT_IN_NAME.search(window, 0, k)
     ]
     if not ends:
         return None

@@ -340,8 +340,8 @@ def department_name_hit(doc: StagedDocument, title: Hit | None, cover: dict[str,
     """The first name department_name.py finds (labelled cell, title, a name alone or signed), else the
     cover label of the old cover-block reading, else the first body sentence's subject, else the page's
     publisher; a fuller body form of a name that starts with no region ("区投资促进中心")."""
-    found = next(department_name_candidates(doc, before_publisher=lambda: _label_name(doc, cover) or _subject_name(doc)),
-                 None)
+    candidates = department_name_candidates(doc, before_publisher=lambda: _label_name(doc, cover) or _subject_name(doc))
+    found = next(candidates, None)
     if found is None:
         return None
     return fuller_name_hit(doc, found) or found

@@ -74,7 +74,8 @@ def find_candidates(ctx: DocContext, field: str) -> list[Candidate]:
     if ctx.is_single_project:
         labels = labels + PROJECT_LABELS.get(field, ())
     elif ctx.is_project_report:
-        labels = labels + tuple(label for label in PROJECT_LABELS.get(field, ()) if label.name == SEVERAL_PROJECTS_TOTAL)
+        several = tuple(label for label in PROJECT_LABELS.get(field, ()) if label.name == SEVERAL_PROJECTS_TOTAL)
+        labels = labels + several
     by_number: dict[int, Candidate] = {}
     for label in labels:
         for m in _label_regex(label, kind).finditer(ctx.scan):
@@ -114,7 +115,8 @@ def is_department_figure(ctx: DocContext, cand: Candidate, items: list[ItemState
     """False when context shows the figure belongs to a project, a category, another period, or is
     a share/growth rather than the department's own total."""
     # A report on one project states its own funds in the words of a named project's statement.
-    if not ctx.is_single_project and (ctx.section_kind(cand.start) == "item" or any(s.covers(cand.start) for s in items)):
+    in_item = ctx.section_kind(cand.start) == "item" or any(s.covers(cand.start) for s in items)
+    if in_item and not ctx.is_single_project:
         return False
     if ctx.names_a_part(cand.start) or _ENUMERATED.search(ctx.text, ctx.sentence_start(cand.start), cand.start):
         return False

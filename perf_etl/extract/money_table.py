@@ -34,7 +34,8 @@ _COLUMN_WORDS: tuple[tuple[str, str, str], ...] = (
     # 2022年决算数"): the evaluated year's are the budget and the spending, the year before's are not read.
     (r"(?:19|20)\d\d年度?预算数", "budget@", "money"),
     (r"(?:19|20)\d\d年度?决算数", "expenditure@", "money"),
-    (r"年初预算批复数|年初批复预算数?|年初预算金额|年初预算数|年初预算|年初预[\u4e00-\u9fff]数", "budget_initial", "money"),
+    (r"年初预算批复数|年初批复预算数?|年初预算金额|年初预算数|年初预算|"
+        r"年初预[\u4e00-\u9fff]数", "budget_initial", "money"),
     (
         r"全年[（(]?调整[)）]?预算数|调整后预算数|调整后预算|调整预算数|预算调整数|全年预算金额|全年预算数|全年预算|"
         # One character misread by OCR before the next column ("调整预算将,A、全年执行数").
@@ -50,7 +51,8 @@ _COLUMN_WORDS: tuple[tuple[str, str, str], ...] = (
     (r"预算执行率|执行率|支付率|预算完成率", "rate", "rate"),
     (r"执行率权重|分值|权重|标准分", "weight", "points"),
     (r"执行率得分|自评得分|得分", "score", "points"),
-    (r"偏差原因[\u4e00-\u9fff]{0,10}|未完成原因[\u4e00-\u9fff]{0,10}|原因|备注|得分计算方法|计算方法", "reason", "text"),
+    (r"偏差原因[\u4e00-\u9fff]{0,10}|未完成原因[\u4e00-\u9fff]{0,10}|原因|备注|得分计算方法|"
+        r"计算方法", "reason", "text"),
 )
 _COLUMN_RES = tuple((re.compile(words), column, kind) for words, column, kind in _COLUMN_WORDS)
 # What follows a column word in its cell: markers ((A), (B/A), (%)), a unit, a note ((20分*执行率)).
@@ -167,7 +169,8 @@ def _header_at(scan: str, start: int) -> tuple[list[Column], int]:
         has_rate = any(c.kind == "rate" for c in columns)
         m, name, kind = max(matches, key=lambda found: (found[2] != "rate" if has_rate else found[2] == "rate",
                                                          len(found[0].group(0))))
-        repeated = any(c.name == name for c in columns[1:]) or bool(columns and columns[0].name == name and not columns[0].unit)
+        after_caption = bool(columns) and columns[0].name == name and not columns[0].unit
+        repeated = after_caption or any(c.name == name for c in columns[1:])
         if repeated and kind in ("money", "rate"):
             return columns, position  # an amount column again (not after the caption): another block begins
         markers = _MARKERS.match(scan, m.end())
@@ -282,7 +285,9 @@ def _fits(column: Column, cell: Cell) -> bool:
 
 def _valid(row: dict[str, Cell]) -> bool:
     weight, score = row.get("weight"), row.get("score")
-    return not (weight and score and weight.value is not None and score.value is not None and score.value > weight.value)
+    if not (weight and score) or weight.value is None or score.value is None:
+        return True
+    return score.value <= weight.value
 
 
 def _agrees(row: dict[str, Cell]) -> bool:
@@ -418,7 +423,8 @@ def _row(scan: str, header: Header, label: re.Match[str], part: bool = False) ->
     if part:
         pieces = [p for p in pieces if isinstance(p, Run) or p.value is not None]
         money = tuple(c for c in header.columns if c.kind == "money")
-        columns = money if len(pieces) <= len(money) else tuple(c for c in header.columns if c.kind in ("money", "rate"))
+        amounts = tuple(c for c in header.columns if c.kind in ("money", "rate"))
+        columns = money if len(pieces) <= len(money) else amounts
     else:
         columns = header.columns
     found = readings(columns, pieces)
@@ -433,7 +439,8 @@ def total_row(scan: str, header: Header) -> Row | None:
     the cells right after the header."""
     window = scan[header.end : header.end + ROW_WINDOW]
     label = _TOTAL_ROW.search(scan, header.end, header.end + ROW_WINDOW)
-    if label is not None and not re.search(r"[\u4e00-\u9fff]{2}", window[: label.start() - header.end].replace("万元", "")):
+    between = window[: label.start() - header.end].replace("万元", "") if label is not None else ""
+    if label is not None and not re.search(r"[\u4e00-\u9fff]{2}", between):
         return _row(scan, header, label)
     if re.match(r"[\s|:：]*\d", window):
         return _row(scan, header, re.compile("").match(scan, header.end))

@@ -33,9 +33,11 @@ SCORE_LABELS: tuple[Label, ...] = (
     Label("绩效评分", r"(?:综合|总体|整体|最终|绩效|考核)评分", 6),
     # The total row of a flattened scoring table: the maximum 100, then the score ("总分 100 93.6",
     # "合计 100 91.5"); a row whose first cell is not 100 is a dimension's, never the total.
-    Label("总分行", "(?:" + literal_led(("自评", ""), ("总分", "合计", "总计")) + r")[\s|]*100(?:\.0+)?(?=[\s|]+\d)", 7),
+    Label("总分行", "(?:" + literal_led(("自评", ""), ("总分", "合计", "总计")) + r")[\s|]*100(?:\.0+)?(?=[\s|"
+        r"]+\d)", 7),
     # The same row flattened without spaces: "总分100100", "总分10099.6" (the maximum 100, then the score).
-    Label("总分行连写", "(?:" + literal_led(("自评", ""), ("总分",)) + r")\s*100(?=(?:100|\d{1,2}(?:\.\d{1,2})?)(?![\d.]))", 7),
+    Label("总分行连写", "(?:" + literal_led(("自评", ""), ("总分",)) + r")\s*100(?=(?:100|\d{1,2}(?:\.\d{1,"
+        r"2})?)(?![\d.]))", 7),
     # A bare 总分 with one figure below 100 ("總分99.6"): the score (the 分值 column totals exactly 100).
     Label("总分", r"总分(?=\s*[:：]?\s*\d{1,2}(?:\.\d{1,2})?(?![\d.])(?!\s*分))", 6),
     Label("评价分", r"评价分|评价总得分", 7),
@@ -100,7 +102,8 @@ _LEGEND_AFTER_RE = re.compile(r"^\s*[（(]\s*\d|^\s*[、/，,]\s*[“\"]?(?:优|
 
 # A maximum below 100 right before a score label in the same sentence makes it a sub-score.
 # Not a list number after a table's last cell ("…10 10总分3.部门整体支出绩效自评开展情况").
-_SUB_MAX_RE = re.compile(r"(?:总分|满分|分值|权重)\s*(?:为|是|：|:)?\s*(" + NUMBER + r")(?![.、．]\s*[\u4e00-\u9fff])\s*分?")
+_SUB_MAX_RE = re.compile(r"(?:总分|满分|分值|权重)\s*(?:为|是|：|"
+    r":)?\s*(" + NUMBER + r")(?![.、．]\s*[\u4e00-\u9fff])\s*分?")
 SUMMARY_BONUS = 2
 # How far back a score's sentence is read for what makes it a part.
 CONTEXT_CHARS = 60

@@ -363,8 +363,8 @@ def _table_heading_year(text: str, latest: int) -> _Hit | None:
 # The rule prefix of a year inferred from a date rather than read as the year evaluated.
 INFERRED_PREFIX = "inferred:"
 # Where a report that states no year is dated: the date it was filled in or reported (填报日期 2022年3月18日),
-# else a date on its cover, else the page's publication date (发布日期: 2023-12-05). Reports are written after the year closes, so
-# they evaluate the year before.
+# else a date on its cover, else the page's publication date (发布日期: 2023-12-05). Reports are written after
+# the year closes, so they evaluate the year before.
 _REPORT_DATE = re.compile(
     r"(?:填报日期|填表日期|报告日期|报送日期|填报时间|评价日期)\s*[:：]?\s*(?P<year>20\d\d)\s*[-./年]\s*\d{1,2}\s*[-./月]"
 )
@@ -379,9 +379,11 @@ def _inferred_from_date(text: str, latest: int) -> _Hit | None:
     found = _REPORT_DATE.search(text)
     cover = _COVER_DATE.search(text, 0, COVER_CHARS)
     if found is not None:
-        year, span = int(found.group("year")) - 1, _span(text, found.start(), found.end(), INFERRED_PREFIX + "fill_date")
+        year = int(found.group("year")) - 1
+        span = _span(text, found.start(), found.end(), INFERRED_PREFIX + "fill_date")
     elif cover is not None:
-        year, span = int(cover.group("year")) - 1, _span(text, cover.start(), cover.end(), INFERRED_PREFIX + "report_date")
+        year, span = int(cover.group("year")) - 1, _span(text, cover.start(), cover.end(), INFERRED_PREFIX + "report_da"
+            "te")
     elif (published := publication_date(text)) is not None:
         stamp, words = published
         start = text.find(words)

@@ -64,7 +64,10 @@ _OTHER_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("a work summary or plan (工作总结 / 工作报告)", re.compile(r"(?:工作|年度|述职|履职)(?:总结|报告|计划|要点)$")),
-    ("a performance-target form (绩效目标申报表 / 绩效目标表)", re.compile(r"绩效目标(?:申报)?(?:表|书)|绩效目标申报|绩效目标$")),
+    (
+        "a performance-target form (绩效目标申报表 / 绩效目标表)",
+        re.compile(r"绩效目标(?:申报)?(?:表|书)|绩效目标申报|绩效目标$"),
+    ),
     ("a third-party evaluation (第三方)", re.compile(r"第三方|委托.{0,20}(?:事务所|公司|机构)")),
 )
 _DISCLOSURE = _OTHER_KINDS[2][0]
@@ -124,7 +127,9 @@ _OWN_VOICE_OR_FIGURES = re.compile(
     r"|\d+(?:\.\d+)?万?元|得\d+(?:\.\d+)?分"
 )
 # A unit's own budget and execution stated one after the other ("全年预算数为1050万元,执行数为1050万元").
-_BUDGET_EXECUTION = re.compile(r"预算(?:数|资金)?(?:为|是)?\d+(?:\.\d+)?万?元.{0,30}?(?:执行数|支出数|执行)(?:为|是)?\d+(?:\.\d+)?万?元")
+_BUDGET_EXECUTION = re.compile(
+    r"预算(?:数|资金)?(?:为|是)?\d+(?:\.\d+)?万?元.{0,30}?(?:执行数|支出数|执行)(?:为|是)?\d+(?:\.\d+)?万?元"
+)
 
 
 def is_self_evaluation_report(text: str) -> bool:
@@ -139,7 +144,9 @@ def not_a_report_reason(text: str) -> str | None:
     if third_party is not None:
         return f"a third-party evaluation ({third_party.group(0)[:40]})"
     verdicts = [
-        (verdict, line) for line, contents in _opening_lines(text) if (verdict := _line_verdict(line, contents)) is not None
+        (verdict, line)
+        for line, contents in _opening_lines(text)
+        if (verdict := _line_verdict(line, contents)) is not None
     ]
     if any(verdict == OURS for verdict, _ in verdicts):
         return None
@@ -193,12 +200,14 @@ def _line_verdict(line: str, contents: bool = False) -> str | None:
     head, *rest = _SENTENCE_END.split(line, maxsplit=1)
     if rest and len(head) <= TITLE_MAX_CHARS:
         return None  # a sentence: its words are the body's
-    head = _TRAILING.sub("", _CITED.sub("", head)[: TITLE_MAX_CHARS if len(head) <= TITLE_MAX_CHARS else LONG_LINE_HEAD])
+    reach = TITLE_MAX_CHARS if len(head) <= TITLE_MAX_CHARS else LONG_LINE_HEAD
+    head = _TRAILING.sub("", _CITED.sub("", head)[:reach])
     ours = max((m.start() + len(m.group(1)) for m in _REPORT_KIND.finditer(head)), default=-1)
     sectional = match_marker(head) is not None or head[:1] in _MENU_BULLETS
     theirs = (-1, "")
     if not sectional and not _LABELLED.match(head):  # only a title names what a page is
-        theirs = max(((m.end(), name) for name, pattern in _OTHER_KINDS for m in pattern.finditer(head)), default=theirs)
+        found = ((m.end(), name) for name, pattern in _OTHER_KINDS for m in pattern.finditer(head))
+        theirs = max(found, default=theirs)
     if ours < 0 and theirs[0] < 0:
         return None
     if ours >= theirs[0]:

@@ -2,7 +2,8 @@
 
 `normalize_document` is the stage function. Steps: line-local repairs (text.py), web-page and
 document-site chrome removal (chrome.py), page furniture removal (furniture.py), re-joining wrapped lines
-into paragraphs across page breaks (paragraphs.py), outline sections (sections.py). Offsets in the returned text are what evidence points at.
+into paragraphs across page breaks (paragraphs.py), outline sections (sections.py). Offsets in the returned
+text are what evidence points at.
 """
 
 from __future__ import annotations

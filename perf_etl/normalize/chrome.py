@@ -40,13 +40,15 @@ _LOOSE_FIELD = re.compile(r"(?:^|(?<=[\s|•]))(?:" + _META_LABELS + r")(?=[\s:�
 MIN_LOOSE_FIELDS = 2
 # One such field alone on a short line, for the labels no sentence starts with ("主题词 文化").
 _LONE_FIELD = re.compile(
-    _LEAD + r"(?:主题词|索引号|监督索引号|统一登记号|文号|发文字号|公开目录|主题分类|体裁分类|组配分类|信息分类|公开方式|公开范围|"
+    _LEAD + r"(?:主题词|索引号|监督索引号|统一登记号|文号|发文字号|公开目录|主题分类|体裁分类|组配分类|信息分类|"
+        r"公开方式|公开范围|"
     r"时效性|有效性|浏览量|浏览次数|阅读次数)(?=[\s:：|])"
 )
 LONE_FIELD_MAX_CHARS = 24
 # A label glued to its value on a short line ("发布机构开远市人民政府", "索引号自动生成").
 _GLUED_FIELD = re.compile(
-    _LEAD + r"(?:索引号|发布机构|发布日期|发文日期|成文日期|文号|时效性|有效性|主题词|公开目录|主题分类|浏览量|信息来源)(?=\S)"
+    _LEAD + r"(?:索引号|发布机构|发布日期|发文日期|成文日期|文号|时效性|有效性|主题词|公开目录|主题分类|浏览量|"
+        r"信息来源)(?=\S)"
 )
 GLUED_FIELD_MAX_CHARS = 30
 # A line that is metadata starts with a field and is short, or holds several fields.
@@ -73,7 +75,8 @@ _DATE_LABELS = "发布时间|发布日期|发稿时间|发文日期|成文日期
 # The page's own title in its metadata ("标题：…自评报告", "名称：…"): the value is kept, as a title.
 _TITLE_LABELS = "标题|信息名称|文件名称|文档名称|名称"
 _TITLE_FIELD = re.compile(
-    _LEAD + r"(?:" + _TITLE_LABELS + r")\s*[:：|\]】]\s*(?P<value>[^|【】\[\]]{4,120}?)\s*(?=" + _META_LABELS + r"|[|【\[]|$)"
+    _LEAD + r"(?:" + _TITLE_LABELS + r")\s*[:：|\]】]\s*(?P<value>[^|【】\[\]]{4,"
+        r"120}?)\s*(?=" + _META_LABELS + r"|[|【\[]|$)"
 )
 # The page's content given in its metadata table ("内容概述 | 宣城市转移支付区域（项目）绩效目标自评表…").
 _CONTENT_FIELD = re.compile(r"(?:内容概述|内容摘要|正文内容)\s*[:：|]\s*(?P<value>\S.*)")
@@ -145,8 +148,9 @@ def _one_copy(line: str) -> str:
 
 
 def strip_chrome(lines: list[str]) -> tuple[list[str], set[int]]:
-    """`clean_line` of every raw line (before text.repair_line) (removed lines become "", as page furniture does), a line of the opening
-    that repeats an earlier one (a title printed again by the site) removed; and the indexes of the lines
+    """`clean_line` of every raw line (before text.repair_line; removed lines become "", as page furniture
+    does), a line of the opening that repeats an earlier one (a title printed again by the site) removed; and
+    the indexes of the lines
     left as metadata fields, which stand alone as paragraphs. A label alone on its line ("• 发布机构") takes
     its value from the next line: a kept field becomes one line, the others go with their value."""
     seen: set[str] = set()

@@ -556,11 +556,14 @@ def test_payment_rate_is_the_execution_rate_and_a_fund_source_rate_is_not() -> N
         ("三、预算执行情况\n全年预算数200万元，执行金额180万元，执行率90%。", "expenditure_wan", 180.0),
         ("三、预算执行情况\n全年预算数200万元，实际使用资金190万元。", "expenditure_wan", 190.0),
         (_PROJECT_TITLE + "三、项目实施情况\n本项目计划投资额300万元，完成投资280万元。", "budget_wan", 300.0),
-        (_PROJECT_TITLE + "2023年市财政下达绿化养护资金（城区部分）86万元，全部到位，已拨付使用80万元。", "budget_wan", 86.0),
-        (_PROJECT_TITLE + "2023年市财政下达绿化养护资金（城区部分）86万元，全部到位，已拨付使用80万元。", "expenditure_wan", 80.0),
+        (_PROJECT_TITLE + "2023年市财政下达绿化养护资金（城区部分）86万元，全部到位，"
+            "已拨付使用80万元。", "budget_wan", 86.0),
+        (_PROJECT_TITLE + "2023年市财政下达绿化养护资金（城区部分）86万元，全部到位，"
+            "已拨付使用80万元。", "expenditure_wan", 80.0),
         # Amounts in 元 in prose and in a table.
         ("（二）部门整体支出情况\n全年预算数2,149,560.00元，实际支出2,100,000.00元。", "budget_wan", 214.956),
-        (_PROJECT_TITLE + "项目资金（元）\n全年预算数 全年执行数 执行率\n年度资金总额 20490.00 20490.00 100%", "expenditure_wan", 2.049),
+        (_PROJECT_TITLE + "项目资金（元）\n全年预算数 全年执行数 执行率\n年度资金总额 20490.00 20490.00 "
+            "100%", "expenditure_wan", 2.049),
     ],
 )
 def test_real_wordings(text: str, field: str, expected: float) -> None:

@@ -21,7 +21,8 @@ BODY = "一、基本情况\n本单位认真履行职责，加强预算管理，�
         "2020年度項目支出績效自評表\n項目名稱 衛片執法補助經費\n" + BODY,
         "XX市红十字会2021年度绩效自评总报告\n" + BODY,
         # A notice cited in the first lines does not make the page a notice.
-        "2024年南县自然资源局部门整体支出绩效自评报告\n根据《南县财政局关于做好2024年度预算绩效自评工作的通知》要求，" + BODY,
+        "2024年南县自然资源局部门整体支出绩效自评报告\n"
+        "根据《南县财政局关于做好2024年度预算绩效自评工作的通知》要求，" + BODY,
         # A 决算 page whose opening carries a 自评表's own heading is the table.
         "2024年度某分局决算公开报告\n项目支出绩效自评表（2024年度）\n项目名称 业务支出项目\n",
         # No title: the 自评表's columns, the stock sentence, the template outline.
@@ -42,10 +43,13 @@ def test_reports_are_let_in(text: str) -> None:
         ("某县部门整体支出绩效自评工作实施细则\n第一条 为规范绩效自评工作，制定本细则。\n", "rules"),
         ("某县卫生健康局2023年度部门决算\n目录\n第一部分 部门概况\n第二部分 2023年度部门决算表\n"
          "四、部门绩效自评情况\n（一）部门整体支出绩效自评报告\n", "final-accounts"),
-        ("目录 第一部分单位概况……1 第二部分2022年度部门决算情况说明……2 一、部门预算项目支出绩效自评表……13\n", "final-accounts"),
-        ("广水市教育局2023年整体绩效目标申报.pdf\n附件 2: 部门整体支出绩效目标申报表 填报日期:2022 年 12 月 18 日\n", "target"),
+        ("目录 第一部分单位概况……1 第二部分2022年度部门决算情况说明……2 一、"
+            "部门预算项目支出绩效自评表……13\n", "final-accounts"),
+        ("广水市教育局2023年整体绩效目标申报.pdf\n附件 2: 部门整体支出绩效目标申报表 填报日期:2022 年 12 月 18 "
+            "日\n", "target"),
         ("某县卫生院2023年上半年工作总结\n今年上半年，我院坚持…\n", "work summary"),
-        ("某县高标准农田建设专项资金绩效评价报告\n湖南天行会计师事务所受某县财政局委托，对该专项资金开展绩效评价。\n", "third party"),
+        ("某县高标准农田建设专项资金绩效评价报告\n湖南天行会计师事务所受某县财政局委托，对该专项资金开展绩效评价。"
+            "\n", "third party"),
         ("隆回县乡村振兴项目资金\n绩效评价报告\n上会湘报字(2022)第0001号\n", "third party"),
         ("我局委托第三方评价机构，对2021年市级预算执行的8个项目开展了绩效评价工作。\n", "third party"),
         ("2023年第三季度经济运行分析\n本季度全县经济平稳运行。\n", "nothing of the genre"),
@@ -66,7 +70,8 @@ def test_a_section_heading_cannot_outweigh_another_kind_of_title() -> None:
     text = "某乡人民政府2023年度部门决算\n四、部门绩效自评情况\n（一）部门整体支出绩效自评报告\n"
     assert not is_self_evaluation_report(text)
     # Without a title of another kind, a section heading of the genre is a page of a report.
-    assert is_self_evaluation_report("3.部门整体支出绩效自评开展情况\n本部门对2017年整体支出开展绩效自评，自评得分90分。")
+    assert is_self_evaluation_report("3.部门整体支出绩效自评开展情况\n本部门对2017年整体支出开展绩效自评，"
+        "自评得分90分。")
 
 
 def test_a_label_and_its_text_is_no_title() -> None:

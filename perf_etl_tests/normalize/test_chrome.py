@@ -77,12 +77,18 @@ def test_a_title_repeated_by_the_site_is_left_once() -> None:
 
 
 def test_a_shared_file_name_is_kept_as_the_title() -> None:
-    line = "《部门整体绩效自评表.docx》由会员分享，可在线阅读，更多相关《部门整体绩效自评表.docx(4页珍藏版)》请在优知文库上搜索。"
+    line = (
+        "《部门整体绩效自评表.docx》由会员分享，可在线阅读，"
+        "更多相关《部门整体绩效自评表.docx(4页珍藏版)》请在优知文库上搜索。"
+    )
     assert strip_chrome([line])[0] == ["部门整体绩效自评表"]
 
 
 def test_a_metadata_table_keeps_the_page_content_it_carries() -> None:
-    line = "信息名称 | 2023年绩效目标自评表 | 内容概述 | 宣城市转移支付区域(项目)绩效目标自评表(2023年度)年度资金总额:148"
+    line = (
+        "信息名称 | 2023年绩效目标自评表 | 内容概述 | "
+        "宣城市转移支付区域(项目)绩效目标自评表(2023年度)年度资金总额:148"
+    )
     assert strip_chrome([line])[0] == ["宣城市转移支付区域(项目)绩效目标自评表(2023年度)年度资金总额:148"]
 
 
