@@ -80,6 +80,7 @@ _CELLS_RUN = re.compile(r"(?:[\s|:：]|\d|\.|%|万元|亿元|元|万|亿|[-—�
 _SPACE = re.compile(r"[\s|]*")
 MAX_POINTS = 100.0
 MAX_RATE = 200.0
+FRACTION_MAX = 1.5
 # A rate agrees with the amounts it was computed from within this many points (the contract's check).
 RATE_TOLERANCE = 0.5
 # The template's 得分 is 分值 × 执行率: a reading whose score says so is the likelier one.
@@ -275,7 +276,7 @@ def _fits(column: Column, cell: Cell) -> bool:
     if column.kind == "empty":
         return False
     if column.kind == "rate":
-        return cell.value <= MAX_RATE and (cell.percent or cell.value > 1.5 or cell.value == 0)
+        return cell.value <= MAX_RATE
     if cell.percent:
         return False
     if column.kind == "points":
@@ -298,14 +299,20 @@ def _agrees(row: dict[str, Cell]) -> bool:
         return True
     if budget.value == 0:
         return spent.value == 0
-    return abs(spent.value / budget.value * 100 - rate.value) <= RATE_TOLERANCE
+    return abs(spent.value / budget.value * 100 - percent(rate)) <= RATE_TOLERANCE
+
+
+def percent(rate: Cell) -> float:
+    """A rate cell in percent: a cell without "%" at most 1.5 is a fraction ("0.958" under 执行率 is 95.8 %)."""
+    value = rate.value or 0.0
+    return value if rate.percent or value > FRACTION_MAX else round(value * 100, 2)
 
 
 def _score_fits(row: dict[str, Cell]) -> bool:
     weight, rate, score = row.get("weight"), row.get("rate"), row.get("score")
     if not (weight and rate and score) or None in (weight.value, rate.value, score.value):
         return True
-    return abs(weight.value * min(rate.value, 100.0) / 100 - score.value) <= SCORE_TOLERANCE
+    return abs(weight.value * min(percent(rate), 100.0) / 100 - score.value) <= SCORE_TOLERANCE
 
 
 def _zeros(row: dict[str, Cell]) -> int:
@@ -375,6 +382,7 @@ def readings(columns: tuple[Column, ...], pieces: list[Piece]) -> list[dict[str,
     """Every reading of the row's pieces under the columns that fits (see the module docstring). Where
     digits ran together, only readings whose rate agrees with their amounts count, the ones that fill the
     most columns, of those the ones whose score is 分值 × 执行率 if any are, and the fewest zeros."""
+    written = _without_trailing_blanks(pieces)
     pieces = _row_pieces(columns, pieces)
     out: list[dict[str, Cell]] = []
     # A cell or two after the row's own (a column the header lost to OCR or flattening) is left out.
@@ -385,6 +393,11 @@ def readings(columns: tuple[Column, ...], pieces: list[Piece]) -> list[dict[str,
         if out:
             pieces = pieces[: len(pieces) - dropped]
             break
+    if not out and len(written) == len(columns) + 1:
+        # One cell too many in the row ("28.1 28.1 28.1 28.1 10 100% 10" under six columns): a cell printed
+        # twice. Every way of leaving one out is read, and what they agree on is kept.
+        for index in range(len(written)):
+            out += [a for a in _assignments(columns, written[:index] + written[index + 1 :]) if _valid(a)]
     agreeing = [r for r in out if _agrees(r)]
     if not any(isinstance(p, Run) for p in pieces):
         return agreeing or out  # the cells as written: a stated rate may disagree with its amounts
@@ -403,6 +416,12 @@ def _row_pieces(columns: tuple[Column, ...], pieces: list[Piece]) -> list[Piece]
     while pieces and isinstance(pieces[-1], Cell) and pieces[-1].value is None and len(pieces) > len(columns):
         pieces = pieces[:-1]
     return pieces[: len(columns)]
+
+
+def _without_trailing_blanks(pieces: list[Piece]) -> list[Piece]:
+    while pieces and isinstance(pieces[-1], Cell) and pieces[-1].value is None:
+        pieces = pieces[:-1]
+    return pieces
 
 
 def agreed(readings_: list[dict[str, Cell]], column: str) -> Cell | None:
@@ -495,14 +514,21 @@ def figures(scan: str, header: Header) -> TableFigures | None:
             values[field] = (money[name], cell.start, cell.end)
     rate = _rate(total)
     if rate is not None:
-        values["execution_rate_pct"] = (rate.value, rate.start, rate.end)
+        values["execution_rate_pct"] = (percent(rate), rate.start, rate.end)
     return TableFigures(header, total, values)
 
 
 def _rate(row: Row) -> Cell | None:
-    """The row's rate cell when it states a rate (not a zero a template left unfilled)."""
+    """The row's rate cell when it states a rate (not a zero a template left unfilled). A fraction counts only
+    when the amounts agree with it: 0.958 under 执行率 with 29 and 27.8, not a stray 1."""
     rate = row.cells.get("rate")
-    return rate if rate is not None and rate.value and (rate.percent or rate.value > 1.5) else None
+    if rate is None or not rate.value:
+        return None
+    if rate.percent or rate.value > FRACTION_MAX:
+        return rate
+    spent, budget = row.cells.get("expenditure"), row.cells.get("budget") or row.cells.get("budget_initial")
+    stated = spent is not None and budget is not None and spent.value is not None and budget.value
+    return rate if stated and _agrees(row.cells) else None
 
 
 def _from_parts(scan: str, header: Header, total: Row) -> TableFigures | None:

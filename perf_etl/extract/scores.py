@@ -41,6 +41,8 @@ SCORE_LABELS: tuple[Label, ...] = (
     # A bare 总分 with one figure below 100 ("總分99.6"): the score (the 分值 column totals exactly 100).
     Label("总分", r"总分(?=\s*[:：]?\s*\d{1,2}(?:\.\d{1,2})?(?![\d.])(?!\s*分))", 6),
     Label("评价分", r"评价分|评价总得分", 7),
+    # "总分（100分）| 100": the maximum in the label, the score after it.
+    Label("总分（100分）", r"总分\s*[（(]\s*100\s*分\s*[)）]", 8),
     # A bare 评分 only at a clause start ("经自评，评分为92分"); after other words it is a row's score
     # ("预算执行率评分为10分").
     Label("评分为", not_after((r"[\u4e00-\u9fa5]",), ("评分",)), 4),
@@ -71,7 +73,7 @@ GRADE_LABELS: tuple[Label, ...] = (
         "等级为",
         "(?:"
         + literal_led(("自评", "评价", "绩效", "考核", ""), ("等级", "等次", "级别", "评级"))
-        + r")\s*(?:评定|认定)?\s*(?:为|是|：|:|评为|定为|达到)?\s*"
+        + r")\s*(?:评定|认定)?\s*(?:为|是|：|:|\||评为|定为|达到)?\s*"
         + _OPEN_Q
         + _GRADE
         + _CLOSE_Q,
@@ -82,7 +84,7 @@ GRADE_LABELS: tuple[Label, ...] = (
         r"(?:达到|评为|评定为|定为|认定为|属于|为)\s*" + _OPEN_Q + _GRADE + _CLOSE_Q + r"\s*(?:等级|等次|档次|级)",
         9,
     ),
-    Label("评价结果为", r"评价(?:结果|结论)\s*(?:为|是|：|:)\s*" + _OPEN_Q + _GRADE + _CLOSE_Q, 8),
+    Label("评价结果为", r"评价(?:结果|结论)\s*(?:为|是)?\s*[：:]?\s*" + _OPEN_Q + _GRADE + _CLOSE_Q, 8),
     # "自评良好" / "自评为优秀": only the two-character words stand without a copula; "自评较好" is not
     # a grade.
     Label(
@@ -105,6 +107,8 @@ _LEGEND_AFTER_RE = re.compile(r"^\s*[（(]\s*\d|^\s*[、/，,]\s*[“\"]?(?:优|
 _SUB_MAX_RE = re.compile(r"(?:总分|满分|分值|权重)\s*(?:为|是|：|"
     r":)?\s*(" + NUMBER + r")(?![.、．]\s*[\u4e00-\u9fff])\s*分?")
 SUMMARY_BONUS = 2
+# No self-evaluation totals less than this: a smaller figure after a score word is a row number or a sub-score.
+MIN_TOTAL_SCORE = 20
 # How far back a score's sentence is read for what makes it a part.
 CONTEXT_CHARS = 60
 # An indicator's score follows its target and result ("年初目标值≥90%，实际完成值≥90%，自评得分20分").
@@ -177,7 +181,7 @@ def self_score_hit(ctx: DocContext) -> Hit | None:
     for label in SCORE_LABELS:
         for m in _score_regex(label).finditer(ctx.scan):
             value = parse_number(m.group("num"))
-            if value is None or not 0 <= value <= 100 or not _reads_as_score(m):
+            if value is None or not MIN_TOTAL_SCORE <= value <= 100 or not _reads_as_score(m):
                 continue
             if not _is_total_score(ctx, m.start(), m.end()):
                 continue

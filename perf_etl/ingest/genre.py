@@ -35,7 +35,8 @@ _THIRD_PARTY = re.compile(
     # A firm's report number: 湘XX报字(2022)第1号, X会评字〔2023〕12号.
     r"|[\u4e00-\u9fff]{1,8}(?:报字|评字|审字|咨字|鉴字)[〔\[(（]?20\d\d[〕\])）]?第?\d+号"
     # A firm evaluating for the finance bureau, or the bureau handing the evaluation to one.
-    r"|(?:事务所|有限公司|有限责任公司|咨询)[^。]{0,16}受[^。]{0,20}委托|委托(?:第三方|中介|社会中介)[^。]{0,12}?(?:评价|评估|绩效|复核)"
+    r"|(?:事务所|有限公司|有限责任公司|咨询)[^。]{0,16}受[^。]{0,20}委托"
+    r"|受[^。]{0,20}委托[，,]?[^。]{0,30}?(?:事务所|有限公司|咨询公司|评估公司)|委托(?:第三方|中介|社会中介)[^。]{0,12}?(?:评价|评估|绩效|复核)"
 )
 
 # --- 2. titles
@@ -118,14 +119,16 @@ _SELF_EVALUATION_WORDS = (
 _GENRE_WORDS = (
     "整体支出", "部门整体收支", "预算执行率", "绩效目标", "存在的问题", "存在的主要问题", "改进措施", "下一步",
     "基本情况", "综合评价", "绩效指标", "年度资金总额", "全年执行数", "产出指标", "效益指标", "满意度指标",
-    "资金到位", "资金使用", "资金管理", "项目实施", "偏差",
+    "资金到位", "资金使用", "资金管理", "项目实施", "偏差", "绩效目标完成情况", "部门概况", "部门资金",
 )
 MIN_GENRE_WORDS = 3
+MIN_GENRE_WORDS_UNNAMED = 5
 # The unit speaking of itself, or stating its own money or score: a report, not news about reports.
-_OWN_VOICE_OR_FIGURES = re.compile(
-    r"我(?:局|单位|部门|中心|院|校|站|所|办|委|会|馆|镇|乡|街道|处|队|厅|园|台|社|司)|本(?:单位|部门|局|中心|院|校|项目)"
-    r"|\d+(?:\.\d+)?万?元|得\d+(?:\.\d+)?分"
-)
+_VOICE = r"我(?:局|单位|部门|中心|院|校|站|所|办|委|会|馆|镇|乡|街道|处|队|厅|园|台|社|司)|本(?:单位|部门|局|中心|院|校|项目)"
+_FIGURES = r"\d+(?:\.\d+)?万?元|得\d+(?:\.\d+)?分"
+_OWN_VOICE = re.compile(_VOICE)
+_OWN_FIGURES = re.compile(_FIGURES)
+_OWN_VOICE_OR_FIGURES = re.compile(_VOICE + "|" + _FIGURES)
 # A unit's own budget and execution stated one after the other ("全年预算数为1050万元,执行数为1050万元").
 _BUDGET_EXECUTION = re.compile(
     r"预算(?:数|资金)?(?:为|是)?\d+(?:\.\d+)?万?元.{0,30}?(?:执行数|支出数|执行)(?:为|是)?\d+(?:\.\d+)?万?元"
@@ -222,7 +225,11 @@ def _reads_as_report(squeezed: str) -> bool:
         return True
     if any(pattern.search(squeezed) for pattern in (_STOCK_SENTENCE, _TEMPLATE_OUTLINE, _BUDGET_EXECUTION)):
         return True
-    if not any(word in squeezed for word in _SELF_EVALUATION_WORDS):
-        return False
     genre = sum(word in squeezed for word in _GENRE_WORDS)
-    return genre >= MIN_GENRE_WORDS and _OWN_VOICE_OR_FIGURES.search(squeezed) is not None
+    own = _OWN_VOICE_OR_FIGURES.search(squeezed) is not None
+    if any(word in squeezed for word in _SELF_EVALUATION_WORDS):
+        return genre >= MIN_GENRE_WORDS and own
+    # The outline of a report that names no 自评 in its opening ("一、部门概况 二、部门资金基本情况 三、绩效目标
+    # 完成情况分析"): more of the genre's words, and the unit's own voice and figures both.
+    voice = _OWN_VOICE.search(squeezed) is not None and _OWN_FIGURES.search(squeezed) is not None
+    return genre >= MIN_GENRE_WORDS_UNNAMED and voice
