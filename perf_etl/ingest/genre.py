@@ -124,7 +124,10 @@ _GENRE_WORDS = (
 MIN_GENRE_WORDS = 3
 MIN_GENRE_WORDS_UNNAMED = 5
 # The unit speaking of itself, or stating its own money or score: a report, not news about reports.
-_VOICE = r"我(?:局|单位|部门|中心|院|校|站|所|办|委|会|馆|镇|乡|街道|处|队|厅|园|台|社|司)|本(?:单位|部门|局|中心|院|校|项目)"
+_VOICE = (
+    r"我(?:局|单位|部门|中心|院|校|站|所|办|委|会|馆|镇|乡|街道|处|队|厅|园|台|社|司)"
+    r"|本(?:单位|部门|局|中心|院|校|项目)"
+)
 _FIGURES = r"\d+(?:\.\d+)?万?元|得\d+(?:\.\d+)?分"
 _OWN_VOICE = re.compile(_VOICE)
 _OWN_FIGURES = re.compile(_FIGURES)
