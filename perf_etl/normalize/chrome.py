@@ -99,9 +99,27 @@ _PUBLICATION_DATE = re.compile(
 )
 
 
+# A word that every kind of chrome line above holds: a line without one is not chrome. One search for
+# these spares the dozen patterns on the report's own lines, nearly all of them; the look-ahead on their
+# first characters lets the search skip the rest of a line at C speed.
+_CHROME_WORDS = (
+    *_META_LABELS.split("|"),
+    *("您现在", "您所在", "您的位置", "当前位置", "首页", ">", "›", "»", "登录", "无障碍", "适老化", "长辈版", "欢迎"),
+    *("上一篇", "下一篇", "版权所有", "ICP备", "网站标识码", "主办单位", "承办单位", "技术支持"),
+    *("由会员分享", "可在线阅读", "请在", "下载", "当前文档", "版权说明", "本文档由用户提供", "文档简介", "资源ID"),
+    *("页珍藏版", "千万精品文档", "你想要的都能搜到", "举报或认领", "积分下载", "文件大小", "KB", "MB"),
+)
+_CHROME_WORD = re.compile(
+    "(?=[" + re.escape("".join(sorted({w[0] for w in _CHROME_WORDS}))) + "])(?:"
+    + "|".join(map(re.escape, _CHROME_WORDS)) + ")"
+)
+
+
 def is_chrome_line(line: str) -> bool:
     """Whether the whole line is site chrome (see the module docstring)."""
     simplified = to_simplified(line)
+    if _CHROME_WORD.search(simplified) is None:
+        return False
     if _META_LINE.match(simplified):
         return len(simplified) <= META_LINE_MAX_CHARS or len(_META_FIELD.findall(simplified)) >= 2
     if _LONE_FIELD.match(simplified) and len(simplified.strip()) <= LONE_FIELD_MAX_CHARS:
