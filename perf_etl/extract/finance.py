@@ -18,7 +18,7 @@ from perf_etl.extract.items import ItemStatement, extract_expenditure_items, fin
 from perf_etl.extract.money import total_hits
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.money_split import spending_split_hits
-from perf_etl.extract.money_table import table_candidates
+from perf_etl.extract.money_table import report_tables, table_candidates
 from perf_etl.extract.scores import extract_score_components, grade_hit, self_score_hit
 from perf_etl.models import StagedDocument
 
@@ -53,8 +53,9 @@ def extract_finance_hits(doc: StagedDocument) -> list[Hit]:
 def finance_hits(ctx: DocContext, items: list[ItemStatement]) -> list[Hit]:
     """`extract_finance_hits` on a document's context and its named-fund statements (`find_item_statements`),
     which the caller builds once for all extractors."""
-    hits = total_hits(ctx, items, table_candidates(ctx))
-    hits.update(spending_split_hits(ctx, items, hits.get("expenditure_wan")))
+    tables = report_tables(ctx)
+    hits = total_hits(ctx, items, table_candidates(tables))
+    hits.update(spending_split_hits(ctx, items, hits.get("expenditure_wan"), tables))
     for hit in (self_score_hit(ctx), grade_hit(ctx)):
         if hit:
             hits[hit.field] = hit

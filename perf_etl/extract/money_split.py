@@ -25,7 +25,7 @@ from perf_etl.extract.money_labels import (
     PROJECT_RE,
     alternation_matches,
 )
-from perf_etl.extract.money_table import table_spending_split
+from perf_etl.extract.money_table import TableFigures, table_spending_split
 from perf_etl.extract.numbers import MONEY_UNIT, NUMBER, declared_unit_before, to_wan
 
 # A category that carries its own spending word ("基本支出全年执行数…") is spending whatever total precedes.
@@ -73,10 +73,13 @@ class Part:
     governor: int | None  # start of the spending label it belongs to; None when not spending
 
 
-def spending_split_hits(ctx: DocContext, items: list[ItemStatement], expenditure: Hit | None) -> dict[str, Hit]:
-    """basic_expenditure_wan / project_expenditure_wan hits from the spending split the text states."""
+def spending_split_hits(
+    ctx: DocContext, items: list[ItemStatement], expenditure: Hit | None, tables: list[TableFigures]
+) -> dict[str, Hit]:
+    """basic_expenditure_wan / project_expenditure_wan hits from the spending split the text states (in its
+    sentences, its tables and the report's money blocks `tables`)."""
     groups: dict[int, list[Part]] = {}
-    evaluation_table = [Part(*row) for row in table_spending_split(ctx)]
+    evaluation_table = [Part(*row) for row in table_spending_split(ctx, tables)]
     for part in _parts(ctx, items) + _table_parts(ctx) + evaluation_table:
         if part.governor is not None:
             groups.setdefault(part.governor, []).append(part)

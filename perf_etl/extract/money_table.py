@@ -580,10 +580,10 @@ def report_tables(ctx: DocContext) -> list[TableFigures]:
     return out
 
 
-def table_candidates(ctx: DocContext) -> list[Candidate]:
-    """Report totals read from a flattened 自评表's money block (the first block that states each)."""
+def table_candidates(tables: list[TableFigures]) -> list[Candidate]:
+    """Report totals read from the report's money blocks (`report_tables`; the first block that states each)."""
     out: list[Candidate] = []
-    for table in report_tables(ctx):
+    for table in tables:
         for field, (value, start, end) in table.values.items():
             if not any(c.field == field for c in out):
                 out.append(Candidate(field, value, table.total.label_start, end, table.total.label_end, start,
@@ -591,11 +591,12 @@ def table_candidates(ctx: DocContext) -> list[Candidate]:
     return out
 
 
-def table_spending_split(ctx: DocContext) -> list[tuple[str, float, int, int, int]]:
-    """(category, 万元, start, end, header start) of the 基本支出 and 项目支出 rows right under a total row,
-    from the spending column. Both rows are needed and must add up to the total row's spending."""
+def table_spending_split(ctx: DocContext, tables: list[TableFigures]) -> list[tuple[str, float, int, int, int]]:
+    """(category, 万元, start, end, header start) of the 基本支出 and 项目支出 rows right under a total row of
+    one of `tables`, from the spending column. Both rows are needed and must add up to the total row's
+    spending."""
     out: list[tuple[str, float, int, int, int]] = []
-    for table in report_tables(ctx):
+    for table in tables:
         spent = table.values.get("expenditure_wan")
         if spent is None:
             continue

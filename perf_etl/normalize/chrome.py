@@ -13,6 +13,8 @@ Lines are judged in simplified characters (simplified.py), so a traditional mirr
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from datetime import date
 
@@ -103,15 +105,18 @@ _PUBLICATION_DATE = re.compile(
 # these spares the dozen patterns on the report's own lines, nearly all of them; the look-ahead on their
 # first characters lets the search skip the rest of a line at C speed.
 _CHROME_WORDS = (
-    *_META_LABELS.split("|"),
     *("您现在", "您所在", "您的位置", "当前位置", "首页", ">", "›", "»", "登录", "无障碍", "适老化", "长辈版", "欢迎"),
     *("上一篇", "下一篇", "版权所有", "ICP备", "网站标识码", "主办单位", "承办单位", "技术支持"),
     *("由会员分享", "可在线阅读", "请在", "下载", "当前文档", "版权说明", "本文档由用户提供", "文档简介", "资源ID"),
     *("页珍藏版", "千万精品文档", "你想要的都能搜到", "举报或认领", "积分下载", "文件大小", "KB", "MB"),
+    # The glued fields' labels; any other metadata label counts before a separator (or a date after 时间).
+    *("索引号", "发布机构", "发布日期", "发文日期", "成文日期", "文号", "时效性", "有效性", "主题词", "公开目录"),
+    *("主题分类", "浏览量", "信息来源"),
 )
+_LABEL_THEN_SEPARATOR = [rf"{label}(?=[\s:：|】\]]|$)" for label in _META_LABELS.split("|")] + [r"时间(?=\d)"]
 _CHROME_WORD = re.compile(
-    "(?=[" + re.escape("".join(sorted({w[0] for w in _CHROME_WORDS}))) + "])(?:"
-    + "|".join(map(re.escape, _CHROME_WORDS)) + ")"
+    "(?=[" + re.escape("".join(sorted({w[0] for w in (*_CHROME_WORDS, *_META_LABELS.split("|"))}))) + "])(?:"
+    + "|".join([*map(re.escape, _CHROME_WORDS), *_LABEL_THEN_SEPARATOR]) + ")"
 )
 
 
@@ -165,6 +170,14 @@ def _one_copy(line: str) -> str:
     return line
 
 
+def _lines_with_chrome_word(lines: list[str]) -> set[int]:
+    """The indexes of the lines that hold a chrome word: one search over the page, as most lines (and most
+    pages, a PDF's) hold none."""
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    page = to_simplified("\n".join(lines))
+    return {bisect.bisect_right(starts, m.start()) - 1 for m in _CHROME_WORD.finditer(page)}
+
+
 def strip_chrome(lines: list[str]) -> tuple[list[str], set[int]]:
     """`clean_line` of every raw line (before text.repair_line; removed lines become "", as page furniture
     does), a line of the opening that repeats an earlier one (a title printed again by the site) removed; and
@@ -175,15 +188,17 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], set[int]]:
     out: list[str] = []
     fields: set[int] = set()
     pending: str | None = None  # a bare label waiting for its value
-    for index, raw in enumerate(lines):
-        # Judged before spaces are collapsed (they separate "索引号 0152… 发布机构 …"), glosses and widths repaired.
-        line = drop_pinyin_glosses(fold_width(raw))
-        bare = _BARE_LABEL.match(to_simplified(line))
-        if bare is not None:
+    # Judged before spaces are collapsed (they separate "索引号 0152… 发布机构 …"), glosses and widths repaired.
+    lines = [drop_pinyin_glosses(fold_width(raw)) for raw in lines]
+    with_chrome_word = _lines_with_chrome_word(lines)
+    for index, line in enumerate(lines):
+        if pending is None and index not in with_chrome_word:
+            cleaned, is_field = _one_copy(line), False
+        elif (bare := _BARE_LABEL.match(to_simplified(line))) is not None:
             out.append("")
             pending = line.strip(" \t-*•·|【】[]") if _KEPT_LABEL.match(bare.group("label")) else ""
             continue
-        if pending is not None and line.strip() and _is_value(line) and not is_chrome_line(line):
+        elif pending is not None and line.strip() and _is_value(line) and not is_chrome_line(line):
             cleaned, is_field = (f"{pending}：{line.strip()}", True) if pending else ("", False)
             pending = None
         else:
