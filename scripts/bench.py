@@ -415,6 +415,58 @@ def ocr_extraction_rate(files: list[Path], pages: int, seed: int) -> ExtractionR
                           time.process_time() - cpu_started, chars, True)
 
 
+@dataclass
+class StageRates:
+    """Normalization and field extraction in this process on pypdfium2's text of a sample of files: the
+    per-page cost of the rules, without Dagster, DuckDB or workers. Best of `repeats` runs (CPU seconds): at
+    300 reports a Dagster step's time moves by a third from run to run on this VM, this by a few percent."""
+
+    files: int
+    pages: int
+    normalize_cpu_seconds: float
+    extract_cpu_seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "pages": self.pages,
+            "normalize_pages_per_cpu_s": round(self.pages / self.normalize_cpu_seconds, 1),
+            "extract_pages_per_cpu_s": round(self.pages / self.extract_cpu_seconds, 1),
+            "normalize_and_extract_pages_per_cpu_s": round(
+                self.pages / (self.normalize_cpu_seconds + self.extract_cpu_seconds), 1),
+        }
+
+
+def stage_rates(files: list[Path], seed: int, sample: int = 100, repeats: int = 5) -> StageRates:
+    import pypdfium2
+
+    from perf_etl.extract import extract_document
+    from perf_etl.models import PageText
+    from perf_etl.normalize import normalize_document
+
+    order = files[:]
+    random.Random(seed).shuffle(order)
+    documents: list[list[PageText]] = []
+    for path in order[:sample]:
+        pdf = pypdfium2.PdfDocument(path)
+        documents.append([PageText(index + 1, page.get_textpage().get_text_range()) for index, page in enumerate(pdf)])
+        pdf.close()
+
+    def best(run: Callable[[], object]) -> float:
+        run()  # warm-up: imports, compiled patterns, caches
+        times = []
+        for _ in range(repeats):
+            started = time.process_time()
+            run()
+            times.append(time.process_time() - started)
+        return min(times)
+
+    staged = [normalize_document(f"d{index}", 2022, pages) for index, pages in enumerate(documents)]
+    normalize = best(lambda: [normalize_document(f"d{i}", 2022, pages) for i, pages in enumerate(documents)])
+    extract = best(lambda: [extract_document(document) for document in staged])
+    return StageRates(len(documents), sum(map(len, documents)), normalize, extract)
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -444,7 +496,8 @@ def _status_kib_meminfo() -> int:
 
 def summary(args: argparse.Namespace, truth: list[dict[str, Any]], generate_seconds: float | None,
             first: PipelineRun, rerun: PipelineRun | None, scores: dict[str, Any],
-            rates: dict[str, ExtractionRate], ocr_rate: ExtractionRate | None) -> dict[str, Any]:
+            rates: dict[str, ExtractionRate], ocr_rate: ExtractionRate | None,
+            stages: StageRates) -> dict[str, Any]:
     pages = sum(row["page_count"] for row in truth)
     reports = len(truth)
     pdfium = max(rates["pypdfium2"], rates["pypdfium2_before"], key=lambda rate: rate.pages_per_s)
@@ -474,6 +527,7 @@ def summary(args: argparse.Namespace, truth: list[dict[str, Any]], generate_seco
         "ocr_pages_per_s": None if ocr_rate is None else round(ocr_rate.pages_per_s, 3),
         "ocr_pages_per_cpu_s": None if ocr_rate is None else _per_cpu(ocr_rate),
         "extraction": {name: {**asdict(rate), "seconds": round(rate.seconds, 2)} for name, rate in rates.items()},
+        "rules_in_process": stages.as_dict(),
         "peak_rss_mb": round(first.peak_rss_mb, 1),
         "peak_pss_mb": round(first.peak_pss_mb, 1),
         "max_process_rss_mb": round(first.max_process_rss_mb, 1),
@@ -511,6 +565,9 @@ def print_table(result: dict[str, Any]) -> None:
          f"{result['ocr_pages_per_s']:.2f} pages/s, {result['ocr_pages_per_cpu_s']} per CPU-s"),
         ("peak memory (tree)", f"RSS {result['peak_rss_mb']:.0f} MB, PSS {result['peak_pss_mb']:.0f} MB, largest "
                                f"process {result['max_process_rss_mb']:.0f} MB, {result['peak_processes']} processes"),
+        ("normalize + extract, in process", "{normalize_and_extract_pages_per_cpu_s} pages per CPU-s (normalize "
+         "{normalize_pages_per_cpu_s}, extract {extract_pages_per_cpu_s}; {pages} pages of {files} files, best of 5)"
+         .format(**result["rules_in_process"])),
         ("re-run, no new files", "skipped" if result["rerun_seconds"] is None else f"{result['rerun_seconds']:.1f} s"),
         ("in core.reports", f"{result['accuracy']['in_core']:.1%}"),
     ]
@@ -583,7 +640,9 @@ def main(argv: list[str] | None = None) -> int:
     rates = {engine: extraction_rate(engine, files, args.extract_seconds, args.seed) for engine in ENGINES}
     rates["pypdfium2_before"] = pdfium_before
     ocr_rate = None if args.ocr_pages <= 0 else ocr_extraction_rate(files, args.ocr_pages, args.seed)
-    result = summary(args, truth, generate_seconds, first, rerun, scores, rates, ocr_rate)
+    print("timing normalization and extraction in process…", flush=True)
+    stages = stage_rates(files, args.seed)
+    result = summary(args, truth, generate_seconds, first, rerun, scores, rates, ocr_rate, stages)
     print_table(result)
     line = json.dumps(result, ensure_ascii=False)
     (run_dir / "bench.json").write_text(line + "\n", encoding="utf-8")

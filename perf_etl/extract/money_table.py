@@ -32,8 +32,8 @@ from perf_etl.extract.numbers import declared_unit_before, to_wan
 _COLUMN_WORDS: tuple[tuple[str, str, str], ...] = (
     # The 基础数据表 of the provincial 部门整体支出绩效评价 templates dates its columns ("2021年决算数 2022年预算数
     # 2022年决算数"): the evaluated year's are the budget and the spending, the year before's are not read.
-    (r"(?:19|20)\d\d年度?预算数", "budget@", "money"),
-    (r"(?:19|20)\d\d年度?决算数", "expenditure@", "money"),
+    (r"19\d\d年度?预算数|20\d\d年度?预算数", "budget@", "money"),
+    (r"19\d\d年度?决算数|20\d\d年度?决算数", "expenditure@", "money"),
     (r"年初预算批复数|年初批复预算数?|年初预算金额|年初预算数|年初预算|"
         r"年初预[\u4e00-\u9fff]数", "budget_initial", "money"),
     (
@@ -135,8 +135,7 @@ def headers(scan: str, fiscal_year: int | None = None) -> list[Header]:
     """Every money-block header in the view: two or more money columns in a row of column words."""
     found: list[Header] = []
     position = 0
-    next_column = _ColumnFinder(scan)
-    while (start := next_column(position)) is not None:
+    while (start := _next_column(scan, position)) is not None:
         columns, end = _header_at(scan, start)
         columns = _dated(columns, fiscal_year)
         if sum(c.name in MONEY_COLUMNS for c in columns) >= MIN_MONEY_COLUMNS:
@@ -151,22 +150,14 @@ def headers(scan: str, fiscal_year: int | None = None) -> list[Header]:
     return found
 
 
-class _ColumnFinder:
-    """Where the next column word starts at or after a position. Each pattern's last match is kept and searched
-    again only once the position has passed it: the scan moves forward, and searching every pattern from
-    every position tried was most of the table reading time."""
+# Any column word: the leftmost match of the alternation is the nearest of the column words. Every
+# alternative starts with a literal, so the search skips to those characters at C speed.
+_ANY_COLUMN_RE = re.compile("|".join(words for words, _, _ in _COLUMN_WORDS))
 
-    def __init__(self, scan: str) -> None:
-        self._scan = scan
-        self._starts: list[int | None] = [-1] * len(_COLUMN_RES)
 
-    def __call__(self, position: int) -> int | None:
-        for index, start in enumerate(self._starts):
-            if start is not None and start < position:
-                m = _COLUMN_RES[index][0].search(self._scan, position)
-                self._starts[index] = m.start() if m else None
-        found = [start for start in self._starts if start is not None]
-        return min(found) if found else None
+def _next_column(scan: str, position: int) -> int | None:
+    m = _ANY_COLUMN_RE.search(scan, position)
+    return m.start() if m else None
 
 
 def _header_at(scan: str, start: int) -> tuple[list[Column], int]:

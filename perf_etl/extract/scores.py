@@ -68,7 +68,12 @@ _CLOSE_Q = r"\s*[”\"」』’']?"
 
 GRADE_LABELS: tuple[Label, ...] = (
     # The 自评表's total row with a grade cell after its score ("总分 | 100 | 96 | 优").
-    Label("总分行等级", r"(?:自评)?(?:总分|合计)[\s|]*100(?:\.0+)?[\s|]+\d{1,3}(?:\.\d{1,2})?[\s|]+" + _GRADE, 8),
+    Label(
+        "总分行等级",
+        "(?:" + literal_led(("自评", ""), ("总分", "合计")) + r")[\s|]*100(?:\.0+)?[\s|]+\d{1,3}(?:\.\d{1,2})?[\s|]+"
+        + _GRADE,
+        8,
+    ),
     Label(
         "等级为",
         "(?:"
