@@ -75,7 +75,7 @@ TITLE_NAME_STOPS = re.compile(
 # Words an organisation name ends with. Broad list for validating a name found in a labelled place.
 ORG_SUFFIX = re.compile(
     r"(?:局|委员会|管委会|委|中心|办公室|办事处|办|厅|院|所|站|队|处|馆|会|部|署|集团|公司|政府|学校|"
-    r"小学|中学|幼儿园|医院|大学|学院|园|社|台|室|场|司|库|组|馆)$"
+    r"小学|中学|幼儿园|医院|大学|学院|园|社|台|室|场|司|库|组|馆|校)$"
 )
 # Narrow list for spotting a name that starts a body sentence ("XX局负责…").
 SUBJECT_SUFFIX = r"(?:局|委员会|管委会|中心|办公室|办事处|厅|院|所|站|队|馆|政府|集团|公司|学校|医院)"

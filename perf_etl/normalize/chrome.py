@@ -28,7 +28,7 @@ _META_LABELS = (
     "打印本页|打印|关闭窗口|关闭|分享到|分享|收藏|索引号|发布机构|发文机关|发文字号|文号|时效性|有效性|公开目录|"
     "主题分类|主题词|公开方式|公开范围|公开时限|所属机构|信息分类|体裁分类|组配分类|所属主题|监督索引号|统一登记号|"
     "信息时效性|文件编号|生效日期|有效期|公开责任部门|公开形式|发布文号|关键词|内容概述|归档时间|所属分类|信息类别|"
-    "发文单位|标题|信息名称|文件名称|文档名称|名称|时间"
+    "发文单位|标题|信息名称|文件名称|文档名称|名称|关键字|是否有效|责任部门|时间"
 )
 _LEAD = r"^[\s\-*•·|【\[（(]*"
 # A label then its separator; 时间 alone only before a date (a body line may start "时间紧、任务重").
@@ -58,7 +58,7 @@ META_LINE_MAX_CHARS = 80
 # Page furniture of web sites: breadcrumbs, greetings, footers.
 _SITE_LINE = re.compile(
     r"您现在的位置|您所在的位置|您的位置|当前位置|首页\s*[>》›»/]|^\s*[>›»]|(?:^|\s)[>›»]{1,2}\s*\S+\s*[>›»]|"
-    r"^[\s|•]*(?:首页|登录\s*\|?\s*注册|无障碍浏览.*|打开适老化模式.*|无障碍.{0,12}|长辈版.{0,12})\s*$|^\s*欢迎(?:来到|访问|光临)|^\s*(?:上一篇|下一篇)|"
+    r"已启用无障碍|保护视力色|^[\s|•]*(?:首页|登录\s*\|?\s*注册|无障碍浏览.*|打开适老化模式.*|无障碍.{0,12}|长辈版.{0,12})\s*$|^\s*欢迎(?:来到|访问|光临)|^\s*(?:上一篇|下一篇)|"
     r"版权所有|ICP备|网站标识码|^\s*(?:主办单位|承办单位|技术支持)\s*[:：]"
 )
 # What document-sharing sites print around an attachment's text.
@@ -86,8 +86,8 @@ _CONTENT_FIELD = re.compile(r"(?:内容概述|内容摘要|正文内容)\s*[:：
 _BARE_LABEL = re.compile(_LEAD + r"(?P<label>" + _META_LABELS + r")\s*[:：]?\s*[\]】]?\s*$")
 _KEPT_LABEL = re.compile(f"^(?:{_PUBLISHER_LABELS}|{_DATE_LABELS})$")
 _KEPT_FIELD = re.compile(
-    r"(?:" + _PUBLISHER_LABELS + r")(?:\s*[:：|]\s*|\s*)[^\s|:：【】]{2,40}"
-    r"|(?:" + _DATE_LABELS + r")\s*[:：|]?\s*20\d\d\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}日?"
+    r"(?P<label>" + _PUBLISHER_LABELS + r")(?:\s*[:：|]\s*|\s*)(?P<value>[^\s|:：【】]{2,40})"
+    r"|(?P<date_label>" + _DATE_LABELS + r")\s*[:：|]?\s*(?P<date>20\d\d\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}日?)"
 )
 # The opening, where a site repeats the title: later, a repeated line is the report's own (a heading in
 # each project's section).
@@ -106,6 +106,7 @@ _PUBLICATION_DATE = re.compile(
 # first characters lets the search skip the rest of a line at C speed.
 _CHROME_WORDS = (
     *("您现在", "您所在", "您的位置", "当前位置", "首页", ">", "›", "»", "登录", "无障碍", "适老化", "长辈版", "欢迎"),
+    "保护视力色",
     *("上一篇", "下一篇", "版权所有", "ICP备", "网站标识码", "主办单位", "承办单位", "技术支持"),
     *("由会员分享", "可在线阅读", "请在", "下载", "当前文档", "版权说明", "本文档由用户提供", "文档简介", "资源ID"),
     *("页珍藏版", "千万精品文档", "你想要的都能搜到", "举报或认领", "积分下载", "文件大小", "KB", "MB"),
@@ -154,7 +155,12 @@ def clean_line(line: str) -> tuple[str, bool]:
     if shared is not None:
         group = "name" if "name" in shared.groupdict() else "value"
         return line[shared.start(group) : shared.end(group)], False
-    fields = [line[m.start() : m.end()] for m in _KEPT_FIELD.finditer(simplified)]
+    # Each as "label：value", whatever separated them on the page: the extractors read a field by its colon.
+    fields = [
+        f"{line[m.start(label) : m.end(label)]}：{line[m.start(value) : m.end(value)]}"
+        for m in _KEPT_FIELD.finditer(simplified)
+        for label, value in (("label", "value") if m.group("label") else ("date_label", "date"),)
+    ]
     return " ".join(fields), bool(fields)
 
 
@@ -168,6 +174,20 @@ def _one_copy(line: str) -> str:
     if period < length and length % period == 0 and period >= _MIN_REPEATED_CHARS:
         return line[:period]
     return line
+
+
+# Metadata labels spaced out to line up in the page's table ("索 引 号", "文  号", "关 键 字"). Spaces next to
+# Chinese characters are dropped by repair_line anyway; joined first, the labels are found like any other.
+_SPACED_CJK = re.compile(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]")
+_SPACED_LABEL = re.compile(
+    "|".join("[ \u3000]{0,3}".join(label) for label in _META_LABELS.split("|") if len(label) > 1)
+)
+
+
+def _join_spaced_labels(line: str) -> str:
+    if _SPACED_CJK.search(line) is None:
+        return line
+    return _SPACED_LABEL.sub(lambda m: re.sub("[ \u3000]", "", m.group(0)), line)
 
 
 def _lines_with_chrome_word(lines: list[str]) -> set[int]:
@@ -189,7 +209,7 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], set[int]]:
     fields: set[int] = set()
     pending: str | None = None  # a bare label waiting for its value
     # Judged before spaces are collapsed (they separate "索引号 0152… 发布机构 …"), glosses and widths repaired.
-    lines = [drop_pinyin_glosses(fold_width(raw)) for raw in lines]
+    lines = [_join_spaced_labels(drop_pinyin_glosses(fold_width(raw))) for raw in lines]
     with_chrome_word = _lines_with_chrome_word(lines)
     for index, line in enumerate(lines):
         if pending is None and index not in with_chrome_word:

@@ -54,11 +54,28 @@ def test_chrome_goes_and_the_title_stands_alone() -> None:
         "- 发布日期: 2025-04-29\n- 时效性: 有效\n红河州数据发展中心2024年度项目支出绩效单位自评报告\n一、基本情况\n"
     )
     paragraphs = _staged(text).split("\n")
-    # The publisher and the date stay as fields of their own; the title is not glued to them.
-    assert "发布机构:红河州数据发展中心" in paragraphs
-    assert "发布日期: 2025-04-29" in paragraphs
+    # The publisher and the date stay as fields of their own, "label：value"; the title is not glued to them.
+    assert "发布机构：红河州数据发展中心" in paragraphs
+    assert "发布日期：2025-04-29" in paragraphs
     assert "红河州数据发展中心2024年度项目支出绩效单位自评报告" in paragraphs
     assert "索引号" not in _staged(text) and "时效性" not in _staged(text)
+
+
+def test_labels_spaced_out_to_line_up_are_labels() -> None:
+    text = (
+        "本站已启用无障碍浏览系统,欢迎点击访问!\n"
+        "索 引 号 640106-106/2018-28365 文  号 银金财发〔2018〕55号 生成日期 2018-06-12\n"
+        "发布机构 金凤区财政局 责任部门 金凤区财政局 关 键 字 水利发展资金绩效\n"
+        "公开方式 主动公开 公开时限 长期公开 是否有效 有效\n"
+        "金凤区2017年度中央财政水利发展资金绩效自评报告\n"
+        "保护视力色:              字体颜色: 【       绿 】        恢复默认\n"
+        "一、基本情况\n"
+    )
+    assert _staged(text).split("\n") == [
+        "发布机构：金凤区财政局",
+        "金凤区2017年度中央财政水利发展资金绩效自评报告",
+        "一、基本情况",
+    ]
 
 
 def test_a_bare_label_takes_its_value_from_the_next_line() -> None:
