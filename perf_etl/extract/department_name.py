@@ -253,10 +253,14 @@ def _title_parts(head: str, start: int) -> Iterator[tuple[int, int]]:
         yield start, len(head)
 
 
+# How far into a title a name starting with a region is looked for when the title does not start with one.
+TITLE_LEAD_CHARS = 4
+
+
 def _title_unit(part: str, start: int) -> tuple[str, int, int] | None:
     """The unit one stretch of a title names: the name it starts with when it runs to the stretch's end, else
     the longest name ending there that starts with a region, else the name it starts with if that starts
-    with a region ("天长市水利局水旱灾害防御股…")."""
+    with a region ("天长市水利局水旱灾害防御股…"), else such a name a few characters in."""
     found = name_at(part, start)
     if found is not None and found[1] == len(part):
         return found[0], start, found[1]
@@ -265,6 +269,12 @@ def _title_unit(part: str, start: int) -> tuple[str, int, int] | None:
         return tail, len(part) - len(tail), len(part)
     if found is not None and starts_with_region(found[0]):
         return found[0], start, found[1]
+    # A site's word run into the title ("热点保山市广播电视台…项目绩效自评报告"): a name a few characters in that
+    # starts with a region.
+    for k in range(start + 1, min(len(part), start + TITLE_LEAD_CHARS + 1)):
+        found = name_at(part, k)
+        if found is not None and starts_with_region(found[0]):
+            return found[0], k, found[1]
     return None
 
 

@@ -42,6 +42,8 @@ def _name(text: str) -> object:
         ("2021年茂名市发展和改革局部门整体支出绩效自评报告.pdf\n根据通知要求，我单位及时布置自评任务。"
             "\n", "茂名市发展和改革局"),
         ("天长市水利局水旱灾害防御股项目支出绩效自评\n项目支出绩效自评表\n", "天长市水利局"),
+        # A site's word run into the title before the unit and its project.
+        ("要闻\n临沧市广播电视台新闻节目制作经费项目绩效自评报告\n一、项目基本情况\n", "临沧市广播电视台"),
         ("中国共产主义青年团2021年度部门整体支出绩效评价报告.docx中国共产主义青年团邵阳市北塔区委员会2021年度部门整体支出绩效评价报告"
          "一、部门概况", "中国共产主义青年团邵阳市北塔区委员会"),
         # The unit under its seal; introduced as such; a regional subject of a body clause.
