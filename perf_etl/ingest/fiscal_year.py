@@ -363,8 +363,8 @@ def _table_heading_year(text: str, latest: int) -> _Hit | None:
 # The rule prefix of a year inferred from a date rather than read as the year evaluated.
 INFERRED_PREFIX = "inferred:"
 # Where a report that states no year is dated: the date it was filled in or reported (填报日期 2022年3月18日),
-# else a date on its cover, else the page's publication date (发布日期: 2023-12-05). Reports are written after
-# the year closes, so they evaluate the year before.
+# else a date on its cover or under its closing signature, else the page's publication date (发布日期:
+# 2023-12-05). Reports are written after the year closes, so they evaluate the year before.
 _REPORT_DATE = re.compile(
     r"(?:填报日期|填表日期|报告日期|报送日期|填报时间|评价日期)\s*[:：]?\s*(?P<year>20\d\d)\s*[-./年]\s*\d{1,2}\s*[-./月]"
 )
@@ -375,9 +375,18 @@ _COVER_DATE = re.compile(r"(?P<year>20\d\d)\s*年\s*\d{1,2}\s*月")
 COVER_CHARS = 600
 
 
+# The date under the closing signature ("项目单位（盖章） 2020年7月16日"): the last date near the end.
+SIGNATURE_CHARS = 300
+
+
+def _signed_date(text: str) -> re.Match[str] | None:
+    dates = list(_COVER_DATE.finditer(text, max(0, len(text) - SIGNATURE_CHARS)))
+    return dates[-1] if dates else None
+
+
 def _inferred_from_date(text: str, latest: int) -> _Hit | None:
     found = _REPORT_DATE.search(text)
-    cover = _COVER_DATE.search(text, 0, COVER_CHARS)
+    cover = _COVER_DATE.search(text, 0, COVER_CHARS) or _signed_date(text)
     if found is not None:
         year = int(found.group("year")) - 1
         span = _span(text, found.start(), found.end(), INFERRED_PREFIX + "fill_date")
