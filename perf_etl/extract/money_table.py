@@ -389,20 +389,19 @@ def readings(columns: tuple[Column, ...], pieces: list[Piece]) -> list[dict[str,
     most columns, of those the ones whose score is 分值 × 执行率 if any are, and the fewest zeros."""
     written = _without_trailing_blanks(pieces)
     pieces = _row_pieces(columns, pieces)
-    out: list[dict[str, Cell]] = []
-    # A cell or two after the row's own (a column the header lost to OCR or flattening) is left out.
-    for dropped in range(MAX_DROPPED + 1):
+    # One cell too many in the row ("28.1 28.1 28.1 28.1 10 100% 10" under six columns): a cell printed twice.
+    # Read leaving each one out; readings whose rate agrees with their amounts come first.
+    twice = _one_left_out(columns, written) if len(written) == len(columns) + 1 else []
+    out = [r for r in twice if _agrees(r)]
+    # Else a cell or two after the row's own (a column the header lost to OCR or flattening) is left out.
+    for dropped in range(0 if out else MAX_DROPPED + 1):
         if dropped and not (len(pieces) > dropped and isinstance(pieces[-dropped], Cell)):
             break
         out = [a for a in _assignments(columns, pieces[: len(pieces) - dropped]) if _valid(a)]
         if out:
             pieces = pieces[: len(pieces) - dropped]
             break
-    if not out and len(written) == len(columns) + 1:
-        # One cell too many in the row ("28.1 28.1 28.1 28.1 10 100% 10" under six columns): a cell printed
-        # twice. Every way of leaving one out is read, and what they agree on is kept.
-        for index in range(len(written)):
-            out += [a for a in _assignments(columns, written[:index] + written[index + 1 :]) if _valid(a)]
+    out = out or twice
     agreeing = [r for r in out if _agrees(r)]
     if not any(isinstance(p, Run) for p in pieces):
         return agreeing or out  # the cells as written: a stated rate may disagree with its amounts
@@ -413,6 +412,15 @@ def readings(columns: tuple[Column, ...], pieces: list[Piece]) -> list[dict[str,
     # amounts written with different decimals ("2456.1|82456.1|82456.18").
     best = min(((_zeros(r), _formats(r, columns)) for r in fullest), default=(0, 0))
     return [r for r in fullest if (_zeros(r), _formats(r, columns)) == best]
+
+
+def _one_left_out(columns: tuple[Column, ...], pieces: list[Piece]) -> list[dict[str, Cell]]:
+    return [
+        reading
+        for index in range(len(pieces))
+        for reading in _assignments(columns, pieces[:index] + pieces[index + 1 :])
+        if _valid(reading)
+    ]
 
 
 def _row_pieces(columns: tuple[Column, ...], pieces: list[Piece]) -> list[Piece]:

@@ -52,6 +52,8 @@ def _money(values: dict[str, object]) -> tuple[object, ...]:
         # The first header cell carries the block's unit: it heads the row labels, not a column.
         ("年度预算数（万元）|年初预算|调整后预算数|预算执行数|预算执行率|权重|得分|原因|总额|238.93|251.89|250.00|99.25%|10|9.9||",
          (238.93, 251.89, 250.0, 99.25)),
+        # One amount printed twice: the cells that agree with the rate, not the row cut before it.
+        (HEADER + "年度资金总额: 36.4 36.4 36.4 35.2 10 96.70% 9.67\n其中:中央资金\n", (36.4, 36.4, 35.2, 96.7)),
         # Header cells left empty (merged above) keep the row's cells in line.
         ("年初预算|调整后预算数|预算执行数|||预算执行率|权重|得分|总额|5.00|5.00|4.90|||98.00%|10|"
             "9.8|", (5.0, 5.0, 4.9, 98.0)),
