@@ -63,8 +63,9 @@ GRADE_VALUES: dict[str, str] = {
 }
 # Not followed by a word that makes it another word (优化, 中心) or an attribute ("等级为优的项目").
 _GRADE = r"(?P<g>不合格|优秀|良好|合格|中等|较差|优|良|中|差)(?![化势质先惠心期央小间距异额旬的率占个])"
-_OPEN_Q = r"[“\"「『‘']?\s*"
-_CLOSE_Q = r"\s*[”\"」』’']?"
+# Quotes or brackets around the grade word ("评定为“优”", "绩效等级为(良)").
+_OPEN_Q = r"[“\"「『‘'（(]?\s*"
+_CLOSE_Q = r"\s*[”\"」』’'）)]?"
 
 GRADE_LABELS: tuple[Label, ...] = (
     # The 自评表's total row with a grade cell after its score ("总分 | 100 | 96 | 优").
