@@ -50,9 +50,11 @@ GENERIC_NAMES = frozenset(
         "该资金",
     }
 )
-# Leading words that are not part of a fund's name: a list marker, a year, "其中", the department speaking.
+# Leading words that are not part of a fund's name: a list marker, a year ("截至2023年底"), "其中", the
+# department speaking.
 NAME_LEAD_RE = re.compile(
-    r"^(?:\d{1,2}\s*[.、．)）]|[①-⑳]|[一二三四五六七八九十]{1,3}、|(?:19|20)\d\d\s*年度?|本年度?|全年|其中|另外|此外|同时|以及|及|和|的|"
+    r"^(?:\d{1,2}\s*[.、．)）]|[①-⑳]|[一二三四五六七八九十]{1,3}、|(?:截至|截止|至|到)?(?:19|20)\d\d\s*年(?:度|底|末)?|"
+    r"本年度?|全年|其中|另外|此外|同时|以及|及|和|的|"
     r"我局|本局|我单位|本单位|我中心|本中心|我部门|本部门|[\s、“”\"])+"
 )
 # How many spending-only statements one sentence must list to count as a list of funds.

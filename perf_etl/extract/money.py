@@ -22,6 +22,7 @@ from perf_etl.extract.money_labels import (
     NOT_A_RATE_RE,
     PROJECT_LABELS,
     PROJECT_PART_PREFIX_RE,
+    PROJECTS_CATEGORY_ANCHOR,
     SEVERAL_PROJECTS_TOTAL,
     TOTAL_FIELDS,
     TOTALITY_RE,
@@ -147,8 +148,9 @@ def _follows_category(ctx: DocContext, cand: Candidate) -> bool:
         return PROJECT_PART_PREFIX_RE.search(ctx.text, sentence_start, cand.start) is not None
     start = max(sentence_start, cand.start - ANCHOR_WINDOW)
     window = ctx.text[start : cand.start]
-    anchors = list(re.finditer(CATEGORY_ANCHOR + "|" + _TOTAL_WORDS, window))
-    if not anchors or re.fullmatch(CATEGORY_ANCHOR, anchors[-1].group(0)) is None:
+    category = PROJECTS_CATEGORY_ANCHOR if ctx.is_project_report else CATEGORY_ANCHOR
+    anchors = list(re.finditer(category + "|" + _TOTAL_WORDS, window))
+    if not anchors or re.fullmatch(category, anchors[-1].group(0)) is None:
         return False
     return _anchor_governs(ctx, start + anchors[-1].start(), start + anchors[-1].end(), cand.start)
 

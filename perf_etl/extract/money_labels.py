@@ -159,11 +159,12 @@ PROJECT_LABELS: dict[str, tuple[Label, ...]] = {
         # The total after a list of the project's parts ("…项目40万元；…共计下达中央、市级转移支付资金3580.69万元").
         Label("共计下达资金", "|".join(
             [f"{total}(?:下达|安排|投入)?{_ANY_WORDS}(?:资金|经费)" for total in ("共计", "合计", "总计")]
-            # "共涉及项目3个，资金2890.00万元", "我局共5个项目，项目资金264.09万元": the projects' count, then
+            # "共涉及项目3个，资金2890.00万元", "我局共5个项目，项目资金264.09万元", "专项资金项目共计113个，财政资金
+            # 3267.28万元": the projects' count, then
             # their funds.
             + [
-                count + r"[，,]\s*(?:项目)?资金(?:总额|共计|合计)?"
-                for count in (f"项目{_COUNT}{{1,3}}个", f"个项目(?<={_COUNT}个项目)")
+                count + r"[，,]\s*(?:项目|财政)?资金(?:总额|共计|合计)?"
+                for count in (f"项目(?:共计|合计|共)?{_COUNT}{{1,3}}个", f"个项目(?<={_COUNT}个项目)")
             ]
         ), 5),
         # "按生均1000元安排，共计239万元".
@@ -210,6 +211,8 @@ CATEGORY_ANCHOR = (
     r"其中|基本支出|项目支出|人员经费|公用经费|部门项目|公共项目|一般公共预算|政府性基金|"
     r"其他收入|财政拨款|专项资金"
 )
+# In a report on several projects, its projects and their 专项资金 are its whole.
+PROJECTS_CATEGORY_ANCHOR = r"其中|基本支出|人员经费|公用经费|一般公共预算|政府性基金|其他收入|财政拨款"
 # A label carrying one of these speaks of the whole, whatever category preceded it (全年支出进度).
 TOTALITY_RE = re.compile(r"全年|全部|整体|总体|年度|总")
 # Around a percentage these make it a growth, a share or a comparison, not an execution rate.

@@ -439,6 +439,18 @@ def test_project_report_figures_after_ben_xiangmu() -> None:
     assert values["execution_rate_pct"] == pytest.approx(80.0)
 
 
+def test_a_units_report_on_all_its_projects_states_their_totals() -> None:
+    text = (
+        "某市某局关于2023年度项目绩效自评工作的报告\n一、绩效自评工作组织开展情况\n"
+        "2023年预算安排我局专项资金项目共计46个，财政资金1820.50万元。各科室重点检查项目支出进度，"
+        "截至2023年底我局项目执行金额1638.45万元，执行率90.00%。\n二、绩效目标实现情况\n"
+        "其中绩效自评“优”的项目30个财政资金1500.00万元。"
+    )
+    values = _values(text)
+    assert (values["budget_wan"], values["expenditure_wan"]) == (1820.5, 1638.45)
+    assert values["execution_rate_pct"] == pytest.approx(90.0)
+
+
 def test_ben_xiangmu_in_a_department_report_stays_a_part() -> None:
     text = "某局2023年度部门整体支出绩效自评报告\n本项目年初预算数50万元，执行数45万元。"
     assert "budget_initial_wan" not in _values(text)
