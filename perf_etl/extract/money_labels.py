@@ -177,6 +177,8 @@ PROJECT_LABELS: dict[str, tuple[Label, ...]] = {
         Label("筹集资金", r"筹集" + _ANY_WORDS + r"资金", 4),
         Label("预算指标", r"预算(?:指标|申报数)(?:为)?", 4),
         Label("资金总额", r"总额及构成总额|补助金额", 4),
+        # The project named, then its funds ("2017年电视专题节目制作经费项目50万元，实际到位50万元").
+        Label("项目金额", r"项目(?=\d)", 3),
     ),
     "expenditure_wan": (
         Label("发放", _led(("全年", "实际", "累计", "共", ""), ("完成", ""), ("发放",)) + f"(?:{_ANY_WORDS}资金)?", 4),

@@ -451,6 +451,16 @@ def test_a_units_report_on_all_its_projects_states_their_totals() -> None:
     assert values["execution_rate_pct"] == pytest.approx(90.0)
 
 
+def test_a_project_named_then_its_funds() -> None:
+    text = (
+        "2023年度农村饮水安全维修养护项目绩效自评报告\n三、项目绩效实现情况\n（一）项目资金情况\n"
+        "2023年农村饮水安全维修养护项目80万元，实际到位80万元，到位率100%，涉及维修点12个。"
+    )
+    assert _values(text)["budget_wan"] == 80.0
+    # In a department's report a project's funds are a part.
+    assert "budget_wan" not in _values(text.replace("项目绩效自评报告", "部门整体支出绩效自评报告", 1))
+
+
 def test_ben_xiangmu_in_a_department_report_stays_a_part() -> None:
     text = "某局2023年度部门整体支出绩效自评报告\n本项目年初预算数50万元，执行数45万元。"
     assert "budget_initial_wan" not in _values(text)
