@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from perf_etl.extract.real_corpus import RealOutcome, load_batch, load_corpus, run_texts, score
+from perf_etl.extract.real_corpus import RUN_AT, RealOutcome, load_batch, load_corpus, run_texts, score
+from perf_etl.ingest.ingest import ingest_file
 from perf_etl.ingest.reasons import Reason
+from perf_etl.models import IngestedFile
 
 REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
 # What the extractor reaches today, rounded down (docs/accuracy.md has the figures and the blind ones).
@@ -58,6 +60,17 @@ def test_no_real_report_is_turned_away() -> None:
         and not (o.rejection.reason_code == Reason.UNKNOWN_FISCAL_YEAR and o.text.labels.get("fiscal_year") is None)
     ]
     assert turned_away == []
+
+
+def test_a_report_that_states_no_year_is_placed_by_its_folder(tmp_path: Path) -> None:
+    yearless = [o.text for o in _corpus() if o.text.is_report and o.rejection is not None]
+    assert yearless, "the corpus holds reports that state no year (an unfilled template, years masked as 20xx)"
+    for text in yearless:
+        path = tmp_path / "2023" / f"{text.id}.txt"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text.text, encoding="utf-8")
+        outcome = ingest_file(path, tmp_path, RUN_AT)
+        assert isinstance(outcome, IngestedFile) and outcome.document.fiscal_year == 2023, text.id
 
 
 def test_few_other_pages_get_in() -> None:
