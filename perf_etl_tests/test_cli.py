@@ -1,5 +1,9 @@
 import json
+import os
+import shutil
+from pathlib import Path
 
+import duckdb
 import pytest
 
 from perf_etl.cli import contiguous_ranges, main, parse_years
@@ -49,3 +53,20 @@ def test_run_reads_new_files_once_with_a_progress_bar(pdf_landing, tmp_path, cap
     second = capsys.readouterr().err
     assert "reading landing files" in first and "5/5" in first  # the five sample PDFs, before the run
     assert "reading landing files" in second and "5/5" not in second  # all found in the read cache
+
+
+def test_run_goes_on_with_file_names_that_are_not_utf8(tmp_path, capsys):
+    # What unzipping a Windows archive gives: GBK bytes in a name; and bytes no encoding reads.
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    gbk_name = "2023年度部门整体支出绩效自评报告.pdf".encode("gbk")
+    shutil.copy(SAMPLES / "004_3cc4b0b52db76508.pdf", os.fsdecode(os.fsencode(landing) + b"/" + gbk_name))
+    Path(os.fsdecode(os.fsencode(landing) + b"/\xff\xfe.txt")).write_bytes(b"")
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
+    capsys.readouterr()
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        documents = conn.execute("SELECT source_path, file_name FROM raw.documents").fetchall()
+        rejected = conn.execute("SELECT source_path, reason_code FROM raw.rejected_files").fetchall()
+    assert documents == [("2023年度部门整体支出绩效自评报告.pdf", "2023年度部门整体支出绩效自评报告.pdf")]
+    assert rejected == [("\\xff\\xfe.txt", "empty_file")]

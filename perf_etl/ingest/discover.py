@@ -51,11 +51,32 @@ def discover(root: Path) -> list[DiscoveredFile]:
 
 
 def relative_source_path(path: Path, root: Path) -> str:
-    """`path` relative to `root` with POSIX separators; the bare file name when it is outside `root`."""
+    """`path` relative to `root` with POSIX separators (the bare file name when it is outside `root`), as
+    `readable_name` gives it."""
     try:
-        return path.absolute().relative_to(root.absolute()).as_posix()
+        relative = path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
-        return path.name
+        relative = path.name
+    return readable_name(relative)
+
+
+def readable_name(name: str) -> str:
+    """A file name as its user would read it, and one that can be stored (UTF-8). Python gives the bytes of a
+    name that is not UTF-8 as surrogates; a Windows archive unzipped gives GBK names: those bytes are decoded
+    as GB18030 (GBK's superset), and bytes that are not that either are written as escapes (\\xb1). The
+    file itself is still opened by its `path`."""
+    return "/".join(map(_readable_part, name.split("/")))
+
+
+def _readable_part(part: str) -> str:
+    # One folder or file name at a time: a UTF-8 folder may hold a GBK name.
+    if not any("\udc80" <= char <= "\udcff" for char in part):
+        return part
+    raw = os.fsencode(part)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
 
 
 def _entry(path: Path, root: Path, problem: IngestRejection | None = None) -> DiscoveredFile:

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from perf_etl.ingest.classify import garbage_text_reason
 from perf_etl.ingest.discover import DiscoveredFile, discover, entry_for
@@ -335,7 +335,7 @@ def _read_checked(found: DiscoveredFile, known: _Known, now: datetime, limits: I
         document_id=known.sha256,
         fiscal_year=decision.fiscal_year,
         source_path=found.source_path,
-        file_name=found.path.name,
+        file_name=PurePosixPath(found.source_path).name,
         file_size_bytes=size,
         source_format=read.source_format,
         page_count=len(read.pages),
