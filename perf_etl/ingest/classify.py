@@ -75,6 +75,27 @@ def garbage_text_reason(pages: list[PageText]) -> str | None:
     return _broken_glyph_reason(text) or _cjk_reason(drop_pinyin_glosses(text))
 
 
+# Words of a language written in Latin letters (English minutes, a Pinyin page): runs of ASCII letters
+# between spaces. A font mapped to Latin-1 codes gives runs of accented letters and symbols instead.
+_ASCII_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
+_MIN_FOREIGN_WORDS = 50
+_MIN_WORD_SHARE_OF_LETTERS = 0.8
+
+
+def foreign_text_reason(pages: list[PageText]) -> str | None:
+    """Why a readable text layer is not a Chinese report (a phrase for the rejection message): it is words
+    in Latin letters with hardly any Chinese. None otherwise (including a garbled layer: see
+    garbage_text_reason)."""
+    text = "\n".join(page.text for page in pages)
+    letters, cjk = _letters_and_cjk(text)
+    if cjk >= _MIN_CJK_CHARS or not letters:
+        return None
+    words = _ASCII_WORD.findall(text)
+    if len(words) < _MIN_FOREIGN_WORDS or _share_in_ascii_words(text, letters) < _MIN_WORD_SHARE_OF_LETTERS:
+        return None
+    return f"the text is {len(words)} words in Latin letters and {cjk} Chinese characters: not a Chinese report"
+
+
 def needs_ocr(text: str) -> bool:
     """Whether a page's text layer is unusable, so the page should be read by OCR instead.
 
@@ -90,7 +111,14 @@ def needs_ocr(text: str) -> bool:
     if len(_BROKEN_VISIBLE_CHAR.findall(text)) / visible > _MAX_BROKEN_GLYPH_SHARE:
         return True
     letters, cjk = _letters_and_cjk(text)
-    return letters >= _MIN_PAGE_LETTERS and cjk / letters < _MIN_CJK_SHARE_OF_LETTERS
+    if letters < _MIN_PAGE_LETTERS or cjk / letters >= _MIN_CJK_SHARE_OF_LETTERS:
+        return False
+    # Words in Latin letters are a real text layer (not a report, see foreign_text_reason), not a scan.
+    return _share_in_ascii_words(text, letters) < _MIN_WORD_SHARE_OF_LETTERS
+
+
+def _share_in_ascii_words(text: str, letters: int) -> float:
+    return sum(map(len, _ASCII_WORD.findall(text))) / letters if letters else 0.0
 
 
 def cid_share(text: str) -> float:

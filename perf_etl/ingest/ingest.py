@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from perf_etl.ingest.classify import garbage_text_reason
+from perf_etl.ingest.classify import foreign_text_reason, garbage_text_reason
 from perf_etl.ingest.discover import DiscoveredFile, discover, entry_for
 from perf_etl.ingest.fingerprint import text_fingerprint
 from perf_etl.ingest.fiscal_year import INFERRED_PREFIX, YearDetection, detect_years
@@ -283,6 +283,8 @@ def _ingest_safely(task: ReadTask) -> Outcome:
         return _read_checked(found, known, task.now, task.limits)
     except IngestRejection as rejection:
         return _rejected(found.source_path, known, rejection.code, rejection.detail, task.now)
+    except PermissionError:
+        return _rejected(found.source_path, known, Reason.UNREADABLE_FILE, "permission denied", task.now)
     except Exception as error:
         # A reader bug or an exotic file must not stop the other files; the class name tells what broke.
         detail = f"{type(error).__name__}: {error}"
@@ -301,7 +303,8 @@ def _rejected_before_reading(task: ReadTask) -> RejectedFile | None:
 
 
 def _check_before_reading(found: DiscoveredFile, limits: IngestLimits) -> None:
-    """Raises the IngestRejection of a file that fails a check costing no more than a stat."""
+    """Raises the IngestRejection of a file that fails a check costing no more than a stat and its first
+    bytes."""
     if found.problem is not None:
         raise found.problem
     size = found.path.stat().st_size
@@ -319,6 +322,9 @@ def _read_checked(found: DiscoveredFile, known: _Known, now: datetime, limits: I
     size = found.path.stat().st_size
     known.sha256 = known.sha256 or sha256_file(found.path)
     read = read_document(found.path, max_pages=limits.max_pages)
+    foreign = foreign_text_reason(read.pages)
+    if foreign is not None:
+        raise NotAReportError(foreign)
     garbage = garbage_text_reason(read.pages)
     if garbage is not None:
         raise NoTextLayerError(garbage)

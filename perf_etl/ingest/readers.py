@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,13 @@ _CONVERT_HINTS: dict[str, str] = {
     ".doc": "legacy Word .doc: save it as .docx",
     ".wps": "WPS document: save it as .docx or PDF",
     ".ofd": "OFD document: export it as PDF",
+    ".zip": "zip archive: unpack it into the landing folder",
+    ".rar": "rar archive: unpack it into the landing folder",
+    ".7z": "7z archive: unpack it into the landing folder",
 }
+# How much of a file is read to tell what it really is, whatever its name says.
+_SNIFF_BYTES = 4096
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Letter-spaced text ("2 0 2 3", "招  商") only joins into words when the gap allowed between letters
 # grows with the font size; a fixed x_tolerance splits 16 pt headings into one char per word.
 _X_TOLERANCE_RATIO = 0.5
@@ -96,22 +102,46 @@ class ReadResult:
 
 
 def source_format_of(path: Path) -> str:
-    """The source_format for `path` from its extension; UnsupportedFormatError for anything else."""
+    """The source_format of `path`: what its first bytes show it is (a PDF named .docx is a PDF), else what
+    its extension says; UnsupportedFormatError for anything else."""
+    with path.open("rb") as stream:
+        head = stream.read(_SNIFF_BYTES)
     suffix = path.suffix.lower()
+    sniffed = sniffed_format(head)
+    if sniffed == "zip" and SOURCE_FORMATS.get(suffix) != "docx":
+        raise UnsupportedFormatError(_CONVERT_HINTS[".zip"])
+    if sniffed is not None and sniffed != "zip":
+        return sniffed
     if suffix in SOURCE_FORMATS:
         return SOURCE_FORMATS[suffix]
     hint = _CONVERT_HINTS.get(suffix) or (f"{suffix} file" if suffix else "no file extension")
     raise UnsupportedFormatError(hint)
 
 
+def sniffed_format(head: bytes) -> str | None:
+    """What a file's first bytes show: "pdf", "docx" (a zip holding word/), "zip" (another zip), "txt" (UTF-16
+    with its BOM, as Notepad saves "Unicode"), or None when they show nothing (a text file, or garbage)."""
+    if head.startswith(b"PK\x03\x04"):  # before the PDF test: a zip may hold a PDF stored as it is
+        return "docx" if b"word/" in head else "zip"
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(_UTF16_BOMS):
+        return "txt"
+    return None
+
+
 def read_document(path: Path, *, max_pages: int | None = None) -> ReadResult:
-    """Read `path` by its extension. Raises IngestRejection subclasses for files that cannot be used."""
+    """Read `path` by what it is (`source_format_of`). Raises IngestRejection subclasses for files that cannot
+    be used."""
     source_format = source_format_of(path)
     data = path.read_bytes()
     if not data:
         raise EmptyFileError("0 bytes")
     reader = {"pdf": read_pdf, "docx": read_docx, "txt": read_txt}[source_format]
-    return reader(data, max_pages)
+    read = reader(data, max_pages)
+    # NUL is no character of any report; a reader may pass it through from a broken text layer or file.
+    pages = [replace(page, text=page.text.replace("\x00", "")) for page in read.pages]
+    return replace(read, pages=pages)
 
 
 # ---------------------------------------------------------------- PDF
@@ -449,6 +479,11 @@ def read_txt(data: bytes, max_pages: int | None = None) -> ReadResult:
 
 def decode_text(data: bytes) -> tuple[str, str]:
     """(text without BOM, encoding label). UndecodableTextError for binary or unknown encodings."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), "utf_16 with BOM"
+        except UnicodeDecodeError as error:
+            raise UndecodableTextError(f"a UTF-16 byte order mark, but not UTF-16: {error.reason}") from error
     match = charset_normalizer.from_bytes(data, cp_isolation=_TEXT_ENCODINGS).best()
     if match is None:
         raise UndecodableTextError("no UTF-8/GB18030 decoding fits the bytes")

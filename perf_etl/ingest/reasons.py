@@ -58,7 +58,7 @@ MESSAGE_TEMPLATES: dict[str, str] = {
         "or remove it from the landing folder."
     ),
     Reason.UNDECODABLE_TEXT: (
-        "{file} is not readable text in UTF-8, GBK or GB18030 ({detail}): re-save it as UTF-8 text."
+        "{file} is not readable text in UTF-8, UTF-16, GBK or GB18030 ({detail}): re-save it as UTF-8 text."
     ),
     Reason.DUPLICATE_CONTENT: (
         "{file} {detail}; nothing is lost, remove this copy from the landing folder to clear this row."

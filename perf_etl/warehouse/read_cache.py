@@ -35,7 +35,7 @@ _Record = TypeVar("_Record", RawDocument, RejectedFile)
 
 # Bump when perf_etl/ingest or perf_etl/tables changes what a file reads as (text, engine choice,
 # accept/reject rules, table cells).
-READER_CODE_VERSION = "4"
+READER_CODE_VERSION = "5"
 _NOT_KEPT = frozenset({Reason.TOO_LARGE, Reason.UNEXPECTED_ERROR, Reason.UNREADABLE_FILE})
 _DOCUMENT = "document"
 _PAGE_COLUMNS = ["sha256", "page_number", "text", "char_count", "text_engine", "ocr_confidence"]

@@ -16,7 +16,7 @@ import duckdb
 import pdfplumber
 import pytest
 
-from perf_etl.ingest.ingest import ingest_landing
+from perf_etl.ingest.ingest import IngestLimits, ingest_landing
 from perf_etl.ingest.readers import read_document
 from perf_etl.ingest.reasons import REASON_CODES, Reason
 from perf_etl.models import Stage
@@ -99,6 +99,32 @@ def test_documents_get_their_years_and_the_engine_that_read_them(bad_landing) ->
     assert documents["texts/003 GBK 编码.txt"].text_engine.endswith("(gb18030)")
     pdfium_text = read_document(landing / "pdfium only/004 自定义编码.pdf").pages[0].text
     assert sample_text(S004).splitlines()[0].strip()[:10] in pdfium_text
+    assert documents["texts/北京 Notepad Unicode (UTF-16).txt"].text_engine.endswith("(utf_16 with BOM)")
+    # Named .docx and .txt, read as the PDFs they are.
+    assert {documents[f"misnamed/{name}"].source_format for name in ("杭州 a PDF named .docx.docx",
+                                                                     "郑州 a PDF named .txt.txt")} == {"pdf"}
+    nul_text = read_document(landing / "texts/武汉 with NUL bytes.txt").pages[0].text
+    assert "\x00" not in nul_text and "。" in nul_text
+
+
+def test_what_the_messages_say_of_a_zip_and_of_a_text_in_english(bad_landing) -> None:
+    landing, _ = bad_landing
+    rejected = {r.source_path: r for r in ingest_landing(landing, now=NOW).rejected}
+    assert "unpack it into the landing folder" in rejected["reports.zip"].message
+    minutes = rejected["other/minutes (English).pdf"]
+    assert "words in Latin letters" in minutes.message and "scan" not in minutes.message
+
+
+def test_a_file_the_pipeline_may_not_read_is_unreadable_not_unexpected(tmp_path: Path, monkeypatch) -> None:
+    # Tests run as root in CI, where chmod 000 does not stop a read: the OS's answer is raised instead.
+    (tmp_path / "locked.pdf").write_bytes(b"%PDF-1.7\n")
+
+    def denied(path: Path, **_: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("perf_etl.ingest.ingest.read_document", denied)
+    (rejected,) = ingest_landing(tmp_path, now=NOW, limits=IngestLimits(workers=0)).rejected
+    assert rejected.reason_code == Reason.UNREADABLE_FILE and "permission denied" in rejected.message
 
 
 def test_building_twice_gives_the_same_bytes(bad_landing, tmp_path: Path) -> None:
