@@ -26,7 +26,7 @@ import duckdb
 import pandas as pd
 
 from perf_etl import settings
-from perf_etl.ingest.ingest import FileStamp, Outcome, ReadTask
+from perf_etl.ingest.ingest import FileStamp, IngestLimits, Outcome, ReadTask
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile, RawDocument, RejectedFile
 from perf_etl.tables.grid import TABLE_CELL_COLUMNS, cells_frame, empty_cells
@@ -36,7 +36,10 @@ _Record = TypeVar("_Record", RawDocument, RejectedFile)
 # Bump when perf_etl/ingest or perf_etl/tables changes what a file reads as (text, engine choice,
 # accept/reject rules, table cells).
 READER_CODE_VERSION = "5"
-_NOT_KEPT = frozenset({Reason.TOO_LARGE, Reason.UNEXPECTED_ERROR, Reason.UNREADABLE_FILE})
+# A file that cannot be opened has no content to key on (and costs nothing to try again). Everything else is
+# kept: a file over a limit or one a reader failed on took the longest to find out, and is not read again
+# until it changes, the reader changes, or (too_large) the limits change.
+_NOT_KEPT = frozenset({Reason.UNREADABLE_FILE})
 _DOCUMENT = "document"
 _PAGE_COLUMNS = ["sha256", "page_number", "text", "char_count", "text_engine", "ocr_confidence"]
 _CELL_COLUMNS = ["sha256", *(column for column in TABLE_CELL_COLUMNS if column not in ("document_id", "fiscal_year"))]
@@ -53,14 +56,16 @@ def cached_outcomes(conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask], 
     tables (they are in meta.file_read_pages and meta.file_read_cells, see `pages_insert` and
     `cells_insert`) but with their text fingerprint."""
     keys = pd.DataFrame({"position": range(len(tasks)), "sha256": [task.sha256 for task in tasks],
-                         "source_path": [task.found.source_path for task in tasks]})
+                         "source_path": [task.found.source_path for task in tasks],
+                         "limited_version": [_limited(reader, task.limits) for task in tasks]})
     if keys.empty:
         return {}
     conn.register("wanted_reads", keys)
     try:
         rows = conn.execute(
             "SELECT w.position, r.outcome, r.record, r.text_fingerprint FROM wanted_reads w "
-            "JOIN meta.file_reads r USING (sha256, source_path) WHERE r.reader_version = ?", [reader]
+            "JOIN meta.file_reads r USING (sha256, source_path) "
+            "WHERE r.reader_version = ? OR r.reader_version = w.limited_version", [reader]
         ).fetchall()
     finally:
         conn.unregister("wanted_reads")
@@ -194,14 +199,21 @@ def _worth_keeping(task: ReadTask, outcome: Outcome) -> bool:
     return isinstance(outcome, IngestedFile) or outcome.reason_code not in _NOT_KEPT
 
 
+def _limited(reader: str, limits: IngestLimits) -> str:
+    """The version a too_large outcome is kept under: the reader's and the limits it was over."""
+    return (f"{reader}; limits {limits.max_file_bytes} bytes, {limits.max_pages} pages, "
+            f"{limits.max_seconds_per_file:g} s")
+
+
 def _read_row(task: ReadTask, outcome: Outcome, reader: str) -> dict[str, object]:
     record = outcome.document if isinstance(outcome, IngestedFile) else outcome
+    too_large = isinstance(outcome, RejectedFile) and outcome.reason_code == Reason.TOO_LARGE
     return {
         "sha256": task.sha256,
         "source_path": task.found.source_path,
         "file_size": task.stamp[0] if task.stamp else None,
         "modified_ns": task.stamp[1] if task.stamp else None,
-        "reader_version": reader,
+        "reader_version": _limited(reader, task.limits) if too_large else reader,
         "outcome": _DOCUMENT if isinstance(outcome, IngestedFile) else outcome.reason_code,
         "record": json.dumps(asdict(record), default=_iso, ensure_ascii=False),
         "text_fingerprint": outcome.fingerprint if isinstance(outcome, IngestedFile) else None,

@@ -204,3 +204,35 @@ def test_cached_cells_are_the_tables_read_and_are_replaced_with_the_file_s_readi
 
 def _failing_table_finder(page: object, number: int) -> list:
     raise ValueError("a table finder bug")
+
+
+def test_files_over_a_limit_are_not_read_again_until_the_limits_change(landing: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    spy = ReadSpy(monkeypatch)
+    few_pages = IngestLimits(workers=0, max_pages=2)
+    first = _read(landing, warehouse, few_pages)
+    over = sorted(path for path, reason in _outcomes(first).items() if reason == Reason.TOO_LARGE)
+    assert over == ["001_0b37341ce517e90b.pdf", "003_9525dc9db79afe20.pdf"]
+    spy.take()
+    assert _outcomes(_read(landing, warehouse, few_pages)) == _outcomes(first)
+    assert spy.take() == []  # the expensive outcome is kept like any other
+    _read(landing, warehouse, IN_PROCESS)
+    assert spy.take() == over  # the limit was raised: those files are read again, the others not
+
+
+def test_a_file_a_reader_failed_on_is_not_read_again(landing: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    spy = ReadSpy(monkeypatch)
+
+    def failing_docx(data: bytes, max_pages: int | None = None) -> None:
+        raise RuntimeError("a reader bug")
+
+    (landing / "报告.docx").write_bytes(b"PK\x03\x04 word/ not really a zip")
+    monkeypatch.setattr(readers, "read_docx", failing_docx)
+    first = _read(landing, warehouse)
+    assert _outcomes(first)["报告.docx"] == Reason.UNEXPECTED_ERROR
+    spy.take()
+    _read(landing, warehouse)
+    assert spy.take() == []
