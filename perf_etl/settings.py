@@ -37,6 +37,14 @@ def is_true(value: str | None) -> bool:
     return (value or "").strip().lower() in _TRUE
 
 
+# Links in the landing folder are followed only to files and folders inside it, unless this is set.
+LINKS_VARIABLE = "PERF_ETL_FOLLOW_LINKS_OUTSIDE"
+
+
+def follow_links_outside() -> bool:
+    return is_true(os.environ.get(LINKS_VARIABLE))
+
+
 def full_refresh() -> bool:
     """PERF_ETL_FULL_REFRESH=1: every stage recomputes its years even when its inputs did not change
     (docs/operations.md, "Incremental runs")."""

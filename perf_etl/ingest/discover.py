@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from perf_etl import settings
 from perf_etl.ingest.reasons import IngestRejection, SymlinkLoopError, UnreadableFileError
+from perf_etl.settings import LINKS_VARIABLE
 
 # A landing subfolder named after a fiscal year, e.g. landing/2023/report.pdf.
 _YEAR_FOLDER = re.compile(r"20\d\d")
@@ -29,6 +31,7 @@ class DiscoveredFile:
     folder_year: int | None
     # Why the entry cannot be read as a file; None for an ordinary (or linked) regular file.
     problem: IngestRejection | None = None
+    linked: bool = False  # reached through a symbolic link: the file it points to wins over it
 
 
 def folder_year(source_path: str) -> int | None:
@@ -81,7 +84,14 @@ def _readable_part(part: str) -> str:
 
 def _entry(path: Path, root: Path, problem: IngestRejection | None = None) -> DiscoveredFile:
     source_path = relative_source_path(path, root)
-    return DiscoveredFile(path, source_path, folder_year(source_path), problem)
+    linked = os.path.realpath(path) != os.path.abspath(path)
+    return DiscoveredFile(path, source_path, folder_year(source_path), problem, linked)
+
+
+def _outside(path: Path, root: Path) -> bool:
+    """Whether `path` leads, through its links, out of the landing root (a link to /etc/passwd)."""
+    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    return os.path.commonpath([real, real_root]) != real_root
 
 
 def _identity(folder: Path) -> tuple[int, int]:
@@ -115,6 +125,11 @@ def entry_for(path: Path, root: Path) -> DiscoveredFile:
 
 
 def _visit(path: Path, root: Path, ancestors: frozenset[tuple[int, int]]) -> Iterator[DiscoveredFile]:
+    if path.is_symlink() and not settings.follow_links_outside() and _outside(path, root):
+        detail = (f"a link to {os.path.realpath(path)}, outside the landing folder: not followed "
+                  f"({LINKS_VARIABLE}=1 follows it)")
+        yield _entry(path, root, UnreadableFileError(detail))
+        return
     try:
         info = path.stat()
     except OSError:

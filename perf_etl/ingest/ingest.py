@@ -389,9 +389,9 @@ _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 def _first_with_each_content(tasks: list[ReadTask]) -> dict[str, int]:
     """sha256 -> index of the first task with those bytes. Tasks come in path order, so the first path
-    of identical byte strings is the one ingested."""
+    of identical byte strings is the one ingested; a file itself before a link to it."""
     first: dict[str, int] = {}
-    for index, task in enumerate(tasks):
+    for index, task in sorted(enumerate(tasks), key=lambda item: item[1].found.linked):
         if task.sha256 is not None and task.sha256 != _EMPTY_SHA256:
             first.setdefault(task.sha256, index)
     return first

@@ -277,10 +277,31 @@ def test_symlinks_are_followed_without_looping(tmp_path: Path, now: datetime) ->
     result = ingest_landing(tmp_path, now=now)
     assert {path: reason(result, path) for path in outcome_by_path(result)} == {
         "broken.pdf": Reason.UNREADABLE_FILE,
-        "link-to-file.txt": "accepted",  # sorts before real/, so it is the kept copy
+        "link-to-file.txt": Reason.DUPLICATE_CONTENT,  # sorts first, but the file itself wins over a link
         "real/loop": Reason.SYMLINK_LOOP,
-        "real/report.txt": Reason.DUPLICATE_CONTENT,
+        "real/report.txt": "accepted",
     }
+
+
+def test_links_out_of_the_landing_folder_are_not_followed(tmp_path: Path, now: datetime,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    landing, elsewhere = tmp_path / "landing", tmp_path / "elsewhere"
+    copy_sample(S004, ".txt", elsewhere / "report.txt")
+    landing.mkdir()
+    os.symlink(elsewhere / "report.txt", landing / "report.txt")
+    os.symlink(elsewhere, landing / "folder")
+    os.symlink("/etc/passwd", landing / "passwd.txt")
+    result = ingest_landing(landing, now=now)
+    assert {path: reason(result, path) for path in outcome_by_path(result)} == {
+        "folder": Reason.UNREADABLE_FILE,
+        "passwd.txt": Reason.UNREADABLE_FILE,
+        "report.txt": Reason.UNREADABLE_FILE,
+    }
+    assert all("outside the landing folder" in rejected.message for rejected in result.rejected)
+    monkeypatch.setenv("PERF_ETL_FOLLOW_LINKS_OUTSIDE", "1")
+    followed = ingest_landing(landing, now=now)
+    assert (reason(followed, "folder/report.txt"), reason(followed, "report.txt")) == (
+        "accepted", Reason.DUPLICATE_CONTENT)
 
 
 def test_fifo_is_reported_not_read(tmp_path: Path, now: datetime) -> None:
