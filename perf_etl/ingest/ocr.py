@@ -13,6 +13,7 @@ an engine string for raw.pages.text_engine. `unreadable_reason` says when a page
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import threading
@@ -135,13 +136,27 @@ def ocr_pdf_pages(pdf_bytes: bytes, page_numbers: Sequence[int], *, dpi: int = D
         document.close()
 
 
+# The most pixels a page is rendered with: A0 at 150 dpi, 12x an A4 page at the default 200 dpi. A page
+# larger than that (a poster, or a crafted 200000 pt page that would ask pdfium for 900 GB) is rendered
+# smaller, so no page costs more than ~100 MB of memory on its way to OCR.
+MAX_RENDER_PIXELS = 48_000_000
+
+
+def render_scale(width_pt: float, height_pt: float, dpi: int) -> float:
+    """pdfium's scale for a page of `width_pt` x `height_pt` points at `dpi`, within MAX_RENDER_PIXELS."""
+    scale = dpi / POINTS_PER_INCH
+    area = max(width_pt, 1.0) * max(height_pt, 1.0)
+    # pdfium rounds each side up to a whole pixel: a little under the bound leaves room for that.
+    return min(scale, 0.999 * math.sqrt(MAX_RENDER_PIXELS / area))
+
+
 def render_page(document: pypdfium2.PdfDocument, page_number: int, dpi: int) -> np.ndarray:
     """The page as a grey image (H x W, uint8) at `dpi`, with red ink (seals) turned to paper."""
     if not 1 <= page_number <= len(document):
         raise IndexError(f"page {page_number} of a {len(document)}-page PDF")
     page = document[page_number - 1]
     try:
-        pixels = page.render(scale=dpi / POINTS_PER_INCH).to_numpy()  # B, G, R, white background
+        pixels = page.render(scale=render_scale(*page.get_size(), dpi)).to_numpy()  # B, G, R, white background
     finally:
         page.close()
     return without_red_ink(pixels[..., 2], pixels[..., 1], pixels[..., 0])

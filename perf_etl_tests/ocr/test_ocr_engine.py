@@ -158,3 +158,23 @@ def test_a_pdf_without_tounicode_is_read_by_ocr() -> None:
     (page,) = ocr_pdf_pages(without_tounicode(original), [2])
     assert not is_unreadable(page)
     assert "预算" in page.text or "绩效" in page.text
+
+
+def test_a_page_too_big_to_render_is_rendered_smaller(tmp_path) -> None:
+    # A crafted page of 200000 x 200000 pt would ask pdfium for ~900 GB at 200 dpi.
+    from reportlab.pdfgen.canvas import Canvas
+
+    from perf_etl.ingest import ocr
+
+    path = tmp_path / "huge.pdf"
+    canvas = Canvas(str(path), pagesize=(200_000, 200_000))
+    canvas.drawString(100, 100, "x")
+    canvas.showPage()
+    canvas.save()
+    document = ocr.pypdfium2.PdfDocument(path.read_bytes())
+    try:
+        grey = ocr.render_page(document, 1, ocr.DEFAULT_DPI)
+    finally:
+        document.close()
+    assert grey.size <= ocr.MAX_RENDER_PIXELS
+    assert ocr.render_scale(595, 842, 200) == 200 / 72  # an A4 page keeps its resolution
