@@ -12,6 +12,7 @@ import logging
 import math
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib.metadata import version
@@ -520,7 +521,29 @@ def read_docx(data: bytes, max_pages: int | None = None) -> ReadResult:
     return ReadResult([PageText(1, "\n".join(lines), engine)], engine, "docx", tables)
 
 
+# What the parts of a zip-based file (docx) may inflate to. A long report with its images is tens of MB; a
+# "zip bomb" (6.8 MB inflating to 2 GB) took 16 GB of memory to parse. zipfile never inflates a part past
+# the size its header declares (it stops there, and the CRC fails), so the declared sizes are the bound.
+MAX_INFLATED_BYTES = 256 * 1024 * 1024
+
+
+def check_inflated_size(data: bytes) -> None:
+    """TooLargeError when the zip in `data` declares parts larger than MAX_INFLATED_BYTES in all; a file that
+    is not a zip is left to its reader."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return
+    if inflated > MAX_INFLATED_BYTES:
+        raise TooLargeError(
+            f"its {len(data):,} bytes inflate to {inflated:,}, over the {MAX_INFLATED_BYTES:,} a document may "
+            "hold (a zip bomb, or a file that is not one report)"
+        )
+
+
 def _open_docx(data: bytes) -> Any:
+    check_inflated_size(data)
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as error:

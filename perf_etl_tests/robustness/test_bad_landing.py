@@ -43,6 +43,7 @@ ACTIONS = {
     Reason.UNDECODABLE_TEXT: "re-save it as UTF-8",
     Reason.DUPLICATE_CONTENT: "remove this copy",
     Reason.NOT_A_SELF_EVALUATION_REPORT: "remove it from the landing folder",
+    Reason.TOO_LARGE: "check it is a single report",
 }
 
 
