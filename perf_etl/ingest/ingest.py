@@ -61,11 +61,14 @@ class IngestLimits:
     max_pages: int = 500
     max_seconds_per_file: float = 120.0
     workers: int | None = None
+    # A reading worker's address space; a file that needs more is too_large (see ingest/pool.py). A worker with
+    # the OCR engine loaded uses ~1.2 GB of it.
+    max_worker_memory_bytes: int = 3 * 1024**3
 
     @classmethod
     def from_environment(cls) -> IngestLimits:
-        """The defaults, overridden by PERF_ETL_MAX_FILE_BYTES, _MAX_PAGES, _MAX_SECONDS_PER_FILE and
-        _INGEST_WORKERS where set (docs/operations.md)."""
+        """The defaults, overridden by PERF_ETL_MAX_FILE_BYTES, _MAX_PAGES, _MAX_SECONDS_PER_FILE,
+        _INGEST_WORKERS and _MAX_WORKER_MEMORY_MB where set (docs/operations.md)."""
         defaults = cls()
         workers = os.environ.get("PERF_ETL_INGEST_WORKERS")
         return cls(
@@ -73,6 +76,8 @@ class IngestLimits:
             max_pages=int(os.environ.get("PERF_ETL_MAX_PAGES", defaults.max_pages)),
             max_seconds_per_file=float(os.environ.get("PERF_ETL_MAX_SECONDS_PER_FILE", defaults.max_seconds_per_file)),
             workers=int(workers) if workers else defaults.workers,
+            max_worker_memory_bytes=int(os.environ.get("PERF_ETL_MAX_WORKER_MEMORY_MB", 0)) * 1024**2
+            or defaults.max_worker_memory_bytes,
         )
 
     def worker_count(self) -> int:
@@ -216,7 +221,8 @@ ReadingPool = BudgetPool[ReadTask, Outcome]
 
 def reading_pool(limits: IngestLimits) -> ReadingPool:
     """Worker processes for several `read_tasks` calls (started by the first that needs them)."""
-    return BudgetPool(_ingest_safely, limits.worker_count(), limits.max_seconds_per_file)
+    return BudgetPool(_ingest_safely, limits.worker_count(), limits.max_seconds_per_file,
+                      limits.max_worker_memory_bytes)
 
 
 def _task(found: DiscoveredFile, now: datetime, limits: IngestLimits,
@@ -257,7 +263,8 @@ def _read_all(tasks: list[ReadTask], limits: IngestLimits, pool: ReadingPool | N
     if workers == 0:
         return [_ingest_safely(task) for task in tasks]
     if pool is None:
-        calls = map_with_budget(_ingest_safely, tasks, workers=workers, seconds=limits.max_seconds_per_file)
+        calls = map_with_budget(_ingest_safely, tasks, workers=workers, seconds=limits.max_seconds_per_file,
+                                memory_bytes=limits.max_worker_memory_bytes)
     else:
         calls = pool.map(tasks)
     return [_settled(task, call) for task, call in zip(tasks, calls, strict=True)]
@@ -285,6 +292,10 @@ def _ingest_safely(task: ReadTask) -> Outcome:
         return _rejected(found.source_path, known, rejection.code, rejection.detail, task.now)
     except PermissionError:
         return _rejected(found.source_path, known, Reason.UNREADABLE_FILE, "permission denied", task.now)
+    except MemoryError:
+        limit = task.limits.max_worker_memory_bytes // 1024**2
+        detail = f"reading it needed more than the {limit} MB a reader may use (PERF_ETL_MAX_WORKER_MEMORY_MB)"
+        return _rejected(found.source_path, known, Reason.TOO_LARGE, detail, task.now)
     except Exception as error:
         # A reader bug or an exotic file must not stop the other files; the class name tells what broke.
         detail = f"{type(error).__name__}: {error}"

@@ -20,6 +20,7 @@ import contextlib
 import math
 import multiprocessing
 import os
+import resource
 import select
 import signal
 import threading
@@ -100,22 +101,24 @@ def process_context(function: Callable[..., Any]) -> multiprocessing.context.Bas
 
 
 def map_with_budget(
-    function: Callable[[T], R], items: Sequence[T], *, workers: int, seconds: float
+    function: Callable[[T], R], items: Sequence[T], *, workers: int, seconds: float, memory_bytes: int | None = None
 ) -> list[R | OverBudget | CallFailed]:
-    """`function(item)` for every item, in `workers` processes, each call within `seconds`.
+    """`function(item)` for every item, in `workers` processes, each call within `seconds` (and each process
+    within `memory_bytes` of address space, see BudgetPool).
 
     `function` and the items must be picklable (a module-level function, plain data).
     """
-    with BudgetPool(function, min(workers, len(items)), seconds) as pool:
+    with BudgetPool(function, min(workers, len(items)), seconds, memory_bytes) as pool:
         return pool.map(items)
 
 
 class _Worker(Generic[T]):
     """One worker process serving calls over a pipe, and the call it is busy with."""
 
-    def __init__(self, function: Callable[[T], Any], context: multiprocessing.context.BaseContext) -> None:
+    def __init__(self, function: Callable[[T], Any], context: multiprocessing.context.BaseContext,
+                 memory_bytes: int | None) -> None:
         self.conn, child_end = context.Pipe()
-        self.process = context.Process(target=_serve, args=(function, child_end, os.getpid()),
+        self.process = context.Process(target=_serve, args=(function, child_end, os.getpid(), memory_bytes),
                                        daemon=True)
         self.process.start()
         child_end.close()  # else the parent would not see end-of-file when the worker dies
@@ -169,10 +172,13 @@ class BudgetPool(Generic[T, R]):
     """The worker processes of `map_with_budget`, kept for several maps (a context manager): a caller that
     maps chunk after chunk starts its workers once, when the first chunk comes, not once per chunk."""
 
-    def __init__(self, function: Callable[[T], R], size: int, seconds: float) -> None:
+    def __init__(self, function: Callable[[T], R], size: int, seconds: float, memory_bytes: int | None = None) -> None:
         self.function = function
         self.size = size
         self.seconds = seconds
+        # Each worker's address space (RLIMIT_AS): past it an allocation fails with MemoryError in that worker,
+        # so that one file cannot take the machine's memory.
+        self.memory_bytes = memory_bytes
         self.context = process_context(function)
         self.workers: list[_Worker[T]] = []
 
@@ -197,7 +203,7 @@ class BudgetPool(Generic[T, R]):
         return [results[index] for index in range(len(items))]
 
     def _new_worker(self) -> _Worker[T]:
-        return _Worker(self.function, self.context)
+        return _Worker(self.function, self.context, self.memory_bytes)
 
     def _collect(self, results: dict[int, R | OverBudget | CallFailed]) -> None:
         """Wait for the next message or deadline, and record what it settles."""
@@ -245,9 +251,11 @@ class BudgetPool(Generic[T, R]):
 # ---------------------------------------------------------------- in the worker process
 
 
-def _serve(function: Callable[[Any], Any], conn: Connection, owner_pid: int) -> None:
+def _serve(function: Callable[[Any], Any], conn: Connection, owner_pid: int, memory_bytes: int | None) -> None:
     global _call_conn
     _exit_with(owner_pid)
+    if memory_bytes is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     _call_conn = conn
     conn.send(_READY)
     while True:

@@ -202,7 +202,7 @@ def _worth_keeping(task: ReadTask, outcome: Outcome) -> bool:
 def _limited(reader: str, limits: IngestLimits) -> str:
     """The version a too_large outcome is kept under: the reader's and the limits it was over."""
     return (f"{reader}; limits {limits.max_file_bytes} bytes, {limits.max_pages} pages, "
-            f"{limits.max_seconds_per_file:g} s")
+            f"{limits.max_seconds_per_file:g} s, {limits.max_worker_memory_bytes} bytes of memory")
 
 
 def _read_row(task: ReadTask, outcome: Outcome, reader: str) -> dict[str, object]:

@@ -199,3 +199,14 @@ def test_a_second_run_leaves_every_table_identical(two_cli_runs: TwoRuns) -> Non
     assert second == first  # every table, every column, time-stamps included
     assert len(first["raw.rejected_files"]) >= len(ACTIONS)
     assert two_cli_runs.published_after[1] == two_cli_runs.published_after[0]
+
+
+def test_a_file_that_needs_more_memory_than_a_reader_may_use_is_too_large(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "huge.pdf").write_bytes(b"%PDF-1.7\n")
+
+    def out_of_memory(path: Path, **_: object) -> None:
+        raise MemoryError  # what the worker's address-space limit (ingest/pool.py) raises
+
+    monkeypatch.setattr("perf_etl.ingest.ingest.read_document", out_of_memory)
+    (rejected,) = ingest_landing(tmp_path, now=NOW, limits=IngestLimits(workers=0)).rejected
+    assert rejected.reason_code == Reason.TOO_LARGE and "PERF_ETL_MAX_WORKER_MEMORY_MB" in rejected.message

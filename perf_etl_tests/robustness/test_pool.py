@@ -125,3 +125,17 @@ def test_a_budget_pool_keeps_its_workers_for_every_map_and_starts_none_unused() 
         second = set(pool.map(list(range(8))))
     assert len(first) <= 2 and os.getpid() not in first
     assert second <= first  # the second chunk ran in the processes the first started
+
+
+def allocate(gigabytes: int) -> str:
+    try:
+        block = bytearray(gigabytes * 1024**3)  # zeroed pages the kernel hands out lazily: cheap when allowed
+    except MemoryError:
+        return "MemoryError"
+    return f"{len(block) // 1024**3} GB"
+
+
+def test_a_worker_cannot_take_more_memory_than_its_limit() -> None:
+    # 24 GB machines grant 6 GB of untouched pages; under a 4 GB address-space limit the worker may not.
+    results = map_with_budget(allocate, [6, 1], workers=1, seconds=30, memory_bytes=4 * 1024**3)
+    assert results == ["MemoryError", "1 GB"]  # and the worker lives on for the next call
