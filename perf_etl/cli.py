@@ -21,7 +21,7 @@ from perf_etl import settings
 from perf_etl.ingest.ingest import IngestLimits, LandingResult, ingest_file
 from perf_etl.models import IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
-from perf_etl.pipeline import extract_stage, landing_years, read_landing
+from perf_etl.pipeline import extract_stage, landing_years, read_landing, years_left_behind
 from perf_etl.tables.grid import cells_frame
 from perf_etl.validate.rows import validate_core
 from perf_etl.warehouse import store
@@ -65,7 +65,7 @@ CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
     from perf_etl.defs.definitions import build_definitions  # Dagster definitions load only for `run`
 
-    years = years or landing_years(read_with_progress_bar(landing, warehouse))
+    years = years or _years_to_run(landing, warehouse)
     if not years:
         print(f"no report with a fiscal year in {landing}; nothing to run", file=sys.stderr)
     job = build_definitions(str(landing), str(warehouse)).resolve_job_def("fiscal_year_job")
@@ -81,6 +81,17 @@ def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
         print(f"pipeline failed for fiscal year(s) {failed}; see the run logs above", file=sys.stderr)
         return 1
     return 0
+
+
+def _years_to_run(landing: Path, warehouse: Path) -> list[int]:
+    """The fiscal years of the landing folder's reports, and those the warehouse holds whose files are gone."""
+    found = landing_years(read_with_progress_bar(landing, warehouse))
+    with store.connect(warehouse) as conn:
+        gone = years_left_behind(conn, found)
+    if gone:
+        print(f"fiscal year(s) {', '.join(map(str, gone))}: no file of theirs is left in {landing}; "
+              "their rows are removed from the warehouse", file=sys.stderr)
+    return sorted({*found, *gone})
 
 
 def read_with_progress_bar(landing: Path, warehouse: Path) -> LandingResult:

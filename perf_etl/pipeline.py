@@ -145,6 +145,16 @@ def landing_years(result: LandingResult) -> list[int]:
     return sorted({f.document.fiscal_year for f in result.accepted if f.document.fiscal_year is not None})
 
 
+def years_left_behind(conn: duckdb.DuckDBPyConnection, found: Sequence[int]) -> list[int]:
+    """The fiscal years the warehouse holds rows for that no landing file has any more (its files were
+    removed): a run of those years empties them."""
+    held = conn.execute(
+        "SELECT fiscal_year FROM raw.documents UNION SELECT fiscal_year FROM raw.rejected_files "
+        "UNION SELECT fiscal_year FROM core.reports"
+    ).fetchall()
+    return sorted({year for (year,) in held if year is not None} - set(found))
+
+
 # ---------------------------------------------------------------- normalize
 
 

@@ -70,3 +70,21 @@ def test_run_goes_on_with_file_names_that_are_not_utf8(tmp_path, capsys):
         rejected = conn.execute("SELECT source_path, reason_code FROM raw.rejected_files").fetchall()
     assert documents == [("2023年度部门整体支出绩效自评报告.pdf", "2023年度部门整体支出绩效自评报告.pdf")]
     assert rejected == [("\\xff\\xfe.txt", "empty_file")]
+
+
+def test_a_year_whose_files_are_removed_leaves_the_warehouse(pdf_landing, tmp_path, capsys):
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", "--landing", str(pdf_landing), "--warehouse", str(warehouse)]) == 0
+    (pdf_landing / "001_0b37341ce517e90b.pdf").unlink()  # the only FY2020 report
+    capsys.readouterr()
+    assert main(["run", "--landing", str(pdf_landing), "--warehouse", str(warehouse)]) == 0
+    assert "fiscal year(s) 2020: no file of theirs is left" in capsys.readouterr().err
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        held = {table: conn.execute(f"SELECT count(*) FROM {table} WHERE fiscal_year = 2020").fetchone()[0]
+                for table in ("raw.documents", "core.reports", "marts.fiscal_year_summary")}
+        others = conn.execute("SELECT count(*) FROM core.reports").fetchone()[0]
+    assert held == {"raw.documents": 0, "core.reports": 0, "marts.fiscal_year_summary": 0}
+    assert others == 4
+    with duckdb.connect(str(warehouse.with_name("marts.duckdb")), read_only=True) as published:
+        years = [year for (year,) in published.execute("SELECT fiscal_year FROM fiscal_year_summary").fetchall()]
+    assert 2020 not in years and len(years) == 3
