@@ -33,6 +33,7 @@ lint: $(STAMP)
 ## The Dagster UI and daemon on http://127.0.0.1:3000 with a persistent instance in .dagster_home/.
 dev: $(STAMP)
 	mkdir -p .dagster_home && cp dagster.yaml .dagster_home/dagster.yaml
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/python -m perf_etl.instance
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml
 
 ## Re-render the sample PDFs from ../shared/seeds (they are committed; only needed when seeds change).

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from perf_etl import settings
 from perf_etl.ingest.ingest import IngestLimits, LandingResult, ingest_file
+from perf_etl.instance import prepared_instance
 from perf_etl.models import IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
 from perf_etl.pipeline import extract_stage, landing_years, read_landing, years_left_behind
@@ -54,8 +55,10 @@ def _range_tags(first: int, last: int) -> dict[str, str]:
 
 
 def _instance() -> dg.DagsterInstance:
-    """The persistent instance when DAGSTER_HOME is set (runs then show in the UI), else a throwaway one."""
-    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    """The persistent instance when DAGSTER_HOME is set (runs then show in the UI; its storage made under a
+    lock, see perf_etl/instance.py), else a throwaway one."""
+    home = os.environ.get("DAGSTER_HOME")
+    return prepared_instance(Path(home)) if home else dg.DagsterInstance.ephemeral()
 
 
 # Step-level DEBUG events are for the UI; the terminal gets progress and problems.

@@ -19,6 +19,7 @@ import pytest
 import requests
 from dagster_graphql import DagsterGraphQLClient
 
+from perf_etl.instance import prepared_instance
 from perf_etl.warehouse import store
 from perf_etl_tests import servers
 from perf_etl_tests.conftest import REPO, SAMPLES
@@ -51,8 +52,8 @@ def services(tmp_path_factory):
         "daemon": [BIN / "dagster-daemon", "run", "-w", REPO / "workspace.yaml"],
     }
     # The instance's storage is created here, before the servers start, so that three processes do not race
-    # to migrate the same new SQLite files.
-    instance = dg.DagsterInstance.from_config(str(home))
+    # to migrate the same new SQLite files (perf_etl/instance.py).
+    instance = prepared_instance(home)
     processes = [
         subprocess.Popen([str(c) for c in command], cwd=REPO, env=env, start_new_session=True,
                          stdout=(logs / f"{name}.log").open("w"), stderr=subprocess.STDOUT)
