@@ -88,3 +88,26 @@ def test_a_year_whose_files_are_removed_leaves_the_warehouse(pdf_landing, tmp_pa
     with duckdb.connect(str(warehouse.with_name("marts.duckdb")), read_only=True) as published:
         years = [year for (year,) in published.execute("SELECT fiscal_year FROM fiscal_year_summary").fetchall()]
     assert 2020 not in years and len(years) == 3
+
+
+def test_a_year_run_after_the_year_after_brings_its_change_columns_up_to_date(tmp_path, capsys):
+    # The same department in 2023 and 2024; 2024 is run first, when 2023 has no reports yet.
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    shutil.copy(SAMPLES / "000_c00e73963f41166b.txt", landing / "2024.txt")
+    year_before = (SAMPLES / "000_c00e73963f41166b.txt").read_text(encoding="utf-8").replace("2024", "2023")
+    (landing / "2023.txt").write_text(year_before, encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse), "--years", "2024"]) == 0
+    assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse), "--years", "2023"]) == 0
+    capsys.readouterr()
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        (previous,) = conn.execute(
+            "SELECT previous_expenditure_wan FROM marts.department_year WHERE fiscal_year = 2024").fetchone()
+        (spent_2023,) = conn.execute(
+            "SELECT expenditure_wan FROM marts.department_year WHERE fiscal_year = 2023").fetchone()
+    assert previous is not None and previous == spent_2023
+    with duckdb.connect(str(warehouse.with_name("marts.duckdb")), read_only=True) as published:
+        (copied,) = published.execute("SELECT previous_expenditure_wan FROM department_year WHERE fiscal_year = 2024"
+                                      ).fetchone()
+    assert copied == previous

@@ -44,11 +44,15 @@ def wants_full_refresh(context: dg.AssetExecutionContext) -> bool:
 
 def plan_years(
     context: dg.AssetExecutionContext, conn: duckdb.DuckDBPyConnection, stage: str, assets: Sequence[dg.AssetKey],
-    *, extra: str = "",
+    *, extra: str = "", with_following_years: bool = False,
 ) -> fingerprints.YearPlan:
     """Which of the run's fiscal years the stage must compute (their inputs changed since the rows were
-    written, or a full refresh was asked for), said in the step's log."""
+    written, or a full refresh was asked for), said in the step's log. `with_following_years`: the year
+    after each of the run's years is planned too (its year-over-year columns read this year), so that a
+    change to Y brings Y+1 up to date in the same step, whatever order the years are run in."""
     years = partition_years(context)
+    if with_following_years:
+        years = sorted({*years, *following_years(conn, years)})
     full = wants_full_refresh(context)
     plan = fingerprints.plan(conn, stage, [key.to_user_string() for key in assets], years, extra=extra,
                              full_refresh=full)
@@ -60,6 +64,14 @@ def plan_years(
         context.log.info(f"fiscal years {plan.skipped}: {_unchanged(plan)}; skipped. "
                          f"Computing fiscal years {plan.changed}")
     return plan
+
+
+def following_years(conn: duckdb.DuckDBPyConnection, years: Sequence[int]) -> list[int]:
+    """The years after `years` (not among them) that have reports."""
+    after = sorted({year + 1 for year in years} - set(years))
+    rows = conn.execute("SELECT DISTINCT fiscal_year FROM core.reports WHERE list_contains(?, fiscal_year)",
+                        [after]).fetchall()
+    return sorted(year for (year,) in rows)
 
 
 def _unchanged(plan: fingerprints.YearPlan) -> str:

@@ -75,10 +75,11 @@ def _mart_metadata(table: str, frame: pd.DataFrame, columns: dg.TableSchema, pla
 def marts_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Runs perf_etl/marts/<table>.sql for the partition's fiscal years and replaces those years' rows; a
     year whose inputs (core of the year and the year before, its rejected files, the SQL) did not change
-    since its marts were built is skipped."""
+    since its marts were built is skipped. The year after each is planned too: its year-over-year columns
+    read this year's reports."""
     frames = {table: pd.DataFrame() for table in MART_TABLES}
     with warehouse.connect() as conn:
-        plan = plan_years(context, conn, "marts", list(MART_KEYS.values()))
+        plan = plan_years(context, conn, "marts", list(MART_KEYS.values()), with_following_years=True)
         ensure_mart_tables(conn)  # also installs the macros the queries use
         if plan.changed:
             frames = {table: query_mart(conn, table, plan.changed) for table in MART_TABLES}
@@ -108,7 +109,7 @@ def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, mar
     parquet_root = Path(marts_publisher.parquet_dir)
     rows: dict[str, int] = {}
     with warehouse.connect() as conn:
-        plan = plan_years(context, conn, "published_marts", [PUBLISHED_MARTS])
+        plan = plan_years(context, conn, "published_marts", [PUBLISHED_MARTS], with_following_years=True)
         # The fingerprint covers the marts, not the copies: check that they are still there (a target
         # that moved, was emptied or lost files gets the years again).
         missing = _missing_copies(conn, parquet_root, marts_publisher.url, plan.skipped) if plan.skipped else set()
