@@ -23,6 +23,7 @@ from perf_etl.instance import prepared_instance
 from perf_etl.warehouse import store
 from perf_etl_tests import servers
 from perf_etl_tests.conftest import REPO, SAMPLES
+from perf_etl_tests.fixtures.bad_landing import slow_pdf
 from perf_etl_tests.servers import free_port
 
 pytestmark = pytest.mark.slow
@@ -46,7 +47,8 @@ def services(tmp_path_factory):
     shutil.copy(SAMPLES / "004_3cc4b0b52db76508.pdf", landing)
     port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(home), "PERF_ETL_LANDING": str(landing),
-           "PERF_ETL_WAREHOUSE": str(root / "warehouse.duckdb"), "PERF_ETL_SENSOR_INTERVAL_SECONDS": "5"}
+           "PERF_ETL_WAREHOUSE": str(root / "warehouse.duckdb"), "PERF_ETL_SENSOR_INTERVAL_SECONDS": "5",
+           "PERF_ETL_MAX_SECONDS_PER_FILE": "10"}
     commands = {
         "webserver": [BIN / "dagster-webserver", "-h", "127.0.0.1", "-p", str(port), "-w", REPO / "workspace.yaml"],
         "daemon": [BIN / "dagster-daemon", "run", "-w", REPO / "workspace.yaml"],
@@ -97,7 +99,10 @@ def test_run_launched_through_graphql_succeeds(services):
 
 
 def test_dropped_report_makes_the_sensor_run_its_year(services):
-    # A broken copy in the 2020/ folder too: the run records it with its reason instead of failing.
+    # A broken copy in the 2020/ folder too: the run records it with its reason instead of failing. And a PDF
+    # that takes minutes to read: the sensor reads no file, the read job gives it its time budget (10 s
+    # here), and the good report's run comes all the same.
+    (services["landing"] / "a slow one.pdf").write_bytes(slow_pdf())
     (services["landing"] / "2020").mkdir()
     broken = (SAMPLES / "001_0b37341ce517e90b.pdf").read_bytes()
     (services["landing"] / "2020" / "truncated.pdf").write_bytes(broken[: len(broken) // 2])

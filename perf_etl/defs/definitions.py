@@ -11,7 +11,7 @@ from perf_etl.defs.assets.raw import raw_documents
 from perf_etl.defs.assets.staging import staging_documents
 from perf_etl.defs.assets.tables import raw_table_cells
 from perf_etl.defs.io_managers import WarehouseTableIOManager
-from perf_etl.defs.jobs import fiscal_year_job
+from perf_etl.defs.jobs import fiscal_year_job, read_landing_job
 from perf_etl.defs.resources import LandingFolder, MartsPublisher, Warehouse
 from perf_etl.defs.schedules import yearly_reports_schedule
 from perf_etl.defs.sensors import landing_folder_sensor
@@ -24,7 +24,7 @@ def build_definitions(landing: str | None = None, warehouse: str | None = None) 
     warehouse_path = warehouse or str(settings.warehouse_path())
     return dg.Definitions(
         assets=[raw_documents, raw_table_cells, staging_documents, core_tables, marts_tables, published_marts],
-        jobs=[fiscal_year_job],
+        jobs=[fiscal_year_job, read_landing_job],
         schedules=[yearly_reports_schedule],
         sensors=[landing_folder_sensor],
         # Every writing step holds the one DuckDB writer slot anyway (pool "duckdb"), so a process per step

@@ -25,6 +25,7 @@ class LandingFolder(dg.ConfigurableResource):
     max_pages: int = DEFAULT_LIMITS.max_pages
     max_seconds_per_file: float = DEFAULT_LIMITS.max_seconds_per_file
     workers: int | None = DEFAULT_LIMITS.workers
+    max_worker_memory_bytes: int = DEFAULT_LIMITS.max_worker_memory_bytes
 
     @property
     def root(self) -> Path:
@@ -33,7 +34,8 @@ class LandingFolder(dg.ConfigurableResource):
     @property
     def limits(self) -> IngestLimits:
         return IngestLimits(max_file_bytes=self.max_file_bytes, max_pages=self.max_pages,
-                            max_seconds_per_file=self.max_seconds_per_file, workers=self.workers)
+                            max_seconds_per_file=self.max_seconds_per_file, workers=self.workers,
+                            max_worker_memory_bytes=self.max_worker_memory_bytes)
 
 
 class Warehouse(DuckDBResource):

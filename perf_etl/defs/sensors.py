@@ -1,31 +1,55 @@
-"""Launch a run for each fiscal year whose landing files changed (by content hash, with a cursor)."""
+"""Launch a run for each fiscal year whose landing files changed; have new files read first.
+
+A tick looks at cheap signals only (perf_etl/landing_watch.py): it never reads a file, so it ends in
+seconds whatever lands. A file no run has read yet has no known year: the sensor launches
+`read_landing_job`, which reads it into the read cache, and a later tick finds its year there.
+"""
 
 import hashlib
 import json
+from collections.abc import Sequence
 
 import dagster as dg
+import duckdb
 
-from perf_etl.defs.jobs import fiscal_year_job
+from perf_etl.defs.jobs import fiscal_year_job, read_landing_job
 from perf_etl.defs.partitions import fiscal_year_partitions
-from perf_etl.defs.resources import LandingFolder
+from perf_etl.defs.resources import LandingFolder, Warehouse
 from perf_etl.landing_watch import scan_landing
 from perf_etl.settings import sensor_interval_seconds
+from perf_etl.warehouse import read_cache, store
 
 
-def _run_key(year: int, digests: list[str]) -> str:
-    fingerprint = hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()[:16]
-    return f"landing-{year}-{fingerprint}"
+def _fingerprint(digests: list[str]) -> str:
+    return hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()[:16]
+
+
+def _years_in_cache(database: str):
+    """A lookup of the read cache that never waits: while a run holds the warehouse (DuckDB lets no other
+    process open it), nothing is known, and the files wait for the next tick."""
+
+    def years_of(keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
+        if not keys:
+            return {}
+        try:
+            with store.connect(database, read_only=True, lock_timeout_seconds=0) as conn:
+                return read_cache.cached_years(conn, keys, read_cache.reader_version())
+        except (duckdb.IOException, duckdb.CatalogException):  # locked by a run, or not created yet
+            return {}
+
+    return years_of
 
 
 @dg.sensor(
-    job=fiscal_year_job,
+    jobs=[fiscal_year_job, read_landing_job],
     minimum_interval_seconds=sensor_interval_seconds(),  # PERF_ETL_SENSOR_INTERVAL_SECONDS, default 30
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Watches the landing folder; a new, changed or deleted report re-runs its fiscal year.",
+    description="Watches the landing folder; a new, changed or deleted report re-runs its fiscal year "
+                "(a file no run has read yet is read first, by read_landing_job).",
 )
-def landing_folder_sensor(context: dg.SensorEvaluationContext, landing: LandingFolder):
+def landing_folder_sensor(context: dg.SensorEvaluationContext, landing: LandingFolder, warehouse: Warehouse):
     previous = json.loads(context.cursor) if context.cursor else {}
-    changes = scan_landing(landing.root, previous, limits=landing.limits)
+    changes = scan_landing(landing.root, previous, _years_in_cache(warehouse.database))
     known_keys = set(fiscal_year_partitions.get_partition_keys())
     requests = []
     for year, digests in sorted(changes.years.items()):
@@ -33,8 +57,13 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext, landing: LandingF
             context.log.warning(f"fiscal year {year} has no partition (partitions: {min(known_keys)}–"
                                 f"{max(known_keys)}); its files wait until it does")
             continue
-        requests.append(dg.RunRequest(run_key=_run_key(year, digests), partition_key=str(year),
+        requests.append(dg.RunRequest(run_key=f"landing-{year}-{_fingerprint(digests)}", job_name=fiscal_year_job.name,
+                                      partition_key=str(year), tags={"perf_etl/trigger": "landing_sensor"}))
+    if changes.unread:
+        # One read per set of unread files: the run key keeps a tick from asking again while it runs.
+        requests.append(dg.RunRequest(run_key=f"read-{_fingerprint(changes.unread)}", job_name=read_landing_job.name,
                                       tags={"perf_etl/trigger": "landing_sensor"}))
+        context.log.info(f"{len(changes.unread)} file(s) not read yet: reading them into the read cache")
     if changes.unknown_year:
         context.log.info(f"{len(changes.unknown_year)} changed file(s) have no fiscal year; the next run of any "
                          "year records them in raw.rejected_files")

@@ -72,6 +72,27 @@ def cached_outcomes(conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask], 
     return {int(position): _outcome(kind, record, fingerprint) for position, kind, record, fingerprint in rows}
 
 
+def cached_years(conn: duckdb.DuckDBPyConnection, keys: Sequence[tuple[str, str]], reader: str
+                 ) -> dict[tuple[str, str], int | None]:
+    """(sha256, source_path) -> the fiscal year this reader's outcome for those bytes gave (None: none), for
+    the keys the cache has read; bytes read under another path (a copy) count, the same path first."""
+    if not keys:
+        return {}
+    wanted = pd.DataFrame(keys, columns=["sha256", "source_path"])
+    conn.register("wanted_years", wanted)
+    try:
+        rows = conn.execute(
+            "SELECT w.sha256, w.source_path, arg_min_null("
+            "TRY_CAST(json_extract(r.record, '$.fiscal_year') AS INTEGER), r.source_path != w.source_path) "
+            "FROM wanted_years w JOIN meta.file_reads r ON r.sha256 = w.sha256 "
+            "WHERE r.reader_version = ? OR starts_with(r.reader_version, ? || '; limits') GROUP BY ALL",
+            [reader, reader],
+        ).fetchall()
+    finally:
+        conn.unregister("wanted_years")
+    return {(sha256, path): year for sha256, path, year in rows}
+
+
 def known_hashes(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, FileStamp], str]:
     """(source_path, (size, modification time)) -> sha256 of every file read before (for plan_landing)."""
     rows = conn.execute("SELECT source_path, file_size, modified_ns, sha256 FROM meta.file_reads "
