@@ -136,10 +136,10 @@ def ocr_pdf_pages(pdf_bytes: bytes, page_numbers: Sequence[int], *, dpi: int = D
         document.close()
 
 
-# The most pixels a page is rendered with: A0 at 150 dpi, 12x an A4 page at the default 200 dpi. A page
+# The most pixels a page is rendered with: A1 at 170 dpi, 6x an A4 page at the default 200 dpi. A page
 # larger than that (a poster, or a crafted 200000 pt page that would ask pdfium for 900 GB) is rendered
-# smaller, so no page costs more than ~100 MB of memory on its way to OCR.
-MAX_RENDER_PIXELS = 48_000_000
+# smaller, so that no page costs more than a few hundred MB of memory on its way to OCR.
+MAX_RENDER_PIXELS = 24_000_000
 
 
 def render_scale(width_pt: float, height_pt: float, dpi: int) -> float:
