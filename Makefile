@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint dev samples accuracy bench clean
+.PHONY: install run test lint dev samples accuracy bench bench-hostile clean
 BENCH_N ?= 300
 BENCH_SEED ?= 0
 
@@ -48,6 +48,10 @@ accuracy: $(STAMP)
 ## on the same files; the last line is one JSON object (see docs/performance.md).
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --n $(BENCH_N) --seed $(BENCH_SEED)
+
+## Peak memory and re-read work of a run over a folder of hostile files (docs/performance.md).
+bench-hostile: $(STAMP)
+	$(BIN)/python scripts/bench_hostile.py
 
 clean:
 	rm -rf $(VENV) data/warehouse.duckdb data/warehouse.duckdb.wal .dagster_home
