@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import dagster as dg
 import pandas as pd
@@ -22,7 +22,13 @@ from perf_etl.ingest.ingest import IngestLimits, LandingResult, ingest_file
 from perf_etl.instance import prepared_instance
 from perf_etl.models import IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
-from perf_etl.pipeline import extract_stage, landing_years, read_landing, years_left_behind
+from perf_etl.pipeline import (
+    extract_stage,
+    landing_years,
+    read_landing,
+    record_yearless_rejections,
+    years_left_behind,
+)
 from perf_etl.tables.grid import cells_frame
 from perf_etl.validate.rows import validate_core
 from perf_etl.warehouse import store
@@ -33,7 +39,13 @@ def parse_years(text: str) -> list[int]:
     years: set[int] = set()
     for part in text.split(","):
         first, _, last = part.strip().partition("-")
-        years.update(range(int(first), int(last or first) + 1))
+        try:
+            low, high = int(first), int(last or first)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a year list (e.g. 2020-2024 or 2020,2023)") from None
+        if high < low:
+            raise argparse.ArgumentTypeError(f"{part.strip()!r}: the range ends before it starts")
+        years.update(range(low, high + 1))
     return sorted(years)
 
 
@@ -65,12 +77,21 @@ def _instance() -> dg.DagsterInstance:
 CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
+class UsageError(Exception):
+    """A wrong argument: said in one line, exit code 2."""
+
+
 def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
     from perf_etl.defs.definitions import build_definitions  # Dagster definitions load only for `run`
 
+    _check_run_arguments(landing, years)
     years = years or _years_to_run(landing, warehouse)
     if not years:
-        print(f"no report with a fiscal year in {landing}; nothing to run", file=sys.stderr)
+        with store.connect(warehouse) as conn:
+            recorded = record_yearless_rejections(conn, read_landing(
+                landing, lambda: store.connect(warehouse), now=datetime.now(timezone.utc)))
+        print(f"no fiscal year in {landing} to run; {recorded} file(s) of unknown year recorded in "
+              "raw.rejected_files", file=sys.stderr)
     job = build_definitions(str(landing), str(warehouse)).resolve_job_def("fiscal_year_job")
     failed = []
     with _instance() as instance:
@@ -84,6 +105,17 @@ def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
         print(f"pipeline failed for fiscal year(s) {failed}; see the run logs above", file=sys.stderr)
         return 1
     return 0
+
+
+def _check_run_arguments(landing: Path, years: list[int] | None) -> None:
+    from perf_etl.defs.partitions import fiscal_year_partitions
+
+    if not landing.is_dir():
+        raise UsageError(f"--landing {landing}: {'not a folder' if landing.exists() else 'no such folder'}")
+    keys = [int(key) for key in fiscal_year_partitions.get_partition_keys()]
+    outside = [year for year in years or [] if not keys[0] <= year <= keys[-1]]
+    if outside:
+        raise UsageError(f"--years: {', '.join(map(str, outside))} outside the fiscal years {keys[0]}–{keys[-1]}")
 
 
 def _years_to_run(landing: Path, warehouse: Path) -> list[int]:
@@ -128,7 +160,8 @@ def print_summary(warehouse: Path, years: Sequence[int]) -> None:
             "SELECT reason_code, count(*) AS files FROM raw.rejected_files GROUP BY ALL ORDER BY ALL"
         ).df()
     print(f"warehouse: {warehouse}")
-    print(per_year.to_string(index=False))
+    if not per_year.empty:
+        print(per_year.to_string(index=False))
     print(f"rejected files with unknown fiscal year: {unknown}")
     if not reasons.empty:
         print("rejections by reason:")
@@ -183,26 +216,61 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """Argument errors in one line ("perf-etl run: --years: …"), exit code 2, no usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+EXIT_CODES = """exit codes: 0 done; 1 the pipeline failed (run), or a file was rejected (extract); 2 a wrong argument"""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="perf-etl", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="materialize every asset for the fiscal years in the landing folder")
-    run.add_argument("--landing", type=Path, default=settings.landing_dir())
-    run.add_argument("--warehouse", type=Path, default=settings.warehouse_path())
-    run.add_argument("--years", type=parse_years, help="e.g. 2020-2024 or 2020,2023 (default: all found)")
-    extract = commands.add_parser("extract", help="print one JSON object per file: report fields and evidence")
-    extract.add_argument("files", type=Path, nargs="+")
+    parser = _Parser(prog="perf-etl", description=__doc__, epilog=EXIT_CODES)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = commands.add_parser(
+        "run", help="materialize every asset for the fiscal years in the landing folder", epilog=EXIT_CODES,
+        description="Read the landing folder, then materialize raw → staging → core → marts → published marts "
+                    "for its fiscal years (one Dagster run per range of consecutive years).")
+    run.add_argument("--landing", type=Path, default=settings.landing_dir(),
+                     help="folder of report files, subfolders included (default: %(default)s, or PERF_ETL_LANDING)")
+    run.add_argument("--warehouse", type=Path, default=settings.warehouse_path(),
+                     help="DuckDB warehouse file, created if missing (default: %(default)s, or PERF_ETL_WAREHOUSE)")
+    run.add_argument("--years", type=parse_years, default=None,
+                     help="fiscal years to run, e.g. 2020-2024 or 2020,2023; default: the landing folder's years "
+                          "and those whose files were removed")
+    extract = commands.add_parser(
+        "extract", help="print one JSON object per file: report fields and evidence", epilog=EXIT_CODES,
+        description="Read each file as the pipeline does (ingest, normalize, extract, validate) and print one JSON "
+                    "line per file: report fields, evidence, and the rejection if it was rejected. No warehouse.")
+    extract.add_argument("files", type=Path, nargs="+", help="report files (.pdf, .docx, .txt)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.command == "run":
-        return run_command(args.landing, args.warehouse, args.years)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            return run_command(args.landing, args.warehouse, args.years)
+        return extract_command(args.files)
+    except UsageError as error:
+        parser.exit(2, f"perf-etl {args.command}: {error}\n")
+
+
+def extract_command(files: Sequence[Path]) -> int:
+    """One JSON line per file; exit code 1 when any file was rejected or could not be read."""
+    missing = [str(path) for path in files if not path.is_file()]
+    if missing:
+        raise UsageError(f"not a file: {', '.join(missing)}")
     limits = IngestLimits()
-    for path in args.files:
-        print(json.dumps(extract_file(path, limits), ensure_ascii=False), flush=True)
-    return 0
+    rejected = 0
+    for path in files:
+        line = extract_file(path, limits)
+        rejected += line["rejected"] is not None
+        print(json.dumps(line, ensure_ascii=False), flush=True)
+    return 1 if rejected else 0
 
 
 if __name__ == "__main__":

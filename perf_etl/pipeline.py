@@ -48,7 +48,7 @@ from perf_etl.normalize import normalize_document
 from perf_etl.parallel import Parallelism, Progress, WorkerPool, map_batches
 from perf_etl.tables.grid import TableGrid, grids_from_frame
 from perf_etl.tables.rows import TableReading, read_reading, totals_frame
-from perf_etl.warehouse import read_cache
+from perf_etl.warehouse import read_cache, store
 
 _Row = TypeVar("_Row")
 
@@ -141,8 +141,21 @@ def raw_frames(result: LandingResult, years: Sequence[int]) -> dict[str, pd.Data
 
 
 def landing_years(result: LandingResult) -> list[int]:
-    """The fiscal years of the reports accepted from the landing folder."""
-    return sorted({f.document.fiscal_year for f in result.accepted if f.document.fiscal_year is not None})
+    """The fiscal years of the landing folder's files: of its reports, and of the files rejected with a known
+    year (a run of that year records them)."""
+    years = {f.document.fiscal_year for f in result.accepted} | {r.fiscal_year for r in result.rejected}
+    return sorted(year for year in years if year is not None)
+
+
+def record_yearless_rejections(conn: duckdb.DuckDBPyConnection, result: LandingResult) -> int:
+    """Write the rejections whose fiscal year is unknown to raw.rejected_files, as every run of a year does:
+    for a landing folder with no year to run, so that its files are accounted for all the same. Returns how
+    many there are."""
+    frame = store.carry_over_timestamps(conn, "raw.rejected_files", raw_frames(result, [])["rejected_files"],
+                                        ["source_path", "sha256", "stage", "reason_code"], "detected_at")
+    store.write_partition(conn, [], [store.TableWrite("raw.rejected_files", frame, {"stage": Stage.INGEST},
+                                                      include_null_year=True)])
+    return len(frame)
 
 
 def years_left_behind(conn: duckdb.DuckDBPyConnection, found: Sequence[int]) -> list[int]:

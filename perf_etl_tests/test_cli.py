@@ -111,3 +111,53 @@ def test_a_year_run_after_the_year_after_brings_its_change_columns_up_to_date(tm
         (copied,) = published.execute("SELECT previous_expenditure_wan FROM department_year WHERE fiscal_year = 2024"
                                       ).fetchone()
     assert copied == previous
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["run", "--landing", "/no/such/folder"], "--landing /no/such/folder: no such folder"),
+    (["run", "--years", "1999"], "--years: 1999 outside the fiscal years 2010–"),
+    (["run", "--years", "2999"], "--years: 2999 outside the fiscal years"),
+    (["run", "--years", "twenty"], "'twenty' is not a year list"),
+    (["run", "--years", "2024-2020"], "the range ends before it starts"),
+    (["extract", "/no/such/report.pdf"], "not a file: /no/such/report.pdf"),
+    (["extract", str(SAMPLES)], f"not a file: {SAMPLES}"),
+    (["nonsense"], "invalid choice"),
+])
+def test_a_wrong_argument_is_one_line_and_exit_code_2(argv, says, tmp_path, capsys):
+    if argv[0] == "run" and "--landing" not in argv:
+        argv = [*argv, "--landing", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb")]
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2
+    assert says in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_extract_exits_1_when_a_file_is_rejected(tmp_path, capsys):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7 not really")
+    assert main(["extract", str(SAMPLES / "004_3cc4b0b52db76508.pdf"), str(broken)]) == 1
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["rejected"] is None for line in lines] == [True, False]
+
+
+def test_a_folder_of_unusable_files_is_accounted_for(tmp_path, capsys):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "table.xlsx").write_bytes(b"PK\x03\x04 not a report")
+    (landing / "empty.pdf").write_bytes(b"")
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr()
+    assert "Empty DataFrame" not in out.out and "2 file(s) of unknown year recorded" in out.err
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        rows = conn.execute("SELECT source_path, reason_code FROM raw.rejected_files ORDER BY 1").fetchall()
+    assert rows == [("empty.pdf", "empty_file"), ("table.xlsx", "unsupported_format")]
+
+
+def test_help_describes_every_argument_and_its_default(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "default: data/samples" in text and "default: data/warehouse.duckdb" in text
+    assert "e.g. 2020-2024" in text and "exit codes: 0 done" in text

@@ -7,6 +7,7 @@ seconds whatever lands. A file no run has read yet has no known year: the sensor
 
 import hashlib
 import json
+import warnings
 from collections.abc import Sequence
 
 import dagster as dg
@@ -38,6 +39,12 @@ def _years_in_cache(database: str):
             return {}
 
     return years_of
+
+
+# A sensor of two jobs makes Dagster pass its beta `owners` parameter when it rebuilds the sensor with the
+# resources bound: the BetaWarning it prints on every load is noise.
+warnings.filterwarnings("ignore", message="Parameter `owners` of initializer `SensorDefinition",
+                        category=dg.BetaWarning)
 
 
 @dg.sensor(
@@ -73,3 +80,4 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext, landing: LandingF
     if not requests:
         return dg.SkipReason("no fiscal year's landing files changed")
     return requests
+

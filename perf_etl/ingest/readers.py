@@ -60,6 +60,8 @@ _CONVERT_HINTS: dict[str, str] = {
     ".rar": "rar archive: unpack it into the landing folder",
     ".7z": "7z archive: unpack it into the landing folder",
 }
+# Formats that are zip files inside (a workbook is not an archive to unpack).
+_ZIP_BASED_FORMATS = frozenset({".xlsx", ".pptx", ".ofd", ".odt", ".ods", ".epub"})
 # How much of a file is read to tell what it really is, whatever its name says.
 _SNIFF_BYTES = 4096
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -109,8 +111,8 @@ def source_format_of(path: Path) -> str:
         head = stream.read(_SNIFF_BYTES)
     suffix = path.suffix.lower()
     sniffed = sniffed_format(head)
-    if sniffed == "zip" and SOURCE_FORMATS.get(suffix) != "docx":
-        raise UnsupportedFormatError(_CONVERT_HINTS[".zip"])
+    if sniffed == "zip" and suffix != ".docx" and suffix not in _ZIP_BASED_FORMATS:
+        raise UnsupportedFormatError(_CONVERT_HINTS[".zip"])  # an archive, whatever its name says
     if sniffed is not None and sniffed != "zip":
         return sniffed
     if suffix in SOURCE_FORMATS:
