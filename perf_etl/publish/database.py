@@ -110,16 +110,45 @@ def _writable(url: sa.URL) -> Iterator[sa.URL]:
     path.parent.mkdir(parents=True, exist_ok=True)
     copy = path.with_name(f".{path.name}.publishing")
     _remove(copy)
-    if path.exists():
+    if path.exists() and _readable_by_duckdb_1(path):
         shutil.copyfile(path, copy)
         if _wal(path).exists():  # changes not yet checkpointed belong to the file
             shutil.copyfile(_wal(path), _wal(copy))
+    else:
+        _new_duckdb_file(copy, path if path.exists() else None)
     try:
         yield url.set(database=str(copy))
         os.replace(copy, path)
         _wal(path).unlink(missing_ok=True)  # its changes are in the copy now
     finally:
         _remove(copy)
+
+
+# The storage format of the published DuckDB file: one DuckDB 1.1 and later open. BI tools bundle their own
+# DuckDB (Evidence's driver, Metabase's and Superset's builds), often a 1.x that cannot read DuckDB 2.0's
+# format ("version number 999"). Writes into a file keep the format it was created with.
+PUBLISHED_STORAGE_VERSION = "v1.1.0"
+
+
+def _readable_by_duckdb_1(path: Path) -> bool:
+    with duckdb.connect() as probe:
+        probe.execute(f"ATTACH '{_quoted(path)}' AS published (READ_ONLY)")
+        (tags,) = probe.execute("SELECT tags FROM duckdb_databases() WHERE database_name = 'published'").fetchone()
+    return not str(tags.get("storage_version", "")).startswith("v2")
+
+
+def _new_duckdb_file(path: Path, contents: Path | None) -> None:
+    """A DuckDB file in PUBLISHED_STORAGE_VERSION, holding the tables of `contents` (a file published in a
+    format 1.x readers cannot open) if given."""
+    with duckdb.connect() as conn:
+        conn.execute(f"ATTACH '{_quoted(path)}' AS target (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')")
+        if contents is not None:
+            conn.execute(f"ATTACH '{_quoted(contents)}' AS source (READ_ONLY)")
+            conn.execute("COPY FROM DATABASE source TO target")
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def _remove(path: Path) -> None:

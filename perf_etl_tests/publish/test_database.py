@@ -110,3 +110,42 @@ def test_publish_url_defaults_beside_the_warehouse(monkeypatch):
     assert parquet_dir(Path("data/warehouse.duckdb")) == Path("data/marts")
     monkeypatch.setenv(PUBLISH_URL_ENV, "postgresql+psycopg2://bi@db/perf")
     assert publish_url(Path("data/warehouse.duckdb")) == "postgresql+psycopg2://bi@db/perf"
+
+
+OLDEST_READER = "duckdb==1.1.3"  # what BI tools bundle is often a 1.x (Evidence's driver, Metabase, Superset)
+
+
+def _duckdb_1x(folder: Path) -> Path:
+    """DuckDB 1.1 installed into `folder` from the package registry, to read with it in a child process."""
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(folder),
+                    OLDEST_READER], check=True, capture_output=True)
+    return folder
+
+
+def test_a_duckdb_1x_reader_opens_the_published_file(warehouse, tmp_path):
+    url = default_publish_url(tmp_path / "warehouse.duckdb")
+    publish_to_database(warehouse, MART_TABLES, [2020], url)
+    publish_to_database(warehouse, MART_TABLES, [2021], url)  # a second publish keeps the format
+    target = sa.make_url(url).database
+    reader = (f"import duckdb; conn = duckdb.connect({target!r}, read_only=True); "
+              "print(duckdb.__version__, conn.execute('SELECT fiscal_year, departments FROM fiscal_year_summary "
+              "ORDER BY 1').fetchall())")
+    env = {"PYTHONPATH": str(_duckdb_1x(tmp_path / "duckdb1")), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", reader], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1.1.3 [(2020, 1), (2021, 2)]"
+
+
+def test_a_file_published_in_duckdb_2s_format_is_converted(warehouse, tmp_path):
+    import duckdb
+
+    path = tmp_path / "marts.duckdb"
+    with duckdb.connect(str(path)) as old:  # what an earlier version of this tool published
+        old.execute("CREATE TABLE fiscal_year_summary AS SELECT 2019 AS fiscal_year, 3 AS departments")
+    publish_to_database(warehouse, MART_TABLES, [2020], f"duckdb:///{path}")
+    with duckdb.connect() as probe:
+        probe.execute(f"ATTACH '{path}' AS published (READ_ONLY)")
+        (tags,) = probe.execute("SELECT tags FROM duckdb_databases() WHERE database_name = 'published'").fetchone()
+        years = probe.execute("SELECT fiscal_year FROM published.fiscal_year_summary ORDER BY 1").fetchall()
+    assert tags["storage_version"].startswith("v1.")
+    assert years == [(2019,), (2020,)]
