@@ -18,9 +18,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Build data/warehouse.duckdb from the bundled samples in data/samples.
-run: $(STAMP)
-	$(BIN)/perf-etl run
+HOME_DIR := $(CURDIR)/.dagster_home
+
+## Build data/warehouse.duckdb from the bundled samples in data/samples (runs kept in .dagster_home/, as
+## `make dev` shows them).
+run: $(STAMP) $(HOME_DIR)/dagster.yaml
+	DAGSTER_HOME=$(HOME_DIR) $(BIN)/perf-etl run
 
 ## Lint and run every test.
 test: $(STAMP)
@@ -31,10 +34,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check perf_etl perf_etl_tests scripts
 
 ## The Dagster UI and daemon on http://127.0.0.1:3000 with a persistent instance in .dagster_home/.
-dev: $(STAMP)
-	mkdir -p .dagster_home && cp dagster.yaml .dagster_home/dagster.yaml
-	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/python -m perf_etl.instance
-	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml
+dev: $(STAMP) $(HOME_DIR)/dagster.yaml
+	DAGSTER_HOME=$(HOME_DIR) $(BIN)/python -m perf_etl.instance
+	DAGSTER_HOME=$(HOME_DIR) $(BIN)/dagster dev -w workspace.yaml
+
+# The instance both share: its configuration from instance.yaml.
+$(HOME_DIR)/dagster.yaml: instance.yaml
+	mkdir -p $(HOME_DIR) && cp instance.yaml $@
 
 ## Re-render the sample PDFs from ../shared/seeds (they are committed; only needed when seeds change).
 samples: $(STAMP)

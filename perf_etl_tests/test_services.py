@@ -43,7 +43,7 @@ def services(tmp_path_factory):
     home, landing, logs = root / "dagster_home", root / "landing", root / "logs"
     for folder in (home, landing, logs):
         folder.mkdir()
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(REPO / "instance.yaml", home / "dagster.yaml")
     shutil.copy(SAMPLES / "004_3cc4b0b52db76508.pdf", landing)
     port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(home), "PERF_ETL_LANDING": str(landing),

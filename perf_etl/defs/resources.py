@@ -42,7 +42,7 @@ class Warehouse(DuckDBResource):
     """The DuckDB warehouse file, with its schema created on first use.
 
     DuckDB allows one writing process: every asset that writes runs in the `duckdb` pool, whose limit is 1
-    (dagster.yaml), so two fiscal-year runs queue instead of fighting over the file lock. Runs outside that
+    (instance.yaml), so two fiscal-year runs queue instead of fighting over the file lock. Runs outside that
     pool (two `perf-etl run` at once use separate throwaway instances) wait for the lock instead, up to
     `lock_timeout_seconds`.
     """
