@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
+import warnings
 from collections.abc import Callable
+from functools import cache
 
 import matplotlib
 import pandas as pd
@@ -18,6 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+log = logging.getLogger(__name__)
 # Department names are Chinese; DejaVu Sans (matplotlib's default) has no CJK glyphs. The first of these
 # that is installed draws all text (Debian: fonts-wqy-zenhei, fonts-noto-cjk); without any, names show as boxes.
 CJK_FONTS = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "SimHei")
@@ -143,6 +147,17 @@ def mart_chart_markdown(table: str, frame: pd.DataFrame) -> str:
     """The table's chart as markdown, or a note when there is nothing to draw."""
     if frame.empty:
         return "_no rows to chart_"
-    with matplotlib.rc_context({**_cjk_font_settings(), "axes.unicode_minus": False}):
+    fonts = _cjk_font_settings()
+    with matplotlib.rc_context({**fonts, "axes.unicode_minus": False}), warnings.catch_warnings():
+        if not fonts:
+            _say_no_cjk_font()
+            # One line above says why; matplotlib would warn once per missing character of every chart.
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         figure = MART_CHARTS[table](frame)
         return png_markdown(figure, alt=f"marts.{table}")
+
+
+@cache
+def _say_no_cjk_font() -> None:
+    log.warning("no CJK font is installed (%s): Chinese names in the mart charts are drawn as boxes; install "
+                "one, e.g. Debian's fonts-noto-cjk or fonts-wqy-zenhei", ", ".join(CJK_FONTS))
