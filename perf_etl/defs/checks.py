@@ -25,7 +25,8 @@ CORE_CHECK_SPECS = [
 ]
 
 
-def check_result(outcome: CheckOutcome, withheld_documents: Sequence[str]) -> dg.AssetCheckResult:
+def check_result(outcome: CheckOutcome, withheld_documents: Sequence[str],
+                 metadata: dict[str, object] | None = None) -> dg.AssetCheckResult:
     severity = dg.AssetCheckSeverity.ERROR if outcome.name in ERROR_CHECKS else dg.AssetCheckSeverity.WARN
     return dg.AssetCheckResult(
         check_name=outcome.name,
@@ -36,5 +37,6 @@ def check_result(outcome: CheckOutcome, withheld_documents: Sequence[str]) -> dg
             "failing_rows": len(outcome.failures),
             "failures": frame_preview(outcome.failures, rows=50),
             "documents_withheld_from_core": len(withheld_documents),
+            **(metadata or {}),
         },
     )

@@ -214,3 +214,13 @@ CREATE TABLE IF NOT EXISTS meta.file_read_cells (
     text VARCHAR NOT NULL,
     caption VARCHAR
 );
+
+-- The contract checks' last evaluation per fiscal year (perf_etl/warehouse/check_results.py): a run that
+-- skips a year (inputs unchanged) reports that year's checks as they were last evaluated.
+CREATE TABLE IF NOT EXISTS meta.check_results (
+    check_name VARCHAR NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    failing_rows INTEGER NOT NULL,
+    failures JSON NOT NULL,  -- the first failing rows, as records
+    evaluated_at TIMESTAMP NOT NULL
+);

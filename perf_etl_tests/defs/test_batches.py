@@ -25,7 +25,8 @@ from perf_etl_tests.fixtures.table_pdfs import FIXTURES, write_fixture
 
 YEARS = {ASSET_PARTITION_RANGE_START_TAG: "2020", ASSET_PARTITION_RANGE_END_TAG: "2024"}
 # Times of the run, not of the rows' content.
-RUN_TIME_COLUMNS = ("ingested_at", "detected_at", "recorded_at", "read_at", "record", "extracted_at")
+RUN_TIME_COLUMNS = ("ingested_at", "detected_at", "recorded_at", "read_at", "record", "extracted_at",
+                    "evaluated_at")
 BATCHED_TABLES = ("raw.table_cells", "staging.documents", "staging.sections", "core.reports", "core.field_evidence",
                   "core.indicators", "core.expenditure_items", "core.score_components", "core.findings",
                   "raw.rejected_files", "meta.stage_inputs")

@@ -13,6 +13,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from perf_etl.defs.assets.common import FULL_REFRESH_TAG
 from perf_etl.defs.definitions import build_definitions
+from perf_etl.validate.checks import CONTRACT_CHECKS
 from perf_etl.warehouse import fingerprints
 from perf_etl_tests.conftest import SAMPLES
 
@@ -102,10 +103,18 @@ def test_a_first_run_computes_every_year(first_run):
 def test_a_rerun_with_nothing_new_skips_every_stage_after_raw(second_run):
     _, result, _ = second_run
     assert computed_years(result) == {key: [] for key in DOWNSTREAM}
-    # Skipped checks are not evaluated again: their last evaluation stands.
-    assert result.get_asset_check_evaluations() == []
     skipped = [m for m in LOGS[result.run_id] if m.startswith("inputs unchanged since") and m.endswith("; skipped")]
     assert len(skipped) == 5  # tables, staging, core, marts, published
+
+
+def test_a_rerun_with_nothing_new_reports_every_check_as_last_evaluated(first_run, second_run):
+    first = {e.check_name: e for e in first_run[1].get_asset_check_evaluations()}
+    again = {e.check_name: e for e in second_run[1].get_asset_check_evaluations()}
+    assert sorted(again) == sorted(first) and len(first) == len(CONTRACT_CHECKS)
+    for name, evaluation in again.items():
+        assert evaluation.passed == first[name].passed, name
+        assert evaluation.metadata["failing_rows"] == first[name].metadata["failing_rows"], name
+        assert "as last evaluated (2020: " in evaluation.metadata["kept_from_last_evaluation"].value
 
 
 def test_a_rerun_with_nothing_new_writes_no_raw_row(second_run):
@@ -149,9 +158,12 @@ def test_a_new_stage_version_recomputes_that_stage_and_what_depends_on_it(wareho
     for key in ["core/reports", "core/field_evidence", "marts/department_year", "published_marts"]:
         assert years[key] == [2020, 2021, 2022, 2023, 2024], key
     after = snapshot(warehouse_copy / "warehouse.duckdb")
-    # Same rows (the code did not really change); only the core fingerprints and times were recorded anew.
-    assert {table: rows for table, rows in after.items() if table != "meta.stage_inputs"} == \
-        {table: rows for table, rows in before.items() if table != "meta.stage_inputs"}
+    # Same rows (the code did not really change); only the core fingerprints and times were recorded anew,
+    # and the checks evaluated anew.
+    recorded_anew = ("meta.stage_inputs", "meta.check_results")
+    assert {table: rows for table, rows in after.items() if table not in recorded_anew} == \
+        {table: rows for table, rows in before.items() if table not in recorded_anew}
+    assert [row[:4] for row in after["meta.check_results"]] == [row[:4] for row in before["meta.check_results"]]
     changed = {row[0] for row in set(after["meta.stage_inputs"]) - set(before["meta.stage_inputs"])}
     assert changed == {key for key in DOWNSTREAM if not key.startswith(("staging/", "raw/"))}
 

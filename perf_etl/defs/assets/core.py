@@ -4,6 +4,7 @@ import warnings
 from datetime import datetime, timezone
 
 import dagster as dg
+import pandas as pd
 from dagster_pandera import pandera_schema_to_dagster_type
 
 from perf_etl.defs.assets.common import WAREHOUSE_ASSET, frame_preview, plan_metadata, plan_years, progress_log
@@ -22,10 +23,10 @@ from perf_etl.pipeline import (
     rejected_frame,
     staged_from_frames,
 )
-from perf_etl.validate.checks import run_contract_checks
+from perf_etl.validate.checks import CONTRACT_CHECKS, CheckOutcome, ContractCheck, run_contract_checks
 from perf_etl.validate.rows import validate_core
 from perf_etl.validate.schemas import CORE_MODELS
-from perf_etl.warehouse import store
+from perf_etl.warehouse import check_results, store
 
 
 def _dagster_type(model: type) -> dg.DagsterType:
@@ -72,23 +73,51 @@ def core_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
         plan = plan_years(context, conn, "core", CORE_KEYS)
         if plan.changed:
             outcomes, accepted, validate_failures = _extract_years(context, conn, plan.changed, now)
+            check_results.save(conn, outcomes, _document_years(conn, plan.changed), plan.changed, now)
         else:
             outcomes, validate_failures = [], []
             accepted = _empty_core_frames(now)
+        kept = check_results.load(conn, plan.skipped) if plan.skipped else {}
     withheld = sorted({r.sha256 for r in validate_failures if r.sha256 and r.sha256 not in
                        set(accepted["reports"]["document_id"])})
     for table, frame in accepted.items():
-        if table not in context.selected_output_names:
+        if table not in context.op_execution_context.selected_output_names:
             continue
         metadata = plan_metadata(plan)
         if table == "reports" and plan.changed:
             metadata["preview"] = frame_preview(frame[["department_name", "fiscal_year", "budget_wan",
                                                        "expenditure_wan", "self_score", "grade"]])
         yield dg.Output(for_years(frame, plan.changed, plan.to_record), output_name=table, metadata=metadata)
-    for outcome in outcomes:
-        result = check_result(outcome, withheld)
-        if dg.AssetCheckKey(result.asset_key, result.check_name) in context.selected_asset_check_keys:
+    fresh = {outcome.name: outcome for outcome in outcomes}
+    for check in CONTRACT_CHECKS:
+        result = _check_result(check, fresh.get(check.name), kept.get(check.name), withheld)
+        if result is not None and dg.AssetCheckKey(result.asset_key, result.check_name) in \
+                context.selected_asset_check_keys:
             yield result
+
+
+def _check_result(check: ContractCheck, fresh: CheckOutcome | None, kept: check_results.KeptOutcome | None,
+                  withheld: list[str]) -> dg.AssetCheckResult | None:
+    """The check over the run's years: evaluated now for the years computed, as last evaluated for the years
+    skipped (their inputs did not change). None when a skipped year has no kept evaluation."""
+    if kept is None:
+        return None if fresh is None else check_result(fresh, withheld)
+    parts = [frame for frame in (fresh.failures if fresh else None, kept.failures)
+             if frame is not None and not frame.empty]
+    failures = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    combined = CheckOutcome(check.name, check.table, check.description, failures)
+    evaluated = ", ".join(f"{year}: {at:%Y-%m-%d %H:%M:%S} UTC" for year, at in sorted(kept.evaluated_at.items()))
+    return check_result(combined, withheld, {
+        # the kept preview holds the first rows only; the count is exact
+        "failing_rows": (len(fresh.failures) if fresh else 0) + kept.failing_rows,
+        "kept_from_last_evaluation": dg.MetadataValue.text(
+            f"years whose inputs did not change, as last evaluated ({evaluated})"),
+    })
+
+
+def _document_years(conn, years: list[int]) -> dict[str, int]:
+    return dict(conn.execute("SELECT document_id, fiscal_year FROM raw.documents WHERE list_contains(?, fiscal_year)",
+                             [years]).fetchall())
 
 
 def _extract_years(context: dg.AssetExecutionContext, conn, years: list[int], now: datetime):
