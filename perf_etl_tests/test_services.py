@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 import requests
+from dagster._core.execution.backfill import BulkActionStatus
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from dagster_graphql import DagsterGraphQLClient
 
 from perf_etl.instance import prepared_instance
@@ -137,3 +139,51 @@ def test_schedule_next_tick_is_the_first_of_july(services):
     tick = datetime.fromtimestamp(schedule["futureTicks"]["results"][0]["timestamp"], ZoneInfo("Asia/Shanghai"))
     assert (tick.month, tick.day, tick.hour) == (7, 1, 9)
     assert tick > datetime.now(ZoneInfo("Asia/Shanghai"))
+
+
+ASSET_KEYS_QUERY = "query { assetNodes { assetKey { path } } }"
+BACKFILL_MUTATION = """
+mutation ($params: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $params) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on PythonError { message }
+  }
+}
+"""
+BACKFILL_DONE = {BulkActionStatus.COMPLETED_SUCCESS, BulkActionStatus.COMPLETED_FAILED, BulkActionStatus.FAILED,
+                 BulkActionStatus.CANCELED}
+
+
+def graphql(port: int, query: str, **variables: object) -> dict:
+    response = requests.post(f"http://127.0.0.1:{port}/graphql", json={"query": query, "variables": variables},
+                             timeout=60)
+    assert response.ok, response.text[:500]
+    return response.json()["data"]
+
+
+def test_every_asset_of_two_years_backfills_from_the_asset_graph(services):
+    """Lineage → Materialize all… → 2021 and 2023 → Launch backfill, as the UI sends it."""
+    shutil.copy(SAMPLES / "003_9525dc9db79afe20.pdf", services["landing"] / "report of 2021.pdf")
+    keys = [node["assetKey"] for node in graphql(services["port"], ASSET_KEYS_QUERY)["assetNodes"]]
+    launched = graphql(services["port"], BACKFILL_MUTATION, params={
+        "assetSelection": keys, "partitionNames": ["2021", "2023"]})["launchPartitionBackfill"]
+    assert launched["__typename"] == "LaunchBackfillSuccess", launched
+    instance = services["instance"]
+    backfill_id = launched["backfillId"]
+    backfill = wait_for(lambda: (b := instance.get_backfill(backfill_id)) and b.status in BACKFILL_DONE and b,
+                        "the backfill", timeout=420)
+    assert backfill.status == BulkActionStatus.COMPLETED_SUCCESS
+    runs = instance.get_runs(filters=dg.RunsFilter(tags={"dagster/backfill": backfill_id}))
+    assert runs and all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs)
+    ranges = {(run.tags[ASSET_PARTITION_RANGE_START_TAG], run.tags[ASSET_PARTITION_RANGE_END_TAG]) for run in runs
+              if dg.AssetKey(["core", "reports"]) in (run.asset_selection or set())}
+    assert ranges == {("2021", "2021"), ("2023", "2023")}  # one run per contiguous range, as the policy says
+    # the marts of 2022 and 2024 read core of the year before (year-over-year columns): the backfill has them
+    marts = [run for run in runs if dg.AssetKey(["marts", "department_year"]) in (run.asset_selection or set())]
+    assert {year for run in marts for year in range(int(run.tags[ASSET_PARTITION_RANGE_START_TAG]),
+                                                     int(run.tags[ASSET_PARTITION_RANGE_END_TAG]) + 1)} == \
+        {2021, 2022, 2023, 2024}
+    with store.connect(services["warehouse"], read_only=True) as conn:
+        assert {(2021,), (2023,)} <= set(conn.execute("SELECT fiscal_year FROM marts.department_year").fetchall())
+        assert conn.execute("SELECT count(*) FROM core.reports WHERE fiscal_year = 2021").fetchone() == (1,)

@@ -49,11 +49,16 @@ with warnings.catch_warnings():
     YEAR_BEFORE_AND_YEAR = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=0,
                                                          allow_nonexistent_upstream_partitions=True)
 
+# Only department_year has year-over-year columns, but every mart maps core.reports this way: the step builds
+# the four marts of a year together, and rebuilds the year after with them (its fingerprint covers core of
+# Y-1 for all four). The mapping says so, and a non-subsettable multi-asset needs it: a backfill from the
+# asset graph targets each mart's years through its mapping, and Dagster refuses one whose marts differ.
+YEAR_BEFORE_AND_YEAR_REPORTS = dg.AssetDep(CORE_REPORTS, partition_mapping=YEAR_BEFORE_AND_YEAR)
 MART_DEPS: dict[str, list[dg.AssetKey | dg.AssetDep]] = {
-    "department_year": [dg.AssetDep(CORE_REPORTS, partition_mapping=YEAR_BEFORE_AND_YEAR), CORE_INDICATORS],
-    "fiscal_year_summary": [CORE_REPORTS, RAW_REJECTED_FILES],
-    "indicator_completion": [CORE_REPORTS, CORE_INDICATORS],
-    "data_quality": [CORE_REPORTS, CORE_FIELD_EVIDENCE],
+    "department_year": [YEAR_BEFORE_AND_YEAR_REPORTS, CORE_INDICATORS],
+    "fiscal_year_summary": [YEAR_BEFORE_AND_YEAR_REPORTS, RAW_REJECTED_FILES],
+    "indicator_completion": [YEAR_BEFORE_AND_YEAR_REPORTS, CORE_INDICATORS],
+    "data_quality": [YEAR_BEFORE_AND_YEAR_REPORTS, CORE_FIELD_EVIDENCE],
 }
 
 
