@@ -7,7 +7,8 @@ import json
 import math
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
@@ -132,15 +133,40 @@ def _years_to_run(landing: Path, warehouse: Path) -> list[int]:
 def read_with_progress_bar(landing: Path, warehouse: Path) -> LandingResult:
     """Read the landing folder into the warehouse's read cache, showing a progress bar on a terminal, so
     that the run's fiscal years are known and the run itself reads nothing twice."""
-    # On a terminal the bar redraws in place; in a log file (no terminal) it is a line every 10 s.
-    interactive = sys.stderr.isatty()
-    with tqdm(desc="reading landing files", unit="file", mininterval=0.1 if interactive else 10.0) as bar:
+    def read(progress: Callable[[int, int], None]) -> LandingResult:
+        return read_landing(landing, lambda: store.connect(warehouse), now=datetime.now(timezone.utc),
+                            progress=progress)
+
+    if not sys.stderr.isatty():
+        return _read_with_progress_lines(read)
+    with tqdm(desc="reading landing files", unit="file", mininterval=0.1) as bar:
         def advance(done: int, total: int) -> None:
             bar.total = total
             bar.update(done - bar.n)
 
-        return read_landing(landing, lambda: store.connect(warehouse), now=datetime.now(timezone.utc),
-                            progress=advance)
+        return read(advance)
+
+
+PROGRESS_LINE_SECONDS = 10.0
+
+
+def _read_with_progress_lines(read: Callable[[Callable[[int, int], None]], LandingResult]) -> LandingResult:
+    """In a log file (no terminal) a bar's redraws would run together on one line: whole lines instead, one
+    every PROGRESS_LINE_SECONDS and one at the end."""
+    started = last = time.monotonic()
+    seen = [0, 0]
+
+    def advance(done: int, total: int) -> None:
+        nonlocal last
+        seen[:] = [done, total]
+        if time.monotonic() - last >= PROGRESS_LINE_SECONDS:
+            last = time.monotonic()
+            print(f"reading landing files: {done}/{total}", file=sys.stderr, flush=True)
+
+    result = read(advance)
+    read_files = f"read {seen[0]} new or changed landing file(s)" if seen[1] else "no landing file is new or changed"
+    print(f"{read_files} ({time.monotonic() - started:.1f} s)", file=sys.stderr, flush=True)
+    return result
 
 
 SUMMARY_SQL = """

@@ -45,14 +45,16 @@ def test_extract_prints_one_json_line_per_file(tmp_path, capsys):
     assert rejected["rejected"]["reason_code"] == "empty_file"
 
 
-def test_run_reads_new_files_once_with_a_progress_bar(pdf_landing, tmp_path, capsys):
+def test_run_reads_new_files_once_and_says_so_in_whole_lines_without_a_terminal(pdf_landing, tmp_path, capsys):
     warehouse = tmp_path / "w.duckdb"
     assert main(["run", "--landing", str(pdf_landing), "--warehouse", str(warehouse)]) == 0
     first = capsys.readouterr().err
     assert main(["run", "--landing", str(pdf_landing), "--warehouse", str(warehouse)]) == 0
     second = capsys.readouterr().err
-    assert "reading landing files" in first and "5/5" in first  # the five sample PDFs, before the run
-    assert "reading landing files" in second and "5/5" not in second  # all found in the read cache
+    # the five sample PDFs, before the run; then all found in the read cache. No bar redraws (\r) in a log.
+    assert "read 5 new or changed landing file(s)" in first.splitlines()[0]
+    assert "no landing file is new or changed" in second.splitlines()[0]
+    assert "\r" not in first + second
 
 
 def test_run_goes_on_with_file_names_that_are_not_utf8(tmp_path, capsys):

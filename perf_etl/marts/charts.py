@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import base64
 import io
-import logging
-import warnings
 from collections.abc import Callable
 from functools import cache
 
 import matplotlib
+import noto_cjk_sans_otc
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
@@ -21,25 +20,22 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-log = logging.getLogger(__name__)
-# Department names are Chinese; DejaVu Sans (matplotlib's default) has no CJK glyphs. The first of these
-# that is installed draws all text (Debian: fonts-wqy-zenhei, fonts-noto-cjk); without any, names show as boxes.
-CJK_FONTS = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "SimHei")
+# Department names are Chinese; DejaVu Sans (matplotlib's default) has no CJK glyphs. Noto Sans CJK comes
+# with the project (the noto-cjk-sans-otc wheel), so a chart looks the same on every machine.
+CJK_FONT = "Noto Sans CJK SC"
 MAX_BARS = 30  # more departments than this and the labels no longer read; the largest are shown
 DPI = 80
 BUDGET_COLOR, EXPENDITURE_COLOR = "#9ecae1", "#3182bd"
+TEXT_BAR_WIDTH = 20  # characters of the longest bar in a text chart
+TEXT_CHART_ROWS = 15
+BLOCKS = " ▏▎▍▌▋▊▉"  # eighths of a full block
 
 
-def _cjk_font_settings() -> dict[str, object]:
-    """rc settings that draw text with an installed CJK font, at the weight it has (WenQuanYi Zen Hei is
-    registered as 500: asking for "normal" would log a warning for every text)."""
-    installed = {font.name: font.weight for font in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in installed:
-            weight = installed[name]
-            return {"font.family": [name], "font.weight": weight, "axes.titleweight": weight,
-                    "axes.labelweight": weight}
-    return {}
+@cache
+def cjk_font_settings() -> dict[str, object]:
+    """rc settings that draw all text with the bundled CJK font (registered with matplotlib once)."""
+    font_manager.fontManager.addfont(str(noto_cjk_sans_otc.FONT_PATH))
+    return {"font.family": [CJK_FONT, "DejaVu Sans"], "axes.unicode_minus": False}
 
 
 def png_markdown(figure: Figure, alt: str) -> str:
@@ -58,11 +54,20 @@ def _largest(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame.sort_values(column, ascending=False, na_position="last").head(MAX_BARS).iloc[::-1]
 
 
+def _say_if_no_values(axes: Axes, values: pd.Series, *, horizontal: bool) -> None:
+    """Axes whose values are all missing or zero: a 0-1 value axis that says so, not matplotlib's ±0.05."""
+    if (pd.to_numeric(values, errors="coerce").fillna(0) != 0).any():
+        return
+    (axes.set_xlim if horizontal else axes.set_ylim)(0, 1)
+    axes.text(0.5, 0.5, "no values", transform=axes.transAxes, ha="center", va="center", color="gray")
+
+
 def _histogram(axes: Axes, values: pd.Series, title: str, bins: range) -> None:
     # Values past the last bin (rates up to 200%) are drawn in it rather than stretching the axis for a few.
     axes.hist(values.dropna().astype(float).clip(upper=bins[-1]), bins=list(bins), color=EXPENDITURE_COLOR,
               edgecolor="white")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _say_if_no_values(axes, values.notna().astype(int), horizontal=False)
     axes.set_title(title)
     axes.set_ylabel("departments")
 
@@ -78,6 +83,7 @@ def department_year_chart(frame: pd.DataFrame) -> Figure:
     bars.barh([p - 0.2 for p in positions], shown["expenditure_wan"].astype(float), height=0.4,
               color=EXPENDITURE_COLOR, label="expenditure")
     bars.set_yticks(list(positions), _department_labels(shown))
+    _say_if_no_values(bars, pd.concat([shown["budget_wan"], shown["expenditure_wan"]]), horizontal=True)
     bars.set_xlabel("万元")
     bars.set_title("Budget against expenditure")
     bars.legend(loc="lower right")
@@ -99,6 +105,7 @@ def fiscal_year_summary_chart(frame: pd.DataFrame) -> Figure:
         axes.bar(positions, [year[column] for column in grades], width=width, label=str(int(year["fiscal_year"])))
     axes.set_xticks([g + 0.4 - width / 2 for g in range(len(grades))], list(grades.values()))
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _say_if_no_values(axes, frame[list(grades)].stack(), horizontal=False)
     axes.set_ylabel("departments")
     axes.set_title("Departments per grade")
     axes.legend()
@@ -115,6 +122,7 @@ def indicator_completion_chart(frame: pd.DataFrame) -> Figure:
     axes.barh(positions, shown["indicators_met"], color=EXPENDITURE_COLOR, label="met")
     axes.set_yticks(positions, _department_labels(shown))
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _say_if_no_values(axes, shown["indicators"], horizontal=True)
     axes.set_title("Performance indicators met")
     axes.legend(loc="lower right")
     return figure
@@ -147,17 +155,66 @@ def mart_chart_markdown(table: str, frame: pd.DataFrame) -> str:
     """The table's chart as markdown, or a note when there is nothing to draw."""
     if frame.empty:
         return "_no rows to chart_"
-    fonts = _cjk_font_settings()
-    with matplotlib.rc_context({**fonts, "axes.unicode_minus": False}), warnings.catch_warnings():
-        if not fonts:
-            _say_no_cjk_font()
-            # One line above says why; matplotlib would warn once per missing character of every chart.
-            warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+    with matplotlib.rc_context(cjk_font_settings()):
         figure = MART_CHARTS[table](frame)
         return png_markdown(figure, alt=f"marts.{table}")
 
 
-@cache
-def _say_no_cjk_font() -> None:
-    log.warning("no CJK font is installed (%s): Chinese names in the mart charts are drawn as boxes; install "
-                "one, e.g. Debian's fonts-noto-cjk or fonts-wqy-zenhei", ", ".join(CJK_FONTS))
+def text_bar(value: float | None, full: float) -> str:
+    """A bar of block characters, TEXT_BAR_WIDTH long at `full` (longer values are cut at 1.5 times)."""
+    if value is None or pd.isna(value) or full <= 0:
+        return ""
+    eighths = round(min(float(value) / full, 1.5) * TEXT_BAR_WIDTH * 8)
+    return "█" * (eighths // 8) + BLOCKS[eighths % 8].strip()
+
+
+def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(department=_department_labels(frame))
+
+
+def _department_year_text(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = _labelled(frame.sort_values("budget_wan", ascending=False, na_position="last").head(TEXT_CHART_ROWS))
+    rate = shown["execution_rate_pct"].fillna(shown["execution_rate_computed_pct"])
+    return pd.DataFrame({
+        "fiscal_year": shown["fiscal_year"], "department": shown["department"],
+        "budget_wan": shown["budget_wan"], "expenditure_wan": shown["expenditure_wan"],
+        "execution_rate_pct": rate, "execution (100 % = full bar)": [text_bar(r, 100) for r in rate],
+        "self_score": shown["self_score"]})
+
+
+def _fiscal_year_summary_text(frame: pd.DataFrame) -> pd.DataFrame:
+    grades = {"grade_excellent": "优", "grade_good": "良", "grade_fair": "中", "grade_poor": "差",
+              "grade_missing": "none"}
+    rows = [(year["fiscal_year"], grade, year[column]) for year in frame.to_dict("records")
+            for column, grade in grades.items()]
+    most = max((count for *_, count in rows), default=0)
+    return pd.DataFrame([{"fiscal_year": year, "grade": grade, "departments": count,
+                          "bar": text_bar(count, most)} for year, grade, count in rows])
+
+
+def _indicator_completion_text(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = _labelled(frame.sort_values("indicators", ascending=False).head(TEXT_CHART_ROWS))
+    share = (shown["indicators_met"] / shown["indicators"].where(shown["indicators"] > 0) * 100)
+    return pd.DataFrame({
+        "fiscal_year": shown["fiscal_year"], "department": shown["department"], "indicators": shown["indicators"],
+        "met": shown["indicators_met"], "met (all = full bar)": [text_bar(v, 100) for v in share]})
+
+
+def _data_quality_text(frame: pd.DataFrame) -> pd.DataFrame:
+    per_field = frame.groupby("field", as_index=False, sort=False).agg(
+        coverage_pct=("coverage_pct", "mean"), check_failures=("check_failures", "sum"))
+    return per_field.assign(**{"coverage (100 % = full bar)": [text_bar(v, 100) for v in per_field["coverage_pct"]]})
+
+
+MART_TEXT_CHARTS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "department_year": _department_year_text,
+    "fiscal_year_summary": _fiscal_year_summary_text,
+    "indicator_completion": _indicator_completion_text,
+    "data_quality": _data_quality_text,
+}
+
+
+def mart_text_chart(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The chart as a small table with bars of block characters: the Dagster UI shows a table inline on the
+    asset's page (an image only behind a click), and the browser draws the Chinese names itself."""
+    return MART_TEXT_CHARTS[table](frame) if not frame.empty else pd.DataFrame()

@@ -1,4 +1,5 @@
 import base64
+from datetime import datetime, timezone
 
 import dagster as dg
 import duckdb
@@ -13,7 +14,7 @@ from perf_etl.defs.assets.marts import (
 )
 from perf_etl.defs.resources import Warehouse
 from perf_etl.publish.locations import default_publish_url, parquet_dir
-from perf_etl.warehouse import store
+from perf_etl.warehouse import fingerprints, store
 from perf_etl_tests.marts.rows import report, write_core
 
 
@@ -24,23 +25,32 @@ def test_year_over_year_marts_declare_the_year_before_on_core_reports():
     assert (mapping.start_offset, mapping.end_offset) == (-1, 0)
 
 
-def test_materializing_a_year_builds_charts_and_publishes(tmp_path):
-    warehouse_file = tmp_path / "warehouse.duckdb"
-    with store.connect(warehouse_file) as conn:
-        write_core(conn, [2020], [report("a20", 2020, "finance", expenditure_wan=60.0)])
-        write_core(conn, [2021], [report("a21", 2021, "finance"), report("b21", 2021, "parks")])
+def materialize_2021(warehouse_file) -> dict[dg.AssetKey, dict]:
     result = dg.materialize(
         [marts_tables, published_marts], partition_key="2021",
         resources={"warehouse": Warehouse(database=str(warehouse_file)),
                    "marts_publisher": MartsPublisher(parquet_dir=str(parquet_dir(warehouse_file)),
                                                      url=default_publish_url(warehouse_file))})
     assert result.success
-    materialized = {event.materialization.asset_key: event.materialization.metadata
-                    for event in result.get_asset_materialization_events()}
+    return {event.materialization.asset_key: event.materialization.metadata
+            for event in result.get_asset_materialization_events()}
+
+
+def records(table: dg.TableMetadataValue) -> list[dict]:
+    return [record.data for record in table.records]
+
+
+def test_materializing_a_year_builds_charts_and_publishes(tmp_path):
+    warehouse_file = tmp_path / "warehouse.duckdb"
+    with store.connect(warehouse_file) as conn:
+        write_core(conn, [2020], [report("a20", 2020, "finance", expenditure_wan=60.0)])
+        write_core(conn, [2021], [report("a21", 2021, "finance"), report("b21", 2021, "parks")])
+    materialized = materialize_2021(warehouse_file)
     department_year = materialized[MART_KEYS["department_year"]]
     assert department_year["dagster/row_count"].value == 2
-    assert "parks" in department_year["preview"].value
-    chart = department_year["chart"].value
+    assert {row["department_key"] for row in records(department_year["preview"])} == {"finance", "parks"}
+    assert [row["fiscal_year"] for row in records(department_year["chart"])] == [2021, 2021]
+    chart = department_year["chart_image"].value
     assert chart.startswith("![marts.department_year](data:image/png;base64,")
     assert base64.b64decode(chart.split(",", 1)[1].rstrip(")")).startswith(b"\x89PNG")
     assert {c.name for c in department_year["dagster/column_schema"].schema.columns} >= {"expenditure_change_wan"}
@@ -49,3 +59,19 @@ def test_materializing_a_year_builds_charts_and_publishes(tmp_path):
         assert reader.execute("SELECT department_key, expenditure_change_wan FROM department_year ORDER BY 1")\
             .fetchall() == [("finance", 30), ("parks", None)]
     assert (tmp_path / "marts" / "department_year" / "fiscal_year=2021" / "data.parquet").is_file()
+
+
+def test_a_materialization_that_skips_its_years_shows_the_same_preview_and_chart(tmp_path):
+    warehouse_file = tmp_path / "warehouse.duckdb"
+    with store.connect(warehouse_file) as conn:
+        write_core(conn, [2021], [report("a21", 2021, "finance"), report("b21", 2021, "parks")])
+        # as the core step records them, so that the marts' inputs are vouched for and can be skipped
+        fingerprints.record(conn, fingerprints.CORE_ASSETS, {2020: "core of 2020", 2021: "core of 2021"},
+                            datetime.now(timezone.utc))
+    first = materialize_2021(warehouse_file)
+    again = materialize_2021(warehouse_file)
+    for key in MART_KEYS.values():
+        assert again[key]["skipped"].value and not first[key]["skipped"].value, key
+        assert records(again[key]["preview"]) == records(first[key]["preview"]) != [], key
+        assert records(again[key]["chart"]) == records(first[key]["chart"]) != [], key
+        assert again[key]["chart_image"].value.startswith(f"![marts.{key.path[-1]}](data:image/png"), key

@@ -28,9 +28,10 @@ from perf_etl.defs.assets.common import (
 )
 from perf_etl.defs.assets.raw import RAW_REJECTED_FILES
 from perf_etl.defs.checks import core_asset_key
+from perf_etl.defs.partitions import partition_years
 from perf_etl.defs.resources import MartsPublisher, Warehouse
 from perf_etl.marts.build import MART_TABLES, ensure_mart_tables, mart_columns, mart_description, query_mart
-from perf_etl.marts.charts import mart_chart_markdown
+from perf_etl.marts.charts import mart_chart_markdown, mart_text_chart
 from perf_etl.publish import publish_marts
 from perf_etl.publish.parquet import year_dir
 from perf_etl.warehouse import fingerprints, store
@@ -62,13 +63,11 @@ MART_DEPS: dict[str, list[dg.AssetKey | dg.AssetDep]] = {
 }
 
 
-def _mart_metadata(table: str, frame: pd.DataFrame, columns: dg.TableSchema, plan: fingerprints.YearPlan
-                   ) -> dict[str, object]:
-    metadata: dict[str, object] = {**row_count(plan, len(frame)), "dagster/column_schema": columns}
-    if plan.changed:
-        metadata["preview"] = frame_preview(frame)
-        metadata["chart"] = dg.MetadataValue.md(mart_chart_markdown(table, frame))
-    return metadata
+def _mart_views(table: str, stored: pd.DataFrame) -> dict[str, object]:
+    """What a person looks at on the asset's page: the rows the run's years hold now (computed by this run or
+    kept from an earlier one), as a preview, a text chart (both shown inline) and the chart image."""
+    return {"preview": frame_preview(stored), "chart": frame_preview(mart_text_chart(table, stored)),
+            "chart_image": dg.MetadataValue.md(mart_chart_markdown(table, stored))}
 
 
 @dg.multi_asset(
@@ -93,8 +92,11 @@ def marts_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
                 record_statements(plan, list(MART_KEYS.values())))
         schemas = {table: dg.TableSchema(columns=[dg.TableColumn(c.name, c.type, c.description)
                                                   for c in mart_columns(conn, table)]) for table in MART_TABLES}
+        stored = {table: store.read_partition(conn, f"marts.{table}", partition_years(context))
+                  for table in MART_TABLES}
     for table, frame in frames.items():
-        metadata = {**_mart_metadata(table, frame, schemas[table], plan), **plan_metadata(plan)}
+        metadata = {**row_count(plan, len(frame)), "dagster/column_schema": schemas[table],
+                    **_mart_views(table, stored[table]), **plan_metadata(plan)}
         yield dg.MaterializeResult(asset_key=MART_KEYS[table], metadata=metadata)
 
 
