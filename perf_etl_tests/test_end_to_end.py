@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from perf_etl.defs.definitions import build_definitions
-from perf_etl_tests.conftest import SAMPLE_FISCAL_YEARS, SAMPLES
+from perf_etl_tests.conftest import LANDING_FISCAL_YEARS, SAMPLES
 
 TABLES = ["raw.documents", "raw.pages", "raw.rejected_files", "staging.documents", "staging.sections",
           "core.reports", "core.field_evidence", "core.indicators", "core.expenditure_items",
@@ -29,7 +29,7 @@ def built(tmp_path_factory):
     job = build_definitions(str(landing), str(warehouse)).resolve_job_def("fiscal_year_job")
     results = {}
     with dg.DagsterInstance.ephemeral() as instance:
-        for year in sorted(set(SAMPLE_FISCAL_YEARS.values())):
+        for year in sorted(set(LANDING_FISCAL_YEARS.values())):
             results[year] = job.execute_in_process(partition_key=str(year), instance=instance)
         first = snapshot(warehouse)
         rerun = job.execute_in_process(partition_key="2023", instance=instance)
@@ -41,14 +41,14 @@ def test_every_year_succeeds(built):
     assert all(result.success for result in results.values())
 
 
-def test_five_documents_in_their_fiscal_years(built):
+def test_six_documents_in_their_fiscal_years(built):
     _, warehouse, _, _, _ = built
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         rows = conn.execute("SELECT file_name, fiscal_year, source_format FROM raw.documents ORDER BY 1").fetchall()
         reports = conn.execute("SELECT count(*), count(DISTINCT fiscal_year) FROM core.reports").fetchone()
-    assert [(name.split(".")[0], year) for name, year, _ in rows] == sorted(SAMPLE_FISCAL_YEARS.items())
+    assert [(name.split(".")[0], year) for name, year, _ in rows] == sorted(LANDING_FISCAL_YEARS.items())
     assert {fmt for _, _, fmt in rows} == {"pdf"}
-    assert reports == (5, 4)
+    assert reports == (6, 5)
 
 
 def test_every_landing_file_is_accounted_for_once(built):
@@ -69,9 +69,9 @@ def test_pages_sections_and_evidence_are_filled(built):
         pages = conn.execute("SELECT count(DISTINCT document_id), min(page_number) FROM raw.pages").fetchone()
         sections = conn.execute("SELECT count(DISTINCT document_id) FROM staging.sections").fetchone()[0]
         evidence = conn.execute("SELECT count(DISTINCT document_id) FROM core.field_evidence").fetchone()[0]
-    assert pages == (5, 1)
-    assert sections == 5
-    assert evidence == 5
+    assert pages == (6, 1)
+    assert sections == 6
+    assert evidence == 6
 
 
 def test_contract_checks_ran(built):
@@ -87,3 +87,13 @@ def test_rerunning_a_year_changes_nothing(built):
     _, warehouse, _, first, rerun = built
     assert rerun.success
     assert snapshot(warehouse) == first
+
+
+def test_the_department_with_two_years_gets_its_year_over_year_change(built):
+    # 005 is 003 one year on with its amounts times 0.8777 (scripts/derive_sample.py): -12.23 %.
+    _, warehouse, _, _, _ = built
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        rows = conn.execute("SELECT fiscal_year, previous_expenditure_wan, expenditure_wan, expenditure_change_pct "
+                            "FROM marts.department_year WHERE previous_expenditure_wan IS NOT NULL").fetchall()
+    assert [(year, float(before), float(now), float(change)) for year, before, now, change in rows] == [
+        (2022, 9825.88, 8624.17, -12.23)]

@@ -26,8 +26,9 @@ CJK_FONT = "Noto Sans CJK SC"
 MAX_BARS = 30  # more departments than this and the labels no longer read; the largest are shown
 DPI = 80
 BUDGET_COLOR, EXPENDITURE_COLOR = "#9ecae1", "#3182bd"
-TEXT_BAR_WIDTH = 20  # characters of the longest bar in a text chart
+TEXT_BAR_WIDTH = 12  # characters of the longest bar in a text chart
 TEXT_CHART_ROWS = 15
+TEXT_LABEL_CHARS = 10
 BLOCKS = " ▏▎▍▌▋▊▉"  # eighths of a full block
 
 
@@ -48,6 +49,14 @@ def png_markdown(figure: Figure, alt: str) -> str:
 
 def _department_labels(frame: pd.DataFrame) -> pd.Series:
     return frame["department_name"].fillna(frame["department_key"]).fillna(frame["document_id"].str[:8])
+
+
+def _bar_labels(frame: pd.DataFrame) -> pd.Series:
+    """Department labels, with the fiscal year when the chart spans several (a department may be there twice)."""
+    labels = _department_labels(frame)
+    if frame["fiscal_year"].nunique() > 1:
+        labels = labels + " " + frame["fiscal_year"].astype(int).astype(str)
+    return labels
 
 
 def _largest(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -82,7 +91,7 @@ def department_year_chart(frame: pd.DataFrame) -> Figure:
               label="budget")
     bars.barh([p - 0.2 for p in positions], shown["expenditure_wan"].astype(float), height=0.4,
               color=EXPENDITURE_COLOR, label="expenditure")
-    bars.set_yticks(list(positions), _department_labels(shown))
+    bars.set_yticks(list(positions), _bar_labels(shown))
     _say_if_no_values(bars, pd.concat([shown["budget_wan"], shown["expenditure_wan"]]), horizontal=True)
     bars.set_xlabel("万元")
     bars.set_title("Budget against expenditure")
@@ -120,7 +129,7 @@ def indicator_completion_chart(frame: pd.DataFrame) -> Figure:
     positions = list(range(len(shown)))
     axes.barh(positions, shown["indicators"], color=BUDGET_COLOR, label="indicators")
     axes.barh(positions, shown["indicators_met"], color=EXPENDITURE_COLOR, label="met")
-    axes.set_yticks(positions, _department_labels(shown))
+    axes.set_yticks(positions, _bar_labels(shown))
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     _say_if_no_values(axes, shown["indicators"], horizontal=True)
     axes.set_title("Performance indicators met")
@@ -169,17 +178,21 @@ def text_bar(value: float | None, full: float) -> str:
 
 
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(department=_department_labels(frame))
+    """Department labels cut to TEXT_LABEL_CHARS, so that the bars stay in view in the UI's metadata column."""
+    labels = _department_labels(frame)
+    return frame.assign(department=labels.where(labels.str.len() <= TEXT_LABEL_CHARS,
+                                                labels.str[:TEXT_LABEL_CHARS - 1] + "…"))
 
 
 def _department_year_text(frame: pd.DataFrame) -> pd.DataFrame:
-    shown = _labelled(frame.sort_values("budget_wan", ascending=False, na_position="last").head(TEXT_CHART_ROWS))
-    rate = shown["execution_rate_pct"].fillna(shown["execution_rate_computed_pct"])
+    shown = _labelled(frame.sort_values(["fiscal_year", "budget_wan"], ascending=[True, False],
+                                        na_position="last").head(TEXT_CHART_ROWS))
+    largest = shown["expenditure_wan"].max()
     return pd.DataFrame({
-        "fiscal_year": shown["fiscal_year"], "department": shown["department"],
-        "budget_wan": shown["budget_wan"], "expenditure_wan": shown["expenditure_wan"],
-        "execution_rate_pct": rate, "execution (100 % = full bar)": [text_bar(r, 100) for r in rate],
-        "self_score": shown["self_score"]})
+        "year": shown["fiscal_year"], "department": shown["department"],
+        "expenditure (largest = full bar)": [text_bar(v, largest) for v in shown["expenditure_wan"]],
+        "万元": shown["expenditure_wan"],
+        "rate %": shown["execution_rate_pct"].fillna(shown["execution_rate_computed_pct"])})
 
 
 def _fiscal_year_summary_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -203,7 +216,9 @@ def _indicator_completion_text(frame: pd.DataFrame) -> pd.DataFrame:
 def _data_quality_text(frame: pd.DataFrame) -> pd.DataFrame:
     per_field = frame.groupby("field", as_index=False, sort=False).agg(
         coverage_pct=("coverage_pct", "mean"), check_failures=("check_failures", "sum"))
-    return per_field.assign(**{"coverage (100 % = full bar)": [text_bar(v, 100) for v in per_field["coverage_pct"]]})
+    return pd.DataFrame({"field": per_field["field"], "coverage_pct": per_field["coverage_pct"],
+                         "coverage (100 % = full bar)": [text_bar(v, 100) for v in per_field["coverage_pct"]],
+                         "check_failures": per_field["check_failures"]})
 
 
 MART_TEXT_CHARTS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {

@@ -49,7 +49,7 @@ def test_materializing_a_year_builds_charts_and_publishes(tmp_path):
     department_year = materialized[MART_KEYS["department_year"]]
     assert department_year["dagster/row_count"].value == 2
     assert {row["department_key"] for row in records(department_year["preview"])} == {"finance", "parks"}
-    assert [row["fiscal_year"] for row in records(department_year["chart"])] == [2021, 2021]
+    assert [row["year"] for row in records(department_year["chart"])] == [2021, 2021]
     chart = department_year["chart_image"].value
     assert chart.startswith("![marts.department_year](data:image/png;base64,")
     assert base64.b64decode(chart.split(",", 1)[1].rstrip(")")).startswith(b"\x89PNG")

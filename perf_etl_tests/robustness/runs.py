@@ -15,9 +15,9 @@ from perf_etl_tests.conftest import SAMPLES
 PERF_ETL = Path(sys.executable).parent / "perf-etl"
 # The time-stamps of the first sighting (equal within one warehouse: carried over by re-runs), of the
 # recording of a stage's input fingerprint and of the reading of a file (meta.file_reads.read_at, and its
-# `record`, the raw.documents / raw.rejected_files row with its time-stamp, compared in those tables):
-# different between two warehouses built at different times.
-FIRST_SEEN_COLUMNS = ("ingested_at", "detected_at", "recorded_at", "read_at", "record")
+# `record`, the raw.documents / raw.rejected_files row with its time-stamp, compared in those tables), and
+# of the checks' evaluation (meta.check_results): different between two warehouses built at different times.
+FIRST_SEEN_COLUMNS = ("ingested_at", "detected_at", "recorded_at", "read_at", "record", "evaluated_at")
 # A full run of the samples takes about 15 s on 2 cores; anything near this is a hang.
 RUN_TIMEOUT_SECONDS = 300
 # Two sample years that are not neighbours: two separate partition runs however the CLI groups years.

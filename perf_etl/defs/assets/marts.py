@@ -66,8 +66,8 @@ MART_DEPS: dict[str, list[dg.AssetKey | dg.AssetDep]] = {
 def _mart_views(table: str, stored: pd.DataFrame) -> dict[str, object]:
     """What a person looks at on the asset's page: the rows the run's years hold now (computed by this run or
     kept from an earlier one), as a preview, a text chart (both shown inline) and the chart image."""
-    return {"preview": frame_preview(stored), "chart": frame_preview(mart_text_chart(table, stored)),
-            "chart_image": dg.MetadataValue.md(mart_chart_markdown(table, stored))}
+    return {"chart": frame_preview(mart_text_chart(table, stored)),
+            "chart_image": dg.MetadataValue.md(mart_chart_markdown(table, stored)), "preview": frame_preview(stored)}
 
 
 @dg.multi_asset(
