@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 import pypdfium2
 
+from perf_etl.ingest.pdfium_fonts import system_fonts
 from perf_etl.ingest.pool import default_workers, usable_cpus
 
 ENGINE = "rapidocr-onnxruntime"
@@ -128,12 +129,13 @@ def engine_name(dpi: int = DEFAULT_DPI) -> str:
 
 def ocr_pdf_pages(pdf_bytes: bytes, page_numbers: Sequence[int], *, dpi: int = DEFAULT_DPI) -> list[OcrPage]:
     """OCR the 1-based `page_numbers` of a PDF, in the order given. IndexError for a page it does not have."""
-    document = pypdfium2.PdfDocument(pdf_bytes)
-    try:
-        engine = engine_name(dpi)
-        return [ocr_image(render_page(document, number, dpi), number, engine=engine) for number in page_numbers]
-    finally:
-        document.close()
+    with system_fonts():  # text in fonts the PDF does not embed drawn as letters, for the OCR to read
+        document = pypdfium2.PdfDocument(pdf_bytes)
+        try:
+            engine = engine_name(dpi)
+            return [ocr_image(render_page(document, number, dpi), number, engine=engine) for number in page_numbers]
+        finally:
+            document.close()
 
 
 # The most pixels a page is rendered with: A1 at 170 dpi, 6x an A4 page at the default 200 dpi. A page

@@ -29,6 +29,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from perf_etl import settings
 from perf_etl.ingest.classify import needs_ocr
+from perf_etl.ingest.pdfium_fonts import use_metrics_font
 from perf_etl.ingest.pool import extend_budget
 from perf_etl.ingest.reasons import (
     CorruptDocxError,
@@ -228,6 +229,7 @@ def _check_pdf_envelope(data: bytes) -> None:
 def _open_pdfium(data: bytes) -> pypdfium2.PdfDocument | None:
     """The document for pypdfium2, or None when pdfium cannot open it: pdfplumber then gets the whole file,
     and says precisely what is wrong with it (or reads what pdfium would not)."""
+    use_metrics_font()
     try:
         return pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
