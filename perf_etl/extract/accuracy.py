@@ -20,7 +20,6 @@ from perf_etl.normalize import normalize_document
 
 TOLERANCE = 0.01  # money, rates and scores
 FORMATS = ("txt", "pdf")
-FINDING_KINDS = ("problem", "improvement")
 
 
 @dataclass(frozen=True)

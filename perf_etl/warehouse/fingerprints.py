@@ -57,7 +57,6 @@ STAGING_ASSETS = ("staging/documents", "staging/sections")
 TABLES_ASSETS = ("raw/table_cells",)
 CORE_ASSETS = tuple(f"core/{table}" for table in CORE_MODELS)
 MARTS_ASSETS = tuple(f"marts/{table}" for table in MART_TABLES)
-PUBLISHED_ASSETS = ("published_marts",)
 
 
 @dataclass(frozen=True)
