@@ -483,8 +483,29 @@ def machine() -> dict[str, Any]:
 
     return {"nproc": os.cpu_count(), "cpus_usable": len(os.sched_getaffinity(0)), "cpu_model": model,
             "memory_gib": round(memory_kib / 1024 / 1024, 1), "python": platform.python_version(),
-            "platform": platform.platform(),
+            "platform": platform.platform(), "cjk_system_fonts": cjk_system_fonts(),
             "versions": {name: version(name) for name in ("dagster", "duckdb", "pdfplumber", "pypdfium2", "pandas")}}
+
+
+def cjk_system_fonts() -> list[str] | None:
+    """The machine's Chinese font families (fontconfig's view; None without fc-list): with pdfium's default
+    font lookup they decide how fast non-embedded CJK text is read (docs/performance.md)."""
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30,
+                                check=False).stdout
+    except OSError:
+        return None
+    return sorted({line.split(",")[0].strip() for line in listed.splitlines() if line.strip()})
+
+
+def per_font_kind(truth: list[dict[str, Any]], landing: Path, budget_seconds: float, seed: int
+                  ) -> dict[str, ExtractionRate]:
+    """Raw pypdfium2 pages/s over the files of each font kind of the corpus (its truth's `font`)."""
+    kinds: dict[str, list[Path]] = {}
+    for row in truth:
+        kinds.setdefault(row["font"], []).append(landing / row["file_name"])
+    return {kind: extraction_rate("pypdfium2", files, budget_seconds / len(kinds), seed)
+            for kind, files in sorted(kinds.items())}
 
 
 def _status_kib_meminfo() -> int:
@@ -500,7 +521,7 @@ def _status_kib_meminfo() -> int:
 def summary(args: argparse.Namespace, truth: list[dict[str, Any]], generate_seconds: float | None,
             first: PipelineRun, rerun: PipelineRun | None, scores: dict[str, Any],
             rates: dict[str, ExtractionRate], ocr_rate: ExtractionRate | None,
-            stages: StageRates) -> dict[str, Any]:
+            stages: StageRates, font_kinds: dict[str, ExtractionRate]) -> dict[str, Any]:
     pages = sum(row["page_count"] for row in truth)
     reports = len(truth)
     pdfium = max(rates["pypdfium2"], rates["pypdfium2_before"], key=lambda rate: rate.pages_per_s)
@@ -542,6 +563,8 @@ def summary(args: argparse.Namespace, truth: list[dict[str, Any]], generate_seco
         "accuracy": scores,
         "ingest_workers": os.environ.get("PERF_ETL_INGEST_WORKERS", "default (min(2, CPUs))"),
         "machine": machine(),
+        "font_kinds": {kind: sum(row["font"] == kind for row in truth) for kind in font_kinds},
+        "pypdfium2_pages_per_s_by_font_kind": {kind: round(rate.pages_per_s, 2) for kind, rate in font_kinds.items()},
     }
 
 
@@ -564,6 +587,11 @@ def print_table(result: dict[str, Any]) -> None:
         ("pypdfium2 get_text_range, before", _rate_line(result["extraction"]["pypdfium2_before"])),
         ("pypdfium2 get_text_range, after", _rate_line(result["extraction"]["pypdfium2"])),
         ("pipeline ÷ pypdfium2 (faster timing)", f"{result['pipeline_share_of_pypdfium2']:.1%}"),
+        ("pypdfium2 by font kind (reports)", ", ".join(
+            f"{kind} ({result['font_kinds'][kind]}): {rate:.0f} pages/s"
+            for kind, rate in result["pypdfium2_pages_per_s_by_font_kind"].items())),
+        ("CJK system fonts", "unknown (no fc-list)" if result["machine"]["cjk_system_fonts"] is None else
+         ", ".join(result["machine"]["cjk_system_fonts"]) or "none"),
         ("OCR (rapidocr, scanned pages)", "skipped" if result["ocr_pages_per_s"] is None else
          f"{result['ocr_pages_per_s']:.2f} pages/s, {result['ocr_pages_per_cpu_s']} per CPU-s"),
         ("peak memory (tree)", f"RSS {result['peak_rss_mb']:.0f} MB, PSS {result['peak_pss_mb']:.0f} MB, largest "
@@ -645,7 +673,8 @@ def main(argv: list[str] | None = None) -> int:
     ocr_rate = None if args.ocr_pages <= 0 else ocr_extraction_rate(files, args.ocr_pages, args.seed)
     print("timing normalization and extraction in process…", flush=True)
     stages = stage_rates(files, args.seed)
-    result = summary(args, truth, generate_seconds, first, rerun, scores, rates, ocr_rate, stages)
+    font_kinds = per_font_kind(truth, landing, args.extract_seconds, args.seed)
+    result = summary(args, truth, generate_seconds, first, rerun, scores, rates, ocr_rate, stages, font_kinds)
     print_table(result)
     line = json.dumps(result, ensure_ascii=False)
     (run_dir / "bench.json").write_text(line + "\n", encoding="utf-8")
