@@ -34,9 +34,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check perf_etl perf_etl_tests scripts
 
 ## The Dagster UI and daemon on http://127.0.0.1:3000 with a persistent instance in .dagster_home/.
+# `dagster dev` warns that `dg dev` (another package, dagster-dg-cli) supersedes it; it is what we run.
 dev: $(STAMP) $(HOME_DIR)/dagster.yaml
 	DAGSTER_HOME=$(HOME_DIR) $(BIN)/python -m perf_etl.instance
-	DAGSTER_HOME=$(HOME_DIR) $(BIN)/dagster dev -w workspace.yaml
+	DAGSTER_HOME=$(HOME_DIR) PYTHONWARNINGS='ignore:Function `dev_command` is superseded' \
+		$(BIN)/dagster dev -w workspace.yaml
 
 # The instance both share: its configuration from instance.yaml.
 $(HOME_DIR)/dagster.yaml: instance.yaml
