@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perf_etl.ingest.discover import DiscoveredFile, discover
-from perf_etl.ingest.ingest import sha256_file
+from perf_etl.ingest.ingest import file_stamp, sha256_file
 
 FileState = dict[str, list]  # source_path -> [sha256, fiscal_year | None, size, mtime_ns, read]
 # (sha256, source_path) pairs -> the fiscal year the read cache has for them (None: read, no year); pairs the
@@ -47,7 +47,7 @@ def scan_landing(root: Path, previous: FileState, years_of: YearsOf, *,
     fresh: list[tuple[DiscoveredFile, str, tuple[int, int] | None, list | None]] = []  # entry, digest, stamp, before
     for found in discover(root):
         known = previous.get(found.source_path)
-        stamp = _stamp(found)
+        stamp = file_stamp(found)
         if known and stamp is not None and tuple(known[2:4]) == stamp and known[4]:
             changes.state[found.source_path] = known  # untouched and its year known: nothing to do
             continue
@@ -86,16 +86,6 @@ def _settle(changes: LandingChanges, source_path: str, digest: str, stamp: tuple
         return
     changes.state[source_path] = [digest, known[1] if known else None, size, mtime, False]
     changes.unread.append(digest)
-
-
-def _stamp(found: DiscoveredFile) -> tuple[int, int] | None:
-    if found.problem is not None:
-        return None
-    try:
-        status = found.path.stat()
-    except OSError:
-        return None
-    return status.st_size, status.st_mtime_ns
 
 
 def _digest(found: DiscoveredFile) -> str:

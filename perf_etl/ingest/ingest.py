@@ -227,12 +227,13 @@ def reading_pool(limits: IngestLimits) -> ReadingPool:
 
 def _task(found: DiscoveredFile, now: datetime, limits: IngestLimits,
           known_hashes: Mapping[tuple[str, FileStamp], str]) -> ReadTask:
-    stamp = _stamp_or_none(found)
+    stamp = file_stamp(found)
     known = known_hashes.get((found.source_path, stamp)) if stamp is not None else None
     return ReadTask(found, known or _sha256_or_none(found), now, limits, stamp)
 
 
-def _stamp_or_none(found: DiscoveredFile) -> FileStamp | None:
+def file_stamp(found: DiscoveredFile) -> FileStamp | None:
+    """Size and modification time of a discovered file; None when it could not be listed or stat'ed."""
     if found.problem is not None:
         return None
     try:
