@@ -116,19 +116,6 @@ def test_a_full_refresh_reads_everything_again(landing: Path, read_once) -> None
     assert _outcomes(again) == _outcomes(cached)
 
 
-def test_outcomes_that_depend_on_limits_are_tried_again(landing: Path, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    warehouse = tmp_path / "w.duckdb"
-    spy = ReadSpy(monkeypatch)
-    tight = IngestLimits(max_pages=2, workers=0)
-    first = _read(landing, warehouse, tight)
-    assert set(_outcomes(first).values()) >= {Reason.TOO_LARGE}
-    spy.take()
-    second = _read(landing, warehouse)  # the limit raised: the files it refused are read again
-    assert spy.take() == ["001_0b37341ce517e90b.pdf", "003_9525dc9db79afe20.pdf"]
-    assert Reason.TOO_LARGE not in _outcomes(second).values()
-
-
 def test_cached_pages_are_the_pages_read(landing: Path, tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
     _read(landing, warehouse)
@@ -217,8 +204,9 @@ def test_files_over_a_limit_are_not_read_again_until_the_limits_change(landing: 
     spy.take()
     assert _outcomes(_read(landing, warehouse, few_pages)) == _outcomes(first)
     assert spy.take() == []  # the expensive outcome is kept like any other
-    _read(landing, warehouse, IN_PROCESS)
+    second = _read(landing, warehouse)
     assert spy.take() == over  # the limit was raised: those files are read again, the others not
+    assert Reason.TOO_LARGE not in _outcomes(second).values()
 
 
 def test_a_file_a_reader_failed_on_is_not_read_again(landing: Path, tmp_path: Path,
