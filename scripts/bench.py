@@ -185,19 +185,21 @@ class PipelineRun:
     log: str
 
 
-def run_pipeline(landing: Path, warehouse: Path, home: Path, log: Path) -> PipelineRun:
-    """`perf-etl run` in a child process with a fresh Dagster instance in `home`."""
+def fresh_instance_env(home: Path) -> dict[str, str]:
+    """The environment of a child run on a new, bare Dagster instance in `home` (SQLite storage; telemetry
+    off so that no network call is timed)."""
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
-    # A bare instance (SQLite storage in `home`); telemetry off so that no network call is timed.
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
-    timings_path = home / "timings.json"
     # Marts are published beside the warehouse (DuckDB), never to a database the caller's environment names.
     env = {key: value for key, value in os.environ.items() if key != "PERF_ETL_PUBLISH_URL"}
     env["DAGSTER_HOME"] = str(home)
-    command = [sys.executable, str(Path(__file__).resolve()), "--pipeline-child", str(landing), str(warehouse),
-               str(timings_path)]
-    busy_before = busy_cpu_seconds()
+    return env
+
+
+def run_sampled(command: list[str], env: dict[str, str], log: Path) -> tuple[int, float, MemorySampler]:
+    """Run `command` with its output in `log`, sampling the memory of it and every process below it.
+    Returns (exit code, wall seconds, the sampler)."""
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as output:
         child = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=REPO)
@@ -205,7 +207,17 @@ def run_pipeline(landing: Path, warehouse: Path, home: Path, log: Path) -> Pipel
         sampler.start()
         exit_code = child.wait()
         sampler.stop()
-    seconds = time.perf_counter() - started
+    return exit_code, time.perf_counter() - started, sampler
+
+
+def run_pipeline(landing: Path, warehouse: Path, home: Path, log: Path) -> PipelineRun:
+    """`perf-etl run` in a child process with a fresh Dagster instance in `home`."""
+    env = fresh_instance_env(home)
+    timings_path = home / "timings.json"
+    command = [sys.executable, str(Path(__file__).resolve()), "--pipeline-child", str(landing), str(warehouse),
+               str(timings_path)]
+    busy_before = busy_cpu_seconds()
+    exit_code, seconds, sampler = run_sampled(command, env, log)
     # Sampled every RSS_POLL_SECONDS: a process living less than that is missed (the workers live all run).
     cpu_seconds = sum(sampler.cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
     other_cpu_seconds = max(0.0, busy_cpu_seconds() - busy_before - cpu_seconds)

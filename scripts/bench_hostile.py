@@ -15,14 +15,12 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import REPO, MemorySampler
+from bench import REPO, fresh_instance_env, run_sampled
 
 from perf_etl_tests.fixtures.bad_landing import build_bad_landing, slow_pdf
 
@@ -55,22 +53,12 @@ def child(landing: str, warehouse: str, counts_path: str) -> int:
 
 
 def run(landing: Path, warehouse: Path, home: Path, log: Path) -> dict[str, object]:
-    shutil.rmtree(home, ignore_errors=True)
-    home.mkdir(parents=True)
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    env = fresh_instance_env(home)
     counts = home / "read.json"
-    env = {**os.environ, "DAGSTER_HOME": str(home)}
-    env.pop("PERF_ETL_PUBLISH_URL", None)
     command = [sys.executable, str(Path(__file__).resolve()), "--child", str(landing), str(warehouse), str(counts)]
-    started = time.perf_counter()
-    with log.open("w", encoding="utf-8") as output:
-        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=REPO)
-        sampler = MemorySampler(process.pid)
-        sampler.start()
-        exit_code = process.wait()
-        sampler.stop()
+    exit_code, seconds, sampler = run_sampled(command, env, log)
     return {
-        "seconds": round(time.perf_counter() - started, 1),
+        "seconds": round(seconds, 1),
         "exit_code": exit_code,
         "files_read": json.loads(counts.read_text()) if counts.exists() else None,
         "peak_rss_mb": round(sampler.peak_rss_kib / 1024, 1),
