@@ -30,6 +30,8 @@ TEXT_BAR_WIDTH = 12  # characters of the longest bar in a text chart
 TEXT_CHART_ROWS = 15
 TEXT_LABEL_CHARS = 10
 BLOCKS = " ▏▎▍▌▋▊▉"  # eighths of a full block
+# marts.fiscal_year_summary's count columns -> the grade they count
+GRADES = {"grade_excellent": "优", "grade_good": "良", "grade_fair": "中", "grade_poor": "差", "grade_missing": "none"}
 
 
 @cache
@@ -104,17 +106,15 @@ def department_year_chart(frame: pd.DataFrame) -> Figure:
 
 def fiscal_year_summary_chart(frame: pd.DataFrame) -> Figure:
     """Departments per grade, per fiscal year."""
-    grades = {"grade_excellent": "优", "grade_good": "良", "grade_fair": "中", "grade_poor": "差",
-              "grade_missing": "none"}
     figure = Figure(figsize=(8, 3.5), dpi=DPI, layout="constrained")
     axes = figure.subplots()
     width = 0.8 / len(frame)
     for i, year in enumerate(frame.to_dict("records")):
-        positions = [g + i * width for g in range(len(grades))]
-        axes.bar(positions, [year[column] for column in grades], width=width, label=str(int(year["fiscal_year"])))
-    axes.set_xticks([g + 0.4 - width / 2 for g in range(len(grades))], list(grades.values()))
+        positions = [g + i * width for g in range(len(GRADES))]
+        axes.bar(positions, [year[column] for column in GRADES], width=width, label=str(int(year["fiscal_year"])))
+    axes.set_xticks([g + 0.4 - width / 2 for g in range(len(GRADES))], list(GRADES.values()))
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    _say_if_no_values(axes, frame[list(grades)].stack(), horizontal=False)
+    _say_if_no_values(axes, frame[list(GRADES)].stack(), horizontal=False)
     axes.set_ylabel("departments")
     axes.set_title("Departments per grade")
     axes.legend()
@@ -137,10 +137,16 @@ def indicator_completion_chart(frame: pd.DataFrame) -> Figure:
     return figure
 
 
+def _per_field(frame: pd.DataFrame, *, by_name: bool) -> pd.DataFrame:
+    """marts.data_quality over the years shown: mean coverage and total check failures per field, ordered by
+    field name or as the mart lists them."""
+    return frame.groupby("field", as_index=False, sort=by_name).agg(
+        coverage_pct=("coverage_pct", "mean"), check_failures=("check_failures", "sum"))
+
+
 def data_quality_chart(frame: pd.DataFrame) -> Figure:
     """Coverage per field, with the fields that fail checks in red."""
-    per_field = frame.groupby("field", as_index=False).agg(coverage_pct=("coverage_pct", "mean"),
-                                                           check_failures=("check_failures", "sum"))
+    per_field = _per_field(frame, by_name=True)
     figure = Figure(figsize=(9, 0.3 * len(per_field) + 1.5), dpi=DPI, layout="constrained")
     axes = figure.subplots()
     colors = ["#de2d26" if failures else EXPENDITURE_COLOR for failures in per_field["check_failures"]]
@@ -196,10 +202,8 @@ def _department_year_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fiscal_year_summary_text(frame: pd.DataFrame) -> pd.DataFrame:
-    grades = {"grade_excellent": "优", "grade_good": "良", "grade_fair": "中", "grade_poor": "差",
-              "grade_missing": "none"}
     rows = [(year["fiscal_year"], grade, year[column]) for year in frame.to_dict("records")
-            for column, grade in grades.items()]
+            for column, grade in GRADES.items()]
     most = max((count for *_, count in rows), default=0)
     return pd.DataFrame([{"fiscal_year": year, "grade": grade, "departments": count,
                           "bar": text_bar(count, most)} for year, grade, count in rows])
@@ -214,8 +218,7 @@ def _indicator_completion_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _data_quality_text(frame: pd.DataFrame) -> pd.DataFrame:
-    per_field = frame.groupby("field", as_index=False, sort=False).agg(
-        coverage_pct=("coverage_pct", "mean"), check_failures=("check_failures", "sum"))
+    per_field = _per_field(frame, by_name=False)
     return pd.DataFrame({"field": per_field["field"], "coverage_pct": per_field["coverage_pct"],
                          "coverage (100 % = full bar)": [text_bar(v, 100) for v in per_field["coverage_pct"]],
                          "check_failures": per_field["check_failures"]})
