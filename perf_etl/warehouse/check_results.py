@@ -26,10 +26,13 @@ class KeptOutcome:
     evaluated_at: dict[int, datetime]
 
 
-def save(conn: duckdb.DuckDBPyConnection, outcomes: Sequence[CheckOutcome], document_years: Mapping[str, int],
-         years: Sequence[int], now: datetime) -> None:
-    """Replace the years' kept outcomes. A failing row belongs to the year of its document; a row without one
-    (none of the checks gives such rows today) to every year of the run."""
+def save(conn: duckdb.DuckDBPyConnection, outcomes: Sequence[CheckOutcome], years: Sequence[int],
+         now: datetime) -> None:
+    """Replace the years' kept outcomes. A failing row belongs to the year of its document (raw.documents);
+    a row without one (none of the checks gives such rows today) to every year of the run."""
+    document_years = dict(conn.execute(
+        "SELECT document_id, fiscal_year FROM raw.documents WHERE list_contains(?, fiscal_year)",
+        [[int(y) for y in years]]).fetchall())
     rows = []
     for outcome in outcomes:
         by_year = _by_year(outcome.failures, document_years, years)

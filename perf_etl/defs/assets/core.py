@@ -73,7 +73,7 @@ def core_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
         plan = plan_years(context, conn, "core", CORE_KEYS)
         if plan.changed:
             outcomes, accepted, validate_failures = _extract_years(context, conn, plan.changed, now)
-            check_results.save(conn, outcomes, _document_years(conn, plan.changed), plan.changed, now)
+            check_results.save(conn, outcomes, plan.changed, now)
         else:
             outcomes, validate_failures = [], []
             accepted = _empty_core_frames(now)
@@ -113,11 +113,6 @@ def _check_result(check: ContractCheck, fresh: CheckOutcome | None, kept: check_
         "kept_from_last_evaluation": dg.MetadataValue.text(
             f"years whose inputs did not change, as last evaluated ({evaluated})"),
     })
-
-
-def _document_years(conn, years: list[int]) -> dict[str, int]:
-    return dict(conn.execute("SELECT document_id, fiscal_year FROM raw.documents WHERE list_contains(?, fiscal_year)",
-                             [years]).fetchall())
 
 
 def _extract_years(context: dg.AssetExecutionContext, conn, years: list[int], now: datetime):
