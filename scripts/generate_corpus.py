@@ -1,8 +1,9 @@
 """Write N synthetic report PDFs and their true field values (truth.jsonl) to OUT_DIR.
 
 The reports are drawn by perf_etl_tests/fixtures/corpus.py: departments of real provinces / cities /
-districts, fiscal years 2018–2025, varied wording and units for the figures, 3–20 A4 pages, embedded
-TrueType or non-embedded CID fonts, some with a ruled 自评表 page. The same seed gives the same bytes.
+districts, fiscal years 2018–2025, varied wording and units for the figures, 3–20 A4 pages, three font kinds
+(embedded TrueType, embedded CID subset, non-embedded CID; the project's own font), some with a ruled 自评表
+page. The same seed gives the same bytes on every machine.
 
     .venv/bin/python scripts/generate_corpus.py OUT_DIR --n 300 --seed 0 [--workers 2] [--truth FILE]
 """
