@@ -1,38 +1,22 @@
-"""`perf-etl`: run the pipeline on a landing folder, or extract single files to JSON lines."""
+"""`perf-etl`: run the pipeline on a landing folder, or extract single files to JSON lines.
+
+Only the arguments are parsed here; perf_etl/commands.py does the work. It imports Dagster, pandas and the
+readers (a second or more), so `run` starts its reading workers' fork server first, to import theirs meanwhile.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
-import math
-import os
-import sys
-import time
-from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+import gc
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
-
-import dagster as dg
-import pandas as pd
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
-from tqdm import tqdm
+from typing import NoReturn
 
 from perf_etl import settings
-from perf_etl.ingest.ingest import IngestLimits, LandingResult, ingest_file
-from perf_etl.instance import prepared_instance
-from perf_etl.models import IngestedFile, RejectedFile
-from perf_etl.normalize import normalize_document
-from perf_etl.pipeline import (
-    extract_stage,
-    landing_years,
-    read_landing,
-    record_yearless_rejections,
-    years_left_behind,
-)
-from perf_etl.tables.grid import cells_frame
-from perf_etl.validate.rows import validate_core
-from perf_etl.warehouse import store
+from perf_etl.pool import start_fork_server
+
+# What the worker processes of a run import: the readers and the stage functions.
+WORKER_MODULES = ("perf_etl.pipeline",)
 
 
 def parse_years(text: str) -> list[int]:
@@ -48,198 +32,6 @@ def parse_years(text: str) -> list[int]:
             raise argparse.ArgumentTypeError(f"{part.strip()!r}: the range ends before it starts")
         years.update(range(low, high + 1))
     return sorted(years)
-
-
-def contiguous_ranges(years: Sequence[int]) -> list[tuple[int, int]]:
-    """[2020, 2021, 2023, 2024] -> [(2020, 2021), (2023, 2024)]."""
-    ranges: list[tuple[int, int]] = []
-    for year in sorted(set(years)):
-        if ranges and ranges[-1][1] == year - 1:
-            ranges[-1] = (ranges[-1][0], year)
-        else:
-            ranges.append((year, year))
-    return ranges
-
-
-def _range_tags(first: int, last: int) -> dict[str, str]:
-    # A partition range is one run under the assets' single-run backfill policy: the landing folder is
-    # read once for all its years instead of once per year.
-    return {ASSET_PARTITION_RANGE_START_TAG: str(first), ASSET_PARTITION_RANGE_END_TAG: str(last)}
-
-
-def _instance() -> dg.DagsterInstance:
-    """The persistent instance when DAGSTER_HOME is set (runs then show in the UI; its storage made under a
-    lock, see perf_etl/instance.py), else a throwaway one."""
-    home = os.environ.get("DAGSTER_HOME")
-    return prepared_instance(Path(home)) if home else dg.DagsterInstance.ephemeral()
-
-
-# Step-level DEBUG events are for the UI; the terminal gets progress and problems.
-CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-
-
-class UsageError(Exception):
-    """A wrong argument: said in one line, exit code 2."""
-
-
-def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
-    from perf_etl.defs.definitions import build_definitions  # Dagster definitions load only for `run`
-
-    _check_run_arguments(landing, years)
-    years = years or _years_to_run(landing, warehouse)
-    if not years:
-        with store.connect(warehouse) as conn:
-            recorded = record_yearless_rejections(conn, read_landing(
-                landing, lambda: store.connect(warehouse), now=datetime.now(timezone.utc)))
-        print(f"no fiscal year in {landing} to run; {recorded} file(s) of unknown year recorded in "
-              "raw.rejected_files", file=sys.stderr)
-    job = build_definitions(str(landing), str(warehouse)).resolve_job_def("fiscal_year_job")
-    failed = []
-    with _instance() as instance:
-        for first, last in contiguous_ranges(years):
-            result = job.execute_in_process(tags=_range_tags(first, last), instance=instance,
-                                            raise_on_error=False, run_config=CONSOLE_AT_INFO)
-            if not result.success:
-                failed.append(f"{first}-{last}" if last > first else str(first))
-    print_summary(warehouse, years)
-    if failed:
-        print(f"pipeline failed for fiscal year(s) {failed}; see the run logs above", file=sys.stderr)
-        return 1
-    return 0
-
-
-def _check_run_arguments(landing: Path, years: list[int] | None) -> None:
-    from perf_etl.defs.partitions import fiscal_year_partitions
-
-    if not landing.is_dir():
-        raise UsageError(f"--landing {landing}: {'not a folder' if landing.exists() else 'no such folder'}")
-    keys = [int(key) for key in fiscal_year_partitions.get_partition_keys()]
-    outside = [year for year in years or [] if not keys[0] <= year <= keys[-1]]
-    if outside:
-        raise UsageError(f"--years: {', '.join(map(str, outside))} outside the fiscal years {keys[0]}–{keys[-1]}")
-
-
-def _years_to_run(landing: Path, warehouse: Path) -> list[int]:
-    """The fiscal years of the landing folder's reports, and those the warehouse holds whose files are gone."""
-    found = landing_years(read_with_progress_bar(landing, warehouse))
-    with store.connect(warehouse) as conn:
-        gone = years_left_behind(conn, found)
-    if gone:
-        print(f"fiscal year(s) {', '.join(map(str, gone))}: no file of theirs is left in {landing}; "
-              "their rows are removed from the warehouse", file=sys.stderr)
-    return sorted({*found, *gone})
-
-
-def read_with_progress_bar(landing: Path, warehouse: Path) -> LandingResult:
-    """Read the landing folder into the warehouse's read cache, showing a progress bar on a terminal, so
-    that the run's fiscal years are known and the run itself reads nothing twice."""
-    def read(progress: Callable[[int, int], None]) -> LandingResult:
-        return read_landing(landing, lambda: store.connect(warehouse), now=datetime.now(timezone.utc),
-                            progress=progress)
-
-    if not sys.stderr.isatty():
-        return _read_with_progress_lines(read)
-    with tqdm(desc="reading landing files", unit="file", mininterval=0.1) as bar:
-        def advance(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        return read(advance)
-
-
-PROGRESS_LINE_SECONDS = 10.0
-
-
-def _read_with_progress_lines(read: Callable[[Callable[[int, int], None]], LandingResult]) -> LandingResult:
-    """In a log file (no terminal) a bar's redraws would run together on one line: whole lines instead, one
-    every PROGRESS_LINE_SECONDS and one at the end."""
-    started = last = time.monotonic()
-    seen = [0, 0]
-
-    def advance(done: int, total: int) -> None:
-        nonlocal last
-        seen[:] = [done, total]
-        if time.monotonic() - last >= PROGRESS_LINE_SECONDS:
-            last = time.monotonic()
-            print(f"reading landing files: {done}/{total}", file=sys.stderr, flush=True)
-
-    result = read(advance)
-    read_files = f"read {seen[0]} new or changed landing file(s)" if seen[1] else "no landing file is new or changed"
-    print(f"{read_files} ({time.monotonic() - started:.1f} s)", file=sys.stderr, flush=True)
-    return result
-
-
-SUMMARY_SQL = """
-SELECT y.fiscal_year,
-       (SELECT count(*) FROM raw.documents d WHERE d.fiscal_year = y.fiscal_year) AS documents,
-       (SELECT count(*) FROM raw.rejected_files r WHERE r.fiscal_year = y.fiscal_year) AS rejected,
-       (SELECT count(*) FROM core.reports c WHERE c.fiscal_year = y.fiscal_year) AS reports
-FROM unnest(?::INTEGER[]) AS y(fiscal_year) ORDER BY 1
-"""
-
-
-def print_summary(warehouse: Path, years: Sequence[int]) -> None:
-    with store.connect(warehouse, read_only=True) as conn:
-        per_year = conn.execute(SUMMARY_SQL, [list(years)]).df()
-        unknown = conn.execute("SELECT count(*) FROM raw.rejected_files WHERE fiscal_year IS NULL").fetchone()[0]
-        reasons = conn.execute(
-            "SELECT reason_code, count(*) AS files FROM raw.rejected_files GROUP BY ALL ORDER BY ALL"
-        ).df()
-    print(f"warehouse: {warehouse}")
-    if not per_year.empty:
-        print(per_year.to_string(index=False))
-    print(f"rejected files with unknown fiscal year: {unknown}")
-    if not reasons.empty:
-        print("rejections by reason:")
-        print(reasons.to_string(index=False))
-
-
-def extract_file(path: Path, limits: IngestLimits) -> dict[str, Any]:
-    """One file through ingest (text and tables) → normalize → extract → validate, as the assets do it."""
-    now = datetime.now(timezone.utc)
-    outcome = ingest_file(path, path.parent, now=now, limits=limits)
-    if isinstance(outcome, RejectedFile):
-        return _line(str(path), outcome.sha256, None, [], outcome)
-    assert isinstance(outcome, IngestedFile)
-    document = outcome.document
-    staged = normalize_document(document.document_id, document.fiscal_year, outcome.pages)
-    source_paths = {document.document_id: str(path)}
-    tables = cells_frame(document.document_id, document.fiscal_year, outcome.tables)
-    extracted, failures = extract_stage([staged], source_paths, now=now, tables=tables)
-    if failures:
-        return _line(str(path), document.document_id, None, [], failures[0])
-    accepted, rejections = validate_core(extracted, source_paths, now)
-    report_rows = accepted["reports"] if not accepted["reports"].empty else extracted["reports"]
-    evidence = extracted["field_evidence"].drop(columns="fiscal_year").to_dict(orient="records")
-    return _line(str(path), document.document_id, report_rows.iloc[0].to_dict(), evidence,
-                 rejections[0] if rejections else None)
-
-
-def _line(source_path: str, document_id: str | None, report: dict | None, evidence: list[dict],
-          rejected: RejectedFile | None) -> dict[str, Any]:
-    return {
-        "source_path": source_path,
-        "document_id": document_id,
-        "report": _jsonable(report),
-        "evidence": [_jsonable(e) for e in evidence],
-        "rejected": None if rejected is None else {"reason_code": rejected.reason_code, "message": rejected.message},
-    }
-
-
-def _jsonable(row: dict | None) -> dict | None:
-    if row is None:
-        return None
-    return {key: _plain(value) for key, value in row.items()}
-
-
-def _plain(value: Any) -> Any:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if hasattr(value, "item"):  # numpy / pandas scalars
-        return _plain(value.item())
-    if isinstance(value, (pd.Timestamp, datetime)):
-        return value.isoformat()
-    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -277,27 +69,26 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "run":
+        start_fork_server(*WORKER_MODULES)
+    from perf_etl import commands
+
     try:
         if args.command == "run":
-            return run_command(args.landing, args.warehouse, args.years)
-        return extract_command(args.files)
-    except UsageError as error:
+            return commands.run_command(args.landing, args.warehouse, args.years)
+        return commands.extract_command(args.files)
+    except commands.UsageError as error:
         parser.exit(2, f"perf-etl {args.command}: {error}\n")
 
 
-def extract_command(files: Sequence[Path]) -> int:
-    """One JSON line per file; exit code 1 when any file was rejected or could not be read."""
-    missing = [str(path) for path in files if not path.is_file()]
-    if missing:
-        raise UsageError(f"not a file: {', '.join(missing)}")
-    limits = IngestLimits()
-    rejected = 0
-    for path in files:
-        line = extract_file(path, limits)
-        rejected += line["rejected"] is not None
-        print(json.dumps(line, ensure_ascii=False), flush=True)
-    return 1 if rejected else 0
+def console() -> int:
+    """The `perf-etl` command: `main`, then an exit that leaves the memory of Dagster, pandas and the readers
+    to the operating system (gc.freeze: the interpreter's last collections took 0.6 s; every connection and
+    file is closed by then)."""
+    code = main()
+    gc.freeze()
+    return code
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(console())

@@ -10,9 +10,11 @@ entry points (`perf-etl run`, `make dev`, the tests) avoid it by creating the st
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -25,12 +27,28 @@ def prepared_instance(home: Path) -> dg.DagsterInstance:
     home.mkdir(parents=True, exist_ok=True)
     with (home / LOCK_FILE).open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        instance = dg.DagsterInstance.from_config(str(home))
+        with _dagster_home(home):
+            instance = dg.DagsterInstance.from_config(str(home))
         # Storages are made when first touched: touch each while holding the lock.
         instance.get_runs(limit=1)
         instance.all_instigator_state()
         instance.event_log_storage.get_event_records(dg.EventRecordsFilter(dg.DagsterEventType.RUN_SUCCESS), limit=1)
     return instance
+
+
+@contextlib.contextmanager
+def _dagster_home(home: Path) -> Iterator[None]:
+    """DAGSTER_HOME set to `home` while the instance is made: instance.yaml's event log (perf_etl/event_log.py)
+    finds its folder by it, as Dagster's own processes do."""
+    before = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(home.resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["DAGSTER_HOME"]
+        else:
+            os.environ["DAGSTER_HOME"] = before
 
 
 def main() -> int:

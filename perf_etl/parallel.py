@@ -12,7 +12,7 @@ modules once. Batches keep the cost of sending documents between processes small
 batch, not per page or document).
 
 If a worker process dies (a crash in C code, killed by the system), every batch not finished by then is
-retried one item at a time through `perf_etl.ingest.pool.map_with_budget`, which isolates the crash: the
+retried one item at a time through `perf_etl.pool.map_with_budget`, which isolates the crash: the
 culprit comes back as a `CallFailed` (or `OverBudget`), the other items as results. Without a crash
 there is no time budget here (a stage run in one process has none either).
 
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
-from perf_etl.ingest.pool import CallFailed, OverBudget, default_workers, map_with_budget, process_context
+from perf_etl.pool import CallFailed, OverBudget, default_workers, map_with_budget, process_context
 
 T = TypeVar("T")
 R = TypeVar("R")

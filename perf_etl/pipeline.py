@@ -33,7 +33,6 @@ from perf_etl.ingest.ingest import (
     reading_pool,
     settle_landing,
 )
-from perf_etl.ingest.pool import CallFailed, OverBudget
 from perf_etl.models import (
     Extraction,
     PageText,
@@ -46,6 +45,7 @@ from perf_etl.models import (
 )
 from perf_etl.normalize import normalize_document
 from perf_etl.parallel import Parallelism, Progress, WorkerPool, map_batches
+from perf_etl.pool import CallFailed, OverBudget
 from perf_etl.tables.grid import TableGrid, grids_from_frame
 from perf_etl.tables.rows import TableReading, read_reading, totals_frame
 from perf_etl.warehouse import read_cache, store

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 DEFAULT_LANDING = "data/samples"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
@@ -11,6 +13,11 @@ DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_SCHEDULE_CRON = "0 9 1 7 *"
 TIMEZONE = "Asia/Shanghai"
 FIRST_FISCAL_YEAR = 2010
+
+
+def last_closed_fiscal_year(now: datetime | None = None) -> int:
+    """The last fiscal year that has ended (a calendar year, in Beijing time): the last fiscal-year partition."""
+    return (now or datetime.now(ZoneInfo(TIMEZONE))).astimezone(ZoneInfo(TIMEZONE)).year - 1
 
 
 def landing_dir() -> Path:

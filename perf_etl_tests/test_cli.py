@@ -6,7 +6,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from perf_etl.cli import contiguous_ranges, main, parse_years
+from perf_etl.cli import main, parse_years
+from perf_etl.commands import contiguous_ranges
 from perf_etl_tests.conftest import SAMPLES
 
 

@@ -10,12 +10,12 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 
-from perf_etl.ingest.pool import CallFailed
 from perf_etl.models import (
     StagedDocument,
 )
 from perf_etl.parallel import Parallelism, ProgressLog, map_batches, overlapped
 from perf_etl.pipeline import EXTRACTION_ERROR, extract_stage, normalize_stage, staging_frames
+from perf_etl.pool import CallFailed
 
 NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
 IN_PROCESS = Parallelism(workers=0)

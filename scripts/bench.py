@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -174,7 +175,8 @@ class PipelineRun:
     cpu_seconds: float  # user + system time of the child and every process below it (sampled from /proc)
     other_cpu_seconds: float  # CPU time the rest of the machine used meanwhile (contention)
     exit_code: int
-    timings: dict[str, float]  # measured inside the child: import, pre-scan, cli.main
+    landing_read_seconds: float | None  # as the CLI prints it
+    before_run_seconds: float | None  # process start to the first Dagster run's start: imports, reading, instance
     run_seconds: float  # sum of the Dagster runs' durations
     stage_seconds: dict[str, float]  # Dagster step key -> seconds, summed over runs
     runs: int
@@ -186,11 +188,11 @@ class PipelineRun:
 
 
 def fresh_instance_env(home: Path) -> dict[str, str]:
-    """The environment of a child run on a new, bare Dagster instance in `home` (SQLite storage; telemetry
-    off so that no network call is timed)."""
+    """The environment of a child run on a new Dagster instance in `home`, configured as `make run`'s
+    (instance.yaml: its SQLite event log, telemetry off so that no network call is timed)."""
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    shutil.copyfile(REPO / "instance.yaml", home / "dagster.yaml")
     # Marts are published beside the warehouse (DuckDB), never to a database the caller's environment names.
     env = {key: value for key, value in os.environ.items() if key != "PERF_ETL_PUBLISH_URL"}
     env["DAGSTER_HOME"] = str(home)
@@ -213,68 +215,57 @@ def run_sampled(command: list[str], env: dict[str, str], log: Path) -> tuple[int
 def run_pipeline(landing: Path, warehouse: Path, home: Path, log: Path) -> PipelineRun:
     """`perf-etl run` in a child process with a fresh Dagster instance in `home`."""
     env = fresh_instance_env(home)
-    timings_path = home / "timings.json"
-    command = [sys.executable, str(Path(__file__).resolve()), "--pipeline-child", str(landing), str(warehouse),
-               str(timings_path)]
+    command = [sys.executable, "-m", "perf_etl.cli", "run", "--landing", str(landing), "--warehouse", str(warehouse)]
     busy_before = busy_cpu_seconds()
+    started = time.time()
     exit_code, seconds, sampler = run_sampled(command, env, log)
     # Sampled every RSS_POLL_SECONDS: a process living less than that is missed (the workers live all run).
     cpu_seconds = sum(sampler.cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
     other_cpu_seconds = max(0.0, busy_cpu_seconds() - busy_before - cpu_seconds)
-    timings = json.loads(timings_path.read_text()) if timings_path.exists() else {}
-    run_seconds, stage_seconds, runs = _dagster_stats(home)
+    run_seconds, stage_seconds, runs, first_run_start = _dagster_stats(home)
     return PipelineRun(
         seconds=seconds, cpu_seconds=cpu_seconds, other_cpu_seconds=other_cpu_seconds, exit_code=exit_code,
-        timings=timings, run_seconds=run_seconds, stage_seconds=stage_seconds,
+        landing_read_seconds=read_seconds(log),
+        before_run_seconds=None if first_run_start is None else first_run_start - started,
+        run_seconds=run_seconds, stage_seconds=stage_seconds,
         runs=runs, peak_rss_mb=sampler.peak_rss_kib / 1024, peak_pss_mb=sampler.peak_pss_kib / 1024,
         max_process_rss_mb=sampler.peak_single_kib / 1024,
         processes=sampler.peak_processes, log=str(log),
     )
 
 
-def _dagster_stats(home: Path) -> tuple[float, dict[str, float], int]:
-    """(seconds inside Dagster runs, seconds per step key, number of runs) from the instance in `home`."""
-    import dagster as dg
+def _dagster_stats(home: Path) -> tuple[float, dict[str, float], int, float | None]:
+    """(seconds inside Dagster runs, seconds per step key, number of runs, the first run's start as a Unix
+    time) from the instance in `home`."""
+    from perf_etl.instance import prepared_instance
 
     stage_seconds: dict[str, float] = {}
     run_seconds = 0.0
-    with dg.DagsterInstance.from_config(str(home)) as instance:
+    starts = []
+    with prepared_instance(home) as instance:
         runs = instance.get_runs()
         for run in runs:
             stats = instance.get_run_stats(run.run_id)
+            if stats.start_time:
+                starts.append(stats.start_time)
             if stats.start_time and stats.end_time:
                 run_seconds += stats.end_time - stats.start_time
             for step in instance.get_run_step_stats(run.run_id):
                 if step.start_time and step.end_time:
                     seconds = step.end_time - step.start_time
                     stage_seconds[step.step_key] = stage_seconds.get(step.step_key, 0.0) + seconds
-    return run_seconds, stage_seconds, len(runs)
+    return run_seconds, stage_seconds, len(runs), min(starts, default=None)
 
 
-def pipeline_child(landing: str, warehouse: str, timings_path: str) -> int:
-    """Runs in the child: `perf_etl.cli.main(["run", ...])`, timing the CLI's read of the landing folder
-    (cli.run_command reads every new file once into the read cache, to learn the fiscal years; the job's
-    raw step then takes every outcome from the cache)."""
-    started = time.perf_counter()
-    from perf_etl import cli
+# The CLI's last line about its read of the landing folder (perf_etl/commands.py, no terminal).
+READ_LINE = re.compile(r"(?:read \d+ new or changed landing file\(s\)|no landing file is new or changed)"
+                       r" \(([\d.]+) s\)")
 
-    timings = {"import_seconds": time.perf_counter() - started}
-    original: Callable[..., Any] = cli.read_with_progress_bar
 
-    def timed_read(*args: Any, **kwargs: Any) -> Any:
-        begun = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            timings["landing_read_seconds"] = time.perf_counter() - begun
-
-    cli.read_with_progress_bar = timed_read
-    begun = time.perf_counter()
-    try:
-        return cli.main(["run", "--landing", landing, "--warehouse", warehouse])
-    finally:
-        timings["cli_main_seconds"] = time.perf_counter() - begun
-        Path(timings_path).write_text(json.dumps(timings), encoding="utf-8")
+def read_seconds(log: Path) -> float | None:
+    """The seconds the CLI says it spent reading the landing folder into the read cache."""
+    found = READ_LINE.findall(log.read_text(encoding="utf-8", errors="replace"))
+    return float(found[-1]) if found else None
 
 
 # ---------------------------------------------------------------- accuracy
@@ -550,8 +541,8 @@ def summary(args: argparse.Namespace, truth: list[dict[str, Any]], generate_seco
         "other_load_cpus": round(first.other_cpu_seconds / first.seconds, 2),
         "reports_per_s": round(reports / first.seconds, 3),
         "dagster_run_seconds": round(first.run_seconds, 2),
-        "landing_read_seconds": round(first.timings.get("landing_read_seconds", 0.0), 2),
-        "import_seconds": round(first.timings.get("import_seconds", 0.0), 2),
+        "landing_read_seconds": first.landing_read_seconds,
+        "before_run_seconds": _rounded(first.before_run_seconds),
         "stage_seconds": {key: round(value, 2) for key, value in sorted(first.stage_seconds.items())},
         "dagster_runs": first.runs,
         "pdfplumber_pages_per_s": round(rates["pdfplumber"].pages_per_s, 2),
@@ -580,6 +571,10 @@ def summary(args: argparse.Namespace, truth: list[dict[str, Any]], generate_seco
     }
 
 
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 2)
+
+
 def _per_cpu(rate: ExtractionRate) -> float | None:
     return round(rate.pages / rate.cpu_seconds, 2) if rate.cpu_seconds else None
 
@@ -588,8 +583,8 @@ def print_table(result: dict[str, Any]) -> None:
     rows = [
         ("reports / pages", f"{result['reports']} / {result['pages']}"),
         ("pipeline wall time", f"{result['pipeline_seconds']:.1f} s (exit {result['pipeline_exit_code']})"),
-        ("  of which imports", f"{result['import_seconds']:.1f} s"),
-        ("  of which reading the landing folder", f"{result['landing_read_seconds']:.1f} s (CLI, into the read cache)"),
+        ("  before the first Dagster run", f"{result['before_run_seconds']} s (imports, reading, instance)"),
+        ("  of which reading the landing folder", f"{result['landing_read_seconds']} s (CLI, into the read cache)"),
         ("  of which Dagster runs", f"{result['dagster_run_seconds']:.1f} s in {result['dagster_runs']} run(s)"),
         ("pipeline throughput",
          f"{result['pipeline_pages_per_s']:.1f} pages/s, {result['reports_per_s']:.2f} reports/s"),
@@ -695,6 +690,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--pipeline-child":
-        raise SystemExit(pipeline_child(*sys.argv[2:5]))
     raise SystemExit(main())

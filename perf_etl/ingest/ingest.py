@@ -6,7 +6,7 @@ in favour of one kept file: the same bytes under another name (the first path wi
 another format (pdf over docx over txt, then the first path). Nothing here raises for a bad file: an
 unexpected exception becomes an unexpected_error rejection naming the exception class.
 
-Files are read in worker processes (perf_etl/ingest/pool.py), each within a time budget: a reader stuck
+Files are read in worker processes (perf_etl/pool.py), each within a time budget: a reader stuck
 on a pathological PDF costs that budget and a too_large rejection, and a reader that crashes the process
 costs an unexpected_error rejection, never the partition. Cheap checks (empty, unsupported, over the size
 limit, unreadable entry) are made here first, so such files never reach a worker.
@@ -27,7 +27,6 @@ from perf_etl.ingest.discover import DiscoveredFile, discover, entry_for
 from perf_etl.ingest.fingerprint import text_fingerprint
 from perf_etl.ingest.fiscal_year import INFERRED_PREFIX, YearDetection, detect_years
 from perf_etl.ingest.genre import not_a_report_reason
-from perf_etl.ingest.pool import BudgetPool, CallFailed, OverBudget, default_workers, map_with_budget
 from perf_etl.ingest.readers import read_document, source_format_of
 from perf_etl.ingest.reasons import (
     EmptyFileError,
@@ -41,6 +40,7 @@ from perf_etl.ingest.reasons import (
 )
 from perf_etl.models import IngestedFile, RawDocument, RejectedFile, Stage
 from perf_etl.normalize.text import repair_text
+from perf_etl.pool import BudgetPool, CallFailed, OverBudget, default_workers, map_with_budget
 
 # Which copy of a report in several formats to keep: the PDF is what was published.
 FORMAT_PREFERENCE: dict[str, int] = {"pdf": 0, "docx": 1, "txt": 2}
@@ -61,7 +61,7 @@ class IngestLimits:
     max_pages: int = 500
     max_seconds_per_file: float = 120.0
     workers: int | None = None
-    # A reading worker's address space; a file that needs more is too_large (see ingest/pool.py). A worker with
+    # A reading worker's address space; a file that needs more is too_large (see perf_etl/pool.py). A worker with
     # the OCR engine loaded uses ~1.2 GB of it.
     max_worker_memory_bytes: int = 3 * 1024**3
 

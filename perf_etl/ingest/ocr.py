@@ -29,7 +29,7 @@ import numpy as np
 import pypdfium2
 
 from perf_etl.ingest.pdfium_fonts import system_fonts
-from perf_etl.ingest.pool import default_workers, usable_cpus
+from perf_etl.pool import default_workers, usable_cpus
 
 ENGINE = "rapidocr-onnxruntime"
 THREADS_VARIABLE = "PERF_ETL_OCR_THREADS"

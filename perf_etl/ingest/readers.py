@@ -30,7 +30,6 @@ from pdfplumber.utils.exceptions import PdfminerException
 from perf_etl import settings
 from perf_etl.ingest.classify import needs_ocr
 from perf_etl.ingest.pdfium_fonts import use_metrics_font
-from perf_etl.ingest.pool import extend_budget
 from perf_etl.ingest.reasons import (
     CorruptDocxError,
     CorruptPdfError,
@@ -43,6 +42,7 @@ from perf_etl.ingest.reasons import (
 )
 from perf_etl.models import PageText
 from perf_etl.normalize.ocr_repairs import repair_ocr_text
+from perf_etl.pool import extend_budget
 from perf_etl.tables.docx import read_docx_tables
 from perf_etl.tables.find import candidate_pages, is_candidate
 from perf_etl.tables.grid import RawGrid, TableGrid

@@ -205,7 +205,7 @@ def test_a_file_that_needs_more_memory_than_a_reader_may_use_is_too_large(tmp_pa
     (tmp_path / "huge.pdf").write_bytes(b"%PDF-1.7\n")
 
     def out_of_memory(path: Path, **_: object) -> None:
-        raise MemoryError  # what the worker's address-space limit (ingest/pool.py) raises
+        raise MemoryError  # what the worker's address-space limit (perf_etl/pool.py) raises
 
     monkeypatch.setattr("perf_etl.ingest.ingest.read_document", out_of_memory)
     (rejected,) = ingest_landing(tmp_path, now=NOW, limits=IngestLimits(workers=0)).rejected

@@ -11,8 +11,8 @@ import pytest
 
 from perf_etl.defs.resources import LandingFolder
 from perf_etl.ingest.ingest import IngestLimits, ingest_landing
-from perf_etl.ingest.pool import map_with_budget
 from perf_etl.ingest.reasons import Reason
+from perf_etl.pool import map_with_budget
 from perf_etl_tests.conftest import SAMPLES
 from perf_etl_tests.fixtures.bad_landing import slow_pdf
 

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from perf_etl.ingest.pool import BudgetPool, CallFailed, OverBudget, extend_budget, map_with_budget
+from perf_etl.pool import BudgetPool, CallFailed, OverBudget, extend_budget, map_with_budget
 
 
 def nap_then_square(seconds_and_value: tuple[float, int]) -> int:
@@ -70,7 +70,7 @@ def test_no_items_start_no_process() -> None:
 
 PARENT = textwrap.dedent("""
     import sys, time
-    from perf_etl.ingest.pool import map_with_budget
+    from perf_etl.pool import map_with_budget
     from perf_etl_tests.robustness.test_pool import report_pid_then_hang
 
     if __name__ == "__main__":
