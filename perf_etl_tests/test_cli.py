@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from perf_etl.cli import main, parse_years
-from perf_etl.commands import contiguous_ranges
+from perf_etl.commands import contiguous_ranges, run_ranges
 from perf_etl_tests.conftest import SAMPLES
 
 
@@ -29,6 +29,16 @@ def test_parse_years(text, years):
 ])
 def test_contiguous_ranges(years, ranges):
     assert contiguous_ranges(years) == ranges
+
+
+@pytest.mark.parametrize(("years", "as_asked", "ranges"), [
+    ([2020, 2021, 2023], True, [(2020, 2021), (2023, 2023)]),  # --years: only the years asked for
+    ([2023, 2020, 2021], False, [(2020, 2023)]),  # the landing folder's years: one run, 2022 recorded empty
+    ([2024], False, [(2024, 2024)]),
+    ([], False, []),
+])
+def test_run_ranges(years, as_asked, ranges):
+    assert run_ranges(years, as_asked=as_asked) == ranges
 
 
 def test_extract_prints_one_json_line_per_file(tmp_path, capsys):

@@ -40,7 +40,6 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 GENERATOR = REPO / "scripts" / "generate_corpus.py"
-TRUTH_FILE = "truth.jsonl"
 RSS_POLL_SECONDS = 0.2
 # Fields of core.reports scored against the truth; the first four are the headline ones of the issue.
 HEADLINE_FIELDS = ("fiscal_year", "budget_wan", "expenditure_wan", "self_score")
@@ -55,15 +54,21 @@ def ensure_corpus(folder: Path, n: int, seed: int, regenerate: bool) -> tuple[li
     """The truth rows of the corpus in `folder` (PDFs in folder/landing, truth beside it, so that the landing
     folder holds reports only), generating it first unless a complete one is there.
 
-    Returns (truth rows, generation seconds or None when reused)."""
-    truth = folder / TRUTH_FILE
-    if not regenerate and truth.exists() and len(truth.read_text(encoding="utf-8").splitlines()) == n:
+    Returns (truth rows, generation seconds or None when reused). A corpus of another generator version
+    (perf_etl_tests/fixtures/corpus.py:GENERATOR_VERSION) is generated again."""
+    from perf_etl_tests.fixtures.corpus import GENERATOR_VERSION, TRUTH_FILE
+
+    truth, version = folder / TRUTH_FILE, folder / "generator_version"
+    reusable = (truth.exists() and len(truth.read_text(encoding="utf-8").splitlines()) == n and version.exists()
+                and version.read_text(encoding="utf-8").strip() == str(GENERATOR_VERSION))
+    if reusable and not regenerate:
         return _read_jsonl(truth), None
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
     # A child process: the generator's own worker processes then do not count in this process's rusage.
     subprocess.run([sys.executable, str(GENERATOR), str(folder / "landing"), "--n", str(n), "--seed", str(seed),
                     "--truth", str(truth)], check=True)
+    version.write_text(f"{GENERATOR_VERSION}\n", encoding="utf-8")
     return _read_jsonl(truth), time.perf_counter() - started
 
 

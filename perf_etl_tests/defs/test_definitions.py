@@ -1,8 +1,10 @@
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 
+from perf_etl import settings
 from perf_etl.defs.definitions import build_definitions, defs
+from perf_etl.defs.partitions import fiscal_year_partitions
 from perf_etl.defs.schedules import yearly_reports_schedule
 from perf_etl.validate.checks import CONTRACT_CHECKS
 
@@ -32,3 +34,14 @@ def test_schedule_runs_the_year_just_closed():
     context = dg.build_schedule_context(scheduled_execution_time=datetime(2025, 7, 1, 9))
     request = yearly_reports_schedule(context)
     assert request.partition_key == "2024"
+
+
+def test_the_cli_checks_years_against_the_partitions():
+    keys = fiscal_year_partitions.get_partition_keys()
+    assert (int(keys[0]), int(keys[-1])) == (settings.FIRST_FISCAL_YEAR, settings.last_closed_fiscal_year())
+
+
+def test_the_last_closed_fiscal_year_is_beijing_time():
+    new_year_in_beijing = datetime(2025, 12, 31, 16, 30, tzinfo=timezone.utc)  # 00:30 on 1 January 2026 there
+    assert settings.last_closed_fiscal_year(new_year_in_beijing) == 2025
+    assert settings.last_closed_fiscal_year(new_year_in_beijing - timedelta(hours=1)) == 2024
