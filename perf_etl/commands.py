@@ -58,15 +58,13 @@ def _range_tags(first: int, last: int) -> dict[str, str]:
     return {ASSET_PARTITION_RANGE_START_TAG: str(first), ASSET_PARTITION_RANGE_END_TAG: str(last)}
 
 
-def _instance() -> dg.DagsterInstance:
-    """The persistent instance when DAGSTER_HOME is set (runs then show in the UI; its storage made under a
-    lock, see perf_etl/instance.py), else a throwaway one."""
-    import dagster as dg
-
+def _persistent_instance() -> dg.DagsterInstance | None:
+    """The instance of DAGSTER_HOME when it is set (runs then show in the UI; its storage made under a lock,
+    see perf_etl/instance.py), else None."""
     from perf_etl.instance import prepared_instance
 
     home = os.environ.get("DAGSTER_HOME")
-    return prepared_instance(Path(home)) if home else dg.DagsterInstance.ephemeral()
+    return prepared_instance(Path(home)) if home else None
 
 
 # Step-level DEBUG events are for the UI; the terminal gets progress and problems.
@@ -105,7 +103,9 @@ def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
                     landing, lambda: store.connect(warehouse), now=datetime.now(timezone.utc)))
             print(f"no fiscal year in {landing} to run; {recorded} file(s) of unknown year recorded in "
                   "raw.rejected_files", file=sys.stderr)
-        job, instance = loading.result()
+        job, persistent = loading.result()
+        # A throwaway instance is made here: its in-memory SQLite belongs to the thread that makes it.
+        instance = persistent or stack.enter_context(_ephemeral_instance())
         failed = []
         for first, last in ranges:
             result = job.execute_in_process(tags=_range_tags(first, last), instance=instance,
@@ -119,15 +119,22 @@ def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
     return 0
 
 
-def _job_and_instance(landing: Path, warehouse: Path) -> tuple[dg.JobDefinition, dg.DagsterInstance]:
+def _job_and_instance(landing: Path, warehouse: Path) -> tuple[dg.JobDefinition, dg.DagsterInstance | None]:
     from perf_etl.defs.definitions import build_definitions  # Dagster definitions load only for `run`
 
-    return build_definitions(str(landing), str(warehouse)).resolve_job_def("fiscal_year_job"), _instance()
+    job = build_definitions(str(landing), str(warehouse)).resolve_job_def("fiscal_year_job")
+    return job, _persistent_instance()
 
 
-def _dispose_instance(loading: Future[tuple[dg.JobDefinition, dg.DagsterInstance]]) -> None:
-    if loading.exception() is None:
-        loading.result()[1].dispose()
+def _ephemeral_instance() -> dg.DagsterInstance:
+    import dagster as dg
+
+    return dg.DagsterInstance.ephemeral()
+
+
+def _dispose_instance(loading: Future[tuple[dg.JobDefinition, dg.DagsterInstance | None]]) -> None:
+    if loading.exception() is None and (instance := loading.result()[1]) is not None:
+        instance.dispose()
 
 
 def _check_run_arguments(landing: Path, years: list[int] | None) -> None:

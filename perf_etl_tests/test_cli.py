@@ -6,6 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from perf_etl import settings
 from perf_etl.cli import main, parse_years
 from perf_etl.commands import contiguous_ranges, run_ranges
 from perf_etl_tests.conftest import SAMPLES
@@ -166,6 +167,30 @@ def test_a_folder_of_unusable_files_is_accounted_for(tmp_path, capsys):
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         rows = conn.execute("SELECT source_path, reason_code FROM raw.rejected_files ORDER BY 1").fetchall()
     assert rows == [("empty.pdf", "empty_file"), ("table.xlsx", "unsupported_format")]
+
+
+def test_files_of_a_year_without_a_partition_are_recorded_and_the_run_goes_on(tmp_path, capsys):
+    current = settings.last_closed_fiscal_year() + 1  # its partition starts when the year ends
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    shutil.copy(SAMPLES / "004_3cc4b0b52db76508.pdf", landing)  # FY2023
+    report = (SAMPLES / "000_c00e73963f41166b.txt").read_text(encoding="utf-8")  # FY2024
+    (landing / "this_year.txt").write_text(report.replace("2024", str(current)), encoding="utf-8")
+    minutes = ("2009年度第三次局务会议纪要\n2009年3月12日上午，局长主持召开局务会议，研究办公楼维修、车辆管理和"
+               "春季安全生产检查等事项。会议指出，各科室要按照年初工作安排，认真落实各项工作任务，确保按时完成。"
+               "会议决定，由办公室牵头制定维修方案，报局党组研究后实施。参加会议的有局领导班子成员和各科室负责人。\n")
+    (landing / "old_minutes.txt").write_text(minutes * 3, encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
+    capsys.readouterr()
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        documents = conn.execute("SELECT source_path, fiscal_year FROM raw.documents").fetchall()
+        rejected = conn.execute("SELECT source_path, fiscal_year, reason_code, message FROM raw.rejected_files "
+                                "ORDER BY 1").fetchall()
+    assert documents == [("004_3cc4b0b52db76508.pdf", 2023)]
+    assert [row[:3] for row in rejected] == [("old_minutes.txt", None, "not_a_self_evaluation_report"),
+                                             ("this_year.txt", None, "fiscal_year_out_of_range")]
+    assert f"fiscal year {current}" in rejected[1][3]
 
 
 def test_help_describes_every_argument_and_its_default(capsys):

@@ -18,7 +18,7 @@ import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -41,6 +41,7 @@ from perf_etl.ingest.reasons import (
 from perf_etl.models import IngestedFile, RawDocument, RejectedFile, Stage
 from perf_etl.normalize.text import repair_text
 from perf_etl.pool import BudgetPool, CallFailed, OverBudget, default_workers, map_with_budget
+from perf_etl.settings import FIRST_FISCAL_YEAR, last_closed_fiscal_year
 
 # Which copy of a report in several formats to keep: the PDF is what was published.
 FORMAT_PREFERENCE: dict[str, int] = {"pdf": 0, "docx": 1, "txt": 2}
@@ -162,7 +163,7 @@ def settle_landing(plan: LandingPlan, read: list[Outcome]) -> LandingResult:
         else _byte_duplicate(task.found, task.sha256, by_index[plan.first[task.sha256]], plan.now)
         for index, task in enumerate(plan.tasks)
     ]
-    return _split(_reject_format_duplicates(outcomes, plan.now))
+    return _split(_within_fiscal_years(_reject_format_duplicates(outcomes, plan.now), plan.now))
 
 
 def ingest_file(path: Path, root: Path, now: datetime, limits: IngestLimits = IngestLimits()) -> Outcome:
@@ -422,6 +423,27 @@ def _byte_duplicate(found: DiscoveredFile, sha256: str | None, kept: Outcome, no
             f"({kept.reason_code}); fix that file"
         )
     return _rejected(found.source_path, _Known(sha256, _year_of(kept)), Reason.DUPLICATE_CONTENT, detail, now)
+
+
+def _within_fiscal_years(outcomes: list[Outcome], now: datetime) -> list[Outcome]:
+    """Outcomes whose fiscal year has a partition (FIRST_FISCAL_YEAR to the last year that has ended): a report
+    of another year becomes a rejection, and a rejection of another year loses its year, so that every run
+    records both as it records files of unknown year (no run can be made for their year). Decided at each
+    settling, not when the file is read: next January the year's report is accepted from the read cache."""
+    first, last = FIRST_FISCAL_YEAR, last_closed_fiscal_year(now)
+    settled: list[Outcome] = []
+    for outcome in outcomes:
+        year = _year_of(outcome)
+        if year is None or first <= year <= last:
+            settled.append(outcome)
+        elif isinstance(outcome, IngestedFile):
+            document = outcome.document
+            settled.append(_rejected(document.source_path, _Known(document.document_id, None),
+                                     Reason.FISCAL_YEAR_OUT_OF_RANGE,
+                                     f"{year}; the warehouse's fiscal years are {first}–{last}", now))
+        else:
+            settled.append(replace(outcome, fiscal_year=None))
+    return settled
 
 
 def _reject_format_duplicates(outcomes: list[Outcome], now: datetime) -> list[Outcome]:

@@ -26,6 +26,9 @@ class Reason:
     NOT_A_SELF_EVALUATION_REPORT = "not_a_self_evaluation_report"
     TOO_LARGE = "too_large"
     UNKNOWN_FISCAL_YEAR = "unknown_fiscal_year"
+    # Not in the contract's list: a report of a year the warehouse has no partition for (before 2010, or
+    # the current year, whose partition starts when the year ends).
+    FISCAL_YEAR_OUT_OF_RANGE = "fiscal_year_out_of_range"
     # Not in the contract's list (which is open-ended): the landing entry itself could not be opened.
     UNREADABLE_FILE = "unreadable_file"
     SYMLINK_LOOP = "symlink_loop"
@@ -74,6 +77,11 @@ MESSAGE_TEMPLATES: dict[str, str] = {
     Reason.UNKNOWN_FISCAL_YEAR: (
         "{file} has no credible fiscal year in its text and is not in a <year>/ subfolder: put it in a "
         "<year>/ subfolder of the landing folder (e.g. 2023/) for the year whose spending it evaluates."
+    ),
+    Reason.FISCAL_YEAR_OUT_OF_RANGE: (
+        "{file} is a report for fiscal year {detail}: the current year is run once it has ended (from 1 January "
+        "on), earlier years are not kept; if that is not the year it evaluates, report the file to the pipeline "
+        "maintainers."
     ),
     Reason.UNREADABLE_FILE: (
         "{file} cannot be read ({detail}): check its permissions or where the link points, then re-run."

@@ -23,6 +23,9 @@ import pandas as pd
 SCHEMA_SQL = resources.files("perf_etl.warehouse").joinpath("schema.sql")
 # How long a connection waits for another process to release the warehouse file (see `connect`). A
 # partition run holds it for seconds at a time; ten minutes covers a whole queue of them.
+# Columns that record when a run saw or wrote a row, not what the row says: a re-run changes only these.
+RUN_TIME_COLUMNS = ("ingested_at", "detected_at", "recorded_at", "read_at", "record", "extracted_at",
+                    "evaluated_at")
 DEFAULT_LOCK_TIMEOUT_SECONDS = 600.0
 _FIRST_LOCK_PAUSE_SECONDS = 0.05
 _MAX_LOCK_PAUSE_SECONDS = 1.0

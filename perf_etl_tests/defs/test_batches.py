@@ -20,13 +20,11 @@ from perf_etl.defs.definitions import build_definitions
 from perf_etl.parallel import Parallelism, WorkerPool
 from perf_etl.pipeline import Extracted, extract_documents, extract_stage, extracted_frames, normalize_stage
 from perf_etl.warehouse import store
+from perf_etl.warehouse.store import RUN_TIME_COLUMNS
 from perf_etl_tests.conftest import SAMPLES, raw_frames_in_memory
 from perf_etl_tests.fixtures.table_pdfs import FIXTURES, write_fixture
 
 YEARS = {ASSET_PARTITION_RANGE_START_TAG: "2020", ASSET_PARTITION_RANGE_END_TAG: "2024"}
-# Times of the run, not of the rows' content.
-RUN_TIME_COLUMNS = ("ingested_at", "detected_at", "recorded_at", "read_at", "record", "extracted_at",
-                    "evaluated_at")
 BATCHED_TABLES = ("raw.table_cells", "staging.documents", "staging.sections", "core.reports", "core.field_evidence",
                   "core.indicators", "core.expenditure_items", "core.score_components", "core.findings",
                   "raw.rejected_files", "meta.stage_inputs")
