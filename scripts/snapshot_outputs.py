@@ -10,6 +10,15 @@ reports, seed 0), runs `perf-etl run` on each into a fresh warehouse, and writes
 marts table as Parquet to DIR/tables/<set>/, sorted, without the columns that record when a run happened.
 `compare` runs the current code on the same inputs and lists each table whose rows or columns differ;
 exit code 1 when any does. meta.* is left out: it holds fingerprints of the code itself.
+
+To check a change against the code before it, save with the old code and compare with the new:
+
+    git worktree add /tmp/before <commit before the change>
+    (cd /tmp/before && ln -s /work/main/.venv .venv && .venv/bin/python scripts/snapshot_outputs.py save /tmp/outputs)
+    .venv/bin/python scripts/snapshot_outputs.py compare /tmp/outputs
+
+The inputs are kept with the outputs, so the comparison reads the same bytes. The real corpus's reports of
+the current year are fiscal_year_out_of_range until it ends: save and compare in the same year.
 """
 
 from __future__ import annotations
@@ -69,8 +78,11 @@ def run_pipeline(landing: Path, warehouse: Path) -> None:
     """`perf-etl run` as a user runs it, on a throwaway Dagster instance; the marts are published beside
     the warehouse (the default when PERF_ETL_PUBLISH_URL is not set)."""
     env = {key: value for key, value in os.environ.items() if key not in ("DAGSTER_HOME", "PERF_ETL_PUBLISH_URL")}
-    subprocess.run([sys.executable, "-m", "perf_etl.cli", "run", "--landing", str(landing), "--warehouse",
-                    str(warehouse)], check=True, env=env, cwd=warehouse.parent, stdout=subprocess.DEVNULL)
+    done = subprocess.run([sys.executable, "-m", "perf_etl.cli", "run", "--landing", str(landing), "--warehouse",
+                           str(warehouse)], env=env, cwd=warehouse.parent, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"perf-etl run --landing {landing} failed (exit {done.returncode}):\n"
+                         + "\n".join(done.stderr.splitlines()[-20:]))
 
 
 def tables(conn: duckdb.DuckDBPyConnection) -> list[str]:
