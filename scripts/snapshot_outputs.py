@@ -78,6 +78,8 @@ def run_pipeline(landing: Path, warehouse: Path) -> None:
     """`perf-etl run` as a user runs it, on a throwaway Dagster instance; the marts are published beside
     the warehouse (the default when PERF_ETL_PUBLISH_URL is not set)."""
     env = {key: value for key, value in os.environ.items() if key not in ("DAGSTER_HOME", "PERF_ETL_PUBLISH_URL")}
+    # The code of this checkout, whichever checkout the virtualenv was installed from (a git worktree).
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [env.get("PYTHONPATH")])])
     done = subprocess.run([sys.executable, "-m", "perf_etl.cli", "run", "--landing", str(landing), "--warehouse",
                            str(warehouse)], env=env, cwd=warehouse.parent, capture_output=True, text=True)
     if done.returncode != 0:
