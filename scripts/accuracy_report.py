@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, str(REPO))
 
+from perf_etl.extract import indicator_accuracy  # noqa: E402
 from perf_etl.extract.accuracy import (  # noqa: E402
     FORMATS,
     CaseResult,
@@ -327,6 +328,45 @@ def render_real(outcomes: list[RealOutcome], blind: dict[str, dict[str, object]]
     return "\n".join(lines) + "\n\n"
 
 
+INDICATOR_COLUMNS = ("found", "target_right", "actual_right", "target_and_actual_right", "met_right")
+
+
+def _indicator_cells(figures: dict[str, object]) -> str:
+    total = int(figures["indicators"])  # type: ignore[call-overload]
+    return " | ".join(_fraction(int(figures[c]), total) for c in INDICATOR_COLUMNS)  # type: ignore[call-overload]
+
+
+def render_indicators(blind: dict[str, dict[str, object]]) -> str:
+    """Labelled indicators (issue 18): per labels file the blind first score beside today's."""
+    lines = [
+        "## Indicators (issue 18)",
+        "",
+        "The indicators of real 自评表 and of the bundled samples, labelled by reading "
+        "(`perf_etl_tests/fixtures/real/indicators/`, the real corpus README's last section), against "
+        "`core.indicators` of the same texts (`perf_etl/extract/indicator_accuracy.py`: same name without spaces "
+        "and punctuation; a target or result right when the number, or for words the words, are the labelled "
+        "ones; a label without one is right only when none was extracted). The blind first score was taken "
+        "before any indicator rule changed for the labels (`indicators/blind_scores.json`).",
+        "",
+        "| labels | indicators | qualitative | first: found | target | result | both | met | at commit | "
+        "today: found | target | result | both | met |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    totals: dict[str, int] = defaultdict(int)
+    for labels_file in sorted((REAL / indicator_accuracy.LABELS_FOLDER).glob("*.jsonl")):
+        today = indicator_accuracy.score(indicator_accuracy.evaluate(labels_file, REAL, SAMPLES))
+        first = blind.get(labels_file.stem)
+        for key, value in today.items():
+            totals[key] += value
+        lines.append(f"| {labels_file.stem} | {today['indicators']} | {today['qualitative']} | "
+                     f"{_indicator_cells(first) if first else '— | — | — | — | —'} | "
+                     f"{first['commit'] if first else ''} | {_indicator_cells(today)} |")
+    first_totals = {key: sum(int(b[key]) for b in blind.values()) for key in ("indicators", *INDICATOR_COLUMNS)}
+    lines.append(f"| **all** | {totals['indicators']} | {totals['qualitative']} | {_indicator_cells(first_totals)} | | "
+                 f"{_indicator_cells(totals)} |")
+    return "\n".join(lines) + "\n\n"
+
+
 def _commit() -> str:
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO)
     dirty = subprocess.run(["git", "status", "--porcelain", "perf_etl"], capture_output=True, text=True, cwd=REPO)
@@ -337,13 +377,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "accuracy.md")
     parser.add_argument("--record-blind", action="store_true",
-                        help=f"first score every real-corpus batch not yet in {BLIND_SCORES} (before tuning to it)")
+                        help=f"first score every real-corpus batch not yet in {BLIND_SCORES}, and every indicator "
+                             "labels file not yet in indicators/blind_scores.json (before tuning to them)")
     args = parser.parse_args()
     if args.record_blind:
         for name in record_blind(REAL, _commit(), EXTRACTOR_VERSION, date.today().isoformat()):
             print(f"recorded the first score of {name}")
+        for name in indicator_accuracy.record_blind(REAL, SAMPLES, _commit(), EXTRACTOR_VERSION,
+                                                    date.today().isoformat()):
+            print(f"recorded the first indicator score of {name}")
     blind = json.loads((REAL / BLIND_SCORES).read_text(encoding="utf-8"))
-    report = render_real(run_texts(load_corpus(REAL)), blind)
+    indicator_blind_path = REAL / indicator_accuracy.LABELS_FOLDER / indicator_accuracy.BLIND_SCORES
+    indicator_blind = (json.loads(indicator_blind_path.read_text(encoding="utf-8"))
+                       if indicator_blind_path.exists() else {})
+    report = render_real(run_texts(load_corpus(REAL)), blind) + render_indicators(indicator_blind)
     report += render(evaluate())
     for spec in HELDOUT_SETS:
         root = FIXTURES / spec.name

@@ -1,0 +1,57 @@
+"""The indicator labels (perf_etl_tests/fixtures/real/indicators/) are well formed, and the scorer judges an
+extracted indicator as the README says: same name, right number or words, nothing invented."""
+
+from pathlib import Path
+
+from perf_etl.extract.indicator_accuracy import judge, labelled_texts, load_labels, score
+from perf_etl.models import Indicator
+
+REPO = Path(__file__).resolve().parents[2]
+REAL = REPO / "perf_etl_tests" / "fixtures" / "real"
+SAMPLES = REPO / "data" / "samples"
+FIELDS = {"level1", "level2", "indicator_name", "target_text", "actual_text", "comparison", "target_value",
+          "target_unit", "actual_value", "actual_unit", "weight", "score", "completion_rate_pct", "met",
+          "deviation_reason", "source"}
+
+
+def label(name, target_text=None, target_value=None, actual_text=None, actual_value=None, met=None):
+    return {**dict.fromkeys(FIELDS), "indicator_name": name, "target_text": target_text,
+            "target_value": target_value, "actual_text": actual_text, "actual_value": actual_value, "met": met,
+            "comparison": "qualitative" if target_text and target_value is None else ">=", "source": "table"}
+
+
+def extracted(name, target=None, actual=None):
+    return Indicator("d", 2023, name, target, "%", actual, "%", None, "table", 1)
+
+
+def test_every_labels_file_labels_texts_that_exist_with_every_field():
+    files = sorted((REAL / "indicators").glob("*.jsonl"))
+    assert len(files) >= 10
+    for path in files:
+        labels = load_labels(path)
+        texts = {text.id: text for text in labelled_texts(path, REAL, SAMPLES)}
+        assert set(labels) == set(texts), path.name
+        for text_id, indicators in labels.items():
+            assert indicators, (path.name, text_id)
+            for row in indicators:
+                assert set(row) == FIELDS, (path.name, text_id, set(row) ^ FIELDS)
+                assert row["indicator_name"] and row["source"] in {"table", "prose"}
+                assert row["comparison"] in {">=", "<=", "=", "qualitative", None}
+                assert row["met"] in {True, False, None}
+
+
+def test_a_label_is_judged_by_name_value_and_words():
+    labels = [label("培训人次", "≥500人次", 500, "620人次", 620, met=True),
+              label("预算编制科学性", "科学合理", None, "基本合理", None, met=True),
+              label("群众满意度", "≥90%", 90, None, None),
+              label("未提取的指标", "≥1", 1, "1", 1)]
+    got = [extracted("培训 人次。", 500, 610), extracted("预算编制科学性"), extracted("群众满意度", 90, 85)]
+    results = judge("t", labels, got)
+    assert [(r.found, r.target_ok, r.actual_ok) for r in results] == [
+        (True, True, False),   # the result is 610, not 620
+        (True, False, False),  # words labelled, nothing extracted
+        (True, True, False),   # a result the text does not state was extracted: invented
+        (False, False, False),
+    ]
+    assert [r.met_ok for r in results] == [False, False, True, False]
+    assert score(results)["target_and_actual_right"] == 0
