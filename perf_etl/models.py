@@ -141,6 +141,15 @@ class Indicator:
     # The 自评表 row's 分值 and 得分 (source "table"); prose states neither.
     max_score: float | None = None
     score: float | None = None
+    # The row's levels, its target and result as written ("≥95%", "科学合理"), how the target compares
+    # (>= | <= | = | qualitative), whether it was met (None: the row does not decide it), and its 偏差原因.
+    level1: str | None = None
+    level2: str | None = None
+    target_text: str | None = None
+    actual_text: str | None = None
+    comparison: str | None = None
+    met: bool | None = None
+    deviation_reason: str | None = None
 
 
 @dataclass

@@ -59,8 +59,9 @@ SELECT
 FROM (
     SELECT
         document_id,
-        indicator_met(target_value, target_unit, actual_value, actual_unit, completion_rate_pct, max_score, score)
-            AS met,
+        -- core.indicators.met where extraction decided it (a ≤ target, a result in words), else the figures.
+        coalesce(met, indicator_met(target_value, target_unit, actual_value, actual_unit, completion_rate_pct,
+                                    max_score, score)) AS met,
         indicator_completion_pct(target_value, target_unit, actual_value, actual_unit, completion_rate_pct)
             AS completion_pct
     FROM core.indicators

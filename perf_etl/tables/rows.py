@@ -19,6 +19,7 @@ from perf_etl.extract.numbers import NUMBER, WAN_PER_UNIT
 from perf_etl.models import Indicator, ScoreComponent, StagedDocument
 from perf_etl.tables.columns import declared_unit, indicator_header, is_total_label, money_header
 from perf_etl.tables.grid import TableGrid
+from perf_etl.tables.met import comparison_of, decide_met
 
 SOURCE = "table"
 # The money block's own 分值 / 得分 score budget execution: a component beside the 一级指标.
@@ -28,10 +29,12 @@ DEFAULT_MONEY_UNIT = "万元"
 MONEY_FIELDS = {"budget_initial": "budget_initial_wan", "budget": "budget_wan", "expenditure": "expenditure_wan",
                 "rate": "execution_rate_pct"}
 _COMPARATOR = r"(?:[≥≤><＞＜=≈]|不低于|不少于|不高于|不超过|大于等于|小于等于|达到)?"
-# An indicator value: "≥500个", "93.5%", "160宗"; text ("按时完成") has no value.
-_VALUE_RE = re.compile(r"^" + _COMPARATOR + r"(?P<num>" + NUMBER + r")(?P<unit>[^\d\s.]{0,6})$")
+# An indicator value: "≥500个", "93.5%", "160宗", "6.8/10万" (a rate per 100,000); text ("按时完成") has no value.
+_VALUE_RE = re.compile(r"^" + _COMPARATOR + r"(?P<num>" + NUMBER + r")(?P<unit>/\d+万[^\d\s.]{0,4}|[^\d\s.]{0,6})$")
 _AMOUNT_RE = re.compile(r"^(?P<num>" + NUMBER + r")(?P<unit>亿元|万元|元)?$")
 _RATE_RE = re.compile(r"^(?P<num>" + NUMBER + r")%?$")
+# A 偏差原因 cell that gives none.
+_NO_REASON = {"", "无", "/", "-", "—", "无偏差", "未偏差"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class _TableReader:
     components: list[ScoreComponent] = field(default_factory=list)
     totals: list[TableValue] = field(default_factory=list)
     _levels: list[tuple[str, float | None, float | None]] = field(default_factory=list)
+    _level_cells: dict[str, str] = field(default_factory=dict)
 
     def read(self) -> None:
         money: dict[str, int] | None = None
@@ -145,19 +149,29 @@ class _TableReader:
 
     def _indicator(self, row: list[str], columns: dict[str, int], r: int) -> None:
         def cell(name: str) -> str:
-            return row[columns[name]] if name in columns and columns[name] < len(row) else ""
+            return " ".join(row[columns[name]].split()) if name in columns and columns[name] < len(row) else ""
 
         name = cell("level3") or cell("level2") or cell("level1")
         values = [cell(c) for c in ("target", "actual", "max_score", "score")]
         if not name or not any(values):
             return
+        # A level cell merged over the rows below it is empty in them where the reader could not fill it.
+        self._level_cells = {level: cell(level) or self._level_cells.get(level, "") for level in ("level1", "level2")
+                             if "level3" in columns}
         target_value, target_unit = _indicator_value(values[0])
         actual_value, actual_unit = _indicator_value(values[1])
         max_score, score = _float(values[2]), _float(values[3])
+        reason = cell("reason") if cell("reason") not in _NO_REASON else ""
+        comparison = comparison_of(values[0])
+        met = decide_met(comparison, target_value, actual_value, (target_unit or "") == (actual_unit or ""),
+                         values[0], values[1], max_score, score, reason)
         self.indicators.append(Indicator(
             document_id=self.document_id, fiscal_year=self.fiscal_year, indicator_name=name,
             target_value=target_value, target_unit=target_unit, actual_value=actual_value, actual_unit=actual_unit,
             completion_rate_pct=None, source=SOURCE, page_number=self.grid.pages[r], max_score=max_score, score=score,
+            level1=self._level_cells.get("level1") or None, level2=self._level_cells.get("level2") or None,
+            target_text=values[0] or None, actual_text=values[1] or None, comparison=comparison, met=met,
+            deviation_reason=reason or None,
         ))
         if cell("level1"):
             self._levels.append((cell("level1"), max_score, score))

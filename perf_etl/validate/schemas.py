@@ -97,6 +97,13 @@ class IndicatorsModel(_CoreRow):
     # The 自评表 row's 分值 and 得分 (table rows only).
     max_score: Series[float] = pa.Field(nullable=True, ge=0, le=100)
     score: Series[float] = pa.Field(nullable=True, ge=0, le=100)
+    level1: Series[str] = pa.Field(nullable=True)
+    level2: Series[str] = pa.Field(nullable=True)
+    target_text: Series[str] = pa.Field(nullable=True)
+    actual_text: Series[str] = pa.Field(nullable=True)
+    comparison: Series[str] = pa.Field(nullable=True, isin=[">=", "<=", "=", "qualitative"])
+    met: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    deviation_reason: Series[str] = pa.Field(nullable=True)
 
 
 class ExpenditureItemsModel(_CoreRow):

@@ -137,6 +137,13 @@ CREATE TABLE IF NOT EXISTS core.indicators (
 -- Added after the first release: a warehouse created before keeps its data and gains the columns.
 ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS max_score DECIMAL(6, 2);
 ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS score DECIMAL(6, 2);
+ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS level1 VARCHAR;
+ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS level2 VARCHAR;
+ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS target_text VARCHAR;
+ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS actual_text VARCHAR;
+ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS comparison VARCHAR;
+ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS met BOOLEAN;
+ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS deviation_reason VARCHAR;
 
 CREATE TABLE IF NOT EXISTS core.expenditure_items (
     document_id VARCHAR NOT NULL,

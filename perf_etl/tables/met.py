@@ -1,0 +1,64 @@
+"""How an indicator's target compares, and whether its result met it, from the words of the 自评表 row.
+
+A number decides where both sides have one in the same unit (a target without a digit is words, whatever
+its sign): ≥ / 不低于 / 不少于 / 以上 targets are met at or above, ≤ / 不高于 / 不超过 / 控制在…以内 / 以下
+targets at or below, a plain number at or above (a count reached or exceeded). A target in words ("科学合理",
+"按时完成") is met when the result repeats it, or says 达到 / 完成 / 按时 / 未超 / 符合 / 合格 without a
+negation, and not met when it says 未完成 / 未达到 / 滞后 / 超支. Otherwise the row's own scoring decides:
+full 得分 of its 分值 with no 偏差原因 is met, points lost with a reason given is not. Anything else is
+undecided (None): no invented verdicts.
+"""
+
+from __future__ import annotations
+
+import re
+
+GE, LE, EQ, QUALITATIVE = ">=", "<=", "=", "qualitative"
+
+_AT_LEAST = re.compile(r"^(?:[≥≧>＞]|大于等于|不低于|不少于|不小于|达到)|以上$|及以上")
+_AT_MOST = re.compile(r"^(?:[≤≦<＜]|小于等于|不高于|不超过|不大于|低于|控制在)|以[内下]$|及以下")
+_NUMBER = re.compile(r"\d")
+_NOT_MET = re.compile(r"未完成|未达到|未达标|未按时|没有完成|不合格|不达标|滞后|延迟|延期|超支|未实现|部分完成")
+_MET = re.compile(r"已?完成|达到|达标|按时|按期|未超|符合|合格|实现|满足|已[^未]")
+_NEGATION = re.compile(r"未|不|没有|无法")
+
+
+def comparison_of(target_text: str | None) -> str | None:
+    """>=, <=, = (a plain number) or qualitative (words); None without a target."""
+    text = "".join((target_text or "").split())
+    if not text:
+        return None
+    if not _NUMBER.search(text):
+        return QUALITATIVE  # "≤批复概算": words, whatever the sign
+    if _AT_MOST.search(text):
+        return LE
+    return GE if _AT_LEAST.search(text) else EQ
+
+
+def decide_met(comparison: str | None, target: float | None, actual: float | None, same_unit: bool,
+               target_text: str | None, actual_text: str | None, weight: float | None, score: float | None,
+               deviation_reason: str | None) -> bool | None:
+    """Whether the row's result met its target (see the module docstring); None when the row does not say."""
+    if comparison in (GE, LE, EQ) and target is not None and actual is not None and same_unit:
+        return actual <= target if comparison == LE else actual >= target
+    if actual_text and (comparison == QUALITATIVE or actual is None):
+        verdict = _words_verdict(target_text or "", actual_text)
+        if verdict is not None:
+            return verdict
+    if weight is not None and score is not None:
+        if score >= weight and not deviation_reason:
+            return True
+        if score < weight and deviation_reason:
+            return False
+    return None
+
+
+def _words_verdict(target_text: str, actual_text: str) -> bool | None:
+    target, actual = "".join(target_text.split()), "".join(actual_text.split())
+    if _NOT_MET.search(actual):
+        return False
+    if actual == target:
+        return True
+    if _MET.search(actual) and not _NEGATION.search(_MET.sub("", actual)):
+        return True
+    return None

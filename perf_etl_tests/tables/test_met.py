@@ -1,0 +1,53 @@
+"""An indicator row's comparison and verdict (perf_etl/tables/met.py), and the 自评表 rows that carry them:
+qualitative rows keep their words, merged level cells cover the rows below, ≤ targets are met below."""
+
+import pytest
+
+from perf_etl.tables.grid import TableGrid
+from perf_etl.tables.met import comparison_of, decide_met
+from perf_etl.tables.rows import read_reading
+
+
+@pytest.mark.parametrize(("target", "comparison"), [
+    ("≥500人次", ">="), ("不少于120场", ">="), ("95%以上", ">="), ("≤10/10万", "<="), ("控制在5%以内", "<="),
+    ("不超过3天", "<="), ("100%", "="), ("1800个", "="), ("科学合理", "qualitative"),
+    ("≤批复概算", "qualitative"), ("按时完成", "qualitative"), ("", None), (None, None),
+])
+def test_comparison(target, comparison):
+    assert comparison_of(target) == comparison
+
+
+@pytest.mark.parametrize(("row", "met"), [
+    ((">=", 500, 620, True, "≥500人次", "620人次", None, None, None), True),
+    ((">=", 500, 480, True, "≥500人次", "480人次", None, None, None), False),
+    (("<=", 10, 6.8, True, "≤10/10万", "6.8/10万", None, None, None), True),  # 孕产妇死亡率: lower is met
+    (("=", 100, 95, True, "100%", "95%", None, None, None), False),
+    ((">=", 90, 93, False, "≥90%", "93分", None, None, None), None),  # units differ, no score: undecided
+    (("qualitative", None, None, True, "科学合理", "科学合理", None, None, None), True),
+    (("qualitative", None, None, True, "≤批复概算", "未超概算", None, None, None), True),
+    (("qualitative", None, None, True, "按时完成", "部分未按时完成", 5, 3, "资金拨付滞后"), False),
+    (("qualitative", None, None, True, "科学合理", "基本合理", None, None, None), None),  # the words do not decide
+    (("qualitative", None, None, True, "科学合理", "基本合理", 10, 10, None), True),  # full marks, no deviation
+    (("qualitative", None, None, True, "规范", "较规范", 10, 8, None), None),  # points lost, no reason given
+])
+def test_met(row, met):
+    assert decide_met(*row) is met
+
+
+def test_qualitative_rows_keep_their_words_and_merged_levels_cover_the_rows_below():
+    rows = [["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "得分", "偏差原因分析及改进措施"],
+            ["产出指标", "数量指标", "惠民演出场次", "20", "≥120场", "136场", "20", "无"],
+            ["", "", "演出覆盖乡镇", "10", "≥12个", "11个", "8", "1个乡镇场地未落实"],
+            ["", "质量指标", "预算编制科学性", "10", "科学合理", "基本合理", "8", ""],
+            ["效益指标", "社会效益指标", "孕产妇死亡率", "20", "≤10/10万", "6.8/10万", "20", ""],
+            ["", "", "项目成本控制", "10", "≤批复概算", "未超概算", "10", ""]]
+    indicators = read_reading("0" * 64, 2023, [TableGrid(rows, [3] * len(rows))]).indicators
+    assert [(i.level1, i.level2, i.indicator_name, i.target_text, i.actual_text, i.comparison, i.met,
+             i.deviation_reason) for i in indicators] == [
+        ("产出指标", "数量指标", "惠民演出场次", "≥120场", "136场", ">=", True, None),
+        ("产出指标", "数量指标", "演出覆盖乡镇", "≥12个", "11个", ">=", False, "1个乡镇场地未落实"),
+        ("产出指标", "质量指标", "预算编制科学性", "科学合理", "基本合理", "qualitative", None, None),
+        ("效益指标", "社会效益指标", "孕产妇死亡率", "≤10/10万", "6.8/10万", "<=", True, None),
+        ("效益指标", "社会效益指标", "项目成本控制", "≤批复概算", "未超概算", "qualitative", True, None),
+    ]
+    assert [(i.target_value, i.actual_value) for i in indicators][3] == (10.0, 6.8)
