@@ -53,15 +53,22 @@ CREATE OR REPLACE TEMP MACRO indicator_totals(years) AS TABLE
 SELECT
     document_id,
     count(*) AS indicators,
+    count(*) FILTER (WHERE target_value IS NOT NULL) AS indicators_quantitative,
+    count(*) FILTER (WHERE comparison = 'qualitative') AS indicators_qualitative,
     count(met) AS indicators_assessed,
     count(*) FILTER (WHERE met) AS indicators_met,
+    count(*) FILTER (WHERE NOT met) AS indicators_not_met,
     avg(completion_pct) AS mean_completion_pct
 FROM (
     SELECT
         document_id,
-        -- core.indicators.met where extraction decided it (a ≤ target, a result in words), else the figures.
-        coalesce(met, indicator_met(target_value, target_unit, actual_value, actual_unit, completion_rate_pct,
-                                    max_score, score)) AS met,
+        target_value,
+        comparison,
+        -- A row extraction judged (it has a comparison) keeps its verdict, undecided included (points lost
+        -- with no reason given); the others are judged by their figures.
+        CASE WHEN comparison IS NOT NULL THEN met
+             ELSE indicator_met(target_value, target_unit, actual_value, actual_unit, completion_rate_pct,
+                                max_score, score) END AS met,
         indicator_completion_pct(target_value, target_unit, actual_value, actual_unit, completion_rate_pct)
             AS completion_pct
     FROM core.indicators

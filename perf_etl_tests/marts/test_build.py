@@ -79,6 +79,26 @@ def test_indicator_completion_counts_the_table_rows_of_a_report_that_has_them(co
     assert [found["b"][k] for k in ("indicators", "indicators_assessed", "indicators_met")] == [1, 1, 0]
 
 
+def test_indicator_completion_counts_words_and_numbers_met_not_met_and_undecided(conn):
+    write_core(conn, [2021], [report("a", 2021, "a")], indicators=[
+        indicator("a", 2021, "预算编制科学性", unit=None, source="table", comparison="qualitative", met=None,
+                  max_score=10, score=8),
+        indicator("a", 2021, "项目成本控制", unit=None, source="table", comparison="qualitative", met=True),
+        indicator("a", 2021, "孕产妇死亡率", target=10, actual=6.8, unit="/10万", source="table", comparison="<=",
+                  met=True),  # below a ≤ target: met, which actual ≥ target alone would deny
+        indicator("a", 2021, "演出覆盖乡镇", target=12, actual=11, unit="个", source="table", comparison=">=",
+                  met=False),
+    ])
+    build.build_marts(conn, [2021])
+    (found,) = rows(conn, "SELECT * FROM marts.indicator_completion")
+    assert {k: found[k] for k in ("indicators", "indicators_quantitative", "indicators_qualitative",
+                                  "indicators_assessed", "indicators_met", "indicators_not_met",
+                                  "indicators_undecided")} == {
+        "indicators": 4, "indicators_quantitative": 2, "indicators_qualitative": 2, "indicators_assessed": 3,
+        "indicators_met": 2, "indicators_not_met": 1, "indicators_undecided": 1}
+    assert found["mean_completion_pct"] == Decimal("79.83")  # (68 + 91.67) / 2: the numbers only
+
+
 def test_fiscal_year_summary(conn):
     write_core(conn, [2021], [
         report("a", 2021, "a", budget_wan=100.0, expenditure_wan=100.0, execution_rate_pct=100.0, self_score=95.0),
