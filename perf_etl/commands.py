@@ -94,15 +94,17 @@ def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
         setup = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="dagster-setup"))
         loading = setup.submit(_job_and_instance, landing, warehouse)
         stack.callback(_dispose_instance, loading)
-        ranges = run_ranges(years, as_asked=True) if years else run_ranges(_years_to_run(landing, warehouse),
-                                                                               as_asked=False)
+        if years:
+            ranges = run_ranges(years, as_asked=True)
+        else:
+            settled = read_with_progress_bar(landing, warehouse)
+            ranges = run_ranges(_years_to_run(settled, landing, warehouse), as_asked=False)
+            if not ranges:
+                with store.connect(warehouse) as conn:
+                    recorded = record_yearless_rejections(conn, settled)
+                print(f"no fiscal year in {landing} to run; {recorded} file(s) of unknown year recorded in "
+                      "raw.rejected_files", file=sys.stderr)
         years = [year for first, last in ranges for year in range(first, last + 1)]
-        if not years:
-            with store.connect(warehouse) as conn:
-                recorded = record_yearless_rejections(conn, read_landing(
-                    landing, lambda: store.connect(warehouse), now=datetime.now(timezone.utc)))
-            print(f"no fiscal year in {landing} to run; {recorded} file(s) of unknown year recorded in "
-                  "raw.rejected_files", file=sys.stderr)
         job, persistent = loading.result()
         # A throwaway instance is made here: its in-memory SQLite belongs to the thread that makes it.
         instance = persistent or stack.enter_context(_ephemeral_instance())
@@ -146,9 +148,9 @@ def _check_run_arguments(landing: Path, years: list[int] | None) -> None:
         raise UsageError(f"--years: {', '.join(map(str, outside))} outside the fiscal years {first}–{last}")
 
 
-def _years_to_run(landing: Path, warehouse: Path) -> list[int]:
+def _years_to_run(settled: LandingResult, landing: Path, warehouse: Path) -> list[int]:
     """The fiscal years of the landing folder's reports, and those the warehouse holds whose files are gone."""
-    found = landing_years(read_with_progress_bar(landing, warehouse))
+    found = landing_years(settled)
     with store.connect(warehouse) as conn:
         gone = years_left_behind(conn, found)
     if gone:

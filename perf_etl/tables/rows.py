@@ -155,9 +155,12 @@ class _TableReader:
         values = [cell(c) for c in ("target", "actual", "max_score", "score")]
         if not name or not any(values):
             return
-        # A level cell merged over the rows below it is empty in them where the reader could not fill it.
-        self._level_cells = {level: cell(level) or self._level_cells.get(level, "") for level in ("level1", "level2")
-                             if "level3" in columns}
+        if "level3" in columns:
+            # A level cell merged over the rows below it is empty in them where the reader could not fill it.
+            self._level_cells = {level: cell(level) or self._level_cells.get(level, "")
+                                 for level in ("level1", "level2")}
+        else:
+            self._level_cells = {}
         target_value, target_unit = _indicator_value(values[0])
         actual_value, actual_unit = _indicator_value(values[1])
         max_score, score = _float(values[2]), _float(values[3])
