@@ -22,6 +22,7 @@ from perf_etl.extract.accuracy import same_value
 from perf_etl.ingest.ingest import ingest_file
 from perf_etl.models import Extraction, IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
+from perf_etl.tables.rows import read_reading
 
 # The labelled columns of core.reports (the real-dev README's seven).
 LABELLED_FIELDS: tuple[str, ...] = (
@@ -145,7 +146,8 @@ def _run_one(text: RealText, path: Path, root: Path) -> RealOutcome:
         return RealOutcome(text, None, outcome)
     doc = outcome.document
     staged = normalize_document(doc.document_id, doc.fiscal_year, outcome.pages)
-    return RealOutcome(text, extract_document(staged), None)
+    tables = read_reading(doc.document_id, doc.fiscal_year, outcome.tables)
+    return RealOutcome(text, extract_document(staged, tables), None)
 
 
 @dataclass

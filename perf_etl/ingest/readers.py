@@ -43,7 +43,9 @@ from perf_etl.ingest.reasons import (
 from perf_etl.models import PageText
 from perf_etl.normalize.ocr_repairs import repair_ocr_text
 from perf_etl.pool import extend_budget
+from perf_etl.tables.columns import indicator_header
 from perf_etl.tables.docx import read_docx_tables
+from perf_etl.tables.flat import flattened_tables
 from perf_etl.tables.find import candidate_pages, is_candidate
 from perf_etl.tables.grid import RawGrid, TableGrid
 from perf_etl.tables.pdf import assemble_tables, page_tables
@@ -145,7 +147,15 @@ def read_document(path: Path, *, max_pages: int | None = None) -> ReadResult:
     read = reader(data, max_pages)
     # NUL is no character of any report; a reader may pass it through from a broken text layer or file.
     pages = [replace(page, text=page.text.replace("\x00", "")) for page in read.pages]
-    return replace(read, pages=pages)
+    return replace(read, pages=pages, tables=_with_flattened_tables(read.tables, pages))
+
+
+def _with_flattened_tables(tables: list[TableGrid], pages: list[PageText]) -> list[TableGrid]:
+    """A document whose reader found no 绩效指标 table may hold one flattened into its text (a web page
+    saved as text, a converted file, an unruled PDF): read it from there."""
+    if any(indicator_header(row) for grid in tables for row in grid.rows):
+        return tables
+    return tables + flattened_tables(pages, first_index=len(tables))
 
 
 # ---------------------------------------------------------------- PDF

@@ -21,6 +21,9 @@ INDICATOR_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "target": ("年度指标值", "指标值", "目标值", "预期值", "年度目标值", "计划值", "预期目标值"),
     "actual": ("实际完成值", "实际值", "完成值", "实际完成指标值", "全年实际值"),
     "score": ("得分", "评分", "自评得分", "实际得分"),
+    # The split-column template: the target's sign ("≥", "="), its number, its unit in three cells.
+    "nature": ("指标性质", "指标方向"),
+    "unit": ("度量单位", "计量单位"),
     "reason": ("偏差原因", "原因分析", "偏差原因分析及改进措施", "未完成原因", "偏差原因及改进措施"),
 }
 # Canonical columns of the money block (资金情况 / 项目资金) and their wordings.

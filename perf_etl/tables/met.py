@@ -23,11 +23,19 @@ _MET = re.compile(r"已?完成|达到|达标|按时|按期|未超|符合|合格|
 _NEGATION = re.compile(r"未|不|没有|无法")
 
 
-def comparison_of(target_text: str | None) -> str | None:
-    """>=, <=, = (a plain number) or qualitative (words); None without a target."""
+# A 指标性质 cell of the split-column template: the sign of the target beside it.
+_SIGN_CELLS = {"≥": GE, "≧": GE, ">": GE, "＞": GE, "大于等于": GE, "正向": GE, "≤": LE, "≦": LE, "<": LE,
+               "＜": LE, "小于等于": LE, "反向": LE, "=": EQ, "＝": EQ, "═": EQ, "定性": QUALITATIVE}
+
+
+def comparison_of(target_text: str | None, sign: str | None = None) -> str | None:
+    """>=, <=, = (a plain number) or qualitative (words); None without a target. `sign` is the 指标性质
+    cell where the table has one."""
     text = "".join((target_text or "").split())
     if not text:
         return None
+    if sign and "".join(sign.split()) in _SIGN_CELLS:
+        return _SIGN_CELLS["".join(sign.split())]
     if not _NUMBER.search(text):
         return QUALITATIVE  # "≤批复概算": words, whatever the sign
     if _AT_MOST.search(text):

@@ -28,11 +28,13 @@ DEFAULT_MONEY_UNIT = "万元"
 # core.reports column of each money-block column.
 MONEY_FIELDS = {"budget_initial": "budget_initial_wan", "budget": "budget_wan", "expenditure": "expenditure_wan",
                 "rate": "execution_rate_pct"}
-_COMPARATOR = r"(?:[≥≤><＞＜=≈]|不低于|不少于|不高于|不超过|大于等于|小于等于|达到)?"
+_COMPARATOR = r"(?:>=|<=|[≥≤≧≦><＞＜=≈]|不低于|不少于|不高于|不超过|大于等于|小于等于|达到)?"
 # An indicator value: "≥500个", "93.5%", "160宗", "6.8/10万" (a rate per 100,000); text ("按时完成") has no value.
 _VALUE_RE = re.compile(r"^" + _COMPARATOR + r"(?P<num>" + NUMBER + r")(?P<unit>/\d+万[^\d\s.]{0,4}|[^\d\s.]{0,6})$")
 _AMOUNT_RE = re.compile(r"^(?P<num>" + NUMBER + r")(?P<unit>亿元|万元|元)?$")
 _RATE_RE = re.compile(r"^(?P<num>" + NUMBER + r")%?$")
+_NUMBERING_RE = re.compile(r"^(?:(?:指标|任务)\s*\d{1,2}\s*[:：.、]?|\d{1,2}\s*[.、．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])\s*")
+_POINTS_RE = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
 # A 偏差原因 cell that gives none.
 _NO_REASON = {"", "无", "/", "-", "—", "无偏差", "未偏差"}
 
@@ -151,21 +153,24 @@ class _TableReader:
         def cell(name: str) -> str:
             return " ".join(row[columns[name]].split()) if name in columns and columns[name] < len(row) else ""
 
-        name = cell("level3") or cell("level2") or cell("level1")
+        name = indicator_name(cell("level3") or cell("level2") or cell("level1"))
         values = [cell(c) for c in ("target", "actual", "max_score", "score")]
         if not name or not any(values):
             return
         if "level3" in columns:
             # A level cell merged over the rows below it is empty in them where the reader could not fill it.
-            self._level_cells = {level: cell(level) or self._level_cells.get(level, "")
+            self._level_cells = {level: level_name(cell(level)) or self._level_cells.get(level, "")
                                  for level in ("level1", "level2")}
         else:
             self._level_cells = {}
         target_value, target_unit = _indicator_value(values[0])
         actual_value, actual_unit = _indicator_value(values[1])
+        if cell("unit"):  # the split-column template's 度量单位 is the unit of both numbers
+            target_unit = target_unit or (cell("unit") if target_value is not None else None)
+            actual_unit = actual_unit or (cell("unit") if actual_value is not None else None)
         max_score, score = _float(values[2]), _float(values[3])
         reason = cell("reason") if cell("reason") not in _NO_REASON else ""
-        comparison = comparison_of(values[0])
+        comparison = comparison_of(values[0], cell("nature"))
         met = decide_met(comparison, target_value, actual_value, (target_unit or "") == (actual_unit or ""),
                          values[0], values[1], max_score, score, reason)
         self.indicators.append(Indicator(
@@ -184,6 +189,16 @@ class _TableReader:
         order = list(dict.fromkeys(name for name, _, _ in self._levels))
         return [ScoreComponent(self.document_id, name, *(_sum([v[i] for v in self._levels if v[0] == name])
                                                          for i in (1, 2))) for name in order]
+
+
+def indicator_name(text: str) -> str:
+    """三级指标 as written, without its numbering ("指标1：", "1.", "（2）", "任务1:")."""
+    return _NUMBERING_RE.sub("", text).strip()
+
+
+def level_name(text: str) -> str:
+    """一级 / 二级指标 without the points written into it ("产出指标(40分)")."""
+    return _POINTS_RE.sub("", text).strip()
 
 
 def _sum(values: list[float | None]) -> float | None:

@@ -1,0 +1,276 @@
+"""自评表 tables flattened into text, back into rows: what a web page, a converted Word or Excel file or an
+unruled PDF leaves of a table.
+
+The text keeps the cells in reading order but not the grid. Three layouts are common: a row a line with cells
+between "|"; a cell a line ("产出指标 |", or plain lines, empty cells sometimes kept as a bare "|"); cells
+run on one line separated by spaces. In all three a merged 一级 / 二级 cell is written once, at the first row
+it covers, and empty cells are often dropped, so rows have no fixed length.
+
+The reading: split the text into cells, find the indicator header (a run of cells that name columns:
+一级指标 … 年度指标值 实际完成值 分值 得分), and align the cells after it to the header's columns with a
+least-cost path (Viterbi over "which column does this cell fill"). What each column accepts is the genre's:
+a 一级 / 二级 cell is one of the fixed level names; 分值 / 得分 are bare numbers; a 指标值 is a value or words;
+a 三级指标 is a name; a 偏差原因 cell explains. A row may skip a merged level cell cheaply, a name never.
+The rows come out as a `TableGrid` under the header, read by rows.py like a ruled table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from perf_etl.models import PageText
+from perf_etl.tables.columns import INDICATOR_COLUMNS, column_of, indicator_header, is_total_label, money_header
+from perf_etl.tables.grid import TableGrid
+
+# Most cells a table body is read for (a 自评表 has 10–40 rows of up to 10 cells).
+MAX_BODY_CELLS = 600
+# A header cell names its column in a few words ("偏差原因分析及改进措施"); a longer one is a sentence.
+MAX_HEADER_CHARS = 24
+# A cell this long is prose, not a table cell: the table has ended.
+MAX_CELL_CHARS = 150
+
+_LEVEL1_RE = re.compile(
+    r"^(?:产出|效益|满意度|成本|效果|管理|项目决策|项目管理|项目产出|项目效益|项目过程|决策|过程|履职效能|能力建设|"
+    r"社会效益|经济效益)指标?(?:[(（]\d+(?:\.\d+)?分[)）])?$|^(?:项目决策|项目管理|项目产出|项目效益|项目过程)"
+    r"(?:[(（]\d+(?:\.\d+)?分[)）])?$"
+)
+_LEVEL2_RE = re.compile(
+    r"^(?:数量|质量|时效|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|环境效益|可持续影响|"
+    r"可持续|服务对象满意度|满意度|社会公众满意度|群众满意度)(?:指标)?(?:等)?(?:[(（]\d+(?:\.\d+)?分[)）])?$"
+)
+_BARE_NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
+_HAS_DIGIT_RE = re.compile(r"\d")
+_COMPARATOR_CELL_RE = re.compile(r"^(?:[≥≤≧≦><＞＜=＝═≈]|大于等于|小于等于|定量|定性|正向|反向)$")
+# A 偏差原因 cell gives a cause: its words say so.
+_REASON_WORDS_RE = re.compile(r"原因|由于|因为|因|未|偏差|导致|影响|主要是|疫情|调整|滞后|延迟|不足")
+# Cells after which the table is over: the report's next part, or its signatures.
+_AFTER_TABLE_RE = re.compile(
+    r"^(?:评价结论|存在问题|存在的问题|改进措施|其他需要说明|项目负责人|财务负责人|填报人|联系电话|填表人|"
+    r"单位负责人|说明[:：]|备注[:：]?|注[:：])"
+)
+_BARS_RE = re.compile(r"^\s*\|[|\s]*$")
+_OUTLINE_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    page_number: int
+
+
+def flattened_tables(pages: Sequence[PageText], first_index: int = 0) -> list[TableGrid]:
+    """The indicator tables the pages' text holds, each as a grid whose first row is its header."""
+    cells = text_cells(pages)
+    grids: list[TableGrid] = []
+    i = 0
+    while (found := _next_header(cells, i)) is not None:
+        start, end, columns = found
+        body_end = _body_end(cells, end)
+        rows = align_rows(columns, [c.text for c in cells[end:body_end]])
+        if rows:
+            pages_of = [cells[end + first].page_number for first, _ in rows]
+            grid_rows = [list(columns), *(row for _, row in rows)]
+            grids.append(TableGrid(grid_rows, [cells[start].page_number, *pages_of], "", first_index + len(grids)))
+        i = max(body_end, end)
+    return grids
+
+
+def text_cells(pages: Sequence[PageText]) -> list[Cell]:
+    """The text as cells in reading order (the module docstring's layouts)."""
+    cells: list[Cell] = []
+    for page in pages:
+        lines = page.text.splitlines()
+        reader = _bar_line_cells if _closes_with_bar_lines(lines) else _line_cells
+        cells += [Cell(text, page.page_number) for text in reader(lines)]
+    return cells
+
+
+def _closes_with_bar_lines(lines: Sequence[str]) -> bool:
+    """Whether cells are written on lines of their own, each closed by a line of bars ("20", "|", "||||"): a
+    cell may then take several lines ("年度绩效目标", "(80分)")."""
+    bars = sum(1 for line in lines if _BARS_RE.match(line))
+    ending = sum(1 for line in lines if line.rstrip().endswith("|") and not _BARS_RE.match(line))
+    return bars >= 5 and bars > ending
+
+
+def _bar_line_cells(lines: Sequence[str]) -> list[str]:
+    cells: list[str] = []
+    pending: list[str] = []
+    for line in lines:
+        if _BARS_RE.match(line):
+            bars = line.count("|")
+            if pending:
+                cells.append("".join(pending))
+                pending, bars = [], bars - 1
+            cells += [""] * bars
+        elif line.strip():
+            pending.append(" ".join(line.split()))
+    return cells + ["".join(pending)] if pending else cells
+
+
+def _line_cells(lines: Sequence[str]) -> list[str]:
+    """A line's "|"-separated parts (a bare "|" is an empty cell), else its space-separated words."""
+    cells: list[str] = []
+    for line in lines:
+        if "|" in line:
+            parts = line.split("|")
+            if line.rstrip().endswith("|"):
+                parts.pop()  # the "|" closes the last cell, it does not open one
+            cells += [" ".join(part.split()) for part in parts]
+        else:
+            cells += line.split()
+    return cells
+
+
+def _next_header(cells: Sequence[Cell], i: int) -> tuple[int, int, list[str]] | None:
+    """The next run of cells that heads indicator rows: (its first cell, the cell after it, its columns)."""
+    n = len(cells)
+    while i < n:
+        if not _is_header_cell(cells[i].text):
+            i += 1
+            continue
+        j = i
+        while j < n and (not cells[j].text or _is_header_cell(cells[j].text)):
+            j += 1
+        names = [c.text for c in cells[i:j] if c.text]
+        columns = header_columns(names)
+        if indicator_header(columns) is not None:
+            return i, j, columns
+        i = j
+    return None
+
+
+def _is_header_cell(text: str) -> bool:
+    return len(text) <= MAX_HEADER_CHARS and column_of(text, INDICATOR_COLUMNS) is not None
+
+
+def header_columns(names: Sequence[str]) -> list[str]:
+    """The header's columns in order. A two-row header flattened ("年度指标值 实际完成值 分值 得分 一级指标 二级指标
+    三级指标 指标性质 指标值 度量单位") restarts at 一级指标: the second row's cells take the place of the
+    first row's cell that spans them (the target), and the first row's cells after it follow."""
+    kinds = [column_of(name, INDICATOR_COLUMNS) for name in names]
+    restart = next((k for k in range(1, len(kinds)) if kinds[k] in ("level1", "level3") and
+                    kinds[k] not in kinds[:k] and "level3" not in kinds[:k] and "target" in kinds[:k]), None)
+    if restart is None:
+        return list(names)
+    first, second = names[:restart], names[restart:]
+    spanning = kinds.index("target")
+    return [*second, *first[spanning + 1:]] if "target" in kinds[restart:] else list(names)
+
+
+def _body_end(cells: Sequence[Cell], start: int) -> int:
+    """Where the rows under a header stop: a total row, the next header, the report's next part, prose."""
+    end = min(len(cells), start + MAX_BODY_CELLS)
+    for k in range(start, end):
+        text = cells[k].text
+        if (is_total_label(text) or _AFTER_TABLE_RE.match(text) or _OUTLINE_RE.match(text)
+                or len(text) > MAX_CELL_CHARS or money_header([text, *(c.text for c in cells[k + 1:k + 3])])):
+            return k
+        if column_of(text, INDICATOR_COLUMNS) in ("level1", "level3") and k > start:
+            return k  # the next table's header
+    return end
+
+
+# ---------------------------------------------------------------- aligning cells to columns
+
+
+_INF = float("inf")
+
+
+def align_rows(columns: Sequence[str], texts: Sequence[str]) -> list[tuple[int, list[str]]]:
+    """The cells as rows of the header's columns: (index of the row's first cell, the row's cells)."""
+    kinds = [column_of(c, INDICATOR_COLUMNS) or "other" for c in columns]
+    width = len(kinds)
+    first = next((i for i, text in enumerate(texts) if text), len(texts))
+    if first == len(texts) or width == 0:
+        return []
+    # cost[i][j]: the cheapest reading of cells first..i whose current row's last cell is in column j;
+    # back[i][j]: (the state before, and whether cell i opened a row, or None when it was an empty cell
+    # dropped). Rows fill columns left to right.
+    cost = [[_INF] * width for _ in texts]
+    back: list[list[tuple[int, bool | None]]] = [[(-1, None)] * width for _ in texts]
+    for j in range(width):
+        cost[first][j] = _start_cost(kinds, j) + _match(kinds[j], texts[first])
+        back[first][j] = (-1, True)
+    for i in range(first + 1, len(texts)):
+        text, before = texts[i], cost[i - 1]
+        for j in range(width):
+            fit = _match(kinds[j], text)
+            if fit == _INF:
+                continue
+            for p in range(width):
+                if before[p] == _INF:
+                    continue
+                if p < j and (step := before[p] + _skip(kinds, p + 1, j) + fit) < cost[i][j]:
+                    cost[i][j], back[i][j] = step, (p, False)
+                step = before[p] + _skip(kinds, p + 1, width) + _start_cost(kinds, j) + fit
+                if step < cost[i][j]:
+                    cost[i][j], back[i][j] = step, (p, True)
+        if not text:  # an empty cell may be no cell at all (a layout that drops some and keeps others)
+            for p in range(width):
+                if before[p] + _DROP_EMPTY < cost[i][p]:
+                    cost[i][p], back[i][p] = before[p] + _DROP_EMPTY, (p, None)
+    last = min(range(width), key=lambda j: cost[-1][j] + _skip(kinds, j + 1, width))
+    return _rows_from_path(texts, back, first, last, width)
+
+
+def _rows_from_path(texts: Sequence[str], back: list[list[tuple[int, bool | None]]], first: int, last: int,
+                    width: int) -> list[tuple[int, list[str]]]:
+    placed: list[tuple[int, int, bool | None]] = []
+    j = last
+    for i in range(len(texts) - 1, first - 1, -1):
+        before, opened = back[i][j]
+        placed.append((i, j, opened))
+        j = before
+    rows: list[tuple[int, list[str]]] = []
+    for i, j, opened in reversed(placed):
+        if opened is None:
+            continue  # a dropped empty cell
+        if opened:
+            rows.append((i, [""] * width))
+        rows[-1][1][j] = texts[i]
+    return rows
+
+
+# Costs, in "how unlike the genre" units. A merged level cell is often absent; a name never is.
+_DROP_EMPTY = 1.0
+_SKIP = {"level1": 0.4, "level2": 0.6, "level3": 12.0, "target": 3.0, "actual": 3.0, "max_score": 1.0,
+         "score": 1.0, "reason": 0.1, "nature": 2.0, "unit": 1.5, "other": 0.5}
+_NEW_ROW = 0.5
+
+
+def _skip(kinds: Sequence[str], lo: int, hi: int) -> float:
+    return sum(_SKIP.get(kinds[k], 0.5) for k in range(lo, hi))
+
+
+def _start_cost(kinds: Sequence[str], j: int) -> float:
+    return _NEW_ROW + _skip(kinds, 0, j)
+
+
+def _match(kind: str, text: str) -> float:
+    """How well `text` fits a column of `kind` (0 = as the genre writes it)."""
+    if not text:
+        return {"level3": 9.0, "target": 0.5, "actual": 0.3, "other": 0.3}.get(kind, 0.2)
+    level1, level2 = bool(_LEVEL1_RE.match(text)), bool(_LEVEL2_RE.match(text))
+    number = bool(_BARE_NUMBER_RE.match(text))
+    if kind == "level1":
+        return 0.0 if level1 else (2.5 if level2 else _INF)
+    if kind == "level2":
+        return 0.0 if level2 else (2.0 if level1 else _INF)
+    if level1 or level2:
+        return 6.0
+    if kind == "level3":
+        return 5.0 if number else 0.0
+    if kind in ("target", "actual"):
+        return 0.0 if _HAS_DIGIT_RE.search(text) else 1.0
+    if kind in ("max_score", "score"):
+        return 0.0 if number else (1.0 if text in ("/", "-", "—") else 7.0)
+    if kind == "nature":
+        return 0.0 if _COMPARATOR_CELL_RE.match(text) else 6.0
+    if kind == "unit":
+        return 0.0 if len(text) <= 6 and not _HAS_DIGIT_RE.search(text.replace("10万", "")) else 6.0
+    if kind == "reason":
+        return 0.5 if _REASON_WORDS_RE.search(text) else 2.5
+    return 2.0
