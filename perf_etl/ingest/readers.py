@@ -45,8 +45,8 @@ from perf_etl.normalize.ocr_repairs import repair_ocr_text
 from perf_etl.pool import extend_budget
 from perf_etl.tables.columns import indicator_header
 from perf_etl.tables.docx import read_docx_tables
-from perf_etl.tables.flat import flattened_tables
 from perf_etl.tables.find import candidate_pages, is_candidate
+from perf_etl.tables.flat import flattened_tables
 from perf_etl.tables.grid import RawGrid, TableGrid
 from perf_etl.tables.pdf import assemble_tables, page_tables
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from perf_etl.extract.numbers import DECLARED_UNIT_RE
+from perf_etl.normalize.simplified import to_simplified
 
 # Canonical indicator columns and their wordings.
 INDICATOR_COLUMNS: Mapping[str, tuple[str, ...]] = {
@@ -40,19 +41,24 @@ TOTAL_LABELS = ("总分", "合计", "总计", "自评总分", "总得分", "综�
 
 
 def _normalized(text: str) -> str:
-    # "实际完成值（%）": the unit in brackets is not part of the name.
-    return "".join(text.split())
+    # A traditional-character repost (實際完成值) names the same column; spaces are layout.
+    return to_simplified("".join(text.split()))
 
 
 def column_of(cell: str, columns: Mapping[str, Sequence[str]]) -> str | None:
     """The canonical column a header cell names, or None."""
+    return column_match(cell, columns)[0]
+
+
+def column_match(cell: str, columns: Mapping[str, Sequence[str]]) -> tuple[str | None, int]:
+    """The canonical column a header cell names and the length of the wording that names it."""
     text = _normalized(cell)
     best, best_length = None, 0
     for canonical, synonyms in columns.items():
         for synonym in synonyms:
             if synonym in text and len(synonym) > best_length:
                 best, best_length = canonical, len(synonym)
-    return best
+    return best, best_length
 
 
 def map_header(row: Sequence[str], columns: Mapping[str, Sequence[str]]) -> dict[str, int]:

@@ -21,7 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from perf_etl.models import PageText
-from perf_etl.tables.columns import INDICATOR_COLUMNS, column_of, indicator_header, is_total_label, money_header
+from perf_etl.normalize.simplified import to_simplified
+from perf_etl.normalize.text import drop_pinyin_glosses, fold_width
+from perf_etl.tables.columns import (
+    INDICATOR_COLUMNS,
+    column_match,
+    column_of,
+    indicator_header,
+    is_total_label,
+    money_header,
+)
 from perf_etl.tables.grid import TableGrid
 
 # Most cells a table body is read for (a 自评表 has 10–40 rows of up to 10 cells).
@@ -50,6 +59,12 @@ _AFTER_TABLE_RE = re.compile(
     r"^(?:评价结论|存在问题|存在的问题|改进措施|其他需要说明|项目负责人|财务负责人|填报人|联系电话|填表人|"
     r"单位负责人|说明[:：]|备注[:：]?|注[:：])"
 )
+# Words a wrapped header cell starts with on its first line.
+_HEADER_FRAGMENTS = {"年度", "实际", "全年", "年初", "预期", "实际完成", "全年实际", "年度指标", "未完成",
+                     "三级", "二级", "一级", "指标", "年初目标", "绩效"}
+# Later lines of a wrapped header cell.
+_HEADER_CONTINUATIONS = {"分析及", "改进措施", "及改进措施", "分析", "原因分析", "原因", "及原因", "拟采取的改进措施"}
+_PLACEHOLDER_RE = re.compile(r"^(?:(?:指标|任务)\s*\d{1,2}\s*[:：]?|[.…。、]+|[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])$")
 _BARS_RE = re.compile(r"^\s*\|[|\s]*$")
 _OUTLINE_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 
@@ -68,7 +83,7 @@ def flattened_tables(pages: Sequence[PageText], first_index: int = 0) -> list[Ta
     while (found := _next_header(cells, i)) is not None:
         start, end, columns = found
         body_end = _body_end(cells, end)
-        rows = align_rows(columns, [c.text for c in cells[end:body_end]])
+        rows = align_rows(columns, body_texts([c.text for c in cells[end:body_end]]))
         if rows:
             pages_of = [cells[end + first].page_number for first, _ in rows]
             grid_rows = [list(columns), *(row for _, row in rows)]
@@ -81,7 +96,7 @@ def text_cells(pages: Sequence[PageText]) -> list[Cell]:
     """The text as cells in reading order (the module docstring's layouts)."""
     cells: list[Cell] = []
     for page in pages:
-        lines = page.text.splitlines()
+        lines = [drop_pinyin_glosses(fold_width(line)) for line in page.text.splitlines()]
         reader = _bar_line_cells if _closes_with_bar_lines(lines) else _line_cells
         cells += [Cell(text, page.page_number) for text in reader(lines)]
     return cells
@@ -107,7 +122,7 @@ def _bar_line_cells(lines: Sequence[str]) -> list[str]:
             cells += [""] * bars
         elif line.strip():
             pending.append(" ".join(line.split()))
-    return cells + ["".join(pending)] if pending else cells
+    return [*cells, "".join(pending)] if pending else cells
 
 
 def _line_cells(lines: Sequence[str]) -> list[str]:
@@ -131,10 +146,19 @@ def _next_header(cells: Sequence[Cell], i: int) -> tuple[int, int, list[str]] | 
         if not _is_header_cell(cells[i].text):
             i += 1
             continue
-        j = i
-        while j < n and (not cells[j].text or _is_header_cell(cells[j].text)):
+        while i > 0 and (_is_header_fragment(cells[i - 1].text) or not cells[i - 1].text):
+            i -= 1  # "一级" "指标" "二级" "指标" "三级指标": the wrapped cells before the first whole one
+        j, names = i, []
+        while j < n:
+            text = cells[j].text
+            if _is_header_cell(text) or _is_header_fragment(text):
+                names.append(text)
+            elif names and to_simplified(text) in _HEADER_CONTINUATIONS:
+                names[-1] += text  # "偏差原因" / "分析及" / "改进措施": one cell wrapped over three lines
+            elif text:
+                break
             j += 1
-        names = [c.text for c in cells[i:j] if c.text]
+        names = joined_fragments(names)
         columns = header_columns(names)
         if indicator_header(columns) is not None:
             return i, j, columns
@@ -144,6 +168,41 @@ def _next_header(cells: Sequence[Cell], i: int) -> tuple[int, int, list[str]] | 
 
 def _is_header_cell(text: str) -> bool:
     return len(text) <= MAX_HEADER_CHARS and column_of(text, INDICATOR_COLUMNS) is not None
+
+
+def _is_header_fragment(text: str) -> bool:
+    """The first line of a header cell wrapped over two ("年度" of 年度 / 指标值)."""
+    return to_simplified(text) in _HEADER_FRAGMENTS and column_of(text, INDICATOR_COLUMNS) is None
+
+
+def joined_fragments(names: Sequence[str]) -> list[str]:
+    """Wrapped header cells made whole: a fragment with the cell right after it ("年度" "指标值"), or, where
+    the first lines of a row came first and their rests at the end ("一级指标 … 年度 实际 分值 得分 指标值
+    完成值"), each fragment with its rest in order. Fragments left over are dropped."""
+    joined: list[str] = []
+    k = 0
+    while k < len(names):
+        pair = names[k] + names[k + 1] if k + 1 < len(names) else ""
+        if _is_header_fragment(names[k]) and pair and _names_more(pair, names[k + 1]):
+            joined.append(pair)
+            k += 2
+        else:
+            joined.append(names[k])
+            k += 1
+    fragments = [k for k, name in enumerate(joined) if _is_header_fragment(name)]
+    if fragments and len(joined) >= 2 * len(fragments):
+        rests = joined[len(joined) - len(fragments):]
+        if not any(_is_header_fragment(rest) for rest in rests):
+            joined = joined[: len(joined) - len(fragments)]
+            for k, rest in zip(fragments, rests, strict=True):
+                joined[k] += rest
+    return [name for name in joined if not _is_header_fragment(name)]
+
+
+def _names_more(pair: str, rest: str) -> bool:
+    """Whether the joined cell names a column by a longer wording than its rest alone ("年度指标值" against
+    "指标值"; not "实际分值" against "分值")."""
+    return column_match(pair, INDICATOR_COLUMNS)[1] > column_match(rest, INDICATOR_COLUMNS)[1]
 
 
 def header_columns(names: Sequence[str]) -> list[str]:
@@ -160,11 +219,29 @@ def header_columns(names: Sequence[str]) -> list[str]:
     return [*second, *first[spanning + 1:]] if "target" in kinds[restart:] else list(names)
 
 
+def body_texts(texts: Sequence[str]) -> list[str]:
+    """The body's cells as the aligner reads them: a template's unfilled placeholders ("指标2：", "……") and a
+    level cell's points left alone on a line ("(50分)") are empty cells; a level name wrapped over two cells
+    ("可持续影" "响指标") is one. The list keeps its length, so positions still point into the text."""
+    out = ["" if _PLACEHOLDER_RE.match(text) else text for text in texts]
+    for k in range(len(out) - 1):
+        pair = to_simplified(out[k] + out[k + 1])
+        wrapped = not _is_level(out[k]) or to_simplified(out[k + 1]) == "指标"
+        if out[k] and out[k + 1] and wrapped and _is_level(pair):
+            out[k], out[k + 1] = out[k] + out[k + 1], ""
+    return out
+
+
+def _is_level(text: str) -> bool:
+    key = to_simplified("".join(text.split()))
+    return bool(_LEVEL1_RE.match(key) or _LEVEL2_RE.match(key))
+
+
 def _body_end(cells: Sequence[Cell], start: int) -> int:
     """Where the rows under a header stop: a total row, the next header, the report's next part, prose."""
     end = min(len(cells), start + MAX_BODY_CELLS)
     for k in range(start, end):
-        text = cells[k].text
+        text = to_simplified(cells[k].text)
         if (is_total_label(text) or _AFTER_TABLE_RE.match(text) or _OUTLINE_RE.match(text)
                 or len(text) > MAX_CELL_CHARS or money_header([text, *(c.text for c in cells[k + 1:k + 3])])):
             return k
@@ -253,7 +330,8 @@ def _match(kind: str, text: str) -> float:
     """How well `text` fits a column of `kind` (0 = as the genre writes it)."""
     if not text:
         return {"level3": 9.0, "target": 0.5, "actual": 0.3, "other": 0.3}.get(kind, 0.2)
-    level1, level2 = bool(_LEVEL1_RE.match(text)), bool(_LEVEL2_RE.match(text))
+    key = to_simplified("".join(text.split()))
+    level1, level2 = bool(_LEVEL1_RE.match(key)), bool(_LEVEL2_RE.match(key))
     number = bool(_BARE_NUMBER_RE.match(text))
     if kind == "level1":
         return 0.0 if level1 else (2.5 if level2 else _INF)
@@ -272,5 +350,5 @@ def _match(kind: str, text: str) -> float:
     if kind == "unit":
         return 0.0 if len(text) <= 6 and not _HAS_DIGIT_RE.search(text.replace("10万", "")) else 6.0
     if kind == "reason":
-        return 0.5 if _REASON_WORDS_RE.search(text) else 2.5
+        return 0.5 if _REASON_WORDS_RE.search(key) else 2.5
     return 2.0

@@ -33,7 +33,8 @@ _COMPARATOR = r"(?:>=|<=|[≥≤≧≦><＞＜=≈]|不低于|不少于|不高�
 _VALUE_RE = re.compile(r"^" + _COMPARATOR + r"(?P<num>" + NUMBER + r")(?P<unit>/\d+万[^\d\s.]{0,4}|[^\d\s.]{0,6})$")
 _AMOUNT_RE = re.compile(r"^(?P<num>" + NUMBER + r")(?P<unit>亿元|万元|元)?$")
 _RATE_RE = re.compile(r"^(?P<num>" + NUMBER + r")%?$")
-_NUMBERING_RE = re.compile(r"^(?:(?:指标|任务)\s*\d{1,2}\s*[:：.、]?|\d{1,2}\s*[.、．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])\s*")
+_NUMBERING_RE = re.compile(
+    r"^(?:(?:指标|任务)\s*\d{1,2}\s*[:：.、]?|\d{1,2}\s*[.、．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])\s*")
 _POINTS_RE = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
 # A 偏差原因 cell that gives none.
 _NO_REASON = {"", "无", "/", "-", "—", "无偏差", "未偏差"}
