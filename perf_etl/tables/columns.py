@@ -8,6 +8,7 @@ A cell names a column when it contains one of its synonyms; the longest synonym 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from perf_etl.extract.numbers import DECLARED_UNIT_RE
@@ -36,6 +37,7 @@ MONEY_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "max_score": ("分值",),
     "score": ("得分",),
 }
+_POINTS_RE = re.compile(r"[(（]\d+(?:\.\d+)?分?[)）]$")
 # Labels of the row that totals a table (its 得分 is the report's score).
 TOTAL_LABELS = ("总分", "合计", "总计", "自评总分", "总得分", "综合得分")
 
@@ -102,4 +104,5 @@ def declared_unit(texts: Sequence[str]) -> str | None:
 
 
 def is_total_label(cell: str) -> bool:
-    return _normalized(cell) in TOTAL_LABELS
+    """总分 / 合计…, with or without its points ("总分(100分)")."""
+    return _POINTS_RE.sub("", _normalized(cell)) in TOTAL_LABELS

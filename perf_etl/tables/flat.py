@@ -41,8 +41,8 @@ MAX_HEADER_CHARS = 24
 MAX_CELL_CHARS = 150
 
 _LEVEL1_RE = re.compile(
-    r"^(?:产出|效益|满意度|成本|效果|管理|项目决策|项目管理|项目产出|项目效益|项目过程|决策|过程|履职效能|能力建设|"
-    r"社会效益|经济效益)指标?(?:[(（]\d+(?:\.\d+)?分[)）])?$|^(?:项目决策|项目管理|项目产出|项目效益|项目过程)"
+    r"^(?:产出|效益|满意度|成本|效果|管理|项目决策|项目管理|项目产出|项目效益|项目过程|决策|过程|履职效能|能力建设)"
+    r"指标?(?:[(（]\d+(?:\.\d+)?分[)）])?$|^(?:项目决策|项目管理|项目产出|项目效益|项目过程)"
     r"(?:[(（]\d+(?:\.\d+)?分[)）])?$"
 )
 _LEVEL2_RE = re.compile(
@@ -64,7 +64,15 @@ _HEADER_FRAGMENTS = {"年度", "实际", "全年", "年初", "预期", "实际�
                      "三级", "二级", "一级", "指标", "年初目标", "绩效"}
 # Later lines of a wrapped header cell.
 _HEADER_CONTINUATIONS = {"分析及", "改进措施", "及改进措施", "分析", "原因分析", "原因", "及原因", "拟采取的改进措施"}
-_PLACEHOLDER_RE = re.compile(r"^(?:(?:指标|任务)\s*\d{1,2}\s*[:：]?|[.…。、]+|[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])$")
+_PLACEHOLDER_RE = re.compile(
+    r"^(?:(?:指标|任务)\s*\d{1,2}\s*[:：]?|[.…。、]+"  # an unfilled row of the template
+    r"|[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]?|\d+(?:\.\d+)?\s*分?\s*[)）])$")  # a level cell's points
+# A cell that is a value, not a name: "≥90%", "1.2万亩", "100".
+_VALUE_CELL_RE = re.compile(r"^(?:[≥≤≧≦><＞＜=]|不低于|不少于|不高于|不超过)?\d[\d.,]*\S{0,4}$")
+# A 度量单位 cell: a unit of count, measure, time or money, perhaps per something ("元/人").
+_UNIT_CELL_RE = re.compile(
+    r"^[万亿千百]?(?:平方米|立方米|公里|小时|工作日|百分比|人次|户次|场次|[%‰元人户个次场项件家座台套所处本期批天月年日时周"
+    r"篇册份条辆张头只株棵栋间米吨亩斤]|公斤|千克)(?:/\S{1,4})?$")
 _BARS_RE = re.compile(r"^\s*\|[|\s]*$")
 _OUTLINE_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 
@@ -83,7 +91,7 @@ def flattened_tables(pages: Sequence[PageText], first_index: int = 0) -> list[Ta
     while (found := _next_header(cells, i)) is not None:
         start, end, columns = found
         body_end = _body_end(cells, end)
-        rows = align_rows(columns, body_texts([c.text for c in cells[end:body_end]]))
+        rows = scored_rows(columns, align_rows(columns, body_texts([c.text for c in cells[end:body_end]])))
         if rows:
             pages_of = [cells[end + first].page_number for first, _ in rows]
             grid_rows = [list(columns), *(row for _, row in rows)]
@@ -222,19 +230,39 @@ def header_columns(names: Sequence[str]) -> list[str]:
 def body_texts(texts: Sequence[str]) -> list[str]:
     """The body's cells as the aligner reads them: a template's unfilled placeholders ("指标2：", "……") and a
     level cell's points left alone on a line ("(50分)") are empty cells; a level name wrapped over two cells
-    ("可持续影" "响指标") is one. The list keeps its length, so positions still point into the text."""
-    out = ["" if _PLACEHOLDER_RE.match(text) else text for text in texts]
+    ("可持续影" "响指标") is one, and its second part no cell (None). The list keeps its length, so
+    positions still point into the text."""
+    out: list[str | None] = ["" if _PLACEHOLDER_RE.match(text) else text for text in texts]
     for k in range(len(out) - 1):
-        pair = to_simplified(out[k] + out[k + 1])
-        wrapped = not _is_level(out[k]) or to_simplified(out[k + 1]) == "指标"
-        if out[k] and out[k + 1] and wrapped and _is_level(pair):
-            out[k], out[k + 1] = out[k] + out[k + 1], ""
+        first, second = out[k], out[k + 1]
+        if not first or not second:
+            continue
+        wrapped = not _is_level(first) or to_simplified(second) == "指标"
+        if wrapped and _is_level(first + second):
+            out[k], out[k + 1] = first + second, None
     return out
 
 
 def _is_level(text: str) -> bool:
     key = to_simplified("".join(text.split()))
     return bool(_LEVEL1_RE.match(key) or _LEVEL2_RE.match(key))
+
+
+def scored_rows(columns: Sequence[str], rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """Every row of a 自评表 is scored; its values may be left out. So in a table where rows carry values and
+    分值 and 得分, a row with two bare numbers as its only values and nothing after them is 分值 and 得分
+    ("指标1：工程质量合格 10 10"), not a target and a result."""
+    kinds = [column_of(c, INDICATOR_COLUMNS) for c in columns]
+    if not {"target", "actual", "max_score", "score"} <= set(kinds):
+        return rows
+    t, a, m, s = (kinds.index(k) for k in ("target", "actual", "max_score", "score"))
+    if not any(row[t] and row[a] and row[m] and row[s] for _, row in rows):
+        return rows
+    for _, row in rows:
+        if (not row[m] and not row[s] and _BARE_NUMBER_RE.match(row[t]) and _BARE_NUMBER_RE.match(row[a])
+                and float(row[a]) <= float(row[t]) <= 100):
+            row[m], row[s], row[t], row[a] = row[t], row[a], "", ""
+    return rows
 
 
 def _body_end(cells: Sequence[Cell], start: int) -> int:
@@ -256,8 +284,9 @@ def _body_end(cells: Sequence[Cell], start: int) -> int:
 _INF = float("inf")
 
 
-def align_rows(columns: Sequence[str], texts: Sequence[str]) -> list[tuple[int, list[str]]]:
-    """The cells as rows of the header's columns: (index of the row's first cell, the row's cells)."""
+def align_rows(columns: Sequence[str], texts: Sequence[str | None]) -> list[tuple[int, list[str]]]:
+    """The cells as rows of the header's columns: (index of the row's first cell, the row's cells). A None
+    is no cell (the second part of a joined one)."""
     kinds = [column_of(c, INDICATOR_COLUMNS) or "other" for c in columns]
     width = len(kinds)
     first = next((i for i, text in enumerate(texts) if text), len(texts))
@@ -273,6 +302,9 @@ def align_rows(columns: Sequence[str], texts: Sequence[str]) -> list[tuple[int, 
         back[first][j] = (-1, True)
     for i in range(first + 1, len(texts)):
         text, before = texts[i], cost[i - 1]
+        if text is None:
+            cost[i], back[i] = list(before), [(p, None) for p in range(width)]
+            continue
         for j in range(width):
             fit = _match(kinds[j], text)
             if fit == _INF:
@@ -293,7 +325,7 @@ def align_rows(columns: Sequence[str], texts: Sequence[str]) -> list[tuple[int, 
     return _rows_from_path(texts, back, first, last, width)
 
 
-def _rows_from_path(texts: Sequence[str], back: list[list[tuple[int, bool | None]]], first: int, last: int,
+def _rows_from_path(texts: Sequence[str | None], back: list[list[tuple[int, bool | None]]], first: int, last: int,
                     width: int) -> list[tuple[int, list[str]]]:
     placed: list[tuple[int, int, bool | None]] = []
     j = last
@@ -304,10 +336,10 @@ def _rows_from_path(texts: Sequence[str], back: list[list[tuple[int, bool | None
     rows: list[tuple[int, list[str]]] = []
     for i, j, opened in reversed(placed):
         if opened is None:
-            continue  # a dropped empty cell
+            continue  # a dropped empty cell, or no cell
         if opened:
             rows.append((i, [""] * width))
-        rows[-1][1][j] = texts[i]
+        rows[-1][1][j] = texts[i] or ""
     return rows
 
 
@@ -333,14 +365,22 @@ def _match(kind: str, text: str) -> float:
     key = to_simplified("".join(text.split()))
     level1, level2 = bool(_LEVEL1_RE.match(key)), bool(_LEVEL2_RE.match(key))
     number = bool(_BARE_NUMBER_RE.match(text))
+    if level1 and level2:
+        # 满意度指标 is a 一级 with 服务对象满意度 under it; 成本指标 a 二级 under 产出指标 unless 二级 cells follow it.
+        level1, level2 = key.startswith("满意度"), not key.startswith("满意度")
+        if kind in ("level1", "level2"):
+            return 0.0 if (level1 if kind == "level1" else level2) else 0.8
     if kind == "level1":
         return 0.0 if level1 else (2.5 if level2 else _INF)
     if kind == "level2":
         return 0.0 if level2 else (2.0 if level1 else _INF)
+    if kind == "level3":
+        if level1 or level2:
+            # "服务对象满意度", "满意度" name indicators as often as they name a level; "…指标" only levels.
+            return 6.0 if key.endswith("指标") else 2.0
+        return 5.0 if number or _VALUE_CELL_RE.match(key) else 0.0
     if level1 or level2:
         return 6.0
-    if kind == "level3":
-        return 5.0 if number else 0.0
     if kind in ("target", "actual"):
         return 0.0 if _HAS_DIGIT_RE.search(text) else 1.0
     if kind in ("max_score", "score"):
@@ -348,7 +388,7 @@ def _match(kind: str, text: str) -> float:
     if kind == "nature":
         return 0.0 if _COMPARATOR_CELL_RE.match(text) else 6.0
     if kind == "unit":
-        return 0.0 if len(text) <= 6 and not _HAS_DIGIT_RE.search(text.replace("10万", "")) else 6.0
+        return 0.0 if _UNIT_CELL_RE.match(key) else 3.0
     if kind == "reason":
         return 0.5 if _REASON_WORDS_RE.search(key) else 2.5
     return 2.0

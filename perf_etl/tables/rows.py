@@ -30,7 +30,8 @@ MONEY_FIELDS = {"budget_initial": "budget_initial_wan", "budget": "budget_wan", 
                 "rate": "execution_rate_pct"}
 _COMPARATOR = r"(?:>=|<=|[≥≤≧≦><＞＜=≈]|不低于|不少于|不高于|不超过|大于等于|小于等于|达到)?"
 # An indicator value: "≥500个", "93.5%", "160宗", "6.8/10万" (a rate per 100,000); text ("按时完成") has no value.
-_VALUE_RE = re.compile(r"^" + _COMPARATOR + r"(?P<num>" + NUMBER + r")(?P<unit>/\d+万[^\d\s.]{0,4}|[^\d\s.]{0,6})$")
+_VALUE_RE = re.compile(r"^" + _COMPARATOR + r"(?P<per>每[^\d\s.]{1,3})?(?P<num>" + NUMBER
+                       + r")(?P<unit>/\d+万[^\d\s.]{0,4}|[^\d\s.]{0,6})$")
 _AMOUNT_RE = re.compile(r"^(?P<num>" + NUMBER + r")(?P<unit>亿元|万元|元)?$")
 _RATE_RE = re.compile(r"^(?P<num>" + NUMBER + r")%?$")
 _NUMBERING_RE = re.compile(
@@ -160,8 +161,11 @@ class _TableReader:
             return
         if "level3" in columns:
             # A level cell merged over the rows below it is empty in them where the reader could not fill it.
-            self._level_cells = {level: level_name(cell(level)) or self._level_cells.get(level, "")
-                                 for level in ("level1", "level2")}
+            level1 = level_name(cell("level1"))
+            # A new 一级 cell starts a new block: the 二级 of the block before does not carry into it.
+            carried = {} if level1 else self._level_cells
+            self._level_cells = {"level1": level1 or carried.get("level1", ""),
+                                 "level2": level_name(cell("level2")) or carried.get("level2", "")}
         else:
             self._level_cells = {}
         target_value, target_unit = _indicator_value(values[0])
@@ -222,7 +226,8 @@ def _indicator_value(text: str) -> tuple[float | None, str | None]:
     found = _number(_VALUE_RE, "".join(text.split()))
     if found is None:
         return None, None
-    return float(found.group("num").replace(",", "")), found.group("unit") or None
+    # "每亩300": the unit is written before the number.
+    return float(found.group("num").replace(",", "")), (found.group("per") or "") + found.group("unit") or None
 
 
 TOTALS_COLUMNS = ["document_id", "fiscal_year", "field", "value", "raw_text", "column", "page_number"]

@@ -1,0 +1,244 @@
+"""自评表 tables flattened into text (perf_etl/tables/flat.py), read back into the same indicator rows as a
+ruled table gives. The snippets follow real published texts (perf_etl_tests/fixtures/real/): the layouts,
+the merged level cells written once, the empty cells kept or dropped, the headers wrapped over lines."""
+
+from pathlib import Path
+
+import pytest
+
+from perf_etl.ingest.readers import read_document
+from perf_etl.models import PageText
+from perf_etl.tables.flat import align_rows, flattened_tables, header_columns, joined_fragments
+from perf_etl.tables.rows import read_reading
+
+
+def _indicators(text: str):
+    grids = flattened_tables([PageText(1, text)])
+    return read_reading("d", 2023, grids).indicators
+
+
+def _row(indicator):
+    return (indicator.level1, indicator.level2, indicator.indicator_name, indicator.target_text,
+            indicator.actual_text, indicator.max_score, indicator.score)
+
+
+# A two-row header and the first row written on one line, as a web page's table saved as text gives it.
+PIPE_ROWS = ("绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 | 一级指标 | 二级指标 | 三级指标 | "
+             "指标性质 | 指标值 | 度量单位 | 产出指标 | 数量指标 | 学生受资助人数 | ≧ | 735 | 人次 | 735 | 10 | 10 |\n") + """| 质量指标 | 营养改善计划覆盖率 | ≧ | 100 | % | 100% | 10 | 10 |
+| 时效指标 | 资金到位及时率 | ═ | 100 | % | 98% | 10 | 7 | 资金拨付滞后 |
+| 效益指标 | 经济效益 指标 | 减轻贫困学生家庭经济负担 |
+| 有效 |
+| 有效 | 10 | 10 |
+| 满意度指标 | 服务对象满意度指标 | 学生满意度 | ≧ | 95 | % | 100% | 10 | 10 |
+| 其他需要说明事项 | 无 | 总分 | 100 | 96 | 优 |
+"""
+
+
+def test_pipe_rows_with_a_two_row_header_and_the_split_target_columns():
+    rows = _indicators(PIPE_ROWS)
+    assert [_row(i) for i in rows] == [
+        ("产出指标", "数量指标", "学生受资助人数", "735", "735", 10, 10),
+        ("产出指标", "质量指标", "营养改善计划覆盖率", "100", "100%", 10, 10),
+        ("产出指标", "时效指标", "资金到位及时率", "100", "98%", 10, 7),
+        ("效益指标", "经济效益 指标", "减轻贫困学生家庭经济负担", "有效", "有效", 10, 10),
+        ("满意度指标", "服务对象满意度指标", "学生满意度", "95", "100%", 10, 10),
+    ]
+    first, timely = rows[0], rows[2]
+    # 指标性质 gives the sign, 度量单位 the unit of a bare number on both sides.
+    assert (first.comparison, first.target_unit, first.actual_value, first.actual_unit) == (">=", "人次", 735, "人次")
+    assert (timely.comparison, timely.met, timely.deviation_reason) == ("=", False, "资金拨付滞后")
+    assert rows[3].comparison == "qualitative" and rows[3].met is True
+
+
+CELL_A_LINE_KEPT_EMPTIES = "\n".join(f"{cell} |" if cell else "|" for cell in [
+    "绩效指标(90分)", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重", "得分",
+    "未完成原因分析",
+    "产出指标", "数量指标", "发放(缴纳)覆盖率", "=", "100", "%", "", "60", "", "",
+    "效益指标", "社会效益指标", "足额保障率(参保率)", "=", "100", "%", "", "30", "", "",
+    "合计", "100", "", "",
+    "评价结论", "结合自评情况,说明项目自评总分。",
+])
+
+
+def test_a_cell_a_line_with_empty_cells_kept_leaves_an_empty_result_empty():
+    rows = _indicators(CELL_A_LINE_KEPT_EMPTIES)
+    assert [_row(i) for i in rows] == [
+        ("产出指标", "数量指标", "发放(缴纳)覆盖率", "100", None, 60, None),
+        ("效益指标", "社会效益指标", "足额保障率(参保率)", "100", None, 30, None),
+    ]
+    assert all(i.actual_value is None and i.met is None for i in rows)
+
+
+BAR_LINES = """年度绩效目标
+(80分)
+|
+一级指标
+|
+二级指标
+|
+三级指标
+|
+年初目标值(A)
+|
+实际完成值(B)
+|
+得分
+|
+|||
+产出指标(60分)
+|
+数量指标
+|
+指标1:慰问重点优抚对象
+|
+150人
+|
+150人
+|
+20
+|
+||||
+质量指标
+|
+补助经费足额拨付率
+|
+100%
+|
+95%
+|
+15
+|
+|||||
+总分(100分)
+|
+95
+"""
+
+
+def test_cells_closed_by_lines_of_bars_take_several_lines():
+    rows = _indicators(BAR_LINES)
+    assert [_row(i) for i in rows] == [
+        ("产出指标", "数量指标", "慰问重点优抚对象", "150人", "150人", None, 20),
+        ("产出指标", "质量指标", "补助经费足额拨付率", "100%", "95%", None, 15),
+    ]
+
+
+SPACED_WITH_WRAPPED_HEADER = """绩效指标 一级指标 二级指标 三级指标 年度 实际 分值 得分 偏差原因分析及改进措施
+指标值 完成值
+产出指标 数量指标 指标1:修缮建筑面积 6000平方米 6000平方米 7 7
+指标2:修缮级别 市级保护单位 市级保护单位 7 7
+质量指标 指标1:验收通过率 100% 95% 6 5
+时效指标 项目设计、招标、施工 按时完成 按时完成 6 6
+效益指标 社会效益指标 文物价值展示 明显提升 程度较高 15 15
+总分 100 98
+"""
+
+
+def test_space_separated_cells_under_a_header_wrapped_over_two_lines():
+    rows = _indicators(SPACED_WITH_WRAPPED_HEADER)
+    assert [_row(i) for i in rows] == [
+        ("产出指标", "数量指标", "修缮建筑面积", "6000平方米", "6000平方米", 7, 7),
+        ("产出指标", "数量指标", "修缮级别", "市级保护单位", "市级保护单位", 7, 7),
+        ("产出指标", "质量指标", "验收通过率", "100%", "95%", 6, 5),
+        ("产出指标", "时效指标", "项目设计、招标、施工", "按时完成", "按时完成", 6, 6),
+        ("效益指标", "社会效益指标", "文物价值展示", "明显提升", "程度较高", 15, 15),
+    ]
+    assert rows[2].met is False and rows[3].met is True
+
+
+CELL_A_LINE = "\n\n".join([
+    "一级指标", "二级指标", "三级指标", "年度", "指标值", "实际", "完成值", "分值", "得分",
+    "偏差原因", "分析及", "改进措施",
+    "产出指标", "(50)", "数量", "指标", "造林面积", "1.2万亩", "1.2万亩", "10", "10",
+    "病虫害防治面积", "3.45万亩", "3.2万亩", "10", "8", "受降雨影响,防治作业延迟",
+    "满意度指标", "服务对象满意度", "≥90%", "96%", "10", "10",
+    "(三)存在的问题",
+])
+
+
+def test_a_cell_a_line_with_wrapped_header_and_level_cells_and_a_reason():
+    rows = _indicators(CELL_A_LINE)
+    assert [_row(i) for i in rows] == [
+        ("产出指标", "数量指标", "造林面积", "1.2万亩", "1.2万亩", 10, 10),
+        ("产出指标", "数量指标", "病虫害防治面积", "3.45万亩", "3.2万亩", 10, 8),
+        ("满意度指标", None, "服务对象满意度", "≥90%", "96%", 10, 10),
+    ]
+    assert rows[1].deviation_reason == "受降雨影响,防治作业延迟" and rows[1].met is False
+
+
+def test_a_traditional_character_repost_is_read_by_the_same_headers():
+    text = ("| 一級指標 | 二級指標 | 三級指標 | 年度指標值 | 實際完成值 | 分值 | 得分 |\n"
+            "| 產出指標 | 數量指標 | 衛片執法補助經費 | 72890元 | 72890元 | 10 | 9 |\n"
+            "| 質量指標 | 項目驗收合格率 | 100% | 100% | 20 | 20 |\n")
+    assert [_row(i) for i in _indicators(text)] == [
+        ("產出指標", "數量指標", "衛片執法補助經費", "72890元", "72890元", 10, 9),
+        ("產出指標", "質量指標", "項目驗收合格率", "100%", "100%", 20, 20),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    # prose that names the columns is no table
+    "本项目年度指标值与实际完成值对比如下：完成率100%，得分10分。",
+    # a money block alone
+    "| 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n| 10 | 10 | 10 | 10 | 100% | 10 |\n",
+    # a header with no rows under it
+    "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分\n评价结论 本项目完成良好。\n",
+])
+def test_no_rows_are_invented(text):
+    assert _indicators(text) == []
+
+
+def test_wrapped_header_fragments_join_only_where_they_name_a_longer_column():
+    assert joined_fragments(["一级指标", "三级指标", "年度", "指标值", "实际", "完成值", "分值"]) == [
+        "一级指标", "三级指标", "年度指标值", "实际完成值", "分值"]
+    # "实际" before "分值" is no 实际分值: the rests written at the end complete the fragments
+    assert joined_fragments(["三级指标", "年度", "实际", "分值", "得分", "指标值", "完成值"]) == [
+        "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    assert header_columns(["年度指标值", "实际完成值", "分值", "一级指标", "三级指标", "指标性质", "指标值"]) == [
+        "一级指标", "三级指标", "指标性质", "指标值", "实际完成值", "分值"]
+
+
+def test_alignment_skips_merged_level_cells_but_never_a_name():
+    columns = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    cells = ["产出指标", "数量指标", "培训人次", "≥500人次", "620人次", "10", "10",
+             "举办场次", "≥20场", "24场", "10", "9"]
+    assert [row for _, row in align_rows(columns, cells)] == [
+        ["产出指标", "数量指标", "培训人次", "≥500人次", "620人次", "10", "10"],
+        ["", "", "举办场次", "≥20场", "24场", "10", "9"],
+    ]
+
+
+def test_a_text_file_carries_its_flattened_table_through_the_reader(tmp_path: Path):
+    path = tmp_path / "自评表.txt"
+    path.write_text("2023年度项目支出绩效自评表\n" + PIPE_ROWS, encoding="utf-8")
+    read = read_document(path)
+    indicators = read_reading("d", 2023, read.tables).indicators
+    assert [i.indicator_name for i in indicators][:2] == ["学生受资助人数", "营养改善计划覆盖率"]
+    assert {i.page_number for i in indicators} == {1}
+
+
+SCORED_ROWS_WITHOUT_VALUES = """二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施
+数量指标 指标1:完成中型灌区节水改造项目数量 1 1 10 10
+指标2:完成农业综合水价改革项目 1 1 10 10
+质量指标 指标1:工程质量合格 10 10
+成本指标 指标1:资金执行在预算范围内 10 10
+满意度指标 指标1:服务对象满意度 90% 100% 10 10
+总分 100 100
+"""
+
+
+def test_two_bare_numbers_in_a_scored_table_are_the_rows_points_not_its_values():
+    rows = _indicators(SCORED_ROWS_WITHOUT_VALUES)
+    assert [_row(i) for i in rows] == [
+        (None, "数量指标", "完成中型灌区节水改造项目数量", "1", "1", 10, 10),
+        (None, "数量指标", "完成农业综合水价改革项目", "1", "1", 10, 10),
+        (None, "质量指标", "工程质量合格", None, None, 10, 10),
+        (None, "成本指标", "资金执行在预算范围内", None, None, 10, 10),
+        (None, "满意度指标", "服务对象满意度", "90%", "100%", 10, 10),
+    ]
+
+
+def test_a_unit_written_before_the_number():
+    text = "| 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n| 造林补助 | 每亩300 | 每亩300 | 6 | 6 |\n"
+    (row,) = _indicators(text)
+    assert (row.target_value, row.target_unit, row.actual_value, row.met) == (300, "每亩", 300, True)
