@@ -25,19 +25,24 @@ from dataclasses import dataclass, replace
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.numbers import NUMBER
 from perf_etl.models import Indicator, StagedDocument
+from perf_etl.tables.met import comparison_of, decide_met
 
 # Units an indicator is counted in, longest first.
+# A standard per head is one unit: "720元/生.年", "260元/辆", "300/人".
 INDICATOR_UNITS = (
+    r"(?:万元|元)?/(?:生[.·．]年|[生人户辆次亩])|"
     r"万平方米|平方米|万㎡|㎡|万亩|亩|亿元|万元|元|万人次|人次|万人|万户|"
-    r"宗|家|个|座|项|次|场|户|件|条|台|套|公里|吨|人|处|所|%"
+    r"宗|家|个|座|项|次|场|户|戶|件|条|台|套|公里|吨|人|处|所|架|小时|天|%"
 )
 _MENTION_RE = re.compile(r"(?<![\d.])(?P<num>" + NUMBER + r")\s*(?P<unit>" + INDICATOR_UNITS + r")(?![\d])")
 # Where a name stops, going back from its number (brackets belong to names: 新落地（摘牌）项目).
 _NAME_DELIMS = "、，,；;。：:【】[]\n"
+# A name written out in full keeps its 、 ("建设项目规划编制的完整性、合规性", "每年3月、9月份发放").
+_FULL_NAME_DELIMS = "，,；;。：:【】[]\n"
 # Words before a name that are not part of it (periods, the department, leading adverbs).
 _NAME_LEAD_RE = re.compile(
     r"^(?:(?:19|20)\d\d\s*年度?|\d{1,2}\s*[-—~至]\s*\d{1,2}\s*月份?|截至[^，]{0,12}?[月日](?:底|末)?|"
-    r"年初|年底|全年|本年|今年|我局|本局|本单位|我单位|我中心|本中心|累计|共|约|其中|的|目标|计划|\s)+"
+    r"年初|年底|全年|本年|今年|我局|本局|本单位|我单位|我中心|本中心|我校|本校|累计|共|约|其中|的|目标|计划|\s)+"
 )
 # The verb that introduces a target or a result; the name is what follows the last one.
 _NAME_VERB_RE = re.compile(r"任务目标为|目标任务为|目标为|任务为|下达了?|完成了?|实现了?|建成了?|达到")
@@ -54,7 +59,7 @@ _GROWTH_ONLY_RE = re.compile(r"^(?:同比)?(?:增长|下降|增幅|降幅|提高
 
 # "（完成率109%）" right after a result.
 _RATE_AFTER_RE = re.compile(
-    r"^\s*[（(，,]?\s*(?:完成率|完成比例|完成进度)\s*(?:为|：|:)?\s*(?P<rate>" + NUMBER + r")\s*%"
+    r"^\s*[（(，,]?\s*(?:指标)?(?:完成率|完成比例|完成进度)\s*(?:为|：|:)?\s*(?P<rate>" + NUMBER + r")\s*%"
 )
 # "完成全年目标任务106%【…】" / "完成全年招商引资任务85.64%【…】": rate, then the target in brackets.
 _BRACKET_TARGET_RE = re.compile(
@@ -126,10 +131,11 @@ class Mention:
     """A named quantity: "新过会项目174宗"."""
 
     name: str
-    value: float
-    unit: str
+    value: float | None  # None: a result in words ("实际按该标准发放")
+    unit: str | None
     start: int
     end: int
+    text: str | None = None  # as written ("≥90%"), where it is more than text[start:end]
 
 
 def extract_prose_indicators(doc: StagedDocument) -> list[Indicator]:
@@ -141,13 +147,20 @@ def prose_indicators(ctx: DocContext) -> list[Indicator]:
     """`extract_prose_indicators` on a document's context (built once for all extractors)."""
     used: set[int] = set()  # start offsets of mentions already paired
     pairs: list[tuple[Mention | None, Mention | None, float | None]] = []
+    sections = indicator_sections(ctx)
     recognizers = (
+        _stated_target_and_result,
+        _due_and_actual,
+        _result_above_stated_target,
+        lambda c: _section_targets_then_results(c, sections),
+        lambda c: _section_restated_results(c, sections),
         _bracket_targets,
         _explicit_pairs,
         _assigned_lists,
         _planned_actual,
         _target_then_result_clauses,
         _result_with_bracketed_target,
+        lambda c: _section_results(c, sections, used),
     )
     for recognizer in recognizers:
         for target, actual, rate in recognizer(ctx):
@@ -156,7 +169,8 @@ def prose_indicators(ctx: DocContext) -> list[Indicator]:
                 continue
             used |= keys
             pairs.append((target, actual, rate))
-    prose = [_indicator(ctx, t, a, r) for t, a, r in sorted(pairs, key=_pair_pos)]
+    prose = [_indicator(ctx, t, a, r, levels=_levels(ctx, sections, _pair_pos((t, a, r)))) for t, a, r in
+             sorted(pairs, key=_pair_pos)]
     return prose + table_indicators(ctx)
 
 
@@ -165,11 +179,21 @@ def _pair_pos(pair: tuple[Mention | None, Mention | None, float | None]) -> int:
 
 
 def _indicator(
-    ctx: DocContext, target: Mention | None, actual: Mention | None, rate: float | None, source: str = "prose"
+    ctx: DocContext,
+    target: Mention | None,
+    actual: Mention | None,
+    rate: float | None,
+    source: str = "prose",
+    levels: tuple[str | None, str | None] = (None, None),
 ) -> Indicator:
     named = target if target and target.name else actual
     first = min((m for m in (target, actual) if m), key=lambda m: m.start)
     doc = ctx.doc
+    target_text, actual_text = _as_written(ctx, target), _as_written(ctx, actual)
+    comparison = comparison_of(target_text)
+    same_unit = bool(target and actual and _same_unit(target.unit, actual.unit))
+    met = decide_met(comparison, target.value if target else None, actual.value if actual else None, same_unit,
+                     target_text, actual_text, None, None, None)
     return Indicator(
         document_id=doc.document_id,
         fiscal_year=doc.fiscal_year,
@@ -181,7 +205,19 @@ def _indicator(
         completion_rate_pct=rate,
         source=source,
         page_number=ctx.page_at(first.start),
+        level1=levels[0],
+        level2=levels[1],
+        target_text=target_text,
+        actual_text=actual_text,
+        comparison=comparison,
+        met=met,
     )
+
+
+def _as_written(ctx: DocContext, m: Mention | None) -> str | None:
+    if m is None:
+        return None
+    return m.text if m.text is not None else ctx.text[m.start : m.end]
 
 
 # --- mentions ---------------------------------------------------------------------------------
@@ -298,7 +334,7 @@ def _pairs_with_matching_rate(targets: list[Mention], actuals: list[Mention], ra
         if len(same_t) != 1 or len(same_a) != 1:
             continue
         a = same_a[0]
-        computed = a.value / t.value * 100 if t.value else None
+        computed = a.value / t.value * 100 if t.value and a.value is not None else None
         matches = computed is not None and abs(computed - rate) <= RATE_TOLERANCE
         yield t, a, rate if matches else None
 
@@ -416,6 +452,367 @@ def _result_with_bracketed_target(ctx: DocContext):
         target = Mention(actual.name, number, actual.unit, m.start("num"), m.end("unit"))
         yield target, actual, None
 
+
+# --- the account of the indicators, item by item ----------------------------------------------
+
+# A comparison written before a figure: the target's sense ("≥90%", "不低于85%").
+_SIGN = r"(?:[≥≤≧≦><＞＜=＝]|大于等于|小于等于|不低于|不少于|不高于|不超过)"
+# A figure as written after a target or result word: "≥90%", "720元/生.年", "1218" (a count without a
+# unit, then a clause end), "300万" (a fund written without 元).
+_FIGURE_AT_RE = re.compile(
+    r"\s*(?P<sign>" + _SIGN + r")?\s*(?P<num>" + NUMBER + r")\s*(?P<unit>" + INDICATOR_UNITS
+    + r"|万(?![\u4e00-\u9fa5]))?(?![\d.])"
+)
+# Words that say the figure after them is the indicator's target ("年初目标值≥90%", "年初指标值为不低于85%",
+# "…发放指标为100%"), or a comparison sign right after the name ("布防飞机数量≥6架").
+_TARGET_WORD_RE = re.compile(
+    r"(?P<word>(?:年?初|年度|全年)?(?:目标值|指标值|指标为)(?:为|是|：|:)?)"
+    r"|(?<=[\u4e00-\u9fa5])(?=" + _SIGN + r"\s*\d)"
+)
+# The result's clause after a target: "，全年实际完成值100%", "，实际布防6架", "实际完成值为100%".
+_RESULT_WORD_RE = re.compile(r"\s*[，,]?\s*(?:全年|年底|年末)?(?=实际)")
+# After 实际: the result's figure, behind a few words naming what was done ("实际飞行时长909.93小时").
+_RESULT_FIGURE_RE = re.compile(r"实际(?:完成值|完成|值|[\u4e00-\u9fa5/]{0,10}?)(?:为|是|达到|达)?(?=\s*" + _SIGN
+                               + r"?\s*\d)")
+# 实际完成值 / 实际值 only introduce the result; a bare 实际 is part of a result in words ("实际按该标准发放").
+_RESULT_LEAD_RE = re.compile(r"实际(?:完成值|值)(?:为|是|：|:)?")
+# Where words stop: a target's words before its result, a result's words at its clause end.
+_WORDS_END = "，,。；;\n"
+WORDS_CHARS = 30
+# A figure without a unit is a count only where its clause ends, or its result follows ("1218，实际…").
+_BARE_FIGURE_ENDS = _WORDS_END + "实"
+_CJK_RE = re.compile(r"[\u4e00-\u9fa5]")
+# "应补助人数1218，实际补助人数1218": what was due, then what was done, of the same thing.
+_DUE_ACTUAL_RE = re.compile(
+    r"应(?P<name>[\u4e00-\u9fa5]{2,16}?)(?:为|是)?\s*(?P<t>" + NUMBER + r")\s*(?P<tu>" + INDICATOR_UNITS + r")?"
+    r"\s*[，,]\s*实际(?P<name2>[\u4e00-\u9fa5]{0,16}?)(?:为|是)?\s*(?P<a>" + NUMBER + r")\s*(?P<au>"
+    + INDICATOR_UNITS + r")?(?![\d.])"
+)
+# "学校满意度大于年度指标值≥95%": the target stated, the result only said to exceed it (or its figure is
+# in the clause before: "学生满意度为99.1%，大于年度指标值≧95%").
+_ABOVE_TARGET_RE = re.compile(
+    r"(?P<rel>均?(?:大于|高于|超过|不低于|达到)了?(?:年度|年初)?(?:指标值|目标值))\s*(?P<sign>" + _SIGN
+    + r")?\s*(?P<num>" + NUMBER + r")\s*(?P<unit>" + INDICATOR_UNITS + r")"
+)
+# The heading of the account of the indicators ("(四)绩效指标完成情况分析", "2.完成的绩效目标"), and the
+# headings that follow it (the problems, the evidence, the unmet targets).
+_SECTION_HEAD_RE = re.compile(r"绩效指标完成情况|绩效目标完成情况|(?<!未)完成的绩效目标|绩效目标实现情况")
+_SECTION_END_RE = re.compile(r"未完成的绩效目标|存在的问题|佐证材料|下一步|改进措施")
+SECTION_CHARS = 3000
+# A statement opened by an indicator level: "(1)数量指标:", "1、产出数量指标:", "三是时效指标:", "A产出指标".
+_LEVEL_MARK_RE = re.compile(
+    r"\s*(?:[A-Z](?=[\u4e00-\u9fa5])|\d{1,2}\s*[.、．]|[（(]\s*[\d一二三四五六七八九十]{1,2}\s*[)）]|[①-⑳]"
+    r"|[一二三四五六七八九十][是、])?\s*"
+)
+_LEVEL1_RE = re.compile(r"(?P<l1>产出|效益|满意度|成效)(?:指标)?")
+_LEVEL2_RE = re.compile(
+    r"(?:数量|质量|时效|成本)指标|(?:经济|社会|生态)效益(?:指标)?|可持续影响(?:指标)?|服务对象满意度(?:指标)?"
+)
+# What a level heading says after its words: "完成情况分析", "全部完成", "(服务对象满意度指标)", and its colon.
+_LEVEL_TAIL_RE = re.compile(r"(?:完成情况(?:分析)?|全部完成)?\s*(?:[（(][^）)]{0,16}[)）])?\s*[：:。，,．.]?")
+_STATEMENT_ENDS = "。；;\n"
+# Words before a result's figure that only link it to its name ("覆盖率为100%", "均为100%").
+_LINK_TAIL_RE = re.compile(r"(?:均为|均达到?|为|是|达到|达)$")
+# "城镇污水处理率目标≥90%": the word that marks the target is not part of the name.
+_TARGET_TAIL_RE = re.compile(r"(?:年度|年初)?的?(?:目标|指标|任务)$")
+_RESULT_LEAD_WORDS_RE = re.compile(r"^(?:实际|经测评|经调查|全年|其中)+")
+# A figure this close after a name is a rate of the result before it, not an indicator of its own.
+_RATE_NAME_RE = re.compile(r"^(?:指标)?(?:完成率|完成比例|完成进度)$")
+# A name that still holds a figure, a target or a plan is not a result's name.
+_NOT_A_RESULT_NAME_RE = re.compile(r"\d|目标|指标值|计划|任务")
+_ORDINAL_RE = re.compile(r"^第[一二三四五六七八九十]+[，,、]?")
+
+
+@dataclass(frozen=True)
+class Section:
+    """The account of the indicators: its span and its level headings (start, level1, level2)."""
+
+    start: int
+    end: int
+    levels: tuple[tuple[int, str | None, str | None], ...]
+
+
+def indicator_sections(ctx: DocContext) -> list[Section]:
+    """The spans headed 绩效指标完成情况 / 完成的绩效目标 …, each up to the next part of the report."""
+    sections: list[Section] = []
+    for head in _SECTION_HEAD_RE.finditer(ctx.scan):
+        if sections and head.start() < sections[-1].end:
+            continue  # "2.完成的绩效目标" inside "(二)绩效指标完成情况": one account
+        limit = min(len(ctx.text), head.end() + SECTION_CHARS)
+        closing = _SECTION_END_RE.search(ctx.scan, head.end(), limit)
+        end = closing.start() if closing else limit
+        sections.append(Section(head.start(), end, tuple(_level_heads(ctx, head.end(), end))))
+    return sections
+
+
+def _statements(ctx: DocContext, start: int, end: int):
+    """(start, end) of each statement (a line or a sentence) of text[start:end]."""
+    ends = ctx.positions_of(_STATEMENT_ENDS)
+    pos = start
+    while pos < end:
+        stop = min(ends.first_from(pos), end)
+        if stop > pos:
+            yield pos, stop
+        pos = stop + 1
+
+
+def _level_head(ctx: DocContext, pos: int, end: int) -> tuple[str | None, str | None, int] | None:
+    """The levels a statement opens with ("1、产出数量指标:" -> 产出指标, 数量指标) and where its body starts."""
+    at = _LEVEL_MARK_RE.match(ctx.scan, pos, end).end()
+    level1 = _LEVEL1_RE.match(ctx.scan, at, end)
+    after1 = level1.end() if level1 else at
+    level2 = _LEVEL2_RE.match(ctx.scan, after1, end)
+    if level1 and not level2 and not ctx.text.startswith("指标", level1.end() - 2):
+        level1 = None  # "效益" alone is a word of the sentence, not its level
+        after1 = at
+    if not level1 and not level2:
+        return None
+    body = _LEVEL_TAIL_RE.match(ctx.scan, level2.end() if level2 else after1, end).end()
+    return (level1.group("l1") + "指标" if level1 else None, level2.group(0) if level2 else None, body)
+
+
+def _level_heads(ctx: DocContext, start: int, end: int):
+    """(start, level1, level2) of each statement opened by a level; a level2 keeps the level1 above it."""
+    level1: str | None = None
+    for s_start, s_end in _statements(ctx, start, end):
+        head = _level_head(ctx, s_start, s_end)
+        if head is None:
+            continue
+        if head[0]:
+            level1 = head[0]
+        yield s_start, level1, head[1]
+
+
+def _levels(ctx: DocContext, sections: list[Section], pos: int) -> tuple[str | None, str | None]:
+    """The levels of the heading above `pos` in the account of the indicators."""
+    for section in sections:
+        if section.start <= pos < section.end:
+            above = [(l1, l2) for start, l1, l2 in section.levels if start <= pos]
+            return above[-1] if above else (None, None)
+    return None, None
+
+
+def _stated_figure(ctx: DocContext, pos: int, words_from: int | None = None) -> Mention | None:
+    """The figure as written at `pos` ("≥90%"; "1218" only before a clause end), or, from `words_from`, the
+    words up to the clause end ("2023年12月底", "实际按该标准发放"), which must be short and not cut."""
+    m = _FIGURE_AT_RE.match(ctx.scan, pos)
+    if m and (m.group("unit") or ctx.text[m.end() : m.end() + 1] in _BARE_FIGURE_ENDS):
+        first = m.start("sign") if m.group("sign") else m.start("num")
+        value = float(m.group("num").replace(",", ""))
+        return Mention("", value, m.group("unit"), m.start("num"), m.end(), ctx.text[first : m.end()])
+    if words_from is None:
+        return None
+    end = next((i for i in range(words_from, min(len(ctx.text), words_from + WORDS_CHARS))
+                if ctx.text[i] in _WORDS_END or (ctx.text.startswith("实际", i) and i > words_from)), -1)
+    words = ctx.text[words_from:end].strip() if end > 0 else ""
+    if len(_CJK_RE.findall(words)) < 2 or (re.search(r"\d", words) and _FIGURE_AT_RE.match(words) is None):
+        return None  # "(A)" of a table header, a figure the words do not state
+    return Mention("", None, None, words_from, end, words)
+
+
+def _stated_name(ctx: DocContext, pos: int, floor: int) -> str:
+    """The indicator named before its target word: back to the clause end before it (one comma between
+    name and target word is skipped: "项目完成及时率，年初目标值100%"); an empty clause after a colon is
+    named by the list item's title ("2.污水处理达标率：目标值≥90%")."""
+    end = pos
+    while end > floor and ctx.text[end - 1] in " ，,":
+        end -= 1
+    start = max(floor, ctx.positions_of(_FULL_NAME_DELIMS).last_before(end, floor) + 1)
+    if start == end and start - 1 > floor and ctx.text[start - 1] in "：:":
+        end = start - 1
+        start = max(floor, ctx.positions_of(_FULL_NAME_DELIMS).last_before(end, floor) + 1)
+    return _TARGET_TAIL_RE.sub("", _plain_name(ctx, start, end))
+
+
+def _plain_name(ctx: DocContext, start: int, end: int) -> str:
+    """A name written out in full, without what opens or closes it: the item's level and numbering, its
+    period ("2022年"), a repeat of its figure ("…资金300万")."""
+    head = _level_head(ctx, start, end)
+    if head is not None:
+        start = head[2]
+    name = _LIST_MARKER_RE.sub("", ctx.text[start:end]) if head is None else ctx.text[start:end]
+    name = _WHITESPACE_RE.sub("", name)
+    name = _ORDINAL_RE.sub("", name)
+    name = _NAME_LEAD_RE.sub("", name)
+    name = re.sub(r"(?:" + NUMBER + r")\s*(?:" + INDICATOR_UNITS + r"|万)?$", "", name)
+    name = _LINK_TAIL_RE.sub("", name)
+    return name if len(name) >= 2 else ""
+
+
+def _stated_target_and_result(ctx: DocContext):
+    """ "项目完成及时率，年初目标值100%，实际完成值100%", "…比例年初指标值为不低于85%，全年实际完成值100%",
+    "布防飞机数量≥6架，实际布防6架": a name, its target after a target word (or a sign), its result after
+    实际 — a figure in the target's unit, or short words ("实际按该标准发放")."""
+    floor = 0  # where the previous pair ended: "…发放指标为100%实际完成值为100%义务兵…发放指标为…"
+    for cue in _TARGET_WORD_RE.finditer(ctx.scan):
+        if cue.start() < floor:
+            continue
+        words = cue.group("word") is not None
+        target = _stated_figure(ctx, cue.end(), cue.end() if words else None)
+        if target is None:
+            continue
+        lead = _RESULT_WORD_RE.match(ctx.scan, target.end)
+        if not lead or not ctx.text.startswith("实际", lead.end()):
+            continue
+        actual = _stated_result(ctx, lead.end())
+        if actual is None or (target.value is not None and actual.value is not None
+                              and not _same_unit(target.unit, actual.unit)):
+            continue
+        name = _stated_name(ctx, cue.start(), floor)
+        if not name:
+            continue
+        floor = actual.end
+        yield replace(target, name=name), replace(actual, name=name), _stated_rate(ctx, actual)
+
+
+def _same_unit(a: str | None, b: str | None) -> bool:
+    """The same unit, or one written more fully than the other ("元/生" for "元/生.年")."""
+    return a == b or bool(a and b and "/" in a and (a.startswith(b) or b.startswith(a)))
+
+
+def _stated_result(ctx: DocContext, pos: int) -> Mention | None:
+    """The result after 实际 at `pos`: its figure, or its words."""
+    figure = _RESULT_FIGURE_RE.match(ctx.scan, pos)
+    if figure:
+        return _stated_figure(ctx, figure.end())
+    lead = _RESULT_LEAD_RE.match(ctx.scan, pos)
+    return _stated_figure(ctx, lead.end() if lead else pos, lead.end() if lead else pos)
+
+
+def _due_and_actual(ctx: DocContext):
+    """ "应补助人数1218，实际补助人数1218": the due count is the target, the done count the result."""
+    for m in _DUE_ACTUAL_RE.finditer(ctx.scan):
+        name, name2 = m.group("name"), m.group("name2")
+        if m.group("tu") != m.group("au") or (name2 and not name.endswith(name2)):
+            continue
+        target = Mention(name, float(m.group("t").replace(",", "")), m.group("tu"), m.start("t"),
+                         m.end("tu") if m.group("tu") else m.end("t"))
+        actual = Mention(name, float(m.group("a").replace(",", "")), m.group("au"), m.start("a"), m.end())
+        yield target, actual, _stated_rate(ctx, actual)
+
+
+def _result_above_stated_target(ctx: DocContext):
+    """ "学校满意度大于年度指标值≥95%" (the result in words), "学生满意度为99.1%，大于年度指标值≧95%"."""
+    for m in _ABOVE_TARGET_RE.finditer(ctx.scan):
+        first = m.start("sign") if m.group("sign") else m.start("num")
+        target_text = ctx.text[first : m.end()]
+        clause = _clause_start(ctx, m.start())
+        value = float(m.group("num").replace(",", ""))
+        if clause == m.start():  # the result's figure is in the clause before
+            before = [x for x in mentions(ctx, _clause_start(ctx, clause - 1), clause - 1) if x.unit == m.group("unit")]
+            if len(before) != 1 or not _nameable(before[0]):
+                continue
+            actual = before[0]
+        else:
+            name = _plain_name(ctx, clause, m.start())
+            if not name:
+                continue
+            actual = Mention(name, None, None, m.start("rel"), m.end("rel"), m.group("rel"))
+        target = Mention(actual.name, value, m.group("unit"), m.start("num"), m.end(), target_text)
+        yield target, actual, None
+
+
+def _section_statements(ctx: DocContext, sections: list[Section]):
+    """(body start, end) of each statement under the level headings of the account of the indicators, its
+    level words left out; a table's cells ("奖助政策学生知晓率 | 100% |") are the tables' to read."""
+    for section in sections:
+        if not section.levels:
+            continue
+        for s_start, s_end in _statements(ctx, section.levels[0][0], section.end):
+            if "|" in ctx.text[s_start:s_end]:
+                continue
+            head = _level_head(ctx, s_start, s_end)
+            yield head[2] if head else s_start, s_end
+
+
+def _section_targets_then_results(ctx: DocContext, sections: list[Section]):
+    """Under a level heading, a figure followed by 实际 and a figure in its unit is a target and its result,
+    with no target word: "我校享受…生活补助学生人次940人次，实际发放940人次" (a fund received and spent is
+    money, not an indicator)."""
+    for start, end in _section_statements(ctx, sections):
+        floor = start
+        for m in mentions(ctx, start, end):
+            lead = _RESULT_WORD_RE.match(ctx.scan, m.end)
+            if m.start < floor or m.unit in MONEY_UNITS or not lead or not ctx.text.startswith("实际", lead.end()):
+                continue
+            actual = _stated_result(ctx, lead.end())
+            name = _stated_name(ctx, m.start, floor)
+            if actual is None or actual.value is None or not _same_unit(m.unit, actual.unit) or not name:
+                continue
+            if _NOT_A_RESULT_NAME_RE.search(name):
+                continue
+            floor = actual.end
+            yield replace(m, name=name), replace(actual, name=name), _stated_rate(ctx, actual)
+
+
+def _section_restated_results(ctx: DocContext, sections: list[Section]):
+    """A statement of standards, then one that opens with 实际 and repeats them: "小学人均补助标准为720元/生.年，
+    初中人均补助标准为940元/生.年。实际小学人均补助标准为720元/生.年，…". Each result goes with the one target
+    of its unit whose name ends with the result's name."""
+    previous: tuple[int, int] | None = None
+    for start, end in _section_statements(ctx, sections):
+        if previous and ctx.text.startswith("实际", start):
+            targets = [replace(t, name=_plain_name(ctx, _clause_start(ctx, t.start), t.start))
+                       for t in mentions(ctx, *previous)]
+            for a in mentions(ctx, start, end):
+                name = _RESULT_LEAD_WORDS_RE.sub("", _plain_name(ctx, max(start, _clause_start(ctx, a.start)), a.start))
+                same = [t for t in targets if t.unit == a.unit and len(name) >= 2 and t.name.endswith(name)]
+                if len(same) == 1:
+                    yield replace(same[0], name=name), replace(a, name=name), _stated_rate(ctx, a)
+        previous = (start, end)
+
+
+def _section_results(ctx: DocContext, sections: list[Section], used: set[int]):
+    """Results stated without a target in the account of the indicators, under its level headings: "开展工作
+    督导：一个季度开展工作督导一次，共4次", "项目验收合格率100%，…", "到位率为100%". The target is not
+    written, so it stays empty; a fund's money is not an indicator."""
+    for start, end in _section_statements(ctx, sections):
+        yield from _statement_results(ctx, start, end, used)
+
+
+def _statement_results(ctx: DocContext, start: int, end: int, used: set[int]):
+    found = [m for m in mentions(ctx, start, end) if m.start not in used and m.unit not in MONEY_UNITS]
+    if not found:
+        return
+    colon = ctx.positions_of("：:").first_from(start)
+    if colon < end and len(found) == 1 and ctx.positions_of(_FULL_NAME_DELIMS).last_before(colon, start) < start:
+        # "开展工作督导：一个季度开展工作督导一次，共4次": the title names the result, the rest is the result.
+        name = _plain_name(ctx, start, colon)
+        if name and not _NOT_A_RESULT_NAME_RE.search(name):
+            rest = ctx.text[colon + 1 : end].strip()
+            yield None, replace(found[0], name=name, text=rest), _stated_rate(ctx, found[0])
+        return
+    every = mentions(ctx, start, end)
+    floor = start
+    for m in found:
+        name_start = max(floor, ctx.positions_of(_FULL_NAME_DELIMS).last_before(m.start, floor) + 1)
+        floor = m.end
+        if _paired_by_result_word(ctx, m, every):
+            continue
+        raw_end = m.start
+        sign = re.search(_SIGN + r"\s*$", ctx.text[name_start:raw_end])
+        if sign:
+            raw_end = name_start + sign.start()
+        name = _RESULT_LEAD_WORDS_RE.sub("", _plain_name(ctx, name_start, raw_end))
+        if len(name) < 2 or _RATE_NAME_RE.match(name) or _NOT_A_RESULT_NAME_RE.search(name):
+            continue
+        if _GROWTH_ONLY_RE.match(name):
+            continue
+        yield None, replace(m, name=name, text=ctx.text[raw_end : m.end]), _stated_rate(ctx, m)
+
+
+def _paired_by_result_word(ctx: DocContext, m: Mention, every: list[Mention]) -> bool:
+    """Whether `m` is one side of a target and its 实际 result that no rule paired ("…标准6000元/生，实际完成值
+    6000元/生.年"): a figure followed by a 实际 clause, or a 实际 figure after one in its unit. Neither is
+    a result stated alone."""
+    lead = _RESULT_WORD_RE.match(ctx.scan, m.end)
+    if lead and ctx.text.startswith("实际", lead.end()):
+        return True
+    clause = _clause_start(ctx, m.start)
+    if not ctx.text.startswith("实际", clause):
+        return False
+    return any(x.end <= clause and _same_unit(x.unit, m.unit) and x.end >= _clause_start(ctx, clause - 1)
+               for x in every)
 
 def table_indicators(ctx: DocContext) -> list[Indicator]:
     """Rows of the flattened 绩效指标 table (source "table"): target and result in the same unit, then

@@ -156,3 +156,92 @@ def test_list_item_titled_before_a_colon_with_target_and_result_clauses() -> Non
     assert ("农村危房改造", 1200.0, 1260.0, 105.0) in rows
     assert ("污水处理达标率", 90.0, 93.5, None) in rows
     assert ("技能培训", 2.5, 2.6, None) in rows
+
+
+# --- the account of the indicators (绩效指标完成情况), item by item --------------------------------
+
+
+def _full(text: str) -> list[tuple]:
+    return [
+        (i.level1, i.level2, i.indicator_name, i.target_text, i.target_value, i.actual_text, i.actual_value,
+         i.comparison, i.met)
+        for i in _indicators(text)
+    ]
+
+
+def test_target_word_then_actual_completed_value() -> None:
+    text = (
+        "（二）绩效目标完成情况\n1.病虫害防治覆盖率，年初目标值≥85%，实际完成值92.3%，自评得分20分；\n"
+        "2.补助对象满意率，年初目标值≥90%，实际完成值88%，自评得分15分；"
+    )
+    assert _full(text) == [
+        (None, None, "病虫害防治覆盖率", "≥85%", 85.0, "92.3%", 92.3, ">=", True),
+        (None, None, "补助对象满意率", "≥90%", 90.0, "88%", 88.0, ">=", False),
+    ]
+
+
+def test_indicator_value_with_words_and_levels_from_the_headings() -> None:
+    text = (
+        "（四）绩效指标完成情况分析。\n1、产出数量指标：第一，资助托养服务人次数年初指标值为不低于60人，全年实际完成值"
+        "72人。\n2、产出时效指标：项目完成时间年初指标值为2024年6月底，实际在规定时间内完成。"
+    )
+    assert _full(text) == [
+        ("产出指标", "数量指标", "资助托养服务人次数", "不低于60人", 60.0, "72人", 72.0, ">=", True),
+        ("产出指标", "时效指标", "项目完成时间", "2024年6月底", None, "实际在规定时间内完成", None, "=", True),
+    ]
+
+
+def test_signed_target_then_actual_clause() -> None:
+    text = "4.绩效指标完成情况分析。\n数量指标：无人机数量≥3架，实际投入3架；巡护时长≥500小时，实际巡护468.5小时。"
+    rows = [(i.indicator_name, i.target_value, i.actual_value, i.actual_unit, i.met) for i in _indicators(text)]
+    assert rows == [("无人机数量", 3.0, 3.0, "架", True), ("巡护时长", 500.0, 468.5, "小时", False)]
+
+
+def test_due_count_against_actual_count() -> None:
+    text = "①数量指标：2023年，我校应资助学生人数356人，实际资助学生人数356人。"
+    assert _rows(text) == [("资助学生人数", 356.0, "人", 356.0, "人", None)]
+
+
+def test_result_said_to_exceed_the_stated_target() -> None:
+    text = "（3）满意度指标（服务对象满意度指标）：家长满意度大于年度指标值≥90%。"
+    assert _full(text) == [(None, None, "家长满意度", "≥90%", 90.0, "大于年度指标值", None, ">=", None)]
+
+
+def test_results_without_targets_under_the_level_headings() -> None:
+    text = (
+        "（三）绩效指标完成情况分析\n1.产出指标完成情况分析\n（1）数量指标。\n"
+        "开展业务培训：每半年开展业务培训一次，共2次。\n（2）质量指标。\n资金拨付准确率100%，项目验收合格率≥95%。\n"
+        "（三）存在的问题和原因分析\n项目验收合格率100%。"
+    )
+    assert _full(text) == [
+        ("产出指标", "数量指标", "开展业务培训", None, None, "每半年开展业务培训一次，共2次", 2.0, None, None),
+        ("产出指标", "质量指标", "资金拨付准确率", None, None, "100%", 100.0, None, None),
+        ("产出指标", "质量指标", "项目验收合格率", None, None, "≥95%", 95.0, None, None),
+    ]
+
+
+def test_standards_restated_with_actual() -> None:
+    text = (
+        "2.完成的绩效目标。\n③成本指标：生活补助资金小学生均补助标准为650元/生.年，初中生均补助标准为850元/生.年。"
+        "实际小学生均补助标准为650元/生.年，初中生均补助标准为850元/生.年。"
+    )
+    assert _rows(text) == [
+        ("小学生均补助标准", 650.0, "元/生.年", 650.0, "元/生.年", None),
+        ("初中生均补助标准", 850.0, "元/生.年", 850.0, "元/生.年", None),
+    ]
+
+
+def test_no_result_only_indicators_outside_the_account_or_from_money_or_cut_results() -> None:
+    # A rate in the budget paragraph, a fund received, a target whose result the excerpt cuts: no pair,
+    # and no result invented for the target.
+    assert _indicators("1.执行率情况。全年预算16.2万元，执行率100%，项目验收合格率100%。") == []
+    text = (
+        "2.完成的绩效目标。\n（1）产出指标\n①数量指标：2023年，我校收到专项工作经费资金16.20万元。\n"
+        "质量指标：飞行小时完成率≥80%，实际完"
+    )
+    assert _indicators(text) == []
+
+
+def test_table_cells_in_the_account_are_left_to_the_tables() -> None:
+    text = "（二）绩效目标完成情况\n产出指标 | 质量指标 | 奖助政策学生知晓率 | 100% | 100% |"
+    assert _indicators(text) == []
