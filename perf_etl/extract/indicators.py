@@ -169,8 +169,10 @@ def prose_indicators(ctx: DocContext) -> list[Indicator]:
                 continue
             used |= keys
             pairs.append((target, actual, rate))
-    prose = [_indicator(ctx, t, a, r, levels=_levels(ctx, sections, _pair_pos((t, a, r)))) for t, a, r in
-             sorted(pairs, key=_pair_pos)]
+    prose = [
+        _indicator(ctx, t, a, r, levels=_levels(ctx, sections, _pair_pos((t, a, r))))
+        for t, a, r in sorted(pairs, key=_pair_pos)
+    ]
     return prose + table_indicators(ctx)
 
 
@@ -192,8 +194,17 @@ def _indicator(
     target_text, actual_text = _as_written(ctx, target), _as_written(ctx, actual)
     comparison = comparison_of(target_text)
     same_unit = bool(target and actual and _same_unit(target.unit, actual.unit))
-    met = decide_met(comparison, target.value if target else None, actual.value if actual else None, same_unit,
-                     target_text, actual_text, None, None, None)
+    met = decide_met(
+        comparison,
+        target.value if target else None,
+        actual.value if actual else None,
+        same_unit,
+        target_text,
+        actual_text,
+        None,
+        None,
+        None,
+    )
     return Indicator(
         document_id=doc.document_id,
         fiscal_year=doc.fiscal_year,
@@ -460,7 +471,12 @@ _SIGN = r"(?:[≥≤≧≦><＞＜=＝]|大于等于|小于等于|不低于|不�
 # A figure as written after a target or result word: "≥90%", "720元/生.年", "1218" (a count without a
 # unit, then a clause end), "300万" (a fund written without 元).
 _FIGURE_AT_RE = re.compile(
-    r"\s*(?P<sign>" + _SIGN + r")?\s*(?P<num>" + NUMBER + r")\s*(?P<unit>" + INDICATOR_UNITS
+    r"\s*(?P<sign>"
+    + _SIGN
+    + r")?\s*(?P<num>"
+    + NUMBER
+    + r")\s*(?P<unit>"
+    + INDICATOR_UNITS
     + r"|万(?![\u4e00-\u9fa5]))?(?![\d.])"
 )
 # Words that say the figure after them is the indicator's target ("年初目标值≥90%", "年初指标值为不低于85%",
@@ -472,8 +488,9 @@ _TARGET_WORD_RE = re.compile(
 # The result's clause after a target: "，全年实际完成值100%", "，实际布防6架", "实际完成值为100%".
 _RESULT_WORD_RE = re.compile(r"\s*[，,]?\s*(?:全年|年底|年末)?(?=实际)")
 # After 实际: the result's figure, behind a few words naming what was done ("实际飞行时长909.93小时").
-_RESULT_FIGURE_RE = re.compile(r"实际(?:完成值|完成|值|[\u4e00-\u9fa5/]{0,10}?)(?:为|是|达到|达)?(?=\s*" + _SIGN
-                               + r"?\s*\d)")
+_RESULT_FIGURE_RE = re.compile(
+    r"实际(?:完成值|完成|值|[\u4e00-\u9fa5/]{0,10}?)(?:为|是|达到|达)?(?=\s*" + _SIGN + r"?\s*\d)"
+)
 # 实际完成值 / 实际值 only introduce the result; a bare 实际 is part of a result in words ("实际按该标准发放").
 _RESULT_LEAD_RE = re.compile(r"实际(?:完成值|值)(?:为|是|：|:)?")
 # Where words stop: a target's words before its result, a result's words at its clause end.
@@ -485,14 +502,22 @@ _CJK_RE = re.compile(r"[\u4e00-\u9fa5]")
 # "应补助人数1218，实际补助人数1218": what was due, then what was done, of the same thing.
 _DUE_ACTUAL_RE = re.compile(
     r"应(?P<name>[\u4e00-\u9fa5]{2,16}?)(?:为|是)?\s*(?P<t>" + NUMBER + r")\s*(?P<tu>" + INDICATOR_UNITS + r")?"
-    r"\s*[，,]\s*实际(?P<name2>[\u4e00-\u9fa5]{0,16}?)(?:为|是)?\s*(?P<a>" + NUMBER + r")\s*(?P<au>"
-    + INDICATOR_UNITS + r")?(?![\d.])"
+    r"\s*[，,]\s*实际(?P<name2>[\u4e00-\u9fa5]{0,16}?)(?:为|是)?\s*(?P<a>"
+    + NUMBER
+    + r")\s*(?P<au>"
+    + INDICATOR_UNITS
+    + r")?(?![\d.])"
 )
 # "学校满意度大于年度指标值≥95%": the target stated, the result only said to exceed it (or its figure is
 # in the clause before: "学生满意度为99.1%，大于年度指标值≧95%").
 _ABOVE_TARGET_RE = re.compile(
-    r"(?P<rel>均?(?:大于|高于|超过|不低于|达到)了?(?:年度|年初)?(?:指标值|目标值))\s*(?P<sign>" + _SIGN
-    + r")?\s*(?P<num>" + NUMBER + r")\s*(?P<unit>" + INDICATOR_UNITS + r")"
+    r"(?P<rel>均?(?:大于|高于|超过|不低于|达到)了?(?:年度|年初)?(?:指标值|目标值))\s*(?P<sign>"
+    + _SIGN
+    + r")?\s*(?P<num>"
+    + NUMBER
+    + r")\s*(?P<unit>"
+    + INDICATOR_UNITS
+    + r")"
 )
 # The heading of the account of the indicators ("(四)绩效指标完成情况分析", "2.完成的绩效目标"), and the
 # headings that follow it (the problems, the evidence, the unmet targets).
@@ -602,8 +627,14 @@ def _stated_figure(ctx: DocContext, pos: int, words_from: int | None = None) -> 
         return Mention("", value, m.group("unit"), m.start("num"), m.end(), ctx.text[first : m.end()])
     if words_from is None:
         return None
-    end = next((i for i in range(words_from, min(len(ctx.text), words_from + WORDS_CHARS))
-                if ctx.text[i] in _WORDS_END or (ctx.text.startswith("实际", i) and i > words_from)), -1)
+    end = next(
+        (
+            i
+            for i in range(words_from, min(len(ctx.text), words_from + WORDS_CHARS))
+            if ctx.text[i] in _WORDS_END or (ctx.text.startswith("实际", i) and i > words_from)
+        ),
+        -1,
+    )
     words = ctx.text[words_from:end].strip() if end > 0 else ""
     if len(_CJK_RE.findall(words)) < 2 or (re.search(r"\d", words) and _FIGURE_AT_RE.match(words) is None):
         return None  # "(A)" of a table header, a figure the words do not state
@@ -655,8 +686,9 @@ def _stated_target_and_result(ctx: DocContext):
         if not lead or not ctx.text.startswith("实际", lead.end()):
             continue
         actual = _stated_result(ctx, lead.end())
-        if actual is None or (target.value is not None and actual.value is not None
-                              and not _same_unit(target.unit, actual.unit)):
+        if actual is None or (
+            target.value is not None and actual.value is not None and not _same_unit(target.unit, actual.unit)
+        ):
             continue
         name = _stated_name(ctx, cue.start(), floor)
         if not name:
@@ -685,8 +717,13 @@ def _due_and_actual(ctx: DocContext):
         name, name2 = m.group("name"), m.group("name2")
         if m.group("tu") != m.group("au") or (name2 and not name.endswith(name2)):
             continue
-        target = Mention(name, float(m.group("t").replace(",", "")), m.group("tu"), m.start("t"),
-                         m.end("tu") if m.group("tu") else m.end("t"))
+        target = Mention(
+            name,
+            float(m.group("t").replace(",", "")),
+            m.group("tu"),
+            m.start("t"),
+            m.end("tu") if m.group("tu") else m.end("t"),
+        )
         actual = Mention(name, float(m.group("a").replace(",", "")), m.group("au"), m.start("a"), m.end())
         yield target, actual, _stated_rate(ctx, actual)
 
@@ -752,8 +789,10 @@ def _section_restated_results(ctx: DocContext, sections: list[Section]):
     previous: tuple[int, int] | None = None
     for start, end in _section_statements(ctx, sections):
         if previous and ctx.text.startswith("实际", start):
-            targets = [replace(t, name=_plain_name(ctx, _clause_start(ctx, t.start), t.start))
-                       for t in mentions(ctx, *previous)]
+            targets = [
+                replace(t, name=_plain_name(ctx, _clause_start(ctx, t.start), t.start))
+                for t in mentions(ctx, *previous)
+            ]
             for a in mentions(ctx, start, end):
                 name = _RESULT_LEAD_WORDS_RE.sub("", _plain_name(ctx, max(start, _clause_start(ctx, a.start)), a.start))
                 same = [t for t in targets if t.unit == a.unit and len(name) >= 2 and t.name.endswith(name)]
@@ -811,8 +850,10 @@ def _paired_by_result_word(ctx: DocContext, m: Mention, every: list[Mention]) ->
     clause = _clause_start(ctx, m.start)
     if not ctx.text.startswith("实际", clause):
         return False
-    return any(x.end <= clause and _same_unit(x.unit, m.unit) and x.end >= _clause_start(ctx, clause - 1)
-               for x in every)
+    return any(
+        x.end <= clause and _same_unit(x.unit, m.unit) and x.end >= _clause_start(ctx, clause - 1) for x in every
+    )
+
 
 def table_indicators(ctx: DocContext) -> list[Indicator]:
     """Rows of the flattened 绩效指标 table (source "table"): target and result in the same unit, then

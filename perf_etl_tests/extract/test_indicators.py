@@ -163,8 +163,17 @@ def test_list_item_titled_before_a_colon_with_target_and_result_clauses() -> Non
 
 def _full(text: str) -> list[tuple]:
     return [
-        (i.level1, i.level2, i.indicator_name, i.target_text, i.target_value, i.actual_text, i.actual_value,
-         i.comparison, i.met)
+        (
+            i.level1,
+            i.level2,
+            i.indicator_name,
+            i.target_text,
+            i.target_value,
+            i.actual_text,
+            i.actual_value,
+            i.comparison,
+            i.met,
+        )
         for i in _indicators(text)
     ]
 
