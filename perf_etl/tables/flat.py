@@ -32,6 +32,12 @@ from perf_etl.tables.columns import (
     money_header,
 )
 from perf_etl.tables.grid import TableGrid
+from perf_etl.tables.run_together import (
+    has_run_together_header,
+    run_together_cells,
+    weight_before_target,
+    weight_run_into_targets,
+)
 
 # Most cells a table body is read for (a 自评表 has 10–40 rows of up to 10 cells).
 MAX_BODY_CELLS = 600
@@ -46,7 +52,7 @@ _LEVEL1_RE = re.compile(
     r"(?:[(（]\d+(?:\.\d+)?分[)）])?$"
 )
 _LEVEL2_RE = re.compile(
-    r"^(?:数量|质量|时效|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|环境效益|可持续影响|"
+    r"^(?:数量|质量|时效|进度|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|环境效益|可持续影响|"
     r"可持续|服务对象满意度|满意度|社会公众满意度|群众满意度)(?:指标)?(?:等)?(?:[(（]\d+(?:\.\d+)?分[)）])?$"
 )
 _BARE_NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -63,7 +69,7 @@ _AFTER_TABLE_RE = re.compile(
 _HEADER_FRAGMENTS = {"年度", "实际", "全年", "年初", "预期", "实际完成", "全年实际", "年度指标", "未完成",
                      "三级", "二级", "一级", "指标", "年初目标", "绩效"}
 # Later lines of a wrapped header cell.
-_HEADER_CONTINUATIONS = {"分析及", "改进措施", "及改进措施", "分析", "原因分析", "原因", "及原因", "拟采取的改进措施"}
+_HEADER_CONTINUATION_RE = re.compile(r"^(?:及|和)?(?:拟采取的)?(?:分析及|分析|原因分析|原因|改进措施|整改措施)+$")
 _PLACEHOLDER_RE = re.compile(
     r"^(?:(?:指标|任务)\s*\d{1,2}\s*[:：]?|[.…。、]+"  # an unfilled row of the template
     r"|[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]?|\d+(?:\.\d+)?\s*分?\s*[)）])$")  # a level cell's points
@@ -105,8 +111,12 @@ def text_cells(pages: Sequence[PageText]) -> list[Cell]:
     cells: list[Cell] = []
     for page in pages:
         lines = [drop_pinyin_glosses(fold_width(line)) for line in page.text.splitlines()]
-        reader = _bar_line_cells if _closes_with_bar_lines(lines) else _line_cells
-        cells += [Cell(text, page.page_number) for text in reader(lines)]
+        if has_run_together_header(page.text):
+            texts = [cell for line in lines for word in line.split() for cell in run_together_cells(word)]
+            texts = weight_run_into_targets(texts) if weight_before_target(page.text) else texts
+        else:
+            texts = (_bar_line_cells if _closes_with_bar_lines(lines) else _line_cells)(lines)
+        cells += [Cell(text, page.page_number) for text in texts]
     return cells
 
 
@@ -161,7 +171,7 @@ def _next_header(cells: Sequence[Cell], i: int) -> tuple[int, int, list[str]] | 
             text = cells[j].text
             if _is_header_cell(text) or _is_header_fragment(text):
                 names.append(text)
-            elif names and to_simplified(text) in _HEADER_CONTINUATIONS:
+            elif names and _HEADER_CONTINUATION_RE.match(to_simplified(text)):
                 names[-1] += text  # "偏差原因" / "分析及" / "改进措施": one cell wrapped over three lines
             elif text:
                 break
