@@ -522,6 +522,7 @@ _ABOVE_TARGET_RE = re.compile(
 # The heading of the account of the indicators ("(四)绩效指标完成情况分析", "2.完成的绩效目标"), and the
 # headings that follow it (the problems, the evidence, the unmet targets).
 _SECTION_HEAD_RE = re.compile(r"绩效指标完成情况|绩效目标完成情况|(?<!未)完成的绩效目标|绩效目标实现情况")
+_SECTION_TAIL_RE = re.compile(r"(?:分析)?\s*[。：:.．]?")
 _SECTION_END_RE = re.compile(r"未完成的绩效目标|存在的问题|佐证材料|下一步|改进措施")
 SECTION_CHARS = 3000
 # A statement opened by an indicator level: "(1)数量指标:", "1、产出数量指标:", "三是时效指标:", "A产出指标".
@@ -537,14 +538,16 @@ _LEVEL2_RE = re.compile(
 _LEVEL_TAIL_RE = re.compile(r"(?:完成情况(?:分析)?|全部完成)?\s*(?:[（(][^）)]{0,16}[)）])?\s*[：:。，,．.]?")
 _STATEMENT_ENDS = "。；;\n"
 # Words before a result's figure that only link it to its name ("覆盖率为100%", "均为100%").
-_LINK_TAIL_RE = re.compile(r"(?:均为|均达到?|为|是|达到|达)$")
+_LINK_TAIL_RE = re.compile(r"(?:均为|均达到?|为|是|达到|(?<!下)达)$")
 # "城镇污水处理率目标≥90%": the word that marks the target is not part of the name.
 _TARGET_TAIL_RE = re.compile(r"(?:年度|年初)?的?(?:目标|指标|任务)$")
 _RESULT_LEAD_WORDS_RE = re.compile(r"^(?:实际|经测评|经调查|全年|其中)+")
 # A figure this close after a name is a rate of the result before it, not an indicator of its own.
 _RATE_NAME_RE = re.compile(r"^(?:指标)?(?:完成率|完成比例|完成进度)$")
+# The header of a flattened 自评表 inside the account ("一级指标 二级指标 三级指标 …").
+_TABLE_HEAD_WORDS_RE = re.compile(r"三级指标")
 # A name that still holds a figure, a target or a plan is not a result's name.
-_NOT_A_RESULT_NAME_RE = re.compile(r"\d|目标|指标值|计划|任务")
+_NOT_A_RESULT_NAME_RE = re.compile(r"\d|目标|指标值|计划|任务|^[（(]")
 _ORDINAL_RE = re.compile(r"^第[一二三四五六七八九十]+[，,、]?")
 
 
@@ -555,18 +558,25 @@ class Section:
     start: int
     end: int
     levels: tuple[tuple[int, str | None, str | None], ...]
+    # Where its items start when no level heading is written: right after a heading that names the
+    # indicators, in the heading's own paragraph ("(三)绩效指标完成情况分析。建设项目…100%，…"); None after
+    # one that names the targets, whose account may be narrative.
+    items: int | None = None
 
 
 def indicator_sections(ctx: DocContext) -> list[Section]:
-    """The spans headed 绩效指标完成情况 / 完成的绩效目标 …, each up to the next part of the report."""
+    """The spans headed 绩效指标完成情况 / 完成的绩效目标 …, each up to the next part of the report (or the
+    next such heading: "2.完成的绩效目标" under "(二)绩效指标完成情况" opens the items)."""
+    heads = list(_SECTION_HEAD_RE.finditer(ctx.scan))
     sections: list[Section] = []
-    for head in _SECTION_HEAD_RE.finditer(ctx.scan):
-        if sections and head.start() < sections[-1].end:
-            continue  # "2.完成的绩效目标" inside "(二)绩效指标完成情况": one account
-        limit = min(len(ctx.text), head.end() + SECTION_CHARS)
+    for i, head in enumerate(heads):
+        limit = min(
+            len(ctx.text), head.end() + SECTION_CHARS, heads[i + 1].start() if i + 1 < len(heads) else len(ctx.text)
+        )
         closing = _SECTION_END_RE.search(ctx.scan, head.end(), limit)
         end = closing.start() if closing else limit
-        sections.append(Section(head.start(), end, tuple(_level_heads(ctx, head.end(), end))))
+        items = _SECTION_TAIL_RE.match(ctx.scan, head.end()).end() if "指标" in head.group(0) else None
+        sections.append(Section(head.start(), end, tuple(_level_heads(ctx, head.end(), end)), items))
     return sections
 
 
@@ -753,9 +763,15 @@ def _section_statements(ctx: DocContext, sections: list[Section]):
     """(body start, end) of each statement under the level headings of the account of the indicators, its
     level words left out; a table's cells ("奖助政策学生知晓率 | 100% |") are the tables' to read."""
     for section in sections:
-        if not section.levels:
+        if _TABLE_HEAD_WORDS_RE.search(ctx.scan, section.start, section.end):
+            continue  # the 自评表 itself, flattened: its rows are the tables' to read
+        if section.levels:
+            start, end = section.levels[0][0], section.end
+        elif section.items is not None:
+            start, end = section.items, min(section.end, ctx.paragraph_end(section.items))
+        else:
             continue
-        for s_start, s_end in _statements(ctx, section.levels[0][0], section.end):
+        for s_start, s_end in _statements(ctx, start, end):
             if "|" in ctx.text[s_start:s_end]:
                 continue
             head = _level_head(ctx, s_start, s_end)

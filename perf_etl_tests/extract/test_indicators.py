@@ -254,3 +254,24 @@ def test_no_result_only_indicators_outside_the_account_or_from_money_or_cut_resu
 def test_table_cells_in_the_account_are_left_to_the_tables() -> None:
     text = "（二）绩效目标完成情况\n产出指标 | 质量指标 | 奖助政策学生知晓率 | 100% | 100% |"
     assert _indicators(text) == []
+
+
+def test_results_in_the_paragraph_of_a_heading_without_levels() -> None:
+    text = (
+        "（三）绩效指标完成情况分析。项目验收合格率100%，资金在规定时间下达≥90%，按时公告项目实施情况100%。\n"
+        "（四）其他情况。全年培训覆盖率100%。"
+    )
+    rows = [(i.indicator_name, i.target_value, i.actual_text, i.actual_value) for i in _indicators(text)]
+    assert rows == [
+        ("项目验收合格率", None, "100%", 100.0),
+        ("资金在规定时间下达", None, "≥90%", 90.0),
+        ("按时公告项目实施情况", None, "100%", 100.0),
+    ]
+
+
+def test_a_flattened_self_evaluation_table_in_the_account_is_not_prose() -> None:
+    text = (
+        "四、年度绩效指标完成情况 一级指标 二级指标 三级指标 预期指标值 实际完成值\n"
+        "产出指标 质量指标 补贴发放率 高龄补贴发放完成率 >= 75 %(百分比) 100% 完成 30.00 30.00"
+    )
+    assert [i for i in _indicators(text) if i.source == "prose"] == []
