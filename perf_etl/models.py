@@ -138,8 +138,8 @@ class Indicator:
     completion_rate_pct: float | None
     source: str  # prose | table
     page_number: int | None
-    # The 自评表 row's 分值 and 得分 (source "table"); prose states neither.
-    max_score: float | None = None
+    # The 自评表 row's 分值 / 权重 and 得分 (source "table"); prose states neither.
+    weight: float | None = None
     score: float | None = None
     # The row's levels, its target and result as written ("≥95%", "科学合理"), how the target compares
     # (>= | <= | = | qualitative), whether it was met (None: the row does not decide it), and its 偏差原因.

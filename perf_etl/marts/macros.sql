@@ -39,12 +39,12 @@ coalesce(
 -- row whose target or result is words: "按时完成") full marks, 得分 ≥ 分值.
 -- NULL when it cannot be told (no rate, no comparable values, no score).
 CREATE OR REPLACE TEMP MACRO indicator_met(target_value, target_unit, actual_value, actual_unit,
-                                           completion_rate_pct, max_score, score) AS
+                                           completion_rate_pct, weight, score) AS
 CASE
     WHEN completion_rate_pct IS NOT NULL THEN completion_rate_pct >= 100
     WHEN target_value IS NOT NULL AND actual_value IS NOT NULL AND same_unit(target_unit, actual_unit)
         THEN actual_value >= target_value
-    WHEN max_score IS NOT NULL AND score IS NOT NULL THEN score >= max_score
+    WHEN weight IS NOT NULL AND score IS NOT NULL THEN score >= weight
 END;
 
 -- Indicator counts per report. A report with 自评表 rows (source 'table') is counted from them: the table
@@ -68,7 +68,7 @@ FROM (
         -- with no reason given); the others are judged by their figures.
         CASE WHEN comparison IS NOT NULL THEN met
              ELSE indicator_met(target_value, target_unit, actual_value, actual_unit, completion_rate_pct,
-                                max_score, score) END AS met,
+                                weight, score) END AS met,
         indicator_completion_pct(target_value, target_unit, actual_value, actual_unit, completion_rate_pct)
             AS completion_pct
     FROM core.indicators

@@ -19,7 +19,7 @@ INDICATOR_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "level1": ("一级指标",),
     "level2": ("二级指标",),
     "level3": ("三级指标", "指标名称", "具体指标", "绩效指标名称"),
-    "max_score": ("分值", "权重", "标准分", "满分"),
+    "weight": ("分值", "权重", "标准分", "满分"),
     "target": ("年度指标值", "指标值", "目标值", "预期值", "年度目标值", "计划值", "预期目标值",
                "年初目标值", "年初指标值", "全年目标值", "预期指标值"),
     "actual": ("实际完成值", "实际值", "完成值", "实际完成指标值", "全年实际值", "全年完成值",
@@ -79,7 +79,7 @@ def indicator_header(row: Sequence[str]) -> dict[str, int] | None:
     """The mapping when `row` heads indicator rows: a target and an actual column, and a name or score."""
     found = map_header(row, INDICATOR_COLUMNS)
     has_name = bool({"level1", "level2", "level3"} & found.keys())
-    if {"target", "actual"} <= found.keys() and (has_name or "max_score" in found):
+    if {"target", "actual"} <= found.keys() and (has_name or "weight" in found):
         return found
     return None
 

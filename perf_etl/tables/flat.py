@@ -263,9 +263,9 @@ def scored_rows(columns: Sequence[str], rows: list[tuple[int, list[str]]]) -> li
     分值 and 得分, a row with two bare numbers as its only values and nothing after them is 分值 and 得分
     ("指标1：工程质量合格 10 10"), not a target and a result."""
     kinds = [column_of(c, INDICATOR_COLUMNS) for c in columns]
-    if not {"target", "actual", "max_score", "score"} <= set(kinds):
+    if not {"target", "actual", "weight", "score"} <= set(kinds):
         return rows
-    t, a, m, s = (kinds.index(k) for k in ("target", "actual", "max_score", "score"))
+    t, a, m, s = (kinds.index(k) for k in ("target", "actual", "weight", "score"))
     if not any(row[t] and row[a] and row[m] and row[s] for _, row in rows):
         return rows
     for _, row in rows:
@@ -355,7 +355,7 @@ def _rows_from_path(texts: Sequence[str | None], back: list[list[tuple[int, bool
 
 # Costs, in "how unlike the genre" units. A merged level cell is often absent; a name never is.
 _DROP_EMPTY = 1.0
-_SKIP = {"level1": 0.4, "level2": 0.6, "level3": 12.0, "target": 3.0, "actual": 3.0, "max_score": 1.0,
+_SKIP = {"level1": 0.4, "level2": 0.6, "level3": 12.0, "target": 3.0, "actual": 3.0, "weight": 1.0,
          "score": 1.0, "reason": 0.1, "nature": 2.0, "unit": 1.5, "other": 0.5}
 _NEW_ROW = 0.5
 
@@ -393,7 +393,7 @@ def _match(kind: str, text: str) -> float:
         return 6.0
     if kind in ("target", "actual"):
         return 0.0 if _HAS_DIGIT_RE.search(text) else 1.0
-    if kind in ("max_score", "score"):
+    if kind in ("weight", "score"):
         return 0.0 if number else (1.0 if text in ("/", "-", "—") else 7.0)
     if kind == "nature":
         return 0.0 if _COMPARATOR_CELL_RE.match(text) else 6.0

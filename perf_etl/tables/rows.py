@@ -156,7 +156,7 @@ class _TableReader:
             return " ".join(row[columns[name]].split()) if name in columns and columns[name] < len(row) else ""
 
         name = indicator_name(cell("level3") or cell("level2") or cell("level1"))
-        values = [cell(c) for c in ("target", "actual", "max_score", "score")]
+        values = [cell(c) for c in ("target", "actual", "weight", "score")]
         if not name or not any(values):
             return
         if "level3" in columns:
@@ -173,21 +173,21 @@ class _TableReader:
         if cell("unit"):  # the split-column template's 度量单位 is the unit of both numbers
             target_unit = target_unit or (cell("unit") if target_value is not None else None)
             actual_unit = actual_unit or (cell("unit") if actual_value is not None else None)
-        max_score, score = _float(values[2]), _float(values[3])
+        weight, score = _float(values[2]), _float(values[3])
         reason = cell("reason") if cell("reason") not in _NO_REASON else ""
         comparison = comparison_of(values[0], cell("nature"))
         met = decide_met(comparison, target_value, actual_value, (target_unit or "") == (actual_unit or ""),
-                         values[0], values[1], max_score, score, reason)
+                         values[0], values[1], weight, score, reason)
         self.indicators.append(Indicator(
             document_id=self.document_id, fiscal_year=self.fiscal_year, indicator_name=name,
             target_value=target_value, target_unit=target_unit, actual_value=actual_value, actual_unit=actual_unit,
-            completion_rate_pct=None, source=SOURCE, page_number=self.grid.pages[r], max_score=max_score, score=score,
+            completion_rate_pct=None, source=SOURCE, page_number=self.grid.pages[r], weight=weight, score=score,
             level1=self._level_cells.get("level1") or None, level2=self._level_cells.get("level2") or None,
             target_text=values[0] or None, actual_text=values[1] or None, comparison=comparison, met=met,
             deviation_reason=reason or None,
         ))
         if cell("level1"):
-            self._levels.append((cell("level1"), max_score, score))
+            self._levels.append((cell("level1"), weight, score))
 
     def level1_components(self) -> list[ScoreComponent]:
         """One component per 一级指标, in table order: the sums of its rows' 分值 and 得分."""
@@ -218,7 +218,7 @@ def _header_cell(grid: TableGrid, columns: dict[str, int], r: int) -> str:
 
 def _is_total_row(row: list[str], columns: dict[str, int]) -> bool:
     """A row whose label cells (those left of the first value column) say 总分 / 合计."""
-    first_value = min(columns.get(c, len(row)) for c in ("max_score", "target", "actual", "score"))
+    first_value = min(columns.get(c, len(row)) for c in ("weight", "target", "actual", "score"))
     return any(is_total_label(cell) for cell in row[:first_value])
 
 

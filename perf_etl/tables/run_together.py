@@ -55,7 +55,7 @@ def weight_before_target(text: str) -> bool:
     if header is None:
         return False
     kinds = [column_of(m.group(), INDICATOR_COLUMNS) for m in re.finditer(_COLUMN, header.group())]
-    return "max_score" in kinds and "target" in kinds and kinds.index("max_score") < kinds.index("target")
+    return "weight" in kinds and "target" in kinds and kinds.index("weight") < kinds.index("target")
 
 
 def run_together_cells(text: str) -> list[str]:

@@ -94,8 +94,8 @@ class IndicatorsModel(_CoreRow):
     completion_rate_pct: Series[float] = pa.Field(nullable=True, ge=0)
     source: Series[str] = pa.Field(isin=["prose", "table"])
     page_number: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    # The 自评表 row's 分值 and 得分 (table rows only).
-    max_score: Series[float] = pa.Field(nullable=True, ge=0, le=100)
+    # The 自评表 row's 分值 / 权重 and 得分 (table rows only).
+    weight: Series[float] = pa.Field(nullable=True, ge=0, le=100)
     score: Series[float] = pa.Field(nullable=True, ge=0, le=100)
     level1: Series[str] = pa.Field(nullable=True)
     level2: Series[str] = pa.Field(nullable=True)

@@ -135,7 +135,9 @@ CREATE TABLE IF NOT EXISTS core.indicators (
 );
 
 -- Added after the first release: a warehouse created before keeps its data and gains the columns.
-ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS max_score DECIMAL(6, 2);
+ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS weight DECIMAL(6, 2);
+-- `weight` was first called max_score: core is derived, the next run writes it again.
+ALTER TABLE core.indicators DROP COLUMN IF EXISTS max_score;
 ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS score DECIMAL(6, 2);
 ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS level1 VARCHAR;
 ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS level2 VARCHAR;

@@ -27,12 +27,12 @@ def report(document_id: str, fiscal_year: int, department_key: str | None, **val
 
 def indicator(document_id: str, fiscal_year: int, name: str, target: float | None = None,
               actual: float | None = None, rate: float | None = None, unit: str | None = "项",
-              actual_unit: str | None = None, source: str = "prose", max_score: float | None = None,
+              actual_unit: str | None = None, source: str = "prose", weight: float | None = None,
               score: float | None = None, comparison: str | None = None, met: bool | None = None) -> dict:
     return {"document_id": document_id, "fiscal_year": fiscal_year, "indicator_name": name,
             "target_value": target, "target_unit": unit, "actual_value": actual,
             "actual_unit": actual_unit or unit, "completion_rate_pct": rate, "source": source, "page_number": 1,
-            "max_score": max_score, "score": score, "comparison": comparison, "met": met}
+            "weight": weight, "score": score, "comparison": comparison, "met": met}
 
 
 def rejected(source_path: str, fiscal_year: int | None, stage: str = "ingest") -> dict:

@@ -68,9 +68,9 @@ def test_one_row_per_department_with_the_department_wide_report_standing_for_it(
 def test_indicator_completion_counts_the_table_rows_of_a_report_that_has_them(conn):
     write_core(conn, [2021], [report("a", 2021, "a"), report("b", 2021, "b")], indicators=[
         indicator("a", 2021, "prose, also in the table", target=10, actual=12),
-        indicator("a", 2021, "table row", target=10, actual=12, source="table", max_score=20, score=20),
-        indicator("a", 2021, "words, full marks", unit=None, source="table", max_score=10, score=10),
-        indicator("a", 2021, "words, marks lost", unit=None, source="table", max_score=10, score=8),
+        indicator("a", 2021, "table row", target=10, actual=12, source="table", weight=20, score=20),
+        indicator("a", 2021, "words, full marks", unit=None, source="table", weight=10, score=10),
+        indicator("a", 2021, "words, marks lost", unit=None, source="table", weight=10, score=8),
         indicator("b", 2021, "prose only", target=10, actual=8),
     ])
     build.build_marts(conn, [2021])
@@ -82,7 +82,7 @@ def test_indicator_completion_counts_the_table_rows_of_a_report_that_has_them(co
 def test_indicator_completion_counts_words_and_numbers_met_not_met_and_undecided(conn):
     write_core(conn, [2021], [report("a", 2021, "a")], indicators=[
         indicator("a", 2021, "预算编制科学性", unit=None, source="table", comparison="qualitative", met=None,
-                  max_score=10, score=8),
+                  weight=10, score=8),
         indicator("a", 2021, "项目成本控制", unit=None, source="table", comparison="qualitative", met=True),
         indicator("a", 2021, "孕产妇死亡率", target=10, actual=6.8, unit="/10万", source="table", comparison="<=",
                   met=True),  # below a ≤ target: met, which actual ≥ target alone would deny

@@ -24,7 +24,7 @@ def test_the_job_stores_cells_table_indicators_and_the_failed_cross_check(table_
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         cells = conn.execute("SELECT count(*), count(DISTINCT table_index), min(page_number) FROM raw.table_cells")
         assert cells.fetchone() == (90, 1, 2)
-        indicators = conn.execute("SELECT indicator_name, max_score, score FROM core.indicators WHERE source = "
+        indicators = conn.execute("SELECT indicator_name, weight, score FROM core.indicators WHERE source = "
                                   "'table' ORDER BY ALL").fetchall()
         assert {name for name, _, _ in indicators} == {"按时完成率", "招商项目数", "新增学位数", "群众满意度"}
         assert conn.execute("SELECT self_score::DOUBLE FROM core.reports").fetchone()[0] == 97.59

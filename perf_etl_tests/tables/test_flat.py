@@ -19,7 +19,7 @@ def _indicators(text: str):
 
 def _row(indicator):
     return (indicator.level1, indicator.level2, indicator.indicator_name, indicator.target_text,
-            indicator.actual_text, indicator.max_score, indicator.score)
+            indicator.actual_text, indicator.weight, indicator.score)
 
 
 # A two-row header and the first row written on one line, as a web page's table saved as text gives it.

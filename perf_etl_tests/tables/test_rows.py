@@ -21,7 +21,7 @@ DOC = "0" * 64
 
 @pytest.mark.parametrize(("wording", "column"), [
     ("年度指标值", "target"), ("指标值", "target"), ("目标值", "target"), ("预期值", "target"),
-    ("实际完成值", "actual"), ("实际值", "actual"), ("完成值", "actual"), ("分值", "max_score"), ("权重", "max_score"),
+    ("实际完成值", "actual"), ("实际值", "actual"), ("完成值", "actual"), ("分值", "weight"), ("权重", "weight"),
     ("得分", "score"), ("评分", "score"), ("偏差原因分析及改进措施", "reason"), ("原因分析", "reason"),
     ("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "level3"), ("实际完成值（%）", "actual"),
 ])
@@ -51,7 +51,7 @@ def _reading(table_files, name):
 
 def test_merged_table_rows_components_and_totals(table_files):
     reading = _reading(table_files, "merged")
-    rows = [(i.indicator_name, i.target_value, i.target_unit, i.actual_value, i.actual_unit, i.max_score, i.score,
+    rows = [(i.indicator_name, i.target_value, i.target_unit, i.actual_value, i.actual_unit, i.weight, i.score,
              i.source, i.page_number) for i in reading.indicators]
     assert rows == [
         ("新增学位数", 500.0, "个", 520.0, "个", 20.0, 20.0, "table", 2),

@@ -37,7 +37,7 @@ def test_a_run_together_table_gives_its_rows():
 def test_points_run_into_the_target_where_the_weight_column_comes_first():
     text = ("绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分产出指标(70分)数量指标"
             "安装坡面水标尺10≥266米≥266米10质量指标项目(工程)验收合格率20100%100%20成本指标项目计划总投资1020万元20万元10总分100100")
-    rows = [(i.indicator_name, i.max_score, i.target_text, i.actual_text, i.score)
+    rows = [(i.indicator_name, i.weight, i.target_text, i.actual_text, i.score)
             for i in read_reading("d", 2022, flattened_tables([PageText(1, text)])).indicators]
     assert rows == [
         ("安装坡面水标尺", 10, "≥266米", "≥266米", 10),

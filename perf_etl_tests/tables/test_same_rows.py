@@ -32,7 +32,7 @@ def _spaced() -> str:
 def _fields(path: Path) -> list[tuple]:
     indicators = read_reading("d", 2023, read_document(path).tables).indicators
     return [(i.level1, i.level2, i.indicator_name, i.target_text, i.actual_text, i.target_value, i.actual_value,
-             i.max_score, i.score, i.comparison, i.met, i.deviation_reason) for i in indicators]
+             i.weight, i.score, i.comparison, i.met, i.deviation_reason) for i in indicators]
 
 
 # Run together, this table is ambiguous: its 分值 comes before a target without a sign ("20160宗174宗" is 20
