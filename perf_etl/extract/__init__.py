@@ -14,7 +14,7 @@ from perf_etl.extract.finance import finance_hits
 from perf_etl.extract.findings import extract_findings
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.identity import extract_identity_hits
-from perf_etl.extract.indicators import prose_indicators
+from perf_etl.extract.indicators import indicator_readings
 from perf_etl.extract.items import expenditure_items, find_item_statements
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.scores import score_components
@@ -113,10 +113,14 @@ def extract_document(doc: StagedDocument, tables: TableReading | None = None) ->
         found = rounded.to_evidence(doc)
         found.page_number = table_pages.get(field, found.page_number)
         evidence.append(found)
+    indicators, indicator_hits = _merged_indicators(indicator_readings(ctx), tables)
+    evidence += [as_written(hit, written.text, doc.text).to_evidence(doc) for hit in indicator_hits]
+    table_rows = tables.indicators if tables is not None else []
+    evidence += [found for indicator in table_rows for found in _cell_evidence(indicator)]
     return Extraction(
         report=report,
         evidence=evidence,
-        indicators=_merged_indicators(prose_indicators(ctx), tables),
+        indicators=indicators,
         expenditure_items=expenditure_items(doc.document_id, statements),
         score_components=_merged_components(score_components(ctx), tables),
         findings=extract_findings(doc),
@@ -133,11 +137,26 @@ def _fill_from_table(by_field: dict[str, Hit], tables: TableReading | None) -> d
     return pages
 
 
-def _merged_indicators(prose: list[Indicator], tables: TableReading | None) -> list[Indicator]:
-    if tables is None or not tables.indicators:
-        return prose
-    # Rows read from the flattened table text (source "table" too) are the same rows, read less well.
-    return [i for i in prose if i.source != "table"] + tables.indicators
+def _merged_indicators(readings: list[tuple[Indicator, list[Hit]]],
+                       tables: TableReading | None) -> tuple[list[Indicator], list[Hit]]:
+    """The indicators and the evidence of those read from the text. Where the document's tables were read,
+    their rows replace those read from the flattened table text (source "table" too: the same rows, read
+    less well)."""
+    if tables is not None and tables.indicators:
+        readings = [(i, hits) for i, hits in readings if i.source != "table"]
+    extra = tables.indicators if tables is not None else []
+    return [i for i, _ in readings] + extra, [hit for _, hits in readings for hit in hits]
+
+
+def _cell_evidence(indicator: Indicator) -> list[Evidence]:
+    """A 自评表 row's target and result cells, on the row's page; a cell is not in the staging text, so its
+    span is empty at offset 0 (as for the table's totals)."""
+    return [
+        Evidence(indicator.document_id, field, f"{indicator.indicator_name}: {text}", text,
+                 indicator.page_number or 1, 0, 0, "table:indicator")
+        for field, text in (("indicator_target", indicator.target_text), ("indicator_actual", indicator.actual_text))
+        if text
+    ]
 
 
 def _merged_components(prose: list[ScoreComponent], tables: TableReading | None) -> list[ScoreComponent]:

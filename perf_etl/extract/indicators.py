@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from perf_etl.extract.hits import Hit
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.numbers import NUMBER
 from perf_etl.models import Indicator, StagedDocument
@@ -145,6 +146,12 @@ def extract_prose_indicators(doc: StagedDocument) -> list[Indicator]:
 
 def prose_indicators(ctx: DocContext) -> list[Indicator]:
     """`extract_prose_indicators` on a document's context (built once for all extractors)."""
+    return [indicator for indicator, _ in indicator_readings(ctx)]
+
+
+def indicator_readings(ctx: DocContext) -> list[tuple[Indicator, list[Hit]]]:
+    """Each indicator read from the text, with where its target and its result were read (the evidence
+    rows `indicator_target` and `indicator_actual`: a target and its result may be pages apart)."""
     used: set[int] = set()  # start offsets of mentions already paired
     pairs: list[tuple[Mention | None, Mention | None, float | None]] = []
     sections = indicator_sections(ctx)
@@ -170,10 +177,20 @@ def prose_indicators(ctx: DocContext) -> list[Indicator]:
             used |= keys
             pairs.append((target, actual, rate))
     prose = [
-        _indicator(ctx, t, a, r, levels=_levels(ctx, sections, _pair_pos((t, a, r))))
+        (_indicator(ctx, t, a, r, levels=_levels(ctx, sections, _pair_pos((t, a, r)))), _hits(ctx, t, a, "prose"))
         for t, a, r in sorted(pairs, key=_pair_pos)
     ]
     return prose + table_indicators(ctx)
+
+
+def _hits(ctx: DocContext, target: Mention | None, actual: Mention | None, rule: str) -> list[Hit]:
+    named = target if target and target.name else actual
+    name = named.name if named else ""
+    return [
+        Hit(field, f"{name}: {_as_written(ctx, m)}", ctx.text[m.start : m.end], m.start, m.end, f"indicator:{rule}")
+        for field, m in (("indicator_target", target), ("indicator_actual", actual))
+        if m is not None and m.end > m.start
+    ]
 
 
 def _pair_pos(pair: tuple[Mention | None, Mention | None, float | None]) -> int:
@@ -871,10 +888,10 @@ def _paired_by_result_word(ctx: DocContext, m: Mention, every: list[Mention]) ->
     )
 
 
-def table_indicators(ctx: DocContext) -> list[Indicator]:
+def table_indicators(ctx: DocContext) -> list[tuple[Indicator, list[Hit]]]:
     """Rows of the flattened 绩效指标 table (source "table"): target and result in the same unit, then
     the row's 分值 and 得分 (score <= maximum <= 100), which tell a row from a run of other numbers."""
-    out: list[Indicator] = []
+    out: list[tuple[Indicator, list[Hit]]] = []
     seen: set[int] = set()
     for header in _TABLE_HEADER_RE.finditer(ctx.scan):
         end = min(len(ctx.scan), header.end() + TABLE_WINDOW)
@@ -891,5 +908,6 @@ def table_indicators(ctx: DocContext) -> list[Indicator]:
             unit = row.group("tu")
             target = Mention(name, float(row.group("t").replace(",", "")), unit, row.start("t"), row.end("tu"))
             actual = Mention(name, float(row.group("a").replace(",", "")), unit, row.start("a"), row.end("au"))
-            out.append(_indicator(ctx, target, actual, None, source="table"))
+            indicator = _indicator(ctx, target, actual, None, source="table")
+            out.append((indicator, _hits(ctx, target, actual, "table-text")))
     return out

@@ -275,3 +275,16 @@ def test_a_flattened_self_evaluation_table_in_the_account_is_not_prose() -> None
         "产出指标 质量指标 补贴发放率 高龄补贴发放完成率 >= 75 %(百分比) 100% 完成 30.00 30.00"
     )
     assert [i for i in _indicators(text) if i.source == "prose"] == []
+
+
+def test_each_side_of_a_prose_indicator_has_its_evidence():
+    from perf_etl.extract import extract_document
+
+    text = "绩效指标完成情况\n（1）数量指标：培训人次，年初目标值≥500人次，实际完成值620人次。\n"
+    extraction = extract_document(StagedDocument("doc", 2023, text, [0]))
+    rows = {e.field: e for e in extraction.evidence if e.field.startswith("indicator_")}
+    assert set(rows) == {"indicator_target", "indicator_actual"}
+    target, actual = rows["indicator_target"], rows["indicator_actual"]
+    assert text[target.char_start:target.char_end] == target.raw_text and "500" in target.raw_text
+    assert text[actual.char_start:actual.char_end] == actual.raw_text and "620" in actual.raw_text
+    assert target.value.startswith("培训人次") and actual.rule.startswith("indicator:")

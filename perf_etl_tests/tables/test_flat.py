@@ -245,3 +245,15 @@ def test_a_unit_written_before_the_number():
     text = "| 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n| 造林补助 | 每亩300 | 每亩300 | 6 | 6 |\n"
     (row,) = _indicators(text)
     assert (row.target_value, row.target_unit, row.actual_value, row.met) == (300, "每亩", 300, True)
+
+
+def test_table_rows_have_evidence_on_their_page():
+    from perf_etl.extract import extract_document
+    from perf_etl.models import StagedDocument
+
+    grids = flattened_tables([PageText(1, "项目支出绩效自评表"), PageText(2, PIPE_ROWS)])
+    extraction = extract_document(StagedDocument("d", 2023, "项目支出绩效自评表", [0]), read_reading("d", 2023, grids))
+    targets = [e for e in extraction.evidence if e.field == "indicator_target"]
+    assert len(targets) == len(extraction.indicators) == 5
+    assert targets[0].value == "学生受资助人数: 735" and targets[0].page_number == 2
+    assert {e.rule for e in targets} == {"table:indicator"}
