@@ -27,7 +27,7 @@ from perf_etl.ingest.discover import DiscoveredFile, discover, entry_for
 from perf_etl.ingest.fingerprint import text_fingerprint
 from perf_etl.ingest.fiscal_year import INFERRED_PREFIX, YearDetection, detect_years
 from perf_etl.ingest.genre import not_a_report_reason
-from perf_etl.ingest.readers import read_document, source_format_of
+from perf_etl.ingest.readers import FORMATS, format_rank, read_document, source_format_of
 from perf_etl.ingest.reasons import (
     EmptyFileError,
     IngestRejection,
@@ -43,8 +43,6 @@ from perf_etl.normalize.text import repair_text
 from perf_etl.pool import BudgetPool, CallFailed, OverBudget, default_workers, map_with_budget
 from perf_etl.settings import FIRST_FISCAL_YEAR, last_closed_fiscal_year
 
-# Which copy of a report in several formats to keep: the PDF is what was published.
-FORMAT_PREFERENCE: dict[str, int] = {"pdf": 0, "docx": 1, "txt": 2}
 _HASH_CHUNK = 1 << 20
 
 
@@ -463,15 +461,16 @@ def _reject_format_duplicates(outcomes: list[Outcome], now: datetime) -> list[Ou
 
 def _preference(ingested: IngestedFile) -> tuple[int, str]:
     document = ingested.document
-    return FORMAT_PREFERENCE.get(document.source_format, len(FORMAT_PREFERENCE)), document.source_path
+    return format_rank(document.source_format), document.source_path
 
 
 def _text_duplicate(copy: IngestedFile, keeper: IngestedFile, now: datetime) -> RejectedFile:
     mine, kept = copy.document, keeper.document
     if mine.source_format != kept.source_format:
         detail = (
-            f"is the same text as {kept.source_path} in another format ({mine.source_format}; pdf is "
-            f"preferred over docx over txt), and {kept.source_path} was ingested instead"
+            f"is the same text as {kept.source_path} in another format ({mine.source_format}; the format "
+            f"that keeps more of the layout is kept: {' over '.join(f.name for f in FORMATS)}), and "
+            f"{kept.source_path} was ingested instead"
         )
     else:
         detail = f"has the same text as {kept.source_path} (other bytes), which was ingested instead"

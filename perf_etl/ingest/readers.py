@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib.metadata import version
 from pathlib import Path
@@ -53,7 +53,6 @@ from perf_etl.tables.pdf import assemble_tables, page_tables
 log = logging.getLogger(__name__)
 
 # Extension -> raw.documents.source_format.
-SOURCE_FORMATS: dict[str, str] = {".pdf": "pdf", ".docx": "docx", ".txt": "txt"}
 # Formats people often drop in by mistake, with what to do instead (shown in the rejection message).
 _CONVERT_HINTS: dict[str, str] = {
     ".doc": "legacy Word .doc: save it as .docx",
@@ -115,13 +114,13 @@ def source_format_of(path: Path) -> str:
     suffix = path.suffix.lower()
     sniffed = sniffed_format(head)
     if sniffed == "zip" and suffix != ".docx" and suffix not in _ZIP_BASED_FORMATS:
-        raise UnsupportedFormatError(_CONVERT_HINTS[".zip"])  # an archive, whatever its name says
+        raise UnsupportedFormatError(f"{_CONVERT_HINTS['.zip']}; the formats read are {', '.join(_BY_SUFFIX)}")
     if sniffed is not None and sniffed != "zip":
         return sniffed
-    if suffix in SOURCE_FORMATS:
-        return SOURCE_FORMATS[suffix]
+    if suffix in _BY_SUFFIX:
+        return _BY_SUFFIX[suffix].name
     hint = _CONVERT_HINTS.get(suffix) or (f"{suffix} file" if suffix else "no file extension")
-    raise UnsupportedFormatError(hint)
+    raise UnsupportedFormatError(f"{hint}; the formats read are {', '.join(_BY_SUFFIX)}")
 
 
 def sniffed_format(head: bytes) -> str | None:
@@ -143,8 +142,7 @@ def read_document(path: Path, *, max_pages: int | None = None) -> ReadResult:
     data = path.read_bytes()
     if not data:
         raise EmptyFileError("0 bytes")
-    reader = {"pdf": read_pdf, "docx": read_docx, "txt": read_txt}[source_format]
-    read = reader(data, max_pages)
+    read = _BY_NAME[source_format].read(data, max_pages)
     # NUL is no character of any report; a reader may pass it through from a broken text layer or file.
     pages = [replace(page, text=page.text.replace("\x00", "")) for page in read.pages]
     return replace(read, pages=pages, tables=_with_flattened_tables(read.tables, pages))
@@ -584,3 +582,34 @@ def _row_text(row: Any) -> str:
 def _one_line(text: str) -> str:
     # A cell's own paragraphs would otherwise break the row over several lines.
     return re.sub(r"\s*\n\s*", " ", text).strip()
+
+
+# ---------------------------------------------------------------- the formats read
+
+
+@dataclass(frozen=True)
+class SourceFormat:
+    """A format the landing folder may hold: its raw.documents.source_format, the file name endings that
+    say it, its reader, and its rank when one report comes in several formats (the lowest is kept: the
+    format that keeps most of the layout)."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    read: Callable[[bytes, int | None], ReadResult]
+    rank: int
+
+
+# Adding a format: its reader (bytes, page limit) -> ReadResult, and a line here.
+FORMATS: tuple[SourceFormat, ...] = (
+    SourceFormat("pdf", (".pdf",), read_pdf, 0),
+    SourceFormat("docx", (".docx",), read_docx, 1),
+    SourceFormat("txt", (".txt",), read_txt, 9),
+)
+_BY_SUFFIX = {suffix: fmt for fmt in FORMATS for suffix in fmt.suffixes}
+_BY_NAME = {fmt.name: fmt for fmt in FORMATS}
+
+
+def format_rank(source_format: str) -> int:
+    """Which copy of a report is kept when it comes in several formats: the lowest rank."""
+    fmt = _BY_NAME.get(source_format)
+    return fmt.rank if fmt is not None else len(FORMATS)

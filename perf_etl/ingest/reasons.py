@@ -57,8 +57,7 @@ MESSAGE_TEMPLATES: dict[str, str] = {
         "no shadow), the original PDF, or a Word or .txt copy."
     ),
     Reason.UNSUPPORTED_FORMAT: (
-        "{file} is not a supported format ({detail}): only .pdf, .docx and .txt are read; convert it "
-        "or remove it from the landing folder."
+        "{file} is not a supported format ({detail}): convert it or remove it from the landing folder."
     ),
     Reason.UNDECODABLE_TEXT: (
         "{file} is not readable text in UTF-8, UTF-16, GBK or GB18030 ({detail}): re-save it as UTF-8 text."
