@@ -10,7 +10,9 @@ The ways the genre writes them in prose, one recognizer each:
 - a plan against its outcome: "计划举办招商活动10场，实际举办12场";
 - a target clause, then the result in the next clause: "下达…查处任务45宗，实际查处结案41宗（完成率91.1%）",
   "…清扫率目标≥85%，实际达到88.6%";
-- a result with its target in brackets after it: "重点人群签约率83.2%（目标值≥80%）".
+- a result with its target in brackets after it: "重点人群签约率83.2%（目标值≥80%）";
+- a target stated in the part on the year's targets ("一、目标任务", "…绩效目标如下：") and its result in the part
+  on what was done, pages later ("三、完成情况", "主要工作成效"), joined by the indicator's words and unit.
 Table rows read "<name> [≥]<target><unit> <actual><unit> <分值> <得分>" under a 指标值 / 实际完成值 header.
 Targets and results are paired by name and unit, or by order when both lists match one-to-one; a
 value is only ever paired when the pairing is unambiguous, and completion_rate_pct is only the rate
@@ -23,7 +25,7 @@ import re
 from dataclasses import dataclass, replace
 
 from perf_etl.extract.hits import Hit
-from perf_etl.extract.money_context import DocContext
+from perf_etl.extract.money_context import PRIOR_PERIOD_RE, DocContext
 from perf_etl.extract.numbers import NUMBER
 from perf_etl.models import Indicator, StagedDocument
 from perf_etl.tables.met import comparison_of, decide_met
@@ -33,7 +35,7 @@ from perf_etl.tables.met import comparison_of, decide_met
 INDICATOR_UNITS = (
     r"(?:万元|元)?/(?:生[.·．]年|[生人户辆次亩])|"
     r"万平方米|平方米|万㎡|㎡|万亩|亩|亿元|万元|元|万人次|人次|万人|万户|"
-    r"宗|家|个|座|项|次|场|户|戶|件|条|台|套|公里|吨|人|处|所|架|小时|天|%"
+    r"宗|家|个|座|项|次|场|户|戶|件|条|台|套|公里|吨|人|处|所|架|小时|天|/10万|‰|%"
 )
 _MENTION_RE = re.compile(r"(?<![\d.])(?P<num>" + NUMBER + r")\s*(?P<unit>" + INDICATOR_UNITS + r")(?![\d])")
 # Where a name stops, going back from its number (brackets belong to names: 新落地（摘牌）项目).
@@ -167,6 +169,7 @@ def indicator_readings(ctx: DocContext) -> list[tuple[Indicator, list[Hit]]]:
         _planned_actual,
         _target_then_result_clauses,
         _result_with_bracketed_target,
+        lambda c: _cross_section_pairs(c, used),
         lambda c: _section_results(c, sections, used),
     )
     for recognizer in recognizers:
@@ -479,6 +482,191 @@ def _result_with_bracketed_target(ctx: DocContext):
         number = float(m.group("num").replace(",", ""))
         target = Mention(actual.name, number, actual.unit, m.start("num"), m.end("unit"))
         yield target, actual, None
+
+
+
+# --- a target in one part of the report, its result in another -------------------------------
+
+# Headings of the part that reports what was done ("三、完成情况", "（二）绩效目标完成情况分析", "（四）主要工作成效",
+# "履职成效"), and of the part that states the year's targets ("一、目标任务", "（三）部门整体支出绩效目标",
+# "一、績效目標分解下達情況"); a heading that names both ("绩效目标完成情况") reports results, and a heading
+# about the evaluation, the problems or the management of the targets states neither.
+_RESULT_HEAD_RE = re.compile(r"完成|实现|實現|达成|達成|成效|成果")
+_TARGET_HEAD_RE = re.compile(r"目[标標]")
+_NEITHER_HEAD_RE = re.compile(r"自评|自評|评价|評價|评分|偏差|问题|問題|管理|措施")
+_HEADING_BODY_RE = re.compile(r"[。：:；;，,]")
+# A sentence that opens a statement of the targets under a heading that names none: "设置2023年部门整体绩效目标
+# 如下：", "科学设定指标如下：". It states them up to the end of its part of the report.
+_TARGET_LEAD_RE = re.compile(r"(?:目[标標]|指[标標])(?:任[务務])?\s*(?:如下|为|為)\s*[：:]")
+# A target's comparison, before or after its figure ("不少于500人次", "控制在10/10万以下", "110个以上").
+_CROSS_SIGN_BEFORE_RE = re.compile(
+    r"(?:不少于|不低于|不高于|不超过|不大于|不小于|大于等于|小于等于|控制在|稳定在|保持在|达到|[≥≤≧≦><＞＜])\s*$"
+)
+_CROSS_SIGN_AFTER_RE = re.compile(r"\s*(?:以上|以下|以内|左右)")
+# Money of the budget (said anywhere in its clause) and the rates of its execution (in the name) are the
+# budget's figures, not an indicator's.
+_BUDGET_WORDS_RE = re.compile(r"预算|預算|资金|資金|经费|經費|支出|收入|拨款|撥款|结转|结余|财政|財政|决算")
+_BUDGET_RATE_RE = re.compile(r"预算|預算|资金|資金|经费|經費|支出|执行|執行|支付")
+# A figure in the results part whose clause sets or restates a target ("超额完成120场的年度目标") is not a result.
+_TARGET_IN_CLAUSE_RE = re.compile(r"目[标標]|[计計][划劃]|下[达達]|要求|力争|力爭|预计|預計|争取|爭取")
+# What names compare on: pinyin glosses some pages print after a character ("農(nóng)村"), the period, the
+# words of any statement (全年, 开展, 组织, 全市…), and a target's closing words (…计划任务, …目标).
+_GLOSS_RE = re.compile(r"[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹ]+[)）]")
+_GENERIC_WORDS_RE = re.compile(
+    r"(?:19|20)\d\d年度?|全年|年度|本年|今年|开展|開展|组织|組織|(?:完成|实现|實現)(?![率度])|"
+    r"全[市区县省镇乡區縣鎮鄉]|累计|累計|实际|實際|^共"
+)
+_GENERIC_TAIL_RE = re.compile(r"(?:[计計][划劃])?(?:任[务務]数?|目[标標]值?|指[标標]值?)$")
+_NON_WORD_RE = re.compile(r"[\W_]+")
+# Leading words of a name that only say where it is counted ("全市婚检率").
+_AREA_LEAD_RE = re.compile(r"^全[市区县省镇乡區縣鎮鄉]")
+# A name this long on both sides that ends the same way is the same indicator ("危房改造" of "农村危房改造" and
+# "农村低收入群体危房改造"); a shorter one must be the whole of one name ("婚检率" of "全市婚检率").
+SHARED_NAME_CHARS = 4
+CONTAINED_NAME_CHARS = 3
+
+
+def _cross_section_pairs(ctx: DocContext, used: set[int]):
+    """A target stated in the part of the report on the year's targets, its result in the part on what was
+    done: "培训基层干部不少于500人次" under 年度目标, "共培训基层干部620人次" under 主要工作成效. The two are
+    joined when their names end the same way and their units agree, and only when the target has one such
+    result and the result one such target (a figure restated with the same value counts once); a target
+    without a result stays unpaired."""
+    target_spans, result_spans = _cross_spans(ctx)
+    if not target_spans or not result_spans:
+        return
+    targets = [t for span in target_spans for t in _cross_candidates(ctx, span, used, target=True)]
+    results = [r for span in result_spans for r in _cross_candidates(ctx, span, used, target=False)]
+    if not targets or not results:
+        return
+    target_keys = [_name_key(t.name) for t in targets]
+    result_keys = [_name_key(r.name) for r in results]
+    by_target: dict[int, list[int]] = {}
+    by_result: dict[int, list[int]] = {}
+    shares: dict[tuple[int, int], int] = {}
+    for i, t in enumerate(targets):
+        for j, r in enumerate(results):
+            if r.start > t.start and _same_unit(t.unit, r.unit):
+                shared = _shared_name(target_keys[i], result_keys[j])
+                if shared:
+                    shares[(i, j)] = shared
+                    by_target.setdefault(i, []).append(j)
+                    by_result.setdefault(j, []).append(i)
+    paired: set[int] = set()
+    for i, t in enumerate(targets):
+        mine = by_target.get(i, [])
+        if len({results[j].value for j in mine}) != 1:
+            continue  # no result, or several: no guess
+        j = mine[0]
+        theirs = by_result[j]
+        if len({targets[k].value for k in theirs}) != 1 or j in paired:
+            continue
+        if max(theirs, key=lambda k: (shares[(k, j)], -k)) != i:
+            continue  # the same target restated: the statement that names it best is the one paired
+        paired.add(j)
+        name = _AREA_LEAD_RE.sub("", t.name) or t.name
+        yield replace(t, name=name), replace(results[j], name=name), _stated_rate(ctx, results[j])
+
+
+def _cross_spans(ctx: DocContext) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The spans where targets are stated and where results are reported: each heading's section up to the
+    next heading of its level or above (the innermost heading that says which decides), and after a sentence
+    that opens the targets, the rest of its section."""
+    headings = ctx.headings
+    kinds = [_heading_kind(h.text) for h in headings]
+    if "result" not in kinds:
+        return [], []
+    targets: list[tuple[int, int]] = []
+    results: list[tuple[int, int]] = []
+    for i, (heading, kind) in enumerate(zip(headings, kinds, strict=True)):
+        above = next((k for h in ctx.heading_chain(heading.start)[1:] if (k := _heading_kind(h.text))), None)
+        if kind is None or above == kind:
+            continue  # a subsection of the same kind is in its parent's span
+        end = next((h.start for h in headings[i + 1 :] if h.level <= heading.level), len(ctx.text))
+        # Subsections that say the other kind are theirs: cut them out of this one.
+        start = heading.start
+        for h, k in zip(headings[i + 1 :], kinds[i + 1 :], strict=True):
+            if h.start >= end:
+                break
+            if k is not None and k != kind and h.start >= start:
+                (targets if kind == "target" else results).append((start, h.start))
+                start = next((g.start for g in headings if g.start > h.start and g.level <= h.level), end)
+                start = min(start, end)
+        (targets if kind == "target" else results).append((start, end))
+    for lead in _TARGET_LEAD_RE.finditer(ctx.scan):
+        chain = ctx.heading_chain(lead.start())
+        if any(_heading_kind(h.text) for h in chain):
+            continue  # under a heading that says which part it is
+        level = chain[0].level if chain else 0
+        ends = (h.start for h in headings if h.start > lead.end() and (not level or h.level <= level))
+        end = next(ends, len(ctx.text))
+        targets.append((lead.end(), end))
+    return targets, results
+
+
+def _heading_kind(text: str) -> str | None:
+    """ "target", "result" or None, from the heading's own words (not the body a run-in heading runs into:
+    "3、项目资金管理情况分析。截至11月底共完成…")."""
+    text = _HEADING_BODY_RE.split(text, maxsplit=1)[0]
+    if _NEITHER_HEAD_RE.search(text):
+        return None
+    if _RESULT_HEAD_RE.search(text):
+        return "result"
+    return "target" if _TARGET_HEAD_RE.search(text) else None
+
+
+def _cross_candidates(ctx: DocContext, span: tuple[int, int], used: set[int], target: bool) -> list[Mention]:
+    """The named figures of a span that may be an indicator's target (as written, with its comparison) or
+    result: not paired yet, not the budget's money, not another year's, not a figure inside the name of the
+    next one ("50亿元以上项目4个"), and in the results part not a target restated."""
+    found = mentions(ctx, *span)
+    out = []
+    for k, m in enumerate(found):
+        nxt = found[k + 1] if k + 1 < len(found) else None
+        if m.start in used or not _nameable(m):
+            continue
+        if nxt and not any(c in _NAME_DELIMS for c in ctx.text[m.end : nxt.start]):
+            continue  # "50亿元以上项目4个": a figure in the next one's name
+        clause = ctx.text[_clause_start(ctx, m.start) : _clause_end(ctx, m.end)]
+        if PRIOR_PERIOD_RE.search(clause) or _BUDGET_RATE_RE.search(m.name):
+            continue
+        if m.unit in MONEY_UNITS and _BUDGET_WORDS_RE.search(clause):
+            continue
+        if not target:
+            if _TARGET_IN_CLAUSE_RE.search(clause):
+                continue
+            if len(_name_key(m.name)) < CONTAINED_NAME_CHARS:
+                after = _name_after(ctx.text, m.end, _clause_end(ctx, m.end))  # "挖掘156个项目信息源"
+                m = replace(m, name=after) if after else m
+            out.append(m)
+            continue
+        name = _LIST_MARKER_RE.sub("", m.name)
+        before = _CROSS_SIGN_BEFORE_RE.search(ctx.text, _clause_start(ctx, m.start), m.start)
+        after = _CROSS_SIGN_AFTER_RE.match(ctx.text, m.end)
+        start, end = before.start() if before else m.start, after.end() if after else m.end
+        out.append(replace(m, name=name, start=start, end=end, text=ctx.text[start:end]))
+    return out
+
+
+def _name_key(name: str) -> str:
+    key = _GENERIC_WORDS_RE.sub("", _GLOSS_RE.sub("", name))
+    return _GENERIC_TAIL_RE.sub("", _NON_WORD_RE.sub("", key))
+
+
+def _shared_name(a: str, b: str) -> int:
+    """How much two names (as `_name_key` gives them) share at their ends (0: not the same indicator)."""
+    if not a or not b or (a[-1] not in b and b[-1] not in a):
+        return 0  # one name's ending must be in the other
+    if a == b:
+        return len(a)
+    shared = max(_suffix_in(a, b), _suffix_in(b, a))
+    shorter = min(len(a), len(b))
+    return shared if shared >= SHARED_NAME_CHARS or shared == shorter >= CONTAINED_NAME_CHARS else 0
+
+
+def _suffix_in(a: str, b: str) -> int:
+    """The length of the longest ending of `a` that occurs in `b`."""
+    return next((n for n in range(len(a), 0, -1) if a[-n:] in b), 0)
 
 
 # --- the account of the indicators, item by item ----------------------------------------------

@@ -288,3 +288,84 @@ def test_each_side_of_a_prose_indicator_has_its_evidence():
     assert text[target.char_start:target.char_end] == target.raw_text and "500" in target.raw_text
     assert text[actual.char_start:actual.char_end] == actual.raw_text and "620" in actual.raw_text
     assert target.value.startswith("培训人次") and actual.rule.startswith("indicator:")
+
+
+# --- a target stated in the part on the year's targets, its result pages later ---------------
+
+_TARGETS_PART = (
+    "某县文化和卫生健康局2023年度部门整体支出绩效自评报告\n"
+    "一、部门基本情况\n"
+    "（一）部门职能\n"
+    "负责全县文化、卫生健康事业的管理和服务。\n"
+    "（二）年度绩效目标\n"
+    "全年组织开展“送戏下乡”文化惠民演出120场，孕产妇死亡率控制在10/10万以下，培训基层干部不少于500人次，"
+    "引进社会投资1.5亿元。2023年年初预算资金1200万元。\n"
+    "（三）预算执行情况\n"
+    "全年预算1250万元，执行1180万元，执行率94.4%。\n"
+)
+_RESULTS_PART = (
+    "二、绩效目标完成情况\n"
+    "（一）主要工作成效\n"
+    "惠民演出136场，超额完成120场的年度目标；孕产妇死亡率6.8/10万；共培训基层干部620人次；"
+    "引进社会投资1.8亿元；预算资金执行1180万元。\n"
+    "三、存在的问题\n"
+    "部分乡镇演出场地不足。\n"
+)
+
+
+def test_targets_and_results_stated_in_parts_pages_apart() -> None:
+    from perf_etl.extract import extract_document
+
+    text = _TARGETS_PART + _RESULTS_PART
+    extraction = extract_document(StagedDocument("doc", 2023, text, [0, len(_TARGETS_PART)]))
+    rows = [
+        (i.indicator_name, i.target_text, i.target_value, i.actual_value, i.actual_unit, i.comparison, i.met)
+        for i in extraction.indicators
+    ]
+    assert rows == [
+        ("组织开展“送戏下乡”文化惠民演出", "120场", 120.0, 136.0, "场", "=", True),
+        ("孕产妇死亡率", "控制在10/10万以下", 10.0, 6.8, "/10万", "<=", True),
+        ("培训基层干部", "不少于500人次", 500.0, 620.0, "人次", ">=", True),
+        ("引进社会投资", "1.5亿元", 1.5, 1.8, "亿元", "=", True),
+    ]  # the budget's money (年初预算资金1200万元, 执行1180万元) is no indicator
+    evidence = [e for e in extraction.evidence if e.value.startswith("孕产妇死亡率")]
+    target = next(e for e in evidence if e.field == "indicator_target")
+    actual = next(e for e in evidence if e.field == "indicator_actual")
+    assert (target.raw_text, target.page_number) == ("控制在10/10万以下", 1)
+    assert (actual.raw_text, actual.page_number) == ("6.8/10万", 2)
+    assert text[target.char_start : target.char_end] == target.raw_text
+
+
+def test_a_result_named_like_two_targets_or_a_target_like_two_results_stays_unpaired() -> None:
+    text = (
+        "一、年度绩效目标\n新建村级文化活动室30个，培训基层干部不少于500人次。\n"
+        "二、绩效目标完成情况\n新建村级文化活动室32个，改建村级文化活动室12个；开展培训25次。\n"
+    )
+    assert _indicators(text) == []
+
+
+def test_a_target_without_its_result_gets_none() -> None:
+    text = (
+        "一、年度绩效目标\n培训基层干部不少于500人次，孕产妇死亡率控制在10/10万以下。\n"
+        "二、绩效目标完成情况\n孕产妇死亡率6.8/10万；完成乡村道路养护120公里。\n"
+    )
+    assert [(i.indicator_name, i.target_value, i.actual_value) for i in _indicators(text)] == [
+        ("孕产妇死亡率", 10.0, 6.8)
+    ]
+
+
+def test_the_budget_in_the_targets_part_is_no_indicator_target() -> None:
+    text = (
+        "（一）年度绩效目标\n2023年部门年初预算1200万元，全年预算1250万元，预算执行率达到95%以上。\n"
+        "（二）绩效目标完成情况\n全年预算执行1180万元，预算执行率94.4%。\n"
+    )
+    assert _indicators(text) == []
+
+
+def test_a_result_before_the_targets_part_is_not_its_result() -> None:
+    text = (
+        "一、年度主要工作\n全年举办惠民演出136场。\n"
+        "二、年度绩效目标\n全年举办惠民演出120场。\n"
+        "三、绩效目标完成情况\n各项工作按期推进。\n"
+    )
+    assert _indicators(text) == []
