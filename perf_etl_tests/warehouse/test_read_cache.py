@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from datetime import datetime, timezone
@@ -181,12 +182,19 @@ def test_cached_cells_are_the_tables_read_and_are_replaced_with_the_file_s_readi
                       .itertuples(index=False))
     assert len(read.tables) == 1 and len(expected) > 20
     assert _cached_cells(warehouse) == expected
-    # Read again by a reader whose table finder fails: the document stays, its old cells go.
+    # Read again by a reader whose table finder fails: the document stays, its old cells go, and the cells
+    # are those the new reading has (the table as flattened in the page text, tables/flat.py).
     monkeypatch.setattr(read_cache, "READER_CODE_VERSION", "next")
     monkeypatch.setattr(readers, "page_tables", _failing_table_finder)
     result = _read(landing, warehouse)
     assert [f.document.document_id for f in result.accepted] == [document_id]
-    assert _cached_cells(warehouse) == []
+    flattened = sorted(
+        tuple(row) for row in cells_frame(document_id, None, read_document(table_pdf).tables)
+        .drop(columns="fiscal_year")
+        [["document_id", "page_number", "table_index", "row_index", "column_index", "text", "caption"]]
+        .itertuples(index=False))
+    assert flattened != expected
+    assert _cached_cells(warehouse) == flattened
 
 
 def _failing_table_finder(page: object, number: int) -> list:
@@ -218,7 +226,8 @@ def test_a_file_a_reader_failed_on_is_not_read_again(landing: Path, tmp_path: Pa
         raise RuntimeError("a reader bug")
 
     (landing / "报告.docx").write_bytes(b"PK\x03\x04 word/ not really a zip")
-    monkeypatch.setattr(readers, "read_docx", failing_docx)
+    docx_format = dataclasses.replace(readers._BY_NAME["docx"], read=failing_docx)
+    monkeypatch.setitem(readers._BY_NAME, "docx", docx_format)
     first = _read(landing, warehouse)
     assert _outcomes(first)["报告.docx"] == Reason.UNEXPECTED_ERROR
     spy.take()
