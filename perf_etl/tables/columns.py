@@ -23,7 +23,7 @@ INDICATOR_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "target": ("年度指标值", "指标值", "目标值", "预期值", "年度目标值", "计划值", "预期目标值",
                "年初目标值", "年初指标值", "全年目标值", "预期指标值"),
     "actual": ("实际完成值", "实际值", "完成值", "实际完成指标值", "全年实际值", "全年完成值",
-               "年终完成值"),
+               "年终完成值", "实施进度"),
     "score": ("得分", "评分", "自评得分", "实际得分"),
     # The split-column template: the target's sign ("≥", "="), its number, its unit in three cells.
     "nature": ("指标性质", "指标方向"),

@@ -46,14 +46,15 @@ MAX_HEADER_CHARS = 24
 # A cell this long is prose, not a table cell: the table has ended.
 MAX_CELL_CHARS = 150
 
+# 一级 / 二级 level names as the templates write them ("产出指标", "项目产出", "产出目标", "产出数量" in Shanxi's).
+_POINTS = r"(?:[(（]\d+(?:\.\d+)?分[)）])?"
 _LEVEL1_RE = re.compile(
-    r"^(?:产出|效益|满意度|成本|效果|管理|项目决策|项目管理|项目产出|项目效益|项目过程|决策|过程|履职效能|能力建设)"
-    r"指标?(?:[(（]\d+(?:\.\d+)?分[)）])?$|^(?:项目决策|项目管理|项目产出|项目效益|项目过程)"
-    r"(?:[(（]\d+(?:\.\d+)?分[)）])?$"
+    r"^(?:(?:产出|效益|满意度|成本|效果|管理|决策|过程|履职效能|能力建设)(?:指标|目标)"
+    r"|项目(?:决策|管理|产出|效益|过程)(?:指标|目标)?)" + _POINTS + "$"
 )
 _LEVEL2_RE = re.compile(
-    r"^(?:数量|质量|时效|进度|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|环境效益|可持续影响|"
-    r"可持续|服务对象满意度|满意度|社会公众满意度|群众满意度)(?:指标)?(?:等)?(?:[(（]\d+(?:\.\d+)?分[)）])?$"
+    r"^(?:产出)?(?:数量|质量|时效|进度|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|环境效益|"
+    r"可持续影响|可持续|服务对象满意度|满意度|社会公众满意度|群众满意度)(?:指标|目标)?(?:等)?" + _POINTS + "$"
 )
 _BARE_NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 _HAS_DIGIT_RE = re.compile(r"\d")
@@ -65,6 +66,7 @@ _AFTER_TABLE_RE = re.compile(
     r"^(?:评价结论|存在问题|存在的问题|改进措施|其他需要说明|项目负责人|财务负责人|填报人|联系电话|填表人|"
     r"单位负责人|说明[:：]|备注[:：]?|注[:：])"
 )
+_LEVEL_COLUMN_TAIL_RE = re.compile(r"(?:一级指标|二级指标|三级指标)$")
 # Words a wrapped header cell starts with on its first line.
 _HEADER_FRAGMENTS = {"年度", "实际", "全年", "年初", "预期", "实际完成", "全年实际", "年度指标", "未完成",
                      "三级", "二级", "一级", "指标", "年初目标", "绩效"}
@@ -96,6 +98,10 @@ def flattened_tables(pages: Sequence[PageText], first_index: int = 0) -> list[Ta
     i = 0
     while (found := _next_header(cells, i)) is not None:
         start, end, columns = found
+        if column_of(columns[-1], INDICATOR_COLUMNS) != "reason" and "score" not in _kinds(columns):
+            # Rows may carry a figure the header does not name (a 得分 whose header cell was lost): a column
+            # with no name takes it, rather than the next row's name.
+            columns = [*columns, ""]
         body_end = _body_end(cells, end)
         rows = scored_rows(columns, align_rows(columns, body_texts([c.text for c in cells[end:body_end]])))
         if rows:
@@ -166,7 +172,9 @@ def _next_header(cells: Sequence[Cell], i: int) -> tuple[int, int, list[str]] | 
             continue
         while i > 0 and (_is_header_fragment(cells[i - 1].text) or not cells[i - 1].text):
             i -= 1  # "一级" "指标" "二级" "指标" "三级指标": the wrapped cells before the first whole one
-        j, names = i, []
+        # "详情见附件（…）一级指标": the text before the table run into its first header cell.
+        lead = _header_tail(cells[i - 1].text) if i > 0 else None
+        j, names = i, [lead] if lead else []
         while j < n:
             text = cells[j].text
             if _is_header_cell(text) or _is_header_fragment(text):
@@ -182,6 +190,12 @@ def _next_header(cells: Sequence[Cell], i: int) -> tuple[int, int, list[str]] | 
             return i, j, columns
         i = j
     return None
+
+
+def _header_tail(text: str) -> str | None:
+    """The level column name a longer cell ends with ("…请以附件为准)一级指标"), if it does."""
+    found = _LEVEL_COLUMN_TAIL_RE.search(to_simplified(text))
+    return text[found.start():] if found and found.start() > 0 else None
 
 
 def _is_header_cell(text: str) -> bool:
@@ -294,10 +308,15 @@ def _body_end(cells: Sequence[Cell], start: int) -> int:
 _INF = float("inf")
 
 
+def _kinds(columns: Sequence[str]) -> list[str]:
+    """Each column's canonical name; "unnamed" for the column with no header cell, "other" for the rest."""
+    return [column_of(c, INDICATOR_COLUMNS) or ("other" if c else "unnamed") for c in columns]
+
+
 def align_rows(columns: Sequence[str], texts: Sequence[str | None]) -> list[tuple[int, list[str]]]:
     """The cells as rows of the header's columns: (index of the row's first cell, the row's cells). A None
     is no cell (the second part of a joined one)."""
-    kinds = [column_of(c, INDICATOR_COLUMNS) or "other" for c in columns]
+    kinds = _kinds(columns)
     width = len(kinds)
     first = next((i for i, text in enumerate(texts) if text), len(texts))
     if first == len(texts) or width == 0:
@@ -356,7 +375,7 @@ def _rows_from_path(texts: Sequence[str | None], back: list[list[tuple[int, bool
 # Costs, in "how unlike the genre" units. A merged level cell is often absent; a name never is.
 _DROP_EMPTY = 1.0
 _SKIP = {"level1": 0.4, "level2": 0.6, "level3": 12.0, "target": 3.0, "actual": 3.0, "weight": 1.0,
-         "score": 1.0, "reason": 0.1, "nature": 2.0, "unit": 1.5, "other": 0.5}
+         "score": 1.0, "reason": 0.1, "nature": 2.0, "unit": 1.5, "other": 0.5, "unnamed": 0.0}
 _NEW_ROW = 0.5
 
 
@@ -399,6 +418,8 @@ def _match(kind: str, text: str) -> float:
         return 0.0 if _COMPARATOR_CELL_RE.match(text) else 6.0
     if kind == "unit":
         return 0.0 if _UNIT_CELL_RE.match(key) else 3.0
+    if kind == "unnamed":
+        return 0.5 if number else 4.0
     if kind == "reason":
         return 0.5 if _REASON_WORDS_RE.search(key) else 2.5
     return 2.0

@@ -257,3 +257,24 @@ def test_table_rows_have_evidence_on_their_page():
     assert len(targets) == len(extraction.indicators) == 5
     assert targets[0].value == "学生受资助人数: 735" and targets[0].page_number == 2
     assert {e.rule for e in targets} == {"table:indicator"}
+
+
+def test_a_header_run_into_the_text_before_it_and_levels_written_as_targets():
+    text = ("详情见附件(注:以下内容为附件图片识别)一级指标 | 二级指标 | 指标名称 | 目标值 | 完成值 |\n"
+            "产出指标 | 产出数量 | 完成护工培训任务 | 12500名 | 12166名 |\n"
+            "| 产出质量 | 参训学员结业考核通过率 | 100% | 98.79% |\n"
+            "效益目标 | 社会效益 | 参训学员就业率 | 60%及以上 | 53.53% |\n")
+    assert [_row(i)[:5] for i in _indicators(text)] == [
+        ("产出指标", "产出数量", "完成护工培训任务", "12500名", "12166名"),
+        ("产出指标", "产出质量", "参训学员结业考核通过率", "100%", "98.79%"),
+        ("效益目标", "社会效益", "参训学员就业率", "60%及以上", "53.53%"),
+    ]
+
+
+def test_a_figure_the_header_does_not_name_is_not_taken_for_the_next_name():
+    cells = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成指标值",
+             "产出指标", "质量指标", "指标1:监管人员培训", "已完成", "已完成", "5",
+             "指标2:违法案件查办率", "100%", "100%", "4"]
+    rows = _indicators("\n\n".join(cells))
+    assert [(i.indicator_name, i.target_text, i.actual_text) for i in rows] == [
+        ("监管人员培训", "已完成", "已完成"), ("违法案件查办率", "100%", "100%")]
