@@ -130,8 +130,10 @@ def _closes_with_bar_lines(lines: Sequence[str]) -> bool:
     """Whether cells are written on lines of their own, each closed by a line of bars ("20", "|", "||||"): a
     cell may then take several lines ("年度绩效目标", "(80分)")."""
     bars = sum(1 for line in lines if _BARS_RE.match(line))
-    ending = sum(1 for line in lines if line.rstrip().endswith("|") and not _BARS_RE.match(line))
-    return bars >= 5 and bars > ending
+    # Text lines holding a bar ("产出指标 |", "| 一级指标") are cells of their own: another layout.
+    barred = sum(1 for line in lines if "|" in line and not _BARS_RE.match(line))
+    bare = sum(1 for line in lines if line.strip() and "|" not in line)
+    return bars >= 5 and bare > barred
 
 
 def _bar_line_cells(lines: Sequence[str]) -> list[str]:
@@ -157,6 +159,8 @@ def _line_cells(lines: Sequence[str]) -> list[str]:
             parts = line.split("|")
             if line.rstrip().endswith("|"):
                 parts.pop()  # the "|" closes the last cell, it does not open one
+            if not _BARS_RE.match(line) and line.lstrip().startswith("|"):
+                parts.pop(0)  # "| 二级指标": the bar opens the cell
             cells += [" ".join(part.split()) for part in parts]
         else:
             cells += line.split()
@@ -221,6 +225,9 @@ def joined_fragments(names: Sequence[str]) -> list[str]:
         else:
             joined.append(names[k])
             k += 1
+    # Fragments before the first whole column are the label of the table's left margin ("绩效" "指标"): dropped.
+    first_whole = next((k for k, name in enumerate(joined) if not _is_header_fragment(name)), len(joined))
+    joined = joined[first_whole:]
     fragments = [k for k, name in enumerate(joined) if _is_header_fragment(name)]
     if fragments and len(joined) >= 2 * len(fragments):
         rests = joined[len(joined) - len(fragments):]

@@ -278,3 +278,14 @@ def test_a_figure_the_header_does_not_name_is_not_taken_for_the_next_name():
     rows = _indicators("\n\n".join(cells))
     assert [(i.indicator_name, i.target_text, i.actual_text) for i in rows] == [
         ("监管人员培训", "已完成", "已完成"), ("违法案件查办率", "100%", "100%")]
+
+
+def test_cells_opened_by_a_bar_under_a_margin_label():
+    lines = ["绩效", "指标", "| 一级指标", "| 二级指标", "| 三级指标", "| 指标值", "| 实施进度", "| ",
+             "项目决策", "| 数量指标", "| 宣传次数", "| 至少全年完成2次宣传", "| 已完成100%", "| |",
+             "质量指标", "| 创建质量", "| 按质按量完成", "| 已完成100%", "| ||"]
+    rows = _indicators("\n".join("        " + line if line.startswith("|") else line for line in lines))
+    assert [_row(i)[:5] for i in rows] == [
+        ("项目决策", "数量指标", "宣传次数", "至少全年完成2次宣传", "已完成100%"),
+        ("项目决策", "质量指标", "创建质量", "按质按量完成", "已完成100%"),
+    ]
