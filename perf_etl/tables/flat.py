@@ -117,9 +117,10 @@ def text_cells(pages: Sequence[PageText]) -> list[Cell]:
     cells: list[Cell] = []
     for page in pages:
         lines = [drop_pinyin_glosses(fold_width(line)) for line in page.text.splitlines()]
-        if has_run_together_header(page.text):
+        cleaned = "\n".join(lines)
+        if has_run_together_header(cleaned):
             texts = [cell for line in lines for word in line.split() for cell in run_together_cells(word)]
-            texts = weight_run_into_targets(texts) if weight_before_target(page.text) else texts
+            texts = weight_run_into_targets(texts) if weight_before_target(cleaned) else texts
         else:
             texts = (_bar_line_cells if _closes_with_bar_lines(lines) else _line_cells)(lines)
         cells += [Cell(text, page.page_number) for text in texts]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from perf_etl.normalize.simplified import to_simplified
 from perf_etl.tables.columns import INDICATOR_COLUMNS, TOTAL_LABELS, column_of
 
 # A header is run together when this many column names follow each other with nothing between them.
@@ -46,12 +47,12 @@ _ENDS_TWICE_RE = re.compile(r"^(?P<name>.{2,}?)(?P<w>\D{2,12})(?P=w)$")
 
 def has_run_together_header(text: str) -> bool:
     """Whether a run of column names with nothing between them is in the text (spaces separate cells)."""
-    return _RUN_HEADER_RE.search(text) is not None
+    return _RUN_HEADER_RE.search(to_simplified(text)) is not None
 
 
 def weight_before_target(text: str) -> bool:
     """Whether the run-together header puts 分值 before the target (三级指标 分值 年度指标值 …)."""
-    header = _RUN_HEADER_RE.search(text)
+    header = _RUN_HEADER_RE.search(to_simplified(text))
     if header is None:
         return False
     kinds = [column_of(m.group(), INDICATOR_COLUMNS) for m in re.finditer(_COLUMN, header.group())]
@@ -59,15 +60,17 @@ def weight_before_target(text: str) -> bool:
 
 
 def run_together_cells(text: str) -> list[str]:
-    """The cells of a run-together stretch of text, in order (see the module docstring)."""
+    """The cells of a run-together stretch of text, in order (see the module docstring). Tokens are found in
+    simplified characters (a traditional repost: 三級指標) and cut from the text as written."""
     cells: list[str] = []
     position = 0
-    for token in _TOKEN_RE.finditer(text):
+    for token in _TOKEN_RE.finditer(to_simplified(text)):
         cells += _text_cells(text[position:token.start()])
+        written = text[token.start():token.end()]
         if token.lastgroup == "bare":
-            cells += _figures(token.group(), cells)
+            cells += _figures(written, cells)
         else:
-            cells += _value_cells(token.group()) if token.lastgroup == "value" else [token.group()]
+            cells += _value_cells(written) if token.lastgroup == "value" else [written]
         position = token.end()
     return cells + _text_cells(text[position:])
 

@@ -50,3 +50,11 @@ def test_prose_is_not_cut_up():
     prose = "本项目年度指标值为100%，实际完成值为98%，得分9分。"
     assert not has_run_together_header(prose)
     assert flattened_tables([PageText(1, prose)]) == []
+
+
+def test_a_traditional_repost_with_pinyin_glosses_is_read_the_same():
+    text = ("一級指標(biāo)二級指標(biāo)三級指標(biāo)年初目標(biāo)值(A)實(shí)際完成值(B)得分"
+            "產(chǎn)出指標(biāo)質(zhì)量指標(biāo)監(jiān)測數(shù)據(jù)必須合格100%100%10")
+    rows = [(i.level1, i.level2, i.indicator_name, i.target_text, i.actual_text, i.score)
+            for i in read_reading("d", 2020, flattened_tables([PageText(1, text)])).indicators]
+    assert rows == [("產出指標", "質量指標", "監測數據必須合格", "100%", "100%", 10)]
