@@ -39,6 +39,7 @@ _BARE = r"(?<![\d.\-~至])\d+(?:\.\d+)?(?![\d.\-~至年月日岁])"
 _TOTAL = "|".join(map(re.escape, TOTAL_LABELS))
 _TOKEN_RE = re.compile(f"(?P<column>{_COLUMN})|(?P<level>{_LEVEL})|(?P<total>{_TOTAL})|(?P<value>{_VALUE})|"
                        f"(?P<bare>{_BARE})")
+_FORMULA_RE = re.compile(r"^[(（][A-Za-z/]{1,4}[)）]$")
 _NUMBER_UNIT_RE = re.compile(r"(\d+)(\D+)")
 _WORDS_TWICE_RE = re.compile(r"^(?P<w>\D{1,12})(?P=w)$")
 # A name, then its target in words and the same words as its result: "资料整编审核合格合格".
@@ -79,8 +80,8 @@ def _text_cells(text: str) -> list[str]:
     """Text between two tokens: one cell, or two where a target in words is repeated as its result
     ("是是", "好好", "按时完成按时完成")."""
     text = text.strip(" ,，;；")
-    if not text:
-        return []
+    if not text or _FORMULA_RE.match(text):
+        return []  # "(A)" of "年初目标值 (A)" split off by a space
     twice = _WORDS_TWICE_RE.match(text)
     if twice:
         return [twice.group("w"), twice.group("w")]
