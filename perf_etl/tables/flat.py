@@ -1,10 +1,12 @@
 """自评表 tables flattened into text, back into rows: what a web page, a converted Word or Excel file or an
 unruled PDF leaves of a table.
 
-The text keeps the cells in reading order but not the grid. Three layouts are common: a row a line with cells
-between "|"; a cell a line ("产出指标 |", or plain lines, empty cells sometimes kept as a bare "|"); cells
-run on one line separated by spaces. In all three a merged 一级 / 二级 cell is written once, at the first row
-it covers, and empty cells are often dropped, so rows have no fixed length.
+The text keeps the cells in reading order but not the grid. The layouts seen in published texts: a row a
+line with cells between "|"; a cell a line ("产出指标 |", "| 产出指标", or plain lines, empty cells
+sometimes kept as a bare "|"); cells on lines of their own closed by lines of bars ("20", "|", "||||"), a
+cell then taking several lines; cells run on one line separated by spaces; cells run together with nothing
+between them (tables/run_together.py). In all of them a merged 一级 / 二级 cell is written once, at the
+first row it covers, and empty cells are often dropped, so rows have no fixed length.
 
 The reading: split the text into cells, find the indicator header (a run of cells that name columns:
 一级指标 … 年度指标值 实际完成值 分值 得分), and align the cells after it to the header's columns with a
