@@ -29,6 +29,9 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from perf_etl import settings
 from perf_etl.ingest.classify import needs_ocr
+from perf_etl.ingest.html_reader import looks_like_html, read_html
+from perf_etl.ingest.legacy_word_reader import read_doc
+from perf_etl.ingest.ofd_reader import is_ofd_head, read_ofd
 from perf_etl.ingest.pdfium_fonts import use_metrics_font
 from perf_etl.ingest.reasons import (
     CorruptDocxError,
@@ -40,6 +43,7 @@ from perf_etl.ingest.reasons import (
     UnreadableScanError,
     UnsupportedFormatError,
 )
+from perf_etl.ingest.spreadsheet_reader import read_spreadsheet
 from perf_etl.models import PageText
 from perf_etl.normalize.ocr_repairs import repair_ocr_text
 from perf_etl.pool import extend_budget
@@ -55,18 +59,19 @@ log = logging.getLogger(__name__)
 # Extension -> raw.documents.source_format.
 # Formats people often drop in by mistake, with what to do instead (shown in the rejection message).
 _CONVERT_HINTS: dict[str, str] = {
-    ".doc": "legacy Word .doc: save it as .docx",
-    ".wps": "WPS document: save it as .docx or PDF",
-    ".ofd": "OFD document: export it as PDF",
     ".zip": "zip archive: unpack it into the landing folder",
     ".rar": "rar archive: unpack it into the landing folder",
     ".7z": "7z archive: unpack it into the landing folder",
 }
 # Formats that are zip files inside (a workbook is not an archive to unpack).
-_ZIP_BASED_FORMATS = frozenset({".xlsx", ".pptx", ".ofd", ".odt", ".ods", ".epub"})
+_ZIP_BASED_FORMATS = frozenset({".xlsx", ".xlsm", ".et", ".pptx", ".ofd", ".odt", ".ods", ".epub"})
 # How much of a file is read to tell what it really is, whatever its name says.
 _SNIFF_BYTES = 4096
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A page saved under these names stays what its name says: a .txt of HTML source is text, and a .pdf that
+# is a web page is a download that failed (corrupt_pdf tells to download it again). Any other name of a
+# web page (a .doc or .xls "exported" as HTML, as many systems do) is read as the page it is.
+_NOT_SNIFFED_AS_HTML = frozenset({".txt", ".pdf"})
 # Letter-spaced text ("2 0 2 3", "招  商") only joins into words when the gap allowed between letters
 # grows with the font size; a fixed x_tolerance splits 16 pt headings into one char per word.
 _X_TOLERANCE_RATIO = 0.5
@@ -115,6 +120,8 @@ def source_format_of(path: Path) -> str:
     sniffed = sniffed_format(head)
     if sniffed == "zip" and suffix != ".docx" and suffix not in _ZIP_BASED_FORMATS:
         raise UnsupportedFormatError(f"{_CONVERT_HINTS['.zip']}; the formats read are {', '.join(_BY_SUFFIX)}")
+    if sniffed == "html" and suffix in _NOT_SNIFFED_AS_HTML:
+        sniffed = None
     if sniffed is not None and sniffed != "zip":
         return sniffed
     if suffix in _BY_SUFFIX:
@@ -124,14 +131,20 @@ def source_format_of(path: Path) -> str:
 
 
 def sniffed_format(head: bytes) -> str | None:
-    """What a file's first bytes show: "pdf", "docx" (a zip holding word/), "zip" (another zip), "txt" (UTF-16
-    with its BOM, as Notepad saves "Unicode"), or None when they show nothing (a text file, or garbage)."""
+    """What a file's first bytes show: "pdf", "docx" (a zip holding word/), "xlsx" (a zip holding xl/), "zip"
+    (another zip), "txt" (UTF-16 with its BOM, as Notepad saves "Unicode"), or None when they show nothing (a
+    text file, or garbage); "html" for a web page (html_reader.looks_like_html); "ofd" for a zip whose first
+    member is OFD.xml."""
     if head.startswith(b"PK\x03\x04"):  # before the PDF test: a zip may hold a PDF stored as it is
-        return "docx" if b"word/" in head else "zip"
+        if is_ofd_head(head):  # an OFD package, whatever its name: its first member is OFD.xml
+            return "ofd"
+        return "docx" if b"word/" in head else "xlsx" if b"xl/" in head else "zip"
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(_UTF16_BOMS):
         return "txt"
+    if looks_like_html(head):
+        return "html"
     return None
 
 
@@ -602,7 +615,12 @@ class SourceFormat:
 # Adding a format: its reader (bytes, page limit) -> ReadResult, and a line here.
 FORMATS: tuple[SourceFormat, ...] = (
     SourceFormat("pdf", (".pdf",), read_pdf, 0),
-    SourceFormat("docx", (".docx",), read_docx, 1),
+    SourceFormat("ofd", (".ofd",), read_ofd, 1),
+    SourceFormat("docx", (".docx",), read_docx, 2),
+    SourceFormat("doc", (".doc", ".wps"), read_doc, 3),
+    SourceFormat("html", (".html", ".htm", ".shtml", ".mht", ".mhtml"), read_html, 4),
+    SourceFormat("xlsx", (".xlsx", ".xlsm"), read_spreadsheet, 5),
+    SourceFormat("xls", (".xls", ".et"), read_spreadsheet, 6),
     SourceFormat("txt", (".txt",), read_txt, 9),
 )
 _BY_SUFFIX = {suffix: fmt for fmt in FORMATS for suffix in fmt.suffixes}

@@ -17,11 +17,31 @@ class Reason:
     CORRUPT_PDF = "corrupt_pdf"
     CORRUPT_DOCX = "corrupt_docx"
     ENCRYPTED_PDF = "encrypted_pdf"
+    # Workbooks (.xlsx / .xlsm / .xls / WPS .et).
+    CORRUPT_SPREADSHEET = "corrupt_spreadsheet"
+    ENCRYPTED_SPREADSHEET = "encrypted_spreadsheet"
+    EMPTY_SPREADSHEET = "empty_spreadsheet"
+    # Word 97 .doc / WPS .wps (read through LibreOffice) and OFD (GB/T 33190).
+    CORRUPT_DOC = "corrupt_doc"
+    ENCRYPTED_DOC = "encrypted_doc"
+    CORRUPT_OFD = "corrupt_ofd"
+    # A format read through a program the machine lacks (LibreOffice for .doc/.wps): not the file's fault,
+    # so it is not kept in the read cache and the file is read again once the program is installed.
+    CONVERTER_MISSING = "converter_missing"
     NO_TEXT_LAYER = "no_text_layer"
     # Not in the contract's list: a scan whose print OCR reads with too little confidence to trust.
     UNREADABLE_SCAN = "unreadable_scan"
     UNSUPPORTED_FORMAT = "unsupported_format"
     UNDECODABLE_TEXT = "undecodable_text"
+    # Archives (.zip / .7z / .rar), whose members are read as files of their own (perf_etl/ingest/archives.py):
+    # an archive over a limit, or whose members inflate far more than anything real (a zip bomb), is not unpacked.
+    ARCHIVE_TOO_LARGE = "archive_too_large"
+    ARCHIVE_BOMB = "archive_bomb"
+    ENCRYPTED_ARCHIVE = "encrypted_archive"
+    CORRUPT_ARCHIVE = "corrupt_archive"
+    EMPTY_ARCHIVE = "empty_archive"
+    # A web page (.html / .mht) that shows no text: its text is loaded by a script, or it is a frame set.
+    EMPTY_PAGE = "empty_page"
     DUPLICATE_CONTENT = "duplicate_content"
     NOT_A_SELF_EVALUATION_REPORT = "not_a_self_evaluation_report"
     TOO_LARGE = "too_large"
@@ -48,6 +68,31 @@ MESSAGE_TEMPLATES: dict[str, str] = {
         "or supply the PDF instead."
     ),
     Reason.ENCRYPTED_PDF: "{file} is encrypted ({detail}): ask the publisher for an unlocked copy.",
+    Reason.CORRUPT_SPREADSHEET: (
+        "{file} cannot be opened as an Excel or WPS workbook ({detail}): open it in Excel or WPS and save it "
+        "again as .xlsx, or supply the PDF instead."
+    ),
+    Reason.ENCRYPTED_SPREADSHEET: (
+        "{file} is a password-protected workbook ({detail}): ask the publisher for an unlocked copy, or open it "
+        "with the password and save it again without one."
+    ),
+    Reason.EMPTY_SPREADSHEET: (
+        "{file} is a workbook with no text in any visible sheet ({detail}): check it is the 自评表 you meant to "
+        "supply (a hidden sheet is not read); re-export it, or supply the PDF instead."
+    ),
+    Reason.CORRUPT_DOC: (
+        "{file} cannot be opened as a Word 97 .doc or WPS .wps file ({detail}): open it in Word or WPS and "
+        "save it again as .docx, or supply the PDF instead."
+    ),
+    Reason.ENCRYPTED_DOC: (
+        "{file} is a password-protected Word/WPS document ({detail}): ask the publisher for an unlocked copy, "
+        "or open it with the password and save it again without one."
+    ),
+    Reason.CORRUPT_OFD: (
+        "{file} cannot be read as an OFD document ({detail}): re-download it, or export it as PDF from an OFD "
+        "reader and supply that instead."
+    ),
+    Reason.CONVERTER_MISSING: "{file} cannot be read on this machine: {detail}; then re-run the year.",
     Reason.NO_TEXT_LAYER: (
         "{file} has no usable text layer ({detail}): supply a PDF with real text (exported from the "
         "original document, not scanned or printed to PDF), a Word or .txt copy, or an OCR'd version."
@@ -61,6 +106,29 @@ MESSAGE_TEMPLATES: dict[str, str] = {
     ),
     Reason.UNDECODABLE_TEXT: (
         "{file} is not readable text in UTF-8, UTF-16, GBK or GB18030 ({detail}): re-save it as UTF-8 text."
+    ),
+    Reason.EMPTY_PAGE: (
+        "{file} is a web page with no readable text ({detail}): open it in a browser, wait until the report "
+        "shows, and save it again (\"web page, complete\" or .mht), or supply the report as PDF or Word."
+    ),
+    Reason.ARCHIVE_TOO_LARGE: (
+        "{file} is an archive too large to unpack ({detail}): nothing in it was read; split it into smaller "
+        "archives, unpack it into the landing folder, or raise that limit (docs/operations.md) and re-run."
+    ),
+    Reason.ARCHIVE_BOMB: (
+        "{file} is an archive that inflates far beyond its size, as a zip bomb does ({detail}): it was not "
+        "unpacked; check where it came from, and if it is real, unpack it into the landing folder yourself."
+    ),
+    Reason.ENCRYPTED_ARCHIVE: (
+        "{file} is a password-protected archive ({detail}): nothing in it was read; unpack it with the password "
+        "into the landing folder, or ask for an archive without one."
+    ),
+    Reason.CORRUPT_ARCHIVE: (
+        "{file} cannot be unpacked ({detail}): nothing in it was read; re-download it, or unpack what you can "
+        "into the landing folder."
+    ),
+    Reason.EMPTY_ARCHIVE: (
+        "{file} is an archive with no files in it ({detail}): re-create it with the reports in it, or remove it."
     ),
     Reason.DUPLICATE_CONTENT: (
         "{file} {detail}; nothing is lost, remove this copy from the landing folder to clear this row."
@@ -129,6 +197,34 @@ class EncryptedPdfError(IngestRejection):
     code = Reason.ENCRYPTED_PDF
 
 
+class CorruptSpreadsheetError(IngestRejection):
+    code = Reason.CORRUPT_SPREADSHEET
+
+
+class EncryptedSpreadsheetError(IngestRejection):
+    code = Reason.ENCRYPTED_SPREADSHEET
+
+
+class EmptySpreadsheetError(IngestRejection):
+    code = Reason.EMPTY_SPREADSHEET
+
+
+class CorruptDocError(IngestRejection):
+    code = Reason.CORRUPT_DOC
+
+
+class EncryptedDocError(IngestRejection):
+    code = Reason.ENCRYPTED_DOC
+
+
+class CorruptOfdError(IngestRejection):
+    code = Reason.CORRUPT_OFD
+
+
+class ConverterMissingError(IngestRejection):
+    code = Reason.CONVERTER_MISSING
+
+
 class NoTextLayerError(IngestRejection):
     code = Reason.NO_TEXT_LAYER
 
@@ -143,6 +239,30 @@ class UnsupportedFormatError(IngestRejection):
 
 class UndecodableTextError(IngestRejection):
     code = Reason.UNDECODABLE_TEXT
+
+
+class EmptyPageError(IngestRejection):
+    code = Reason.EMPTY_PAGE
+
+
+class ArchiveTooLargeError(IngestRejection):
+    code = Reason.ARCHIVE_TOO_LARGE
+
+
+class ArchiveBombError(IngestRejection):
+    code = Reason.ARCHIVE_BOMB
+
+
+class EncryptedArchiveError(IngestRejection):
+    code = Reason.ENCRYPTED_ARCHIVE
+
+
+class CorruptArchiveError(IngestRejection):
+    code = Reason.CORRUPT_ARCHIVE
+
+
+class EmptyArchiveError(IngestRejection):
+    code = Reason.EMPTY_ARCHIVE
 
 
 class NotAReportError(IngestRejection):

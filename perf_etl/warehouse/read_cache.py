@@ -35,11 +35,12 @@ _Record = TypeVar("_Record", RawDocument, RejectedFile)
 
 # Bump when perf_etl/ingest or perf_etl/tables changes what a file reads as (text, engine choice,
 # accept/reject rules, table cells).
-READER_CODE_VERSION = "7"
+READER_CODE_VERSION = "8"
 # A file that cannot be opened has no content to key on (and costs nothing to try again). Everything else is
 # kept: a file over a limit or one a reader failed on took the longest to find out, and is not read again
 # until it changes, the reader changes, or (too_large) the limits change.
-_NOT_KEPT = frozenset({Reason.UNREADABLE_FILE})
+# A file rejected because a converter is missing (LibreOffice for .doc) is read again once it is installed.
+_NOT_KEPT = frozenset({Reason.UNREADABLE_FILE, Reason.CONVERTER_MISSING})
 _DOCUMENT = "document"
 _PAGE_COLUMNS = ["sha256", "page_number", "text", "char_count", "text_engine", "ocr_confidence"]
 _CELL_COLUMNS = ["sha256", *(column for column in TABLE_CELL_COLUMNS if column not in ("document_id", "fiscal_year"))]

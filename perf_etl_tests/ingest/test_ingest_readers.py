@@ -249,7 +249,7 @@ def test_too_many_pages_is_too_large(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "hint"), [("a.xlsx", ".xlsx"), ("b.png", ".png"), ("c.doc", "docx"), ("README", "no")]
+    ("name", "hint"), [("a.pptx", ".pptx"), ("b.png", ".png"), ("c.rtf", ".rtf"), ("README", "no")]
 )
 def test_unsupported_extensions(tmp_path: Path, name: str, hint: str) -> None:
     path = tmp_path / name
