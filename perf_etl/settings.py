@@ -28,6 +28,14 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("PERF_ETL_WAREHOUSE", DEFAULT_WAREHOUSE))
 
 
+def unpack_dir() -> Path:
+    """Where landing archives are unpacked, one folder per archive's sha256 (perf_etl/ingest/archives.py):
+    PERF_ETL_UNPACK_DIR, else beside the warehouse. Kept between runs, so that members keep their stamps; on
+    several machines (perf_etl/defs/distributed.py) it must be a folder every worker reaches, as the landing is."""
+    configured = os.environ.get("PERF_ETL_UNPACK_DIR")
+    return Path(configured) if configured else Path(f"{warehouse_path()}.unpacked")
+
+
 def sensor_interval_seconds() -> int:
     return int(os.environ.get("PERF_ETL_SENSOR_INTERVAL_SECONDS", "30"))
 

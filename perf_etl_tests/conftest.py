@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -44,3 +45,15 @@ def pdf_landing(tmp_path: Path) -> Path:
     for sample in SAMPLE_IDS:
         shutil.copy(SAMPLES / f"{sample}.pdf", landing)
     return landing
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _unpacked_archives_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory):
+    """Landing archives are unpacked beside the warehouse by default (settings.unpack_dir): in tests, into a
+    temporary folder instead of the work tree. Set in the environment, so that worker processes see it too."""
+    if "PERF_ETL_UNPACK_DIR" in os.environ:
+        yield
+        return
+    os.environ["PERF_ETL_UNPACK_DIR"] = str(tmp_path_factory.mktemp("unpacked"))
+    yield
+    del os.environ["PERF_ETL_UNPACK_DIR"]

@@ -35,7 +35,7 @@ class LandingFolder(dg.ConfigurableResource):
     def limits(self) -> IngestLimits:
         return IngestLimits(max_file_bytes=self.max_file_bytes, max_pages=self.max_pages,
                             max_seconds_per_file=self.max_seconds_per_file, workers=self.workers,
-                            max_worker_memory_bytes=self.max_worker_memory_bytes)
+                            max_worker_memory_bytes=self.max_worker_memory_bytes, archives=DEFAULT_LIMITS.archives)
 
 
 class Warehouse(DuckDBResource):

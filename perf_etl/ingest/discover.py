@@ -13,10 +13,14 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from perf_etl import settings
 from perf_etl.ingest.reasons import IngestRejection, SymlinkLoopError, UnreadableFileError
 from perf_etl.settings import LINKS_VARIABLE
+
+if TYPE_CHECKING:
+    from perf_etl.ingest.archives import ArchiveLimits
 
 # A landing subfolder named after a fiscal year, e.g. landing/2023/report.pdf.
 _YEAR_FOLDER = re.compile(r"20\d\d")
@@ -46,11 +50,15 @@ def folder_year(source_path: str) -> int | None:
     return None
 
 
-def discover(root: Path) -> list[DiscoveredFile]:
-    """Every entry under `root`, recursively, sorted by source_path."""
+def discover(root: Path, archive_limits: ArchiveLimits | None = None) -> list[DiscoveredFile]:
+    """Every entry under `root`, recursively, sorted by source_path; an archive's members in its place
+    (`<archive>!/<member>`, unpacked within `archive_limits`, by default those of the environment)."""
+    # Imported here: archives builds on this module's DiscoveredFile.
+    from perf_etl.ingest.archives import expand_archives
+
     root = root.absolute()
     found = list(_walk(root, root, frozenset({_identity(root)})))
-    return sorted(found, key=lambda item: item.source_path)
+    return expand_archives(found, archive_limits)
 
 
 def relative_source_path(path: Path, root: Path) -> str:
@@ -135,6 +143,8 @@ def _visit(path: Path, root: Path, ancestors: frozenset[tuple[int, int]]) -> Ite
     except OSError:
         info = None
     if info is not None and stat.S_ISDIR(info.st_mode):
+        if os.path.realpath(path) == os.path.realpath(settings.unpack_dir()):
+            return  # the pipeline's own unpacked archives, when that folder was put in the landing folder
         yield from _visit_folder(path, root, ancestors, (info.st_dev, info.st_ino))
     else:
         yield entry_for(path, root)

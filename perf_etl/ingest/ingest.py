@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from perf_etl.ingest.archives import ArchiveLimits
 from perf_etl.ingest.classify import foreign_text_reason, garbage_text_reason
 from perf_etl.ingest.discover import DiscoveredFile, discover, entry_for
 from perf_etl.ingest.fingerprint import text_fingerprint
@@ -63,6 +64,8 @@ class IngestLimits:
     # A reading worker's address space; a file that needs more is too_large (see perf_etl/pool.py). A worker with
     # the OCR engine loaded uses ~1.2 GB of it.
     max_worker_memory_bytes: int = 3 * 1024**3
+    # What a landing archive may unpack to (perf_etl/ingest/archives.py).
+    archives: ArchiveLimits = field(default_factory=ArchiveLimits)
 
     @classmethod
     def from_environment(cls) -> IngestLimits:
@@ -77,6 +80,7 @@ class IngestLimits:
             workers=int(workers) if workers else defaults.workers,
             max_worker_memory_bytes=int(os.environ.get("PERF_ETL_MAX_WORKER_MEMORY_MB", 0)) * 1024**2
             or defaults.max_worker_memory_bytes,
+            archives=ArchiveLimits.from_environment(),
         )
 
     def worker_count(self) -> int:
@@ -139,7 +143,7 @@ def plan_landing(root: Path, *, now: datetime, limits: IngestLimits = IngestLimi
     size and modification time are unchanged is not hashed again (as git's index and rsync decide)."""
     if not root.is_dir():
         raise NotADirectoryError(f"landing folder {root} does not exist or is not a folder")
-    tasks = [_task(found, now, limits, known_hashes or {}) for found in discover(root)]
+    tasks = [_task(found, now, limits, known_hashes or {}) for found in discover(root, limits.archives)]
     first = _first_with_each_content(tasks)
     originals = [index for index, task in enumerate(tasks) if not _is_copy(index, task, first)]
     return LandingPlan(now, tasks, first, originals)

@@ -44,6 +44,8 @@ ACTIONS = {
     Reason.DUPLICATE_CONTENT: "remove this copy",
     Reason.NOT_A_SELF_EVALUATION_REPORT: "remove it from the landing folder",
     Reason.TOO_LARGE: "check it is a single report",
+    Reason.ENCRYPTED_ARCHIVE: "unpack it with the password",
+    Reason.ARCHIVE_BOMB: "it was not unpacked",
 }
 
 
@@ -111,7 +113,7 @@ def test_documents_get_their_years_and_the_engine_that_read_them(bad_landing) ->
 def test_what_the_messages_say_of_a_zip_and_of_a_text_in_english(bad_landing) -> None:
     landing, _ = bad_landing
     rejected = {r.source_path: r for r in ingest_landing(landing, now=NOW).rejected}
-    assert "unpack it into the landing folder" in rejected["reports.zip"].message
+    assert "password-protected archive" in rejected["reports.zip"].message
     minutes = rejected["other/minutes (English).pdf"]
     assert "words in Latin letters" in minutes.message and "scan" not in minutes.message
 
