@@ -166,7 +166,7 @@ def test_a_folder_of_unusable_files_is_accounted_for(tmp_path, capsys):
     assert "Empty DataFrame" not in out.out and "2 file(s) of unknown year recorded" in out.err
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         rows = conn.execute("SELECT source_path, reason_code FROM raw.rejected_files ORDER BY 1").fetchall()
-    assert rows == [("empty.pdf", "empty_file"), ("table.xlsx", "unsupported_format")]
+    assert rows == [("empty.pdf", "empty_file"), ("table.xlsx", "corrupt_spreadsheet")]
 
 
 def test_files_of_a_year_without_a_partition_are_recorded_and_the_run_goes_on(tmp_path, capsys):

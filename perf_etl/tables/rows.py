@@ -157,7 +157,7 @@ class _TableReader:
 
         name = indicator_name(cell("level3") or cell("level2") or cell("level1"))
         values = [cell(c) for c in ("target", "actual", "weight", "score")]
-        if not name or not any(values):
+        if not name or not any(values) or _one_merged_cell(cell("level3"), values[0], values[1]):
             return
         if "level3" in columns:
             # A level cell merged over the rows below it is empty in them where the reader could not fill it.
@@ -204,6 +204,12 @@ def indicator_name(text: str) -> str:
 def level_name(text: str) -> str:
     """一级 / 二级指标 without the points written into it ("产出指标(40分)")."""
     return _POINTS_RE.sub("", text).strip()
+
+
+def _one_merged_cell(name: str, target: str, actual: str) -> bool:
+    """The same text as 三级指标, 指标值 and 实际完成值: one merged cell across the row (a 偏差原因 / 改进措施 /
+    备注 row under the indicators, as Word, Excel and HTML tables give it in every column it spans)."""
+    return bool(name) and name == target == actual
 
 
 def _sum(values: list[float | None]) -> float | None:
