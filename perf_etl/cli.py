@@ -63,7 +63,53 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read each file as the pipeline does (ingest, normalize, extract, validate) and print one JSON "
                     "line per file: report fields, evidence, and the rejection if it was rejected. No warehouse.")
     extract.add_argument("files", type=Path, nargs="+", help="report files (.pdf, .docx, .txt)")
+    _add_corrections_parser(commands)
+    _add_review_parser(commands)
     return parser
+
+
+def _add_review_parser(commands: argparse._SubParsersAction) -> None:
+    review = commands.add_parser(
+        "review", help="start the review page: the queue, each value at its words, corrections", epilog=EXIT_CODES,
+        description="Serve a local web page over the review copy the last run published (beside the warehouse: "
+                    "review.duckdb; never the working warehouse): the values to look at first, each report's text "
+                    "with its values highlighted, and a form to accept a value or correct it. Corrections go to "
+                    "the corrections store and are applied at the next run. Binds 127.0.0.1; another interface "
+                    "needs --token, which every request must then carry.")
+    review.add_argument("--warehouse", type=Path, default=settings.warehouse_path(),
+                        help="the warehouse whose published review copy to read and whose corrections store to "
+                             "write (default: %(default)s, or PERF_ETL_WAREHOUSE)")
+    review.add_argument("--store", type=Path, default=None,
+                        help="the corrections store (default: beside the warehouse, or PERF_ETL_CORRECTIONS)")
+    review.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
+    review.add_argument("--port", type=int, default=8765, help="port (default: %(default)s; 0 picks a free one)")
+    review.add_argument("--token", default=None, help="a secret every request must carry (needed off 127.0.0.1)")
+    review.add_argument("--reviewer", default=None, help="name recorded with each correction (default: your login)")
+
+
+def _add_corrections_parser(commands: argparse._SubParsersAction) -> None:
+    corrections = commands.add_parser(
+        "corrections", help="export, import or list the corrections store", epilog=EXIT_CODES,
+        description="The corrections people made to extracted values live in a small store beside the warehouse "
+                    "(applied by every run). Export them to a CSV file to keep in version control, import one "
+                    "back. CSV: UTF-8 with a BOM, header report_id,field,value,reason,corrected_by,corrected_at,"
+                    "extracted_value; an empty value cell clears the field, an empty extracted_value cell means "
+                    "the field was empty when corrected.")
+    actions = corrections.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    export = actions.add_parser("export", help="write every correction to a CSV file", epilog=EXIT_CODES)
+    export.add_argument("file", type=Path, help="CSV file to write ('-' for standard output)")
+    load = actions.add_parser("import", help="record the corrections of a CSV file (all or none)", epilog=EXIT_CODES)
+    load.add_argument("file", type=Path, help="CSV file as `export` writes it")
+    load.add_argument("--replace", action="store_true",
+                      help="remove the store's corrections the file does not hold (the store then equals the file)")
+    actions.add_parser("list", help="print the corrections and what the last run did with them", epilog=EXIT_CODES)
+    for action in actions.choices.values():
+        action.add_argument("--warehouse", type=Path, default=settings.warehouse_path(),
+                            help="the warehouse whose corrections these are (default: %(default)s, or "
+                                 "PERF_ETL_WAREHOUSE)")
+        action.add_argument("--store", type=Path, default=None,
+                            help="the corrections store (default: beside the warehouse, "
+                                 "<warehouse>.corrections.duckdb, or PERF_ETL_CORRECTIONS)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,6 +122,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return commands.run_command(args.landing, args.warehouse, args.years)
+        if args.command == "review":
+            return commands.review_command(args.warehouse, args.store, args.host, args.port, args.token,
+                                           args.reviewer)
+        if args.command == "corrections":
+            return commands.corrections_command(args.action, args.warehouse, args.store,
+                                                getattr(args, "file", None), replace=getattr(args, "replace", False))
         return commands.extract_command(args.files)
     except commands.UsageError as error:
         parser.exit(2, f"perf-etl {args.command}: {error}\n")

@@ -214,10 +214,15 @@ def print_summary(warehouse: Path, years: Sequence[int]) -> None:
         reasons = conn.execute(
             "SELECT reason_code, count(*) AS files FROM raw.rejected_files GROUP BY ALL ORDER BY ALL"
         ).df()
+        corrected = conn.execute("SELECT status, count(*) FROM review.corrections GROUP BY ALL ORDER BY ALL"
+                                 ).fetchall()
     print(f"warehouse: {warehouse}")
     if not per_year.empty:
         print(per_year.to_string(index=False))
     print(f"rejected files with unknown fiscal year: {unknown}")
+    if corrected:
+        print("corrections (review.corrections; `perf-etl corrections list`): "
+              + ", ".join(f"{count} {status}" for status, count in corrected))
     if not reasons.empty:
         print("rejections by reason:")
         print(reasons.to_string(index=False))
@@ -285,3 +290,96 @@ def extract_command(files: Sequence[Path]) -> int:
         rejected += line["rejected"] is not None
         print(json.dumps(line, ensure_ascii=False), flush=True)
     return 1 if rejected else 0
+
+
+def corrections_command(action: str, warehouse: Path, store_path: Path | None, file: Path | None, *,
+                        replace: bool = False) -> int:
+    """`perf-etl corrections export|import|list`: the corrections store beside `warehouse` (or `store_path`)
+    to and from a CSV file (perf_etl/review/corrections.py). A wrong file is a UsageError: one line, exit 2,
+    nothing recorded."""
+    from perf_etl.review import corrections
+
+    store_file = store_path or corrections.corrections_store(warehouse)
+    if action == "export":
+        assert file is not None
+        found = corrections.load_corrections(store_file)
+        if str(file) == "-":
+            corrections.write_csv(found, sys.stdout)
+        else:
+            try:
+                with file.open("w", encoding="utf-8-sig", newline="") as out:
+                    corrections.write_csv(found, out)
+            except OSError as error:
+                raise UsageError(f"{file}: {error.strerror or error}") from None
+        print(f"{len(found)} correction(s) of {store_file} written to {file}", file=sys.stderr)
+        return 0
+    if action == "import":
+        assert file is not None
+        try:
+            read = corrections.read_csv(file)
+            recorded = corrections.record_corrections(store_file, read, replace_all=replace)
+        except corrections.CorrectionError as error:
+            raise UsageError(f"{error}; nothing was imported") from None
+        print(f"{recorded} correction(s) from {file} recorded in {store_file}"
+              f"{' (the others removed)' if replace else ''}; the next run applies them", file=sys.stderr)
+        return 0
+    _print_corrections(corrections.load_corrections(store_file), store_file, warehouse)
+    return 0
+
+
+def _print_corrections(found: Sequence[Any], store_file: Path, warehouse: Path) -> None:
+    """The store's corrections, with their status in review.corrections as of the last run (when the warehouse
+    can be read now)."""
+    from dataclasses import asdict
+
+    print(f"corrections store: {store_file}")
+    if not found:
+        print("no corrections")
+        return
+    frame = pd.DataFrame([asdict(c) for c in found])
+    try:
+        with store.connect(warehouse, read_only=True, lock_timeout_seconds=2.0) as conn:
+            statuses = conn.execute("SELECT report_id, field, corrected_at, status, extracted_value_now "
+                                    "FROM review.corrections").df()
+    except Exception:  # no warehouse yet, an older one, or a run holding it: the statuses are unknown
+        statuses = pd.DataFrame(columns=["report_id", "field", "corrected_at", "status", "extracted_value_now"])
+    last = {(r, f, pd.Timestamp(at)): (s, now) for r, f, at, s, now in statuses.itertuples(index=False)}
+    seen = [last.get((c.report_id, c.field, pd.Timestamp(c.corrected_at).tz_convert(None)), ("not run yet", None))
+            for c in found]
+    frame["status"] = [status for status, _ in seen]
+    frame["extracted_now"] = [now for _, now in seen]
+    frame["report_id"] = frame["report_id"].str[:12]
+    print(frame[["report_id", "field", "extracted_value", "value", "status", "extracted_now", "corrected_by",
+                 "reason"]].to_string(index=False))
+
+
+def review_command(warehouse: Path, store_path: Path | None, host: str, port: int, token: str | None,
+                   reviewer: str | None) -> int:
+    """Serve the review page until interrupted (perf_etl/review/page.py)."""
+    import getpass
+
+    from perf_etl.publish.locations import review_copy_path
+    from perf_etl.review.corrections import corrections_store
+    from perf_etl.review.page import ReviewApp, ReviewSetupError, make_server, page_url
+
+    copy = review_copy_path(warehouse)
+    if not copy.exists():
+        raise UsageError(f"{copy} does not exist: run the pipeline for this warehouse first (perf-etl run "
+                         f"--warehouse {warehouse})")
+    app = ReviewApp(copy=copy, store=store_path or corrections_store(warehouse),
+                    reviewer=reviewer or getpass.getuser(), token=token)
+    try:
+        server = make_server(app, host, port)
+    except ReviewSetupError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    print(f"review page: {page_url(server, token)} (reading {copy}; corrections to {app.store}, applied at the "
+          "next run). Ctrl-C stops it.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0

@@ -115,13 +115,18 @@ class Evidence:
 
     document_id: str
     field: str
-    value: str  # the value as stored, rendered as text
+    value: str | None  # the value as stored, rendered as text (None only for a correction that clears it)
     raw_text: str  # the exact words it was read from (unit as written)
     page_number: int
     char_start: int  # offsets in the staging text
     char_end: int
     rule: str
     ocr_confidence: float | None = None  # of the page it was read from, when OCR read it (filled in core)
+    # What the extractor read, for rule "correction" only (perf_etl/review/corrections.py); else None.
+    extracted_value: str | None = None
+    # How it was found: high | medium | low (perf_etl/extract/confidence.py), and why it is below high.
+    confidence: str | None = None
+    confidence_note: str | None = None
 
 
 @dataclass

@@ -70,3 +70,17 @@ def ocr_enabled() -> bool:
     """PERF_ETL_OCR: OCR is on unless set to 0/false/off/no (pages that need it then fail the text-layer
     check, docs/ocr.md)."""
     return os.environ.get("PERF_ETL_OCR", "1").strip().lower() not in {"0", "false", "off", "no"}
+
+
+CORRECTIONS_VARIABLE = "PERF_ETL_CORRECTIONS"
+
+
+def corrections_store_path(warehouse: Path | None = None) -> Path:
+    """The corrections store (perf_etl/review/corrections.py): PERF_ETL_CORRECTIONS, else beside the warehouse
+    (data/warehouse.duckdb -> data/warehouse.corrections.duckdb). Its own file, never the working warehouse:
+    recording a correction never waits for a run, and a run applies what the store holds when it starts."""
+    configured = os.environ.get(CORRECTIONS_VARIABLE)
+    if configured:
+        return Path(configured)
+    warehouse = Path(warehouse) if warehouse is not None else warehouse_path()
+    return warehouse.with_name(f"{warehouse.stem}.corrections.duckdb")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from perf_etl.validate.schemas import GRADES, MAX_RATE_PCT
+from perf_etl.validate.schemas import CORRECTION_RULE, GRADES, MAX_RATE_PCT
 
 MONEY_COLUMNS = [
     "budget_initial_wan", "budget_wan", "expenditure_wan", "basic_expenditure_wan", "project_expenditure_wan",
@@ -129,7 +129,8 @@ def table_totals_agree(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame
     """Fields both the prose and the 自评表 state, where they differ by more than the tolerance.
 
     `frames["table_totals"]` (extraction's, not a core table) holds what each table states; the report's
-    value came from the prose unless its evidence rule is "table:…" (then the table filled a null).
+    value came from the prose unless its evidence rule is "table:…" (then the table filled a null); a value a
+    person corrected (rule "correction") was checked against both and is no disagreement.
     """
     totals = frames.get("table_totals")
     if totals is None or totals.empty:
@@ -142,7 +143,8 @@ def table_totals_agree(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame
               .merge(prose, on=["document_id", "field"])
               .merge(evidence.rename(columns={"page_number": "prose_page", "raw_text": "prose_text"}),
                      on=["document_id", "field"], how="left"))
-    from_prose = joined["rule"].notna() & ~joined["rule"].astype(str).str.startswith("table:")
+    rules = joined["rule"].astype(str)
+    from_prose = joined["rule"].notna() & ~rules.str.startswith("table:") & (rules != CORRECTION_RULE)
     gap = (pd.to_numeric(joined["prose_value"], errors="coerce") - joined["table_value"].astype(float)).abs()
     bad = from_prose & gap.notna() & (gap > joined["field"].map(TABLE_TOLERANCE))
     return joined.loc[bad, TABLE_TOTALS_COLUMNS].reset_index(drop=True)

@@ -14,6 +14,7 @@ GRADES = ["优", "良", "中", "差"]
 REPORT_TYPES = ["department_overall", "project"]
 SHA256_HEX = r"^[0-9a-f]{64}$"
 MAX_RATE_PCT = 200.0
+CORRECTION_RULE = "correction"  # the evidence rule of a value a person corrected (perf_etl/review)
 
 
 def _money() -> pa.Field:
@@ -68,7 +69,8 @@ class FieldEvidenceModel(_CoreRow):
     """core.field_evidence: where every non-null field was read."""
 
     field: Series[str]
-    value: Series[str]
+    # Null only where a person's correction cleared the field (rule 'correction').
+    value: Series[str] = pa.Field(nullable=True)
     raw_text: Series[str] = pa.Field(str_length={"min_value": 1})
     page_number: Series[pd.Int64Dtype] = pa.Field(ge=1)
     char_start: Series[pd.Int64Dtype] = pa.Field(ge=0)
@@ -76,6 +78,15 @@ class FieldEvidenceModel(_CoreRow):
     rule: Series[str]
     # The OCR confidence of the page the value was read from; null for pages with a text layer.
     ocr_confidence: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+    # What the extractor read, beside a corrected value (rule 'correction'); null for every other rule.
+    extracted_value: Series[str] = pa.Field(nullable=True)
+    # How the value was found (perf_etl/extract/confidence.py); null in rows written before it was recorded.
+    confidence: Series[str] = pa.Field(nullable=True, isin=["high", "medium", "low"])
+    confidence_note: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(element_wise=False)
+    def only_a_correction_clears(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["value"].notna() | (frame["rule"] == CORRECTION_RULE)
 
     @pa.dataframe_check(element_wise=False)
     def span_is_forward(cls, frame: pd.DataFrame) -> Series[bool]:

@@ -47,7 +47,7 @@ STAGE_CODE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "tables": (("defs/assets/tables.py", "warehouse/read_cache.py"), ()),
     "staging": (("normalize", "models.py", "pipeline.py", "defs/assets/staging.py"), ("opencc",)),
     "core": (("extract", "tables", "validate", "core_tables.py", "models.py", "pipeline.py", "defs/assets/core.py",
-              "defs/io_managers.py"), ("pandera", "pandas", "opencc")),
+              "defs/io_managers.py", "review/corrections.py"), ("pandera", "pandas", "opencc")),
     "marts": (("marts", "validate/checks.py", "validate/schemas.py", "defs/assets/marts.py"), ("duckdb",)),
     "published_marts": (("publish", "defs/assets/marts.py"), ("duckdb", "sqlalchemy", "pyarrow")),
 }
@@ -91,11 +91,11 @@ class YearPlan:
 
 def plan(
     conn: duckdb.DuckDBPyConnection, stage: str, assets: Sequence[str], years: Sequence[int], *, extra: str = "",
-    full_refresh: bool = False,
+    full_refresh: bool = False, extra_by_year: Mapping[int, str] | None = None,
 ) -> YearPlan:
     """Compare the inputs of `stage` for `years` with what `assets` recorded. A year is unchanged when every
     asset of the stage recorded the current fingerprint; with `full_refresh` none is."""
-    current = input_fingerprints(conn, stage, years, extra=extra)
+    current = input_fingerprints(conn, stage, years, extra=extra, extra_by_year=extra_by_year)
     stored = recorded(conn, assets, years)
     unchanged: dict[int, datetime] = {}
     for year, fingerprint in current.items():
@@ -107,15 +107,23 @@ def plan(
 
 
 def input_fingerprints(
-    conn: duckdb.DuckDBPyConnection, stage: str, years: Sequence[int], *, extra: str = ""
+    conn: duckdb.DuckDBPyConnection, stage: str, years: Sequence[int], *, extra: str = "",
+    extra_by_year: Mapping[int, str] | None = None,
 ) -> dict[int, str | None]:
     """The fingerprint of `stage`'s inputs and code for each year (None when an input is not vouched for).
-    `extra` is anything else the output depends on."""
+    `extra` is anything else the output depends on; `extra_by_year`, anything else a year's output depends
+    on (core: the corrections of the year's reports, perf_etl/review/corrections.py)."""
     years = sorted({int(year) for year in years})
     inputs = _STAGE_INPUTS[stage](conn, years)
     code = code_fingerprint(stage)
-    return {year: None if inputs[year] is None else _md5("\n".join([stage, code, extra, inputs[year] or ""]))
-            for year in years}
+    by_year = extra_by_year or {}
+
+    def parts(year: int) -> list[str]:
+        # A year with nothing of its own keeps the fingerprint it had before `extra_by_year` existed.
+        own = by_year.get(year, "")
+        return [stage, code, extra, inputs[year] or "", *([own] if own else [])]
+
+    return {year: None if inputs[year] is None else _md5("\n".join(parts(year))) for year in years}
 
 
 def raw_fingerprints(documents: pd.DataFrame, rejected: pd.DataFrame, years: Sequence[int],

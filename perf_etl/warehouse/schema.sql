@@ -120,6 +120,15 @@ CREATE TABLE IF NOT EXISTS core.field_evidence (
     ocr_confidence DOUBLE
 );
 ALTER TABLE core.field_evidence ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
+-- A value a person corrected (perf_etl/review/corrections.py) has rule 'correction', raw_text saying who and
+-- why, `value` the corrected value (NULL when the correction clears the field) and `extracted_value` what
+-- the extractor read (NULL for every other rule).
+ALTER TABLE core.field_evidence ADD COLUMN IF NOT EXISTS extracted_value VARCHAR;
+ALTER TABLE core.field_evidence ALTER COLUMN value DROP NOT NULL;
+-- How each value was found (perf_etl/extract/confidence.py): 'high' | 'medium' | 'low', and in words why it is
+-- below high; NULL in rows written before (until their year is re-run).
+ALTER TABLE core.field_evidence ADD COLUMN IF NOT EXISTS confidence VARCHAR;
+ALTER TABLE core.field_evidence ADD COLUMN IF NOT EXISTS confidence_note VARCHAR;
 
 CREATE TABLE IF NOT EXISTS core.indicators (
     document_id VARCHAR NOT NULL,
@@ -170,6 +179,25 @@ CREATE TABLE IF NOT EXISTS core.findings (
     kind VARCHAR NOT NULL,
     ordinal INTEGER NOT NULL,
     text VARCHAR NOT NULL
+);
+
+-- The corrections of the corrections store (perf_etl/review/corrections.py; the store, not this table, is
+-- what survives), rewritten by every core run with what became of each: 'applied'; 'report_missing' (no
+-- core.reports row has that report_id any more); 'source_changed' (the extractor now reads
+-- `extracted_value_now`, not the `extracted_value` the correction was made against: not applied);
+-- 'pending' (recorded after its year's core rows were last computed: applied by the next run of that year).
+CREATE SCHEMA IF NOT EXISTS review;
+CREATE TABLE IF NOT EXISTS review.corrections (
+    report_id VARCHAR NOT NULL,
+    field VARCHAR NOT NULL,
+    value VARCHAR,
+    reason VARCHAR NOT NULL,
+    corrected_by VARCHAR NOT NULL,
+    corrected_at TIMESTAMP NOT NULL,  -- UTC
+    extracted_value VARCHAR,
+    fiscal_year INTEGER,  -- of the report, NULL when it is missing
+    status VARCHAR NOT NULL,
+    extracted_value_now VARCHAR
 );
 
 -- What each stage's rows of a fiscal year were computed from (perf_etl/warehouse/fingerprints.py): a

@@ -1,6 +1,6 @@
 """What every warehouse-writing asset shares: partitions, pool and backfill policy."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -60,7 +60,7 @@ def wants_full_refresh(context: dg.AssetExecutionContext) -> bool:
 
 def plan_years(
     context: dg.AssetExecutionContext, conn: duckdb.DuckDBPyConnection, stage: str, assets: Sequence[dg.AssetKey],
-    *, extra: str = "", with_following_years: bool = False,
+    *, extra: str = "", with_following_years: bool = False, extra_by_year: Mapping[int, str] | None = None,
 ) -> fingerprints.YearPlan:
     """Which of the run's fiscal years the stage must compute (their inputs changed since the rows were
     written, or a full refresh was asked for), said in the step's log. `with_following_years`: the year
@@ -71,7 +71,7 @@ def plan_years(
         years = sorted({*years, *following_years(conn, years)})
     full = wants_full_refresh(context)
     plan = fingerprints.plan(conn, stage, [key.to_user_string() for key in assets], years, extra=extra,
-                             full_refresh=full)
+                             full_refresh=full, extra_by_year=extra_by_year)
     if full:
         context.log.info(f"full refresh: computing fiscal years {plan.changed}")
     elif not plan.changed:

@@ -12,6 +12,7 @@ from perf_etl.defs.assets.staging import STAGING_DOCUMENTS, STAGING_SECTIONS
 from perf_etl.defs.assets.tables import RAW_TABLE_CELLS
 from perf_etl.defs.checks import CORE_CHECK_SPECS, check_result, core_asset_key
 from perf_etl.defs.io_managers import for_years
+from perf_etl.defs.partitions import partition_years
 from perf_etl.defs.resources import Warehouse
 from perf_etl.models import RejectedFile, Stage
 from perf_etl.parallel import WorkerPool, overlapped
@@ -23,6 +24,7 @@ from perf_etl.pipeline import (
     rejected_frame,
     staged_from_frames,
 )
+from perf_etl.review import corrections
 from perf_etl.validate.checks import CONTRACT_CHECKS, CheckOutcome, ContractCheck, run_contract_checks
 from perf_etl.validate.rows import validate_core
 from perf_etl.validate.schemas import CORE_MODELS
@@ -69,10 +71,15 @@ def core_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
     (every year on a full refresh): a skipped year's output is empty and the IO manager leaves its rows,
     and its checks keep their last evaluation."""
     now = datetime.now(timezone.utc)
+    # Read once, when the step starts: a correction recorded meanwhile is applied by the next run.
+    stored_corrections = corrections.load_corrections(corrections.corrections_store(warehouse.database))
     with warehouse.connect() as conn:
-        plan = plan_years(context, conn, "core", CORE_KEYS)
+        year_corrections = corrections.by_year(conn, stored_corrections, partition_years(context))
+        plan = plan_years(context, conn, "core", CORE_KEYS, extra_by_year={
+            year: corrections.fingerprint(found) for year, found in year_corrections.items()})
         if plan.changed:
-            outcomes, accepted, validate_failures = _extract_years(context, conn, plan.changed, now)
+            to_apply = [c for year in plan.changed for c in year_corrections.get(year, [])]
+            outcomes, accepted, validate_failures = _extract_years(context, conn, plan.changed, now, to_apply)
             check_results.save(conn, outcomes, plan.changed, now)
         else:
             outcomes, validate_failures = [], []
@@ -88,6 +95,12 @@ def core_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
             metadata["preview"] = frame_preview(frame[["department_name", "fiscal_year", "budget_wan",
                                                        "expenditure_wan", "self_score", "grade"]])
         yield dg.Output(for_years(frame, plan.changed, plan.to_record), output_name=table, metadata=metadata)
+    with warehouse.connect() as conn:
+        # After the core rows are written (each output as it is yielded): what became of every correction.
+        review = corrections.write_review_table(conn, stored_corrections)
+    if not review.empty:
+        context.log.info("corrections: " + ", ".join(
+            f"{count} {status}" for status, count in review["status"].value_counts().sort_index().items()))
     fresh = {outcome.name: outcome for outcome in outcomes}
     for check in CONTRACT_CHECKS:
         result = _check_result(check, fresh.get(check.name), kept.get(check.name), withheld)
@@ -115,12 +128,15 @@ def _check_result(check: ContractCheck, fresh: CheckOutcome | None, kept: check_
     })
 
 
-def _extract_years(context: dg.AssetExecutionContext, conn, years: list[int], now: datetime):
+def _extract_years(context: dg.AssetExecutionContext, conn, years: list[int], now: datetime,
+                   to_apply: list[corrections.Correction]):
     raw_documents = store.read_partition(conn, "raw.documents", years)
     source_paths = dict(zip(raw_documents["document_id"], raw_documents["source_path"], strict=True))
     del raw_documents
     extracted, extract_failures = extracted_frames(_extract_batches(context, conn, years, source_paths, now),
                                                    store.ocr_page_confidence(conn, years))
+    # Before the checks and the validation: they see the values core will hold.
+    extracted = corrections.apply_corrections(extracted, to_apply)
     outcomes = run_contract_checks(extracted, years)
     accepted, validate_failures = validate_core(extracted, source_paths, now)
     _record_rejections(conn, years, extract_failures, validate_failures)
