@@ -22,6 +22,7 @@ import pandas as pd
 
 from perf_etl.core_tables import core_frames
 from perf_etl.extract import extract_document
+from perf_etl.extract.confidence import finalize_confidence
 from perf_etl.ingest.ingest import (
     IngestLimits,
     LandingPlan,
@@ -48,6 +49,7 @@ from perf_etl.parallel import Parallelism, Progress, WorkerPool, map_batches
 from perf_etl.pool import CallFailed, OverBudget
 from perf_etl.tables.grid import TableGrid, grids_from_frame
 from perf_etl.tables.rows import TableReading, read_reading, totals_frame
+from perf_etl.validate.checks import table_totals_agree
 from perf_etl.warehouse import read_cache, store
 
 _Row = TypeVar("_Row")
@@ -310,7 +312,10 @@ def extracted_frames(
     """The frames of `extract_stage` from what `extract_documents` gathered."""
     frames = core_frames(extracted.extractions)
     frames["field_evidence"] = with_ocr_confidence(frames["field_evidence"], page_confidence)
-    return {**frames, "table_totals": totals_frame(extracted.readings)}, list(extracted.failures)
+    frames["table_totals"] = totals_frame(extracted.readings)
+    # The evidence's confidence, lowered for OCR pages, flattened tables and prose the 自评表 contradicts.
+    frames["field_evidence"] = finalize_confidence(frames["field_evidence"], table_totals_agree(frames, []))
+    return frames, list(extracted.failures)
 
 
 def with_ocr_confidence(evidence: pd.DataFrame, page_confidence: pd.DataFrame | None) -> pd.DataFrame:

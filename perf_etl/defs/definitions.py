@@ -15,7 +15,7 @@ from perf_etl.defs.jobs import fiscal_year_job, read_landing_job
 from perf_etl.defs.resources import LandingFolder, MartsPublisher, Warehouse
 from perf_etl.defs.schedules import yearly_reports_schedule
 from perf_etl.defs.sensors import landing_folder_sensor
-from perf_etl.publish.locations import parquet_dir, publish_url
+from perf_etl.publish.locations import parquet_dir, publish_url, review_copy_path
 
 
 def build_definitions(landing: str | None = None, warehouse: str | None = None) -> dg.Definitions:
@@ -42,7 +42,8 @@ def build_resources(landing_path: str, warehouse_path: str) -> dict[str, object]
         "warehouse_io_manager": WarehouseTableIOManager(database=warehouse_path),
         # Beside the warehouse unless PERF_ETL_PUBLISH_URL names another database (perf_etl/publish).
         "marts_publisher": MartsPublisher(parquet_dir=str(parquet_dir(Path(warehouse_path))),
-                                          url=publish_url(Path(warehouse_path))),
+                                          url=publish_url(Path(warehouse_path)),
+                                          review_copy=str(review_copy_path(Path(warehouse_path)))),
     }
 
 

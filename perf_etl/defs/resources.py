@@ -60,6 +60,8 @@ class MartsPublisher(dg.ConfigurableResource):
 
     parquet_dir: str
     url: str
+    # The review page's copy (perf_etl/publish/review_copy.py); "" publishes none.
+    review_copy: str = ""
 
     def describe_url(self) -> str:
         return sa.make_url(self.url).render_as_string(hide_password=True)

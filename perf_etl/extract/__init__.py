@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from perf_etl.extract.confidence import assess
 from perf_etl.extract.departments import department_key
 from perf_etl.extract.finance import finance_hits
 from perf_etl.extract.findings import extract_findings
@@ -117,6 +118,7 @@ def extract_document(doc: StagedDocument, tables: TableReading | None = None) ->
     evidence += [as_written(hit, written.text, doc.text).to_evidence(doc) for hit in indicator_hits]
     table_rows = tables.indicators if tables is not None else []
     evidence += [found for indicator in table_rows for found in _cell_evidence(indicator)]
+    assess(evidence, ctx, statements)  # how sure the way each value was found makes us (confidence.py)
     return Extraction(
         report=report,
         evidence=evidence,

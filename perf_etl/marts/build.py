@@ -16,12 +16,14 @@ from importlib import resources
 import duckdb
 import pandas as pd
 
+from perf_etl.extract import confidence
 from perf_etl.validate import checks
 from perf_etl.validate.schemas import GRADES, MAX_RATE_PCT
 from perf_etl.warehouse import store
 
 # In build order; also the order the UI and the data dictionary list them in.
-MART_TABLES: tuple[str, ...] = ("department_year", "fiscal_year_summary", "indicator_completion", "data_quality")
+MART_TABLES: tuple[str, ...] = ("department_year", "fiscal_year_summary", "indicator_completion", "data_quality",
+                                "review_queue")
 
 _SQL_DIR = resources.files("perf_etl.marts")
 _PARAMETER = re.compile(r"\$(\w+)")
@@ -34,6 +36,12 @@ CHECK_PARAMETERS: Mapping[str, object] = {
     "grades": list(GRADES),
     "rate_tolerance_pct": checks.RATE_TOLERANCE_PCT,
     "split_tolerance_wan": checks.SPLIT_TOLERANCE_WAN,
+}
+# What the review_queue query shares with perf_etl/extract/confidence.py: the notes it writes and its thresholds.
+REVIEW_PARAMETERS: Mapping[str, object] = {
+    "conflict_pattern": f"{confidence.CONFLICT_NOTE}|{confidence.TABLE_CONFLICT_NOTE}",
+    "low_ocr_confidence": confidence.LOW_OCR_CONFIDENCE,
+    "indirect_name_rules": sorted(confidence.INDIRECT_NAME_RULES),
 }
 
 
@@ -55,7 +63,7 @@ def install_macros(conn: duckdb.DuckDBPyConnection) -> None:
 
 def _run_parameters(sql: str, years: Sequence[int]) -> dict[str, object]:
     # DuckDB refuses parameters a query does not use, so each query gets only those it names.
-    available = {"years": [int(year) for year in years], **CHECK_PARAMETERS}
+    available = {"years": [int(year) for year in years], **CHECK_PARAMETERS, **REVIEW_PARAMETERS}
     return {name: available[name] for name in dict.fromkeys(_PARAMETER.findall(sql))}
 
 

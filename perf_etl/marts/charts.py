@@ -158,11 +158,31 @@ def data_quality_chart(frame: pd.DataFrame) -> Figure:
     return figure
 
 
+def _queue_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """marts.review_queue over the years shown: values per priority (1 = look first)."""
+    counts = frame.groupby("priority").size().reindex(range(1, 5), fill_value=0)
+    return pd.DataFrame({"priority": counts.index, "values": counts.to_numpy()})
+
+
+def review_queue_chart(frame: pd.DataFrame) -> Figure:
+    """Values waiting per priority."""
+    counts = _queue_counts(frame)
+    figure = Figure(figsize=(7, 2.5), dpi=DPI, layout="constrained")
+    axes = figure.subplots()
+    axes.barh([f"priority {p}" for p in counts["priority"]], counts["values"], color=EXPENDITURE_COLOR)
+    axes.invert_yaxis()
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_xlabel("values (open them with `perf-etl review`)")
+    axes.set_title("Review queue")
+    return figure
+
+
 MART_CHARTS: dict[str, Callable[[pd.DataFrame], Figure]] = {
     "department_year": department_year_chart,
     "fiscal_year_summary": fiscal_year_summary_chart,
     "indicator_completion": indicator_completion_chart,
     "data_quality": data_quality_chart,
+    "review_queue": review_queue_chart,
 }
 
 
@@ -224,11 +244,18 @@ def _data_quality_text(frame: pd.DataFrame) -> pd.DataFrame:
                          "check_failures": per_field["check_failures"]})
 
 
+def _review_queue_text(frame: pd.DataFrame) -> pd.DataFrame:
+    counts = _queue_counts(frame)
+    most = int(counts["values"].max())
+    return counts.assign(bar=[text_bar(v, most) for v in counts["values"]])
+
+
 MART_TEXT_CHARTS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "department_year": _department_year_text,
     "fiscal_year_summary": _fiscal_year_summary_text,
     "indicator_completion": _indicator_completion_text,
     "data_quality": _data_quality_text,
+    "review_queue": _review_queue_text,
 }
 
 

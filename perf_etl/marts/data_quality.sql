@@ -30,48 +30,8 @@ field_values AS (
 ),
 
 check_failures AS (
-    SELECT document_id, fiscal_year, field, 'money_non_negative' AS check_name
-    FROM field_values
-    WHERE list_contains($money_columns, field) AND try_cast(value AS DECIMAL(18, 2)) < 0
-
-    UNION ALL
-    SELECT document_id, fiscal_year, 'execution_rate_pct', 'rates_in_range'
-    FROM reports
-    WHERE execution_rate_pct NOT BETWEEN 0 AND $max_rate_pct
-
-    UNION ALL
-    SELECT document_id, fiscal_year, 'self_score', 'score_in_range'
-    FROM reports
-    WHERE self_score NOT BETWEEN 0 AND 100
-
-    UNION ALL
-    SELECT document_id, fiscal_year, 'grade', 'grade_in_values'
-    FROM reports
-    WHERE NOT list_contains($grades, grade)
-
-    UNION ALL
-    SELECT document_id, fiscal_year, 'grade', 'grade_agrees_with_score'
-    FROM reports
-    WHERE grade <> grade_from_score
-
-    UNION ALL
-    SELECT document_id, fiscal_year, 'execution_rate_pct', 'execution_rate_consistent'
-    FROM reports
-    WHERE abs(execution_rate_pct - execution_rate_computed_pct) > $rate_tolerance_pct
-
-    UNION ALL
-    SELECT document_id, fiscal_year, 'expenditure_wan', 'spending_split_adds_up'
-    FROM reports
-    WHERE abs(basic_expenditure_wan + project_expenditure_wan - expenditure_wan) > $split_tolerance_wan
-
-    UNION ALL
-    SELECT document_id, fiscal_year, field, 'evidence_for_every_field'
-    FROM field_values
-    WHERE value IS NOT NULL
-        AND NOT EXISTS (
-            SELECT 1 FROM core.field_evidence AS evidence
-            WHERE evidence.document_id = field_values.document_id AND evidence.field = field_values.field
-        )
+    SELECT * FROM contract_check_failures($years, $money_columns, $max_rate_pct, $grades, $rate_tolerance_pct,
+                                          $split_tolerance_wan)
 ),
 
 failures_per_field AS (

@@ -76,3 +76,69 @@ FROM (
     QUALIFY source = max(CASE WHEN source = 'table' THEN 'table' ELSE 'prose' END) OVER (PARTITION BY document_id)
 )
 GROUP BY document_id;
+
+-- The contract checks of perf_etl/validate/checks.py restated in SQL, one row per failure: document_id,
+-- fiscal_year, the field it counts against and the check's name (marts.data_quality counts them,
+-- marts.review_queue lists them). The thresholds are parameters from that module (build.CHECK_PARAMETERS).
+CREATE OR REPLACE TEMP MACRO contract_check_failures(years, money_columns, max_rate_pct, grades, rate_tolerance_pct,
+                                                     split_tolerance_wan) AS TABLE
+WITH reports AS (
+    SELECT * FROM core.reports WHERE list_contains(years, fiscal_year)
+),
+
+-- One row per report and field, the value as text (NULL when the field is empty). Every column is a
+-- field except those that identify the row rather than being read from the text.
+field_values AS (
+    SELECT document_id, report_year AS fiscal_year, field, value
+    FROM (
+        SELECT document_id, fiscal_year AS report_year, COLUMNS(* EXCLUDE (document_id, extractor_version))::VARCHAR
+        FROM reports
+    )
+    UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (document_id, report_year))))
+),
+
+check_failures AS (
+    SELECT document_id, fiscal_year, field, 'money_non_negative' AS check_name
+    FROM field_values
+    WHERE list_contains(money_columns, field) AND try_cast(value AS DECIMAL(18, 2)) < 0
+
+    UNION ALL
+    SELECT document_id, fiscal_year, 'execution_rate_pct', 'rates_in_range'
+    FROM reports
+    WHERE execution_rate_pct NOT BETWEEN 0 AND max_rate_pct
+
+    UNION ALL
+    SELECT document_id, fiscal_year, 'self_score', 'score_in_range'
+    FROM reports
+    WHERE self_score NOT BETWEEN 0 AND 100
+
+    UNION ALL
+    SELECT document_id, fiscal_year, 'grade', 'grade_in_values'
+    FROM reports
+    WHERE NOT list_contains(grades, grade)
+
+    UNION ALL
+    SELECT document_id, fiscal_year, 'grade', 'grade_agrees_with_score'
+    FROM reports
+    WHERE grade <> grade_from_score
+
+    UNION ALL
+    SELECT document_id, fiscal_year, 'execution_rate_pct', 'execution_rate_consistent'
+    FROM reports
+    WHERE abs(execution_rate_pct - execution_rate_computed_pct) > rate_tolerance_pct
+
+    UNION ALL
+    SELECT document_id, fiscal_year, 'expenditure_wan', 'spending_split_adds_up'
+    FROM reports
+    WHERE abs(basic_expenditure_wan + project_expenditure_wan - expenditure_wan) > split_tolerance_wan
+
+    UNION ALL
+    SELECT document_id, fiscal_year, field, 'evidence_for_every_field'
+    FROM field_values
+    WHERE value IS NOT NULL
+        AND NOT EXISTS (
+            SELECT 1 FROM core.field_evidence AS evidence
+            WHERE evidence.document_id = field_values.document_id AND evidence.field = field_values.field
+        )
+)
+SELECT * FROM check_failures;

@@ -24,3 +24,8 @@ def default_publish_url(warehouse: Path) -> str:
 def publish_url(warehouse: Path) -> str:
     """PERF_ETL_PUBLISH_URL (any SQLAlchemy URL, e.g. postgresql+psycopg2://…), else the DuckDB default."""
     return os.environ.get(PUBLISH_URL_ENV) or default_publish_url(warehouse)
+
+
+def review_copy_path(warehouse: Path) -> Path:
+    """data/warehouse.duckdb -> data/review.duckdb: what the review page reads (perf_etl/publish/review_copy.py)."""
+    return warehouse.parent / "review.duckdb"

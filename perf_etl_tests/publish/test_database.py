@@ -98,6 +98,7 @@ def test_publish_marts_writes_parquet_and_database(warehouse, tmp_path):
     url = default_publish_url(tmp_path / "warehouse.duckdb")
     rows = publish_marts(warehouse, [2021], parquet_dir(tmp_path / "warehouse.duckdb"), url)
     fields = len(REPORT_COLUMNS) - 2  # all but document_id and extractor_version
+    assert rows.pop("review_queue") > 0  # every value read is listed (priority 4: nothing found against it)
     assert rows == {"department_year": 2, "fiscal_year_summary": 1, "indicator_completion": 2, "data_quality": fields}
     assert (tmp_path / "marts" / "data_quality" / "fiscal_year=2021" / "data.parquet").is_file()
     assert published(url, "SELECT count(*) FROM data_quality") == [(fields,)]

@@ -14,6 +14,7 @@ from perf_etl.defs.checks import CORE_CHECK_SPECS, check_result, core_asset_key
 from perf_etl.defs.io_managers import for_years
 from perf_etl.defs.partitions import partition_years
 from perf_etl.defs.resources import Warehouse
+from perf_etl.defs.review import queue_counts, review_metadata
 from perf_etl.models import RejectedFile, Stage
 from perf_etl.parallel import WorkerPool, overlapped
 from perf_etl.pipeline import (
@@ -87,10 +88,12 @@ def core_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
         kept = check_results.load(conn, plan.skipped) if plan.skipped else {}
     withheld = sorted({r.sha256 for r in validate_failures if r.sha256 and r.sha256 not in
                        set(accepted["reports"]["document_id"])})
+    with warehouse.connect() as conn:  # the queue as the marts were last built (the marts step rebuilds it)
+        queue = review_metadata(queue_counts(conn, partition_years(context)), warehouse.database, as_last_built=True)
     for table, frame in accepted.items():
         if table not in context.op_execution_context.selected_output_names:
             continue
-        metadata = plan_metadata(plan)
+        metadata = {**plan_metadata(plan), **queue}
         if table == "reports" and plan.changed:
             metadata["preview"] = frame_preview(frame[["department_name", "fiscal_year", "budget_wan",
                                                        "expenditure_wan", "self_score", "grade"]])

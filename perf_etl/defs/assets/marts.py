@@ -26,10 +26,11 @@ from perf_etl.defs.assets.common import (
     record_statements,
     row_count,
 )
-from perf_etl.defs.assets.raw import RAW_REJECTED_FILES
+from perf_etl.defs.assets.raw import RAW_DOCUMENTS, RAW_REJECTED_FILES
 from perf_etl.defs.checks import core_asset_key
 from perf_etl.defs.partitions import partition_years
 from perf_etl.defs.resources import MartsPublisher, Warehouse
+from perf_etl.defs.review import REVIEW_CHECK_SPEC, queue_counts, review_check_result, review_metadata
 from perf_etl.marts.build import MART_TABLES, ensure_mart_tables, mart_columns, mart_description, query_mart
 from perf_etl.marts.charts import mart_chart_markdown, mart_text_chart
 from perf_etl.publish import publish_marts
@@ -60,6 +61,7 @@ MART_DEPS: dict[str, list[dg.AssetKey | dg.AssetDep]] = {
     "fiscal_year_summary": [YEAR_BEFORE_AND_YEAR_REPORTS, RAW_REJECTED_FILES],
     "indicator_completion": [YEAR_BEFORE_AND_YEAR_REPORTS, CORE_INDICATORS],
     "data_quality": [YEAR_BEFORE_AND_YEAR_REPORTS, CORE_FIELD_EVIDENCE],
+    "review_queue": [YEAR_BEFORE_AND_YEAR_REPORTS, CORE_FIELD_EVIDENCE, RAW_DOCUMENTS],
 }
 
 
@@ -73,6 +75,7 @@ def _mart_views(table: str, stored: pd.DataFrame) -> dict[str, object]:
 @dg.multi_asset(
     specs=[dg.AssetSpec(key, deps=MART_DEPS[table], description=mart_description(table), kinds={"duckdb"})
            for table, key in MART_KEYS.items()],
+    check_specs=[REVIEW_CHECK_SPEC],
     group_name="marts",
     **WAREHOUSE_ASSET,
 )
@@ -94,10 +97,14 @@ def marts_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
                                                   for c in mart_columns(conn, table)]) for table in MART_TABLES}
         stored = {table: store.read_partition(conn, f"marts.{table}", partition_years(context))
                   for table in MART_TABLES}
+        waiting = queue_counts(conn, partition_years(context))
     for table, frame in frames.items():
         metadata = {**row_count(plan, len(frame)), "dagster/column_schema": schemas[table],
                     **_mart_views(table, stored[table]), **plan_metadata(plan)}
+        if table == "review_queue":
+            metadata.update(review_metadata(waiting, warehouse.database))
         yield dg.MaterializeResult(asset_key=MART_KEYS[table], metadata=metadata)
+    yield review_check_result(waiting, warehouse.database)
 
 
 # A multi_asset of one, like every warehouse step: @dg.asset warns that backfill_policy is beta.
@@ -120,12 +127,15 @@ def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, mar
         # The fingerprint covers the marts, not the copies: check that they are still there (a target
         # that moved, was emptied or lost files gets the years again).
         missing = _missing_copies(conn, parquet_root, marts_publisher.url, plan.skipped) if plan.skipped else set()
+        review_copy = _review_copy(marts_publisher)
+        if plan.skipped and review_copy is not None and not review_copy.exists():
+            missing |= set(plan.skipped)
         if missing:
             context.log.info(f"fiscal years {sorted(missing)}: the published copy is missing or incomplete; "
                              "publishing them again")
             plan = plan.recompute(missing)
         if plan.changed:
-            rows = publish_marts(conn, plan.changed, parquet_root, marts_publisher.url)
+            rows = publish_marts(conn, plan.changed, parquet_root, marts_publisher.url, _review_copy(marts_publisher))
             # After the copy succeeded; the copy is in other files and databases, so not in one transaction.
             fingerprints.record(conn, [PUBLISHED_MARTS.to_user_string()], plan.to_record,
                                 datetime.now(timezone.utc))
@@ -133,8 +143,13 @@ def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, mar
         "rows_published": dg.MetadataValue.json(rows),
         "parquet_dir": dg.MetadataValue.path(marts_publisher.parquet_dir),
         "database": dg.MetadataValue.text(marts_publisher.describe_url()),
+        "review_copy": dg.MetadataValue.text(marts_publisher.review_copy or "none (not published)"),
         **plan_metadata(plan),
     })
+
+
+def _review_copy(publisher: MartsPublisher) -> Path | None:
+    return Path(publisher.review_copy) if publisher.review_copy else None
 
 
 def _missing_copies(conn: duckdb.DuckDBPyConnection, parquet_root: Path, url: str, years: list[int]) -> set[int]:

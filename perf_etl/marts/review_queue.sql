@@ -1,0 +1,187 @@
+-- marts.review_queue: The values a person should look at first, one row per report and field, most urgent first.
+--
+-- Columns:
+--   fiscal_year                  The year whose spending is evaluated.
+--   report_id                    The report (equal to document_id for a file with one report).
+--   field                        A core.reports column.
+--   value                        The value core holds, as text (NULL: none was read).
+--   reason                       Why to look at it, most serious first, '; '-separated (see below).
+--   priority                     1 = look first (a failed check, disagreeing figures, a year the text does not state, a correction whose source changed); 2 = a weak source (low OCR, inferred year, indirect name, no name read); 3 = medium confidence or a flattened table; 4 = nothing found against it.
+--   urgency                      Sum of the reasons' weights: orders the rows within a priority.
+--   confidence                   How the value was found: high / medium / low (core.field_evidence.confidence).
+--   raw_text                     The words the value was read from.
+--   page_number                  Page of those words.
+--   char_start                   Offset of the words in staging.documents.text (an empty span: a table cell).
+--   char_end                     End offset of the words.
+--   rule                         The extraction rule that read it.
+--
+-- Every value read is listed, so that a report can be gone through whole, but only the first priorities
+-- are the queue proper. Reasons and weights: correction source changed (6), failed check (5), candidates
+-- disagree (4), fiscal year not stated in the text (4), low OCR confidence (3), fiscal year inferred (3), name
+-- read indirectly (3), no department name read (3), zero total (3), weak label (2), a total not read while the
+-- report states its other totals (2), computed or fallback
+-- value (1), value from a flattened table (1), department name not seen in other years (1). A value a
+-- person corrected (rule 'correction') is not listed; its correction is, when its source changed.
+WITH reports AS (
+    SELECT * FROM core.reports WHERE list_contains($years, fiscal_year)
+),
+
+evidence AS (
+    SELECT evidence.*
+    FROM core.field_evidence AS evidence
+    WHERE list_contains($years, evidence.fiscal_year)
+        AND evidence.field IN (SELECT column_name FROM information_schema.columns
+                               WHERE table_schema = 'core' AND table_name = 'reports')
+    QUALIFY row_number() OVER (PARTITION BY document_id, field ORDER BY rule = 'correction' DESC) = 1
+),
+
+-- A check counts against every field it compares: a wrong rate may be a wrong budget or expenditure.
+check_fields (check_name, field) AS (
+    VALUES ('execution_rate_consistent', 'budget_wan'), ('execution_rate_consistent', 'expenditure_wan'),
+           ('spending_split_adds_up', 'basic_expenditure_wan'), ('spending_split_adds_up', 'project_expenditure_wan'),
+           ('grade_agrees_with_score', 'self_score')
+),
+
+check_failures AS (
+    SELECT document_id, field, string_agg(DISTINCT check_name, ', ' ORDER BY check_name) AS checks
+    FROM (
+        SELECT failure.document_id, failure.field, failure.check_name
+        FROM contract_check_failures($years, $money_columns, $max_rate_pct, $grades, $rate_tolerance_pct,
+                                     $split_tolerance_wan) AS failure
+        UNION ALL
+        SELECT failure.document_id, check_fields.field, failure.check_name
+        FROM contract_check_failures($years, $money_columns, $max_rate_pct, $grades, $rate_tolerance_pct,
+                                     $split_tolerance_wan) AS failure
+        JOIN check_fields USING (check_name)
+    )
+    GROUP BY document_id, field
+),
+
+-- Departments seen in one fiscal year only, when the warehouse holds other years.
+single_year_departments AS (
+    SELECT department_key
+    FROM core.reports
+    WHERE department_key IS NOT NULL
+    GROUP BY department_key
+    HAVING count(DISTINCT fiscal_year) = 1 AND (SELECT count(DISTINCT fiscal_year) FROM core.reports) > 1
+),
+
+-- Reports that state some of budget, expenditure and rate: the others are then likely stated too.
+partly_read AS (
+    SELECT fiscal_year, document_id, budget_wan IS NULL AS budget_wan, expenditure_wan IS NULL AS expenditure_wan,
+        execution_rate_pct IS NULL AS execution_rate_pct
+    FROM reports
+    WHERE (budget_wan IS NOT NULL)::INTEGER + (expenditure_wan IS NOT NULL)::INTEGER
+        + (execution_rate_pct IS NOT NULL)::INTEGER IN (1, 2)
+),
+
+corrections_changed AS (
+    SELECT report_id, field, status, extracted_value, extracted_value_now
+    FROM review.corrections
+    WHERE status IN ('source_changed', 'report_missing') AND list_contains($years, fiscal_year)
+),
+
+-- The values read (plus a row for a report whose department name was not read), with their evidence.
+candidates AS (
+    SELECT
+        evidence.fiscal_year, evidence.document_id AS report_id, evidence.field, evidence.value, evidence.confidence,
+        evidence.confidence_note, evidence.raw_text, evidence.page_number, evidence.char_start, evidence.char_end,
+        evidence.rule, evidence.ocr_confidence
+    FROM evidence
+    WHERE evidence.rule <> 'correction'
+        OR EXISTS (SELECT 1 FROM corrections_changed AS changed
+                   WHERE changed.report_id = evidence.document_id AND changed.field = evidence.field)
+    UNION ALL
+    SELECT fiscal_year, document_id, 'department_name', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM reports
+    WHERE department_name IS NULL
+    UNION ALL
+    SELECT fiscal_year, document_id, field, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM (SELECT * FROM partly_read UNPIVOT (missing FOR field IN (budget_wan, expenditure_wan, execution_rate_pct)))
+    WHERE missing
+),
+
+-- One row per reason: (report, field, weight, words).
+reasons AS (
+    SELECT report_id, field, 6 AS weight,
+        'correction source changed: ' || CASE status WHEN 'report_missing' THEN 'the report is gone'
+            ELSE 'extracted ' || coalesce(extracted_value, 'nothing') || ' then, '
+                || coalesce(extracted_value_now, 'nothing') || ' now' END AS words
+    FROM corrections_changed
+    UNION ALL
+    SELECT document_id, field, 5, 'failed check: ' || checks FROM check_failures
+    UNION ALL
+    SELECT report_id, field, 4, regexp_extract(confidence_note, '(' || $conflict_pattern || ')[^;]*')
+    FROM candidates WHERE regexp_matches(coalesce(confidence_note, ''), $conflict_pattern)
+    UNION ALL
+    SELECT candidates.report_id, candidates.field, 4, 'fiscal year not stated in the text'
+        || CASE WHEN documents.fiscal_year_source IS NOT NULL AND documents.fiscal_year_source <> 'content'
+                THEN ' (from the ' || documents.fiscal_year_source || ')' ELSE '' END
+    FROM candidates
+    LEFT JOIN raw.documents AS documents ON documents.document_id = candidates.report_id
+    WHERE candidates.field = 'fiscal_year'
+        AND (candidates.rule = 'ingest:fiscal_year' OR coalesce(documents.fiscal_year_source, 'content') <> 'content')
+    UNION ALL
+    SELECT report_id, field, 3, 'fiscal year inferred (' || rule || ')'
+    FROM candidates WHERE field = 'fiscal_year' AND (rule LIKE 'inferred:%' OR rule = 'most_mentioned')
+    UNION ALL
+    SELECT report_id, field, 3, 'low OCR confidence (' || round(ocr_confidence, 2) || ')'
+    FROM candidates WHERE ocr_confidence < $low_ocr_confidence
+    UNION ALL
+    SELECT report_id, field, 3, 'name read indirectly (' || rule || ')'
+    FROM candidates WHERE list_contains($indirect_name_rules, rule)
+    UNION ALL
+    SELECT report_id, field, 3, 'no department name read' FROM candidates WHERE field = 'department_name' AND value IS NULL
+    UNION ALL
+    SELECT report_id, field, 2, 'not read, while the report states its other totals'
+    FROM candidates WHERE field <> 'department_name' AND value IS NULL
+    UNION ALL
+    SELECT report_id, field, 3, 'zero total'
+    FROM candidates WHERE list_contains($money_columns, field) AND try_cast(value AS DOUBLE) = 0
+    UNION ALL
+    SELECT report_id, field, 2, 'weak label (' || rule || ')'
+    FROM candidates WHERE regexp_matches(coalesce(confidence_note, ''), 'weak label')
+    UNION ALL
+    SELECT report_id, field, 1, 'computed or fallback value (' || rule || ')'
+    FROM candidates WHERE rule LIKE 'derived:%' OR rule LIKE '%(only budget stated)'
+    UNION ALL
+    SELECT report_id, field, 1, 'value from a flattened table'
+    FROM candidates WHERE (rule LIKE 'table:%' AND char_end > char_start) OR rule = 'indicator:table-text'
+    UNION ALL
+    SELECT candidates.report_id, candidates.field, 1, 'department name not seen in other years'
+    FROM candidates
+    JOIN reports ON reports.document_id = candidates.report_id
+    WHERE candidates.field = 'department_name' AND candidates.value IS NOT NULL
+        AND reports.department_key IN (SELECT department_key FROM single_year_departments)
+),
+
+per_field AS (
+    SELECT
+        report_id,
+        field,
+        sum(weight)::INTEGER AS urgency,
+        max(weight) AS top_weight,
+        string_agg(words, '; ' ORDER BY weight DESC, words) AS reason
+    FROM reasons
+    GROUP BY report_id, field
+)
+
+SELECT
+    candidates.fiscal_year::INTEGER AS fiscal_year,
+    candidates.report_id,
+    candidates.field,
+    candidates.value,
+    coalesce(per_field.reason, 'nothing found against it') AS reason,
+    (CASE WHEN per_field.top_weight >= 4 THEN 1 WHEN per_field.top_weight = 3 THEN 2
+          WHEN per_field.top_weight >= 1 OR candidates.confidence IN ('medium', 'low') THEN 3 ELSE 4 END)::INTEGER
+        AS priority,
+    coalesce(per_field.urgency, 0)::INTEGER AS urgency,
+    candidates.confidence,
+    candidates.raw_text,
+    candidates.page_number::INTEGER AS page_number,
+    candidates.char_start::INTEGER AS char_start,
+    candidates.char_end::INTEGER AS char_end,
+    candidates.rule
+FROM candidates
+LEFT JOIN per_field USING (report_id, field)
+ORDER BY fiscal_year, priority, urgency DESC, report_id, field

@@ -1,0 +1,48 @@
+"""marts.review_queue on the real corpus: the labelled texts through the pipeline's stage functions into a
+DuckDB warehouse, the queue read back in its order and judged against the labels (perf_etl/review/measure.py).
+
+Measured at this commit: 980 queue rows of labelled fields, 117 wrong values (63 wrong values read, 54 stated
+values not read), 81 of them listed, 50 in the first fifth (196 rows); priorities 1–2 hold 143 rows with 45
+wrong. The issue's target (half of all wrong values in the first fifth) is not reached: most stated values not
+read leave no trace the queue can see (their labels are unknown to the extractor).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from perf_etl.extract.real_corpus import load_corpus
+from perf_etl.review.measure import QueueMeasurement, corpus_warehouse, measure_queue
+
+REAL = Path(__file__).parents[1] / "fixtures" / "real"
+# What the queue puts in its first fifth now: a change that ranks wrong values lower fails here.
+WRONG_IN_TOP_FLOOR = 50
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory: pytest.TempPathFactory) -> QueueMeasurement:
+    warehouse = tmp_path_factory.mktemp("queue") / "warehouse.duckdb"
+    texts = corpus_warehouse(load_corpus(REAL), warehouse)
+    return measure_queue(warehouse, texts)
+
+
+def test_the_corpus_has_wrong_values_to_rank(measured: QueueMeasurement) -> None:
+    assert measured.wrong >= 100 and measured.rows >= 5 * measured.wrong_in_top
+
+
+def test_wrong_values_the_queue_lists_are_mostly_in_its_first_fifth(measured: QueueMeasurement) -> None:
+    assert measured.wrong_in_top >= WRONG_IN_TOP_FLOOR, measured
+    assert measured.wrong_in_top >= measured.wrong_in_queue / 2, measured
+
+
+def test_the_first_priorities_are_denser_in_wrong_values_than_the_queue(measured: QueueMeasurement) -> None:
+    first = measured.wrong_in_priority_1_2 / measured.priority_1_2_rows
+    assert first >= 2 * measured.wrong / measured.rows, measured  # 31 % against 12 % now
+
+
+@pytest.mark.xfail(strict=True, reason="issue 20's target is not reached yet: 50 of 117 wrong values (43 %) are "
+                   "in the first fifth; most others are stated values the extractor did not read")
+def test_half_of_all_wrong_values_are_in_the_first_fifth(measured: QueueMeasurement) -> None:
+    assert measured.share_in_top >= 0.5, measured
