@@ -18,6 +18,7 @@ GE, LE, EQ, QUALITATIVE = ">=", "<=", "=", "qualitative"
 _AT_LEAST = re.compile(r"^(?:[≥≧>＞]|大于等于|不低于|不少于|不小于|达到)|以上$|及以上")
 _AT_MOST = re.compile(r"^(?:[≤≦<＜]|小于等于|不高于|不超过|不大于|低于|控制在)|以[内下]$|及以下")
 _NUMBER = re.compile(r"\d")
+_APPROXIMATE = re.compile(r"左右|上下$|^约|大约")
 _NOT_MET = re.compile(r"未完成|未达到|未达标|未按时|没有完成|不合格|不达标|滞后|延迟|延期|超支|未实现|部分完成")
 _MET = re.compile(r"已?完成|达到|达标|按时|按期|未超|符合|合格|实现|满足|已[^未]")
 _NEGATION = re.compile(r"未|不|没有|无法")
@@ -48,6 +49,8 @@ def decide_met(comparison: str | None, target: float | None, actual: float | Non
                deviation_reason: str | None) -> bool | None:
     """Whether the row's result met its target (see the module docstring); None when the row does not say."""
     if comparison in (GE, LE, EQ) and target is not None and actual is not None and same_unit:
+        if comparison == EQ and _APPROXIMATE.search("".join((target_text or "").split())):
+            return True if actual == target else None  # "85%左右": near it is met, how near the words don't say
         return actual <= target if comparison == LE else actual >= target
     if actual_text and (comparison == QUALITATIVE or actual is None):
         verdict = _words_verdict(target_text or "", actual_text)

@@ -22,6 +22,8 @@ def test_comparison(target, comparison):
     ((">=", 500, 480, True, "≥500人次", "480人次", None, None, None), False),
     (("<=", 10, 6.8, True, "≤10/10万", "6.8/10万", None, None, None), True),  # 孕产妇死亡率: lower is met
     (("=", 100, 95, True, "100%", "95%", None, None, None), False),
+    (("=", 85, 84, True, "85%左右", "84%", None, None, None), None),  # near the target: the words don't say how near
+    (("=", 85, 85, True, "85%左右", "85%", None, None, None), True),
     ((">=", 90, 93, False, "≥90%", "93分", None, None, None), None),  # units differ, no score: undecided
     (("qualitative", None, None, True, "科学合理", "科学合理", None, None, None), True),
     (("qualitative", None, None, True, "≤批复概算", "未超概算", None, None, None), True),
