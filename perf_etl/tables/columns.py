@@ -26,7 +26,8 @@ INDICATOR_COLUMNS: Mapping[str, tuple[str, ...]] = {
                "年终完成值", "实施进度"),
     "score": ("得分", "评分", "自评得分", "实际得分"),
     # The split-column template: the target's sign ("≥", "="), its number, its unit in three cells.
-    "nature": ("指标性质", "指标方向"),
+    "nature": ("指标性质",),
+    "direction": ("指标方向",),
     "unit": ("度量单位", "计量单位"),
     "reason": ("偏差原因", "原因分析", "偏差原因分析及改进措施", "未完成原因", "偏差原因及改进措施"),
 }

@@ -60,7 +60,8 @@ _LEVEL2_RE = re.compile(
 )
 _BARE_NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 _HAS_DIGIT_RE = re.compile(r"\d")
-_COMPARATOR_CELL_RE = re.compile(r"^(?:[≥≤≧≦><＞＜=＝═≈]|大于等于|小于等于|定量|定性|正向|反向)$")
+_COMPARATOR_CELL_RE = re.compile(
+    r"^(?:[≥≤≧≦><＞＜=＝═≈]|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|等于|定量|定性|正向|反向)$")
 # A 偏差原因 cell gives a cause: its words say so.
 _REASON_WORDS_RE = re.compile(r"原因|由于|因为|因|未|偏差|导致|影响|主要是|疫情|调整|滞后|延迟|不足")
 # Cells after which the table is over: the report's next part, or its signatures.
@@ -385,7 +386,7 @@ def _rows_from_path(texts: Sequence[str | None], back: list[list[tuple[int, bool
 # Costs, in "how unlike the genre" units. A merged level cell is often absent; a name never is.
 _DROP_EMPTY = 1.0
 _SKIP = {"level1": 0.4, "level2": 0.6, "level3": 12.0, "target": 3.0, "actual": 3.0, "weight": 1.0,
-         "score": 1.0, "reason": 0.1, "nature": 2.0, "unit": 1.5, "other": 0.5, "unnamed": 0.0}
+         "score": 1.0, "reason": 0.1, "nature": 2.0, "direction": 2.0, "unit": 1.5, "other": 0.5, "unnamed": 0.0}
 _NEW_ROW = 0.5
 
 
@@ -424,7 +425,7 @@ def _match(kind: str, text: str) -> float:
         return 0.0 if _HAS_DIGIT_RE.search(text) else 1.0
     if kind in ("weight", "score"):
         return 0.0 if number else (1.0 if text in ("/", "-", "—") else 7.0)
-    if kind == "nature":
+    if kind in ("nature", "direction"):
         return 0.0 if _COMPARATOR_CELL_RE.match(text) else 6.0
     if kind == "unit":
         return 0.0 if _UNIT_CELL_RE.match(key) else 3.0

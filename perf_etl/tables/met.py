@@ -25,8 +25,9 @@ _NEGATION = re.compile(r"未|不|没有|无法")
 
 
 # A 指标性质 cell of the split-column template: the sign of the target beside it.
-_SIGN_CELLS = {"≥": GE, "≧": GE, ">": GE, "＞": GE, "大于等于": GE, "正向": GE, "≤": LE, "≦": LE, "<": LE,
-               "＜": LE, "小于等于": LE, "反向": LE, "=": EQ, "＝": EQ, "═": EQ, "定性": QUALITATIVE}
+_SIGN_CELLS = {"≥": GE, "≧": GE, ">": GE, "＞": GE, "大于等于": GE, "大于": GE, "不低于": GE, "不少于": GE,
+               "正向": GE, "≤": LE, "≦": LE, "<": LE, "＜": LE, "小于等于": LE, "小于": LE, "不高于": LE, "不超过": LE,
+               "反向": LE, "=": EQ, "＝": EQ, "═": EQ, "等于": EQ, "定性": QUALITATIVE}
 
 
 def comparison_of(target_text: str | None, sign: str | None = None) -> str | None:

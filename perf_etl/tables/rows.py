@@ -175,7 +175,8 @@ class _TableReader:
             actual_unit = actual_unit or (cell("unit") if actual_value is not None else None)
         weight, score = _float(values[2]), _float(values[3])
         reason = cell("reason") if cell("reason") not in _NO_REASON else ""
-        comparison = comparison_of(values[0], cell("nature"))
+        # 指标方向 ("小于等于") says the sign where 指标性质 only says 正向 / 定量.
+        comparison = comparison_of(values[0], cell("direction") or cell("nature"))
         met = decide_met(comparison, target_value, actual_value, (target_unit or "") == (actual_unit or ""),
                          values[0], values[1], weight, score, reason)
         self.indicators.append(Indicator(
