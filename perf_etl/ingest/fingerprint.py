@@ -2,7 +2,9 @@
 
 Bytes differ between formats, and so do line breaks, spaces, punctuation width and page furniture. The
 Chinese characters and digits in order do not, once page-number lines ("- 3 -", "第 3 页", "3 / 12")
-that only a paginated format has are dropped.
+that only a paginated format has are dropped. Nor does the body: what comes before the report's first
+outline heading (一、) is where formats differ most (a web page's title line above the text, a PDF's cover),
+so where the text has such a heading the fingerprint starts there.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ _PAGE_NUMBER_LINE = re.compile(
     r")\s*$",
     re.MULTILINE,
 )
+_FIRST_HEADING = re.compile(r"^[ \t\u3000]*一[、．.]", re.MULTILINE)
 _NOT_FINGERPRINTED = re.compile(f"[^{CJK_RANGES}0-9]+")
 # Characters whose NFKC form holds no CJK ideograph or digit: ASCII but digits, whitespace, and the CJK and
 # full-width punctuation of the reports (the ingest tests check every one). The fingerprint keeps the same
@@ -38,10 +41,12 @@ def without_page_numbers(text: str) -> str:
 
 
 def text_fingerprint(pages: list[PageText]) -> str:
-    """sha256 hex of the CJK ideographs and ASCII digits of the text, page-number lines dropped.
+    """sha256 hex of the CJK ideographs and ASCII digits of the body, page-number lines dropped.
 
     Read in NFKC form, so full-width digits (２０２３) and compatibility ideographs match their plain forms.
     """
-    text = _NFKC_INERT.sub("", without_page_numbers("\n".join(page.text for page in pages)))
+    text = "\n".join(page.text for page in pages)
+    body = _FIRST_HEADING.search(text)
+    text = _NFKC_INERT.sub("", without_page_numbers(text[body.start():] if body else text))
     kept = _NOT_FINGERPRINTED.sub("", unicodedata.normalize("NFKC", text))
     return hashlib.sha256(kept.encode("utf-8")).hexdigest()
