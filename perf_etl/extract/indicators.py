@@ -536,8 +536,12 @@ def _cross_section_pairs(ctx: DocContext, used: set[int]):
     if not target_spans or not result_spans:
         return
     targets = [t for span in target_spans for t in _cross_candidates(ctx, span, used, target=True)]
-    results = [r for span in result_spans for r in _cross_candidates(ctx, span, used, target=False)]
-    if not targets or not results:
+    if not targets:
+        return
+    # Only figures in a target's unit can be its result: the others are not named (naming is the cost).
+    units = {t.unit for t in targets}
+    results = [r for span in result_spans for r in _cross_candidates(ctx, span, used, target=False, units=units)]
+    if not results:
         return
     target_keys = [_name_key(t.name) for t in targets]
     result_keys = [_name_key(r.name) for r in results]
@@ -615,18 +619,23 @@ def _heading_kind(text: str) -> str | None:
     return "target" if _TARGET_HEAD_RE.search(text) else None
 
 
-def _cross_candidates(ctx: DocContext, span: tuple[int, int], used: set[int], target: bool) -> list[Mention]:
+def _cross_candidates(ctx: DocContext, span: tuple[int, int], used: set[int], target: bool,
+                      units: set[str | None] | None = None) -> list[Mention]:
     """The named figures of a span that may be an indicator's target (as written, with its comparison) or
     result: not paired yet, not the budget's money, not another year's, not a figure inside the name of the
-    next one ("50亿元以上项目4个"), and in the results part not a target restated."""
-    found = mentions(ctx, *span)
+    next one ("50亿元以上项目4个"), and in the results part not a target restated. With `units`, only figures
+    in one of them."""
+    found = list(_MENTION_RE.finditer(ctx.scan, *span))
     out = []
-    for k, m in enumerate(found):
-        nxt = found[k + 1] if k + 1 < len(found) else None
-        if m.start in used or not _nameable(m):
+    for k, match in enumerate(found):
+        if match.start() in used or (units is not None and not any(_same_unit(u, match.group("unit")) for u in units)):
             continue
-        if nxt and not any(c in _NAME_DELIMS for c in ctx.text[m.end : nxt.start]):
+        nxt = found[k + 1] if k + 1 < len(found) else None
+        if nxt and not any(c in _NAME_DELIMS for c in ctx.text[match.end() : nxt.start()]):
             continue  # "50亿元以上项目4个": a figure in the next one's name
+        m = _mention(ctx, match, *span)
+        if not _nameable(m):
+            continue
         clause = ctx.text[_clause_start(ctx, m.start) : _clause_end(ctx, m.end)]
         if PRIOR_PERIOD_RE.search(clause) or _BUDGET_RATE_RE.search(m.name):
             continue
