@@ -20,7 +20,7 @@
 -- disagree (4), fiscal year not stated in the text (4), low OCR confidence (3), fiscal year inferred (3), name
 -- read indirectly (3), no department name read (3), zero total (3), weak label (2), a total not read while the
 -- report states its other totals (2), computed or fallback
--- value (1), value from a flattened table (1), department name not seen in other years (1). A value a
+-- value (1), value from a flattened table (1). A value a
 -- person corrected (rule 'correction') is not listed; its correction is, when its source changed.
 WITH reports AS (
     SELECT * FROM core.reports WHERE list_contains($years, fiscal_year)
@@ -55,15 +55,6 @@ check_failures AS (
         JOIN check_fields USING (check_name)
     )
     GROUP BY document_id, field
-),
-
--- Departments seen in one fiscal year only, when the warehouse holds other years.
-single_year_departments AS (
-    SELECT department_key
-    FROM core.reports
-    WHERE department_key IS NOT NULL
-    GROUP BY department_key
-    HAVING count(DISTINCT fiscal_year) = 1 AND (SELECT count(DISTINCT fiscal_year) FROM core.reports) > 1
 ),
 
 -- Reports that state some of budget, expenditure and rate: the others are then likely stated too.
@@ -147,12 +138,7 @@ reasons AS (
     UNION ALL
     SELECT report_id, field, 1, 'value from a flattened table'
     FROM candidates WHERE (rule LIKE 'table:%' AND char_end > char_start) OR rule = 'indicator:table-text'
-    UNION ALL
-    SELECT candidates.report_id, candidates.field, 1, 'department name not seen in other years'
-    FROM candidates
-    JOIN reports ON reports.document_id = candidates.report_id
-    WHERE candidates.field = 'department_name' AND candidates.value IS NOT NULL
-        AND reports.department_key IN (SELECT department_key FROM single_year_departments)
+
 ),
 
 per_field AS (
