@@ -7,8 +7,10 @@ back in its order (priority, then urgency, then report and field) and each row i
 
 Only what can be judged is counted: the positives (texts that are reports) the gate accepted, and the
 labelled fields of real_corpus.LABELLED_FIELDS. A wrong value is a field whose `judged()` is wrong — a wrong
-value read, or a stated value not read (the queue lists a report without a department name; a missing
-figure it cannot see). The rejected positives are not in the warehouse and are left out.
+value read, or a stated value not read (the queue lists a report without a department name, and a missing
+figure whose words it finds in the text or whose report states its other totals; a missing figure without
+either has no row and counts as not in the top). The rejected positives are not in the warehouse and are left
+out.
 """
 
 from __future__ import annotations

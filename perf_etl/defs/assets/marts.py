@@ -27,6 +27,7 @@ from perf_etl.defs.assets.common import (
     row_count,
 )
 from perf_etl.defs.assets.raw import RAW_DOCUMENTS, RAW_REJECTED_FILES
+from perf_etl.defs.assets.staging import STAGING_DOCUMENTS
 from perf_etl.defs.checks import core_asset_key
 from perf_etl.defs.partitions import partition_years
 from perf_etl.defs.resources import MartsPublisher, Warehouse
@@ -61,7 +62,8 @@ MART_DEPS: dict[str, list[dg.AssetKey | dg.AssetDep]] = {
     "fiscal_year_summary": [YEAR_BEFORE_AND_YEAR_REPORTS, RAW_REJECTED_FILES],
     "indicator_completion": [YEAR_BEFORE_AND_YEAR_REPORTS, CORE_INDICATORS],
     "data_quality": [YEAR_BEFORE_AND_YEAR_REPORTS, CORE_FIELD_EVIDENCE],
-    "review_queue": [YEAR_BEFORE_AND_YEAR_REPORTS, CORE_FIELD_EVIDENCE, RAW_DOCUMENTS],
+    # staging.documents: the queue looks in the text for figures stated but not read.
+    "review_queue": [YEAR_BEFORE_AND_YEAR_REPORTS, CORE_FIELD_EVIDENCE, RAW_DOCUMENTS, STAGING_DOCUMENTS],
 }
 
 
