@@ -228,14 +228,15 @@ def print_summary(warehouse: Path, years: Sequence[int]) -> None:
         print(reasons.to_string(index=False))
 
 
-def extract_file(path: Path, limits: IngestLimits) -> dict[str, Any]:
-    """One file through ingest (text and tables) → normalize → extract → validate, as the assets do it."""
+def extract_file(path: Path, limits: IngestLimits) -> list[dict[str, Any]]:
+    """One file through ingest (text and tables) → normalize → extract → validate, as the assets do it: a line
+    per report the file holds (one for a rejected file)."""
     from perf_etl.validate.rows import validate_core
 
     now = datetime.now(timezone.utc)
     outcome = ingest_file(path, path.parent, now=now, limits=limits)
     if isinstance(outcome, RejectedFile):
-        return _line(str(path), outcome.sha256, None, [], outcome)
+        return [_line(str(path), outcome.sha256, None, [], outcome)]
     assert isinstance(outcome, IngestedFile)
     document = outcome.document
     staged = normalize_document(document.document_id, document.fiscal_year, outcome.pages)
@@ -243,12 +244,16 @@ def extract_file(path: Path, limits: IngestLimits) -> dict[str, Any]:
     tables = cells_frame(document.document_id, document.fiscal_year, outcome.tables)
     extracted, failures = extract_stage([staged], source_paths, now=now, tables=tables)
     if failures:
-        return _line(str(path), document.document_id, None, [], failures[0])
+        return [_line(str(path), document.document_id, None, [], failures[0])]
     accepted, rejections = validate_core(extracted, source_paths, now)
     report_rows = accepted["reports"] if not accepted["reports"].empty else extracted["reports"]
-    evidence = extracted["field_evidence"].drop(columns="fiscal_year").to_dict(orient="records")
-    return _line(str(path), document.document_id, report_rows.iloc[0].to_dict(), evidence,
-                 rejections[0] if rejections else None)
+    evidence = extracted["field_evidence"].drop(columns="fiscal_year")
+    return [
+        _line(str(path), document.document_id, report,
+              evidence[evidence["report_id"] == report["report_id"]].to_dict(orient="records"),
+              rejections[0] if rejections else None)
+        for report in report_rows.to_dict(orient="records")
+    ]
 
 
 def _line(source_path: str, document_id: str | None, report: dict | None, evidence: list[dict],
@@ -279,16 +284,18 @@ def _plain(value: Any) -> Any:
 
 
 def extract_command(files: Sequence[Path]) -> int:
-    """One JSON line per file; exit code 1 when any file was rejected or could not be read."""
+    """One JSON line per report (a file holding several has a line for each; a rejected file one line); exit
+    code 1 when any file was rejected or could not be read."""
     missing = [str(path) for path in files if not path.is_file()]
     if missing:
         raise UsageError(f"not a file: {', '.join(missing)}")
     limits = IngestLimits()
     rejected = 0
     for path in files:
-        line = extract_file(path, limits)
-        rejected += line["rejected"] is not None
-        print(json.dumps(line, ensure_ascii=False), flush=True)
+        lines = extract_file(path, limits)
+        rejected += any(line["rejected"] is not None for line in lines)
+        for line in lines:
+            print(json.dumps(line, ensure_ascii=False), flush=True)
     return 1 if rejected else 0
 
 

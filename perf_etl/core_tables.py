@@ -29,13 +29,15 @@ _EXTRACTION_ATTRIBUTE = {"field_evidence": "evidence"}
 
 
 def core_frames(extractions: Sequence[tuple[StagedDocument, Extraction]]) -> dict[str, pd.DataFrame]:
-    """The core tables of a set of extractions; every child row carries its report's fiscal year."""
+    """The core tables of a set of extractions (one a report); every child row carries its report's
+    report_id and fiscal year."""
     reports = pd.DataFrame([e.report for _, e in extractions], columns=list(REPORT_COLUMNS))
     frames = {"reports": reports}
     for table, record_type in CHILD_TABLES.items():
-        columns = list(dict.fromkeys([*record_type.__dataclass_fields__, "fiscal_year"]))
+        fields = list(record_type.__dataclass_fields__)
+        columns = ["report_id", *dict.fromkeys([*fields, "fiscal_year"])]
         rows = [
-            _row(record, columns, doc.fiscal_year)
+            (extraction.report["report_id"], *_row(record, columns[1:], doc.fiscal_year))
             for doc, extraction in extractions
             for record in getattr(extraction, _EXTRACTION_ATTRIBUTE.get(table, table))
         ]

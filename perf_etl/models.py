@@ -190,12 +190,15 @@ class Finding:
 
 # The columns of core.reports, in contract order. The extractor fills a dict with exactly these keys.
 REPORT_COLUMNS: tuple[str, ...] = (
+    "report_id",
     "document_id",
+    "report_ordinal",
     "fiscal_year",
     "title_year",
     "report_title",
     "report_type",
     "department_name",
+    "project_name",
     "department_key",
     "region",
     "filler_name",
@@ -215,6 +218,8 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "staff_actual",
     "extractor_version",
 )
+# The core.reports columns that are not read from the text, so have no evidence rows.
+NO_EVIDENCE_COLUMNS = frozenset({"report_id", "document_id", "report_ordinal", "extractor_version"})
 
 
 @dataclass

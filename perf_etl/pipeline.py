@@ -21,8 +21,8 @@ import duckdb
 import pandas as pd
 
 from perf_etl.core_tables import core_frames
-from perf_etl.extract import extract_document
 from perf_etl.extract.confidence import finalize_confidence
+from perf_etl.extract.reports import extract_reports
 from perf_etl.ingest.ingest import (
     IngestLimits,
     LandingPlan,
@@ -48,7 +48,7 @@ from perf_etl.normalize import normalize_document
 from perf_etl.parallel import Parallelism, Progress, WorkerPool, map_batches
 from perf_etl.pool import CallFailed, OverBudget
 from perf_etl.tables.grid import TableGrid, grids_from_frame
-from perf_etl.tables.rows import TableReading, read_reading, totals_frame
+from perf_etl.tables.rows import TableReading, totals_frame
 from perf_etl.validate.checks import table_totals_agree
 from perf_etl.warehouse import read_cache, store
 
@@ -278,8 +278,8 @@ class Extracted:
     the core rows are small next to the text, so a stage keeps these for all its documents and builds the
     frames once (`extracted_frames`)."""
 
-    extractions: list[tuple[StagedDocument, Extraction]] = field(default_factory=list)
-    readings: list[tuple[StagedDocument, TableReading]] = field(default_factory=list)
+    extractions: list[tuple[StagedDocument, Extraction]] = field(default_factory=list)  # one a report
+    readings: list[tuple[StagedDocument, str, TableReading]] = field(default_factory=list)  # (…, report_id, …)
     failures: list[RejectedFile] = field(default_factory=list)
 
 
@@ -298,11 +298,11 @@ def extract_documents(
         if isinstance(outcome, _ExtractionError | CallFailed | OverBudget):
             extracted.failures.append(_extraction_failure(doc, source_paths, outcome, now))
         else:
-            extraction, reading = outcome
             # The frames need the document's id and year only: its text is not kept.
             bare = replace(doc, text="", page_starts=[], sections=[])
-            extracted.extractions.append((bare, extraction))
-            extracted.readings.append((bare, reading))
+            for extraction, reading in outcome:  # one a report the file holds (extract/reports.py)
+                extracted.extractions.append((bare, extraction))
+                extracted.readings.append((bare, extraction.report["report_id"], reading))
     return extracted
 
 
@@ -343,13 +343,12 @@ class _ExtractionError:
 
 def _extract_batch(
     batch: list[tuple[_PackedDocument, list[TableGrid]]],
-) -> list[tuple[Extraction, TableReading] | _ExtractionError]:
-    outcomes: list[tuple[Extraction, TableReading] | _ExtractionError] = []
+) -> list[list[tuple[Extraction, TableReading]] | _ExtractionError]:
+    outcomes: list[list[tuple[Extraction, TableReading]] | _ExtractionError] = []
     for packed, grids in batch:
         doc = _unpacked(packed)
         try:
-            reading = read_reading(doc.document_id, doc.fiscal_year, grids)
-            outcomes.append((extract_document(doc, reading), reading))
+            outcomes.append(extract_reports(doc, grids))
         except Exception as error:  # one bad document must not take the partition down
             log.exception("extraction failed for %s", doc.document_id)
             outcomes.append(_ExtractionError(type(error).__name__, str(error)))

@@ -77,10 +77,10 @@ def test_pages_sections_and_evidence_are_filled(built):
 def test_contract_checks_ran(built):
     _, _, results, _, _ = built
     evaluations = [e for result in results.values() for e in result.get_asset_check_evaluations()]
-    assert {e.check_name for e in evaluations} >= {"unique_document_id", "evidence_for_every_field"}
+    assert {e.check_name for e in evaluations} >= {"unique_report_id", "evidence_for_every_field"}
     failed = {(e.check_name, e.asset_key.to_user_string()) for e in evaluations if not e.passed}
     assert ("evidence_for_every_field", "core/field_evidence") not in failed
-    assert ("unique_document_id", "core/reports") not in failed
+    assert ("unique_report_id", "core/reports") not in failed
 
 
 def test_rerunning_a_year_changes_nothing(built):

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 # page name -> (path in the UI, text to wait for, what to scroll into view, what to click, before the shot)
 SHOTS = {
     "asset-graph": ("/asset-groups", "Global asset lineage", None, None),
-    "core-checks": ("/assets/core/reports?view=checks", "unique_document_id", None, None),
+    "core-checks": ("/assets/core/reports?view=checks", "unique_report_id", None, None),
     "department-year": ("/assets/marts/department_year", "Latest materialization", "chart", None),
     "department-year-chart": ("/assets/marts/department_year", "Latest materialization", "chart_image",
                               "[Show Markdown]"),

@@ -12,7 +12,7 @@ from perf_etl.defs.assets.common import frame_preview
 from perf_etl.validate.checks import CONTRACT_CHECKS, CheckOutcome
 
 # Checks that mean the warehouse is wrong (not just that a report is inconsistent) fail as errors.
-ERROR_CHECKS = {"unique_document_id", "fiscal_year_in_partition", "evidence_for_every_field"}
+ERROR_CHECKS = {"unique_report_id", "fiscal_year_in_partition", "evidence_for_every_field"}
 
 
 def core_asset_key(table: str) -> dg.AssetKey:

@@ -21,7 +21,15 @@ from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.scores import score_components
 from perf_etl.extract.version import EXTRACTOR_VERSION
 from perf_etl.extract.written import as_written, simplified_twin
-from perf_etl.models import REPORT_COLUMNS, Evidence, Extraction, Indicator, ScoreComponent, StagedDocument
+from perf_etl.models import (
+    NO_EVIDENCE_COLUMNS,
+    REPORT_COLUMNS,
+    Evidence,
+    Extraction,
+    Indicator,
+    ScoreComponent,
+    StagedDocument,
+)
 
 if TYPE_CHECKING:  # perf_etl.tables imports perf_etl.extract.numbers: no import cycle at run time
     from perf_etl.tables.rows import TableReading
@@ -34,8 +42,6 @@ MONEY_FIELDS = frozenset(
 ROUNDED_FIELDS = MONEY_FIELDS | {"execution_rate_pct", "self_score"}
 # Lower bounds of each grade (优 ≥ 90, 良 80–89.99, 中 60–79.99, 差 < 60), highest first.
 GRADE_BOUNDS: tuple[tuple[float, str], ...] = ((90.0, "优"), (80.0, "良"), (60.0, "中"), (float("-inf"), "差"))
-# Fields whose evidence is not read from the text.
-NO_EVIDENCE = frozenset({"document_id", "extractor_version"})
 
 
 def grade_for_score(score: float) -> str:
@@ -102,12 +108,13 @@ def extract_document(doc: StagedDocument, tables: TableReading | None = None) ->
         by_field[hit.field] = hit
     by_field = {field: as_written(hit, written.text, doc.text) for field, hit in by_field.items()}
     report: dict[str, Any] = dict.fromkeys(REPORT_COLUMNS)
-    report["document_id"] = doc.document_id
+    report["document_id"] = report["report_id"] = doc.document_id  # a file of several: extract/reports.py
+    report["report_ordinal"] = 1
     report["extractor_version"] = EXTRACTOR_VERSION
     evidence: list[Evidence] = []
     for field in REPORT_COLUMNS:
         hit = by_field.get(field)
-        if hit is None or field in NO_EVIDENCE or hit.value is None:
+        if hit is None or field in NO_EVIDENCE_COLUMNS or hit.value is None:
             continue
         report[field] = _report_value(field, hit.value)
         rounded = Hit(hit.field, report[field], hit.raw_text, hit.char_start, hit.char_end, hit.rule)

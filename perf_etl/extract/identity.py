@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 import cn2an
@@ -477,6 +478,59 @@ def staff_hits(doc: StagedDocument) -> list[Hit]:
     return hits
 
 
+# ----------------------------------------------------------------------------- project name
+
+# 项目名称 and the project it names, up to the table's next cell or label ("项目名称 | X |", "项目名称：X",
+# "项目名称\nX", run together "项目名称X主管部门…").
+_PROJECT_LABEL = re.compile(
+    r"项目名称\s*[:：|\t]?\s*(?:\|\s*)?(?P<name>[^|\t\n]{2,60}?)"
+    r"(?=\s*(?:[|\t\n]|\s\s|主管部门|主管单位|项目主管|实施单位|项目实施|项目负责人|项目单位|预算单位|$))"
+)
+# A value after 项目名称 that is a column header, not a project ("项目名称 | 预算数 | 执行数").
+_PROJECT_HEADER_WORDS = re.compile(r"预算|执行|金额|资金来源|分值|得分|指标|万元|序号|备注|合计|单位|年度")
+# A 自评表's header: 主管部门 / 实施单位 close after its 项目名称.
+_TABLE_HEADER_AFTER = re.compile(r"主管部门|实施单位|项目单位|预算单位")
+_TABLE_HEADER_REACH = 200
+# How far into a report (or after a title) its 项目名称 is looked for.
+NAME_REACH = 400
+
+
+@dataclass(frozen=True)
+class ProjectName:
+    """A project's name as a 项目名称 label gives it, and where in the text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def project_labels(text: str, start: int, end: int, *, table_header: bool = False) -> Iterator[ProjectName]:
+    """The projects 项目名称 labels between `start` and `end` name, column headers left out; with
+    `table_header`, only labels a 自评表 header follows (主管部门 / 实施单位 right after)."""
+    for found in _PROJECT_LABEL.finditer(text, start, end):
+        name = found.group("name").strip()
+        if len(name) < 2 or _PROJECT_HEADER_WORDS.match(name):
+            continue
+        if table_header and not _TABLE_HEADER_AFTER.search(text, found.end(), found.end() + _TABLE_HEADER_REACH):
+            continue
+        at = found.start("name") + found.group("name").index(name)
+        yield ProjectName(name, at, at + len(name))
+
+
+def first_project_label(text: str, start: int, end: int) -> ProjectName | None:
+    return next(project_labels(text, start, end), None)
+
+
+def project_name_hit(doc: StagedDocument, report_type: Hit | None) -> Hit | None:
+    """A project report's 项目名称 in its opening (an overall report names no project of its own)."""
+    if report_type is None or report_type.value != "project":
+        return None
+    found = first_project_label(doc.text, 0, min(len(doc.text), NAME_REACH))
+    if found is None:
+        return None
+    return _hit(doc, "project_name", found.text, found.start, found.end, "project_name:label")
+
+
 # ----------------------------------------------------------------------------- entry point
 
 
@@ -485,9 +539,11 @@ def extract_identity_hits(doc: StagedDocument) -> list[Hit]:
     cover = cover_values(doc)
     title = title_hit(doc)
     name = department_name_hit(doc, title, cover)
+    report_type = report_type_hit(doc, title)
     candidates = [
         title,
-        report_type_hit(doc, title),
+        report_type,
+        project_name_hit(doc, report_type),
         name,
         region_hit(doc, name, title),
         _cover_hit(doc, cover, "filler_name"),

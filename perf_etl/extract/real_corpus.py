@@ -2,7 +2,7 @@
 the pipeline makes of them.
 
 Each text is written to a .txt file and run through the path a landing file takes (ingest_file ->
-normalize_document -> extract_document), so the gate (is it a report? which fiscal year?) is measured with
+normalize_document -> extract_reports), so the gate (is it a report? which fiscal year?) is measured with
 the fields: a positive rejected at ingest scores every stated value of it as wrong. Shared by
 perf_etl_tests/extract/test_real_corpus.py and scripts/accuracy_report.py.
 """
@@ -17,12 +17,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from perf_etl.extract import extract_document
 from perf_etl.extract.accuracy import same_value
+from perf_etl.extract.reports import extract_reports
 from perf_etl.ingest.ingest import ingest_file
 from perf_etl.models import Extraction, IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
-from perf_etl.tables.rows import read_reading
 
 # The labelled columns of core.reports (the real-dev README's seven).
 LABELLED_FIELDS: tuple[str, ...] = (
@@ -146,8 +145,8 @@ def _run_one(text: RealText, path: Path, root: Path) -> RealOutcome:
         return RealOutcome(text, None, outcome)
     doc = outcome.document
     staged = normalize_document(doc.document_id, doc.fiscal_year, outcome.pages)
-    tables = read_reading(doc.document_id, doc.fiscal_year, outcome.tables)
-    return RealOutcome(text, extract_document(staged, tables), None)
+    # A text's labels are those of its first report (a text holding several names it in its notes).
+    return RealOutcome(text, extract_reports(staged, outcome.tables)[0][0], None)
 
 
 @dataclass

@@ -21,12 +21,13 @@ WITH reports AS (
 -- One row per report and field, the value as text (NULL when the field is empty). Every column is a
 -- field except those that identify the row rather than being read from the text.
 field_values AS (
-    SELECT document_id, report_year AS fiscal_year, field, value
+    SELECT report_id, report_year AS fiscal_year, field, value
     FROM (
-        SELECT document_id, fiscal_year AS report_year, COLUMNS(* EXCLUDE (document_id, extractor_version))::VARCHAR
+        SELECT report_id, fiscal_year AS report_year,
+            COLUMNS(* EXCLUDE (report_id, document_id, report_ordinal, extractor_version))::VARCHAR
         FROM reports
     )
-    UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (document_id, report_year))))
+    UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (report_id, report_year))))
 ),
 
 check_failures AS (

@@ -5,7 +5,8 @@
 --   department_key               Canonical department key, stable across years (NULL when unknown).
 --   department_name              Full official name as read from the report.
 --   region                       Province / city / district the report names.
---   document_id                  The report this row is read from (sha256 of the file).
+--   report_id                    The report this row is read from (see core.reports.report_id).
+--   document_id                  The file it is in (sha256 of the file).
 --   report_title                 Title of the report.
 --   budget_initial_wan           年初预算数, 万元.
 --   budget_wan                   Full-year budget the execution rate is measured against, 万元.
@@ -41,6 +42,7 @@ SELECT
     this_year.department_key,
     this_year.department_name,
     this_year.region,
+    this_year.report_id,
     this_year.document_id,
     this_year.report_title,
     this_year.budget_initial_wan::DECIMAL(18, 2) AS budget_initial_wan,
@@ -66,5 +68,5 @@ LEFT JOIN reports AS year_before
     ON year_before.department_key = this_year.department_key
     AND year_before.fiscal_year = this_year.fiscal_year - 1
 LEFT JOIN indicator_totals($years) AS indicators
-    ON indicators.document_id = this_year.document_id
-ORDER BY fiscal_year, department_key, document_id
+    ON indicators.report_id = this_year.report_id
+ORDER BY fiscal_year, department_key, report_id

@@ -2,7 +2,9 @@
 --
 -- Columns:
 --   fiscal_year                  The year whose spending is evaluated.
---   reports                      Reports in core.reports.
+--   reports                      Reports in core.reports (a file can hold several: core.reports.report_id).
+--   reports_department_overall   Of those, departments' overall reports (report_type department_overall).
+--   reports_project              Of those, project reports (report_type project).
 --   departments                  Departments reporting (a report without a department_key counts as one).
 --   total_budget_wan             Sum of the departments' full-year budgets, 万元.
 --   total_expenditure_wan        Sum of the departments' expenditure, 万元.
@@ -23,7 +25,11 @@ WITH departments AS (
 ),
 
 report_counts AS (
-    SELECT fiscal_year, count(*) AS reports
+    SELECT
+        fiscal_year,
+        count(*) AS reports,
+        count(*) FILTER (WHERE report_type = 'department_overall') AS reports_department_overall,
+        count(*) FILTER (WHERE report_type = 'project') AS reports_project
     FROM core.reports
     WHERE list_contains($years, fiscal_year)
     GROUP BY fiscal_year
@@ -58,6 +64,8 @@ department_totals AS (
 SELECT
     department_totals.fiscal_year::INTEGER AS fiscal_year,
     report_counts.reports::INTEGER AS reports,
+    report_counts.reports_department_overall::INTEGER AS reports_department_overall,
+    report_counts.reports_project::INTEGER AS reports_project,
     departments::INTEGER AS departments,
     total_budget_wan::DECIMAL(18, 2) AS total_budget_wan,
     total_expenditure_wan::DECIMAL(18, 2) AS total_expenditure_wan,

@@ -4,7 +4,8 @@
 --   fiscal_year                  The year whose spending is evaluated.
 --   department_key               Canonical department key (NULL when unknown).
 --   department_name              Full official name as read from the report.
---   document_id                  The report the indicators are read from.
+--   report_id                    The report the indicators are read from.
+--   document_id                  The file it is in (sha256 of the file).
 --   indicators                   Indicators read from the report: its 自评表 rows when it has any, else prose.
 --   indicators_quantitative      Indicators whose target is a number.
 --   indicators_qualitative       Indicators whose target is words ("科学合理", "按时完成").
@@ -22,6 +23,7 @@ SELECT
     departments.fiscal_year::INTEGER AS fiscal_year,
     departments.department_key,
     departments.department_name,
+    departments.report_id,
     departments.document_id,
     coalesce(totals.indicators, 0)::INTEGER AS indicators,
     coalesce(totals.indicators_quantitative, 0)::INTEGER AS indicators_quantitative,
@@ -35,5 +37,5 @@ SELECT
     round(totals.mean_completion_pct, 2)::DECIMAL(10, 2) AS mean_completion_pct
 FROM department_reports($years) AS departments
 LEFT JOIN indicator_totals($years) AS totals
-    ON totals.document_id = departments.document_id
-ORDER BY fiscal_year, department_key, document_id
+    ON totals.report_id = departments.report_id
+ORDER BY fiscal_year, department_key, report_id

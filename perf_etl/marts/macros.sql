@@ -2,24 +2,29 @@
 -- (perf_etl/marts/build.py), so that each rule is written once.
 
 -- The report that stands for a department in a fiscal year. A department files one 部门整体支出绩效自评报告
--- a year, but the warehouse may hold more (a project report, a re-issued one): the department-wide report
--- wins (one of unknown type before a project report), then the later fill date, then the smaller
--- document_id, so the choice is stable. A report without a department_key stands for itself.
+-- a year, but the warehouse may hold more (a project report, a re-issued one, the project tables filed in
+-- the same file as the overall report): the department-wide report wins (one of unknown type before a project
+-- report), then the later fill date, then the smaller report_id, so the choice is stable. A report without a
+-- department_key stands for the department of its file when another report of the file names one (a project
+-- table whose 实施单位 was not read, bundled with its department's report), else for itself.
 CREATE OR REPLACE TEMP MACRO department_reports(years) AS TABLE
 SELECT
-    *,
+    * EXCLUDE (stands_for),
     -- The stated execution rate, or the computed one when the report states none.
     coalesce(execution_rate_pct, execution_rate_computed_pct) AS execution_rate,
     -- The stated grade, or the one the score implies when the report states none.
     coalesce(grade, grade_from_score) AS overall_grade
-FROM core.reports
-WHERE list_contains(years, fiscal_year)
+FROM (
+    SELECT *, coalesce(department_key, max(department_key) OVER (PARTITION BY document_id), report_id) AS stands_for
+    FROM core.reports
+    WHERE list_contains(years, fiscal_year)
+)
 QUALIFY row_number() OVER (
-    PARTITION BY fiscal_year, coalesce(department_key, document_id)
+    PARTITION BY fiscal_year, stands_for
     ORDER BY
         CASE report_type WHEN 'department_overall' THEN 0 WHEN 'project' THEN 2 ELSE 1 END,
         fill_date DESC NULLS LAST,
-        document_id
+        report_id
 ) = 1;
 
 -- Whether a target and a result can be compared: the same unit, or a unit missing on one side (then taken
@@ -51,7 +56,7 @@ END;
 -- lists every indicator once, while prose repeats some and misses others.
 CREATE OR REPLACE TEMP MACRO indicator_totals(years) AS TABLE
 SELECT
-    document_id,
+    report_id,
     count(*) AS indicators,
     count(*) FILTER (WHERE target_value IS NOT NULL) AS indicators_quantitative,
     count(*) FILTER (WHERE comparison = 'qualitative') AS indicators_qualitative,
@@ -61,7 +66,7 @@ SELECT
     avg(completion_pct) AS mean_completion_pct
 FROM (
     SELECT
-        document_id,
+        report_id,
         target_value,
         comparison,
         -- A row extraction judged (it has a comparison) keeps its verdict, undecided included (points lost
@@ -73,11 +78,11 @@ FROM (
             AS completion_pct
     FROM core.indicators
     WHERE list_contains(years, fiscal_year)
-    QUALIFY source = max(CASE WHEN source = 'table' THEN 'table' ELSE 'prose' END) OVER (PARTITION BY document_id)
+    QUALIFY source = max(CASE WHEN source = 'table' THEN 'table' ELSE 'prose' END) OVER (PARTITION BY report_id)
 )
-GROUP BY document_id;
+GROUP BY report_id;
 
--- The contract checks of perf_etl/validate/checks.py restated in SQL, one row per failure: document_id,
+-- The contract checks of perf_etl/validate/checks.py restated in SQL, one row per failure: report_id,
 -- fiscal_year, the field it counts against and the check's name (marts.data_quality counts them,
 -- marts.review_queue lists them). The thresholds are parameters from that module (build.CHECK_PARAMETERS).
 CREATE OR REPLACE TEMP MACRO contract_check_failures(years, money_columns, max_rate_pct, grades, rate_tolerance_pct,
@@ -89,56 +94,57 @@ WITH reports AS (
 -- One row per report and field, the value as text (NULL when the field is empty). Every column is a
 -- field except those that identify the row rather than being read from the text.
 field_values AS (
-    SELECT document_id, report_year AS fiscal_year, field, value
+    SELECT report_id, report_year AS fiscal_year, field, value
     FROM (
-        SELECT document_id, fiscal_year AS report_year, COLUMNS(* EXCLUDE (document_id, extractor_version))::VARCHAR
+        SELECT report_id, fiscal_year AS report_year,
+            COLUMNS(* EXCLUDE (report_id, document_id, report_ordinal, extractor_version))::VARCHAR
         FROM reports
     )
-    UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (document_id, report_year))))
+    UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (report_id, report_year))))
 ),
 
 check_failures AS (
-    SELECT document_id, fiscal_year, field, 'money_non_negative' AS check_name
+    SELECT report_id, fiscal_year, field, 'money_non_negative' AS check_name
     FROM field_values
     WHERE list_contains(money_columns, field) AND try_cast(value AS DECIMAL(18, 2)) < 0
 
     UNION ALL
-    SELECT document_id, fiscal_year, 'execution_rate_pct', 'rates_in_range'
+    SELECT report_id, fiscal_year, 'execution_rate_pct', 'rates_in_range'
     FROM reports
     WHERE execution_rate_pct NOT BETWEEN 0 AND max_rate_pct
 
     UNION ALL
-    SELECT document_id, fiscal_year, 'self_score', 'score_in_range'
+    SELECT report_id, fiscal_year, 'self_score', 'score_in_range'
     FROM reports
     WHERE self_score NOT BETWEEN 0 AND 100
 
     UNION ALL
-    SELECT document_id, fiscal_year, 'grade', 'grade_in_values'
+    SELECT report_id, fiscal_year, 'grade', 'grade_in_values'
     FROM reports
     WHERE NOT list_contains(grades, grade)
 
     UNION ALL
-    SELECT document_id, fiscal_year, 'grade', 'grade_agrees_with_score'
+    SELECT report_id, fiscal_year, 'grade', 'grade_agrees_with_score'
     FROM reports
     WHERE grade <> grade_from_score
 
     UNION ALL
-    SELECT document_id, fiscal_year, 'execution_rate_pct', 'execution_rate_consistent'
+    SELECT report_id, fiscal_year, 'execution_rate_pct', 'execution_rate_consistent'
     FROM reports
     WHERE abs(execution_rate_pct - execution_rate_computed_pct) > rate_tolerance_pct
 
     UNION ALL
-    SELECT document_id, fiscal_year, 'expenditure_wan', 'spending_split_adds_up'
+    SELECT report_id, fiscal_year, 'expenditure_wan', 'spending_split_adds_up'
     FROM reports
     WHERE abs(basic_expenditure_wan + project_expenditure_wan - expenditure_wan) > split_tolerance_wan
 
     UNION ALL
-    SELECT document_id, fiscal_year, field, 'evidence_for_every_field'
+    SELECT report_id, fiscal_year, field, 'evidence_for_every_field'
     FROM field_values
     WHERE value IS NOT NULL
         AND NOT EXISTS (
             SELECT 1 FROM core.field_evidence AS evidence
-            WHERE evidence.document_id = field_values.document_id AND evidence.field = field_values.field
+            WHERE evidence.report_id = field_values.report_id AND evidence.field = field_values.field
         )
 )
 SELECT * FROM check_failures;

@@ -33,7 +33,7 @@ evidence AS (
     WHERE list_contains($years, evidence.fiscal_year)
         AND evidence.field IN (SELECT column_name FROM information_schema.columns
                                WHERE table_schema = 'core' AND table_name = 'reports')
-    QUALIFY row_number() OVER (PARTITION BY document_id, field ORDER BY rule = 'correction' DESC) = 1
+    QUALIFY row_number() OVER (PARTITION BY report_id, field ORDER BY rule = 'correction' DESC) = 1
 ),
 
 -- A check counts against every field it compares: a wrong rate may be a wrong budget or expenditure.
@@ -44,23 +44,23 @@ check_fields (check_name, field) AS (
 ),
 
 check_failures AS (
-    SELECT document_id, field, string_agg(DISTINCT check_name, ', ' ORDER BY check_name) AS checks
+    SELECT report_id, field, string_agg(DISTINCT check_name, ', ' ORDER BY check_name) AS checks
     FROM (
-        SELECT failure.document_id, failure.field, failure.check_name
+        SELECT failure.report_id, failure.field, failure.check_name
         FROM contract_check_failures($years, $money_columns, $max_rate_pct, $grades, $rate_tolerance_pct,
                                      $split_tolerance_wan) AS failure
         UNION ALL
-        SELECT failure.document_id, check_fields.field, failure.check_name
+        SELECT failure.report_id, check_fields.field, failure.check_name
         FROM contract_check_failures($years, $money_columns, $max_rate_pct, $grades, $rate_tolerance_pct,
                                      $split_tolerance_wan) AS failure
         JOIN check_fields USING (check_name)
     )
-    GROUP BY document_id, field
+    GROUP BY report_id, field
 ),
 
 -- Reports that state some of budget, expenditure and rate: the others are then likely stated too.
 partly_read AS (
-    SELECT fiscal_year, document_id, budget_wan IS NULL AS budget_wan, expenditure_wan IS NULL AS expenditure_wan,
+    SELECT fiscal_year, report_id, budget_wan IS NULL AS budget_wan, expenditure_wan IS NULL AS expenditure_wan,
         execution_rate_pct IS NULL AS execution_rate_pct
     FROM reports
     WHERE (budget_wan IS NOT NULL)::INTEGER + (expenditure_wan IS NOT NULL)::INTEGER
@@ -82,9 +82,9 @@ stated_labels (field, label_pattern, figure_pattern) AS (
 ),
 
 stated_in_text AS (
-    SELECT fiscal_year, document_id, field, gap
+    SELECT fiscal_year, report_id, field, gap
     FROM (
-        SELECT reports.fiscal_year, reports.document_id, stated_labels.field,
+        SELECT reports.fiscal_year, reports.report_id, stated_labels.field,
             list_min(list_transform(
                 regexp_extract_all(documents.text, '(?:' || stated_labels.label_pattern || ')([^0-9]{0,30}?)'
                     || replace(stated_labels.figure_pattern, '<number>', '[0-9]+(?:[.][0-9]+)?(?:[^0-9.年月日号]|$)'),
@@ -96,7 +96,7 @@ stated_in_text AS (
                 WHEN 'self_score' THEN reports.self_score IS NULL
                 WHEN 'grade' THEN reports.grade IS NULL END AS missing
         FROM reports
-        JOIN staging.documents AS documents USING (document_id)
+        JOIN staging.documents AS documents ON documents.document_id = reports.document_id
         CROSS JOIN stated_labels
     )
     WHERE missing AND gap IS NOT NULL
@@ -106,8 +106,8 @@ stated_in_text AS (
 -- sub-item read as the total), or an expenditure more than half again its budget. Both are listed: which one
 -- is wrong the figures alone cannot tell.
 money_values AS (
-    SELECT document_id, field, try_cast(amount AS DOUBLE) AS amount
-    FROM (SELECT document_id, budget_initial_wan, budget_wan, expenditure_wan, basic_expenditure_wan,
+    SELECT report_id, field, try_cast(amount AS DOUBLE) AS amount
+    FROM (SELECT report_id, budget_initial_wan, budget_wan, expenditure_wan, basic_expenditure_wan,
                  project_expenditure_wan FROM reports)
     UNPIVOT (amount FOR field IN (budget_initial_wan, budget_wan, expenditure_wan, basic_expenditure_wan,
                                   project_expenditure_wan))
@@ -115,21 +115,21 @@ money_values AS (
 ),
 
 money_apart AS (
-    SELECT this.document_id, this.field, 3 AS weight,
+    SELECT this.report_id, this.field, 3 AS weight,
         'money field ' || round(greatest(this.amount / other.amount, other.amount / this.amount))::BIGINT
             || ' times ' || other.field AS words
     FROM money_values AS this
-    JOIN money_values AS other ON other.document_id = this.document_id AND other.field <> this.field
+    JOIN money_values AS other ON other.report_id = this.report_id AND other.field <> this.field
         -- A basic and a project expenditure may well be far apart: each is compared with the totals only.
         AND other.field IN ('budget_initial_wan', 'budget_wan', 'expenditure_wan')
     WHERE greatest(this.amount / other.amount, other.amount / this.amount) >= 100
     UNION ALL
-    SELECT this.document_id, this.field, 2, 'expenditure ' || round(100 * expenditure.amount / budget.amount)
+    SELECT this.report_id, this.field, 2, 'expenditure ' || round(100 * expenditure.amount / budget.amount)
         || ' % of the budget'
     FROM money_values AS budget
-    JOIN money_values AS expenditure ON expenditure.document_id = budget.document_id
+    JOIN money_values AS expenditure ON expenditure.report_id = budget.report_id
         AND expenditure.field = 'expenditure_wan'
-    JOIN money_values AS this ON this.document_id = budget.document_id
+    JOIN money_values AS this ON this.report_id = budget.report_id
         AND this.field IN ('budget_wan', 'expenditure_wan')
     WHERE budget.field = 'budget_wan' AND expenditure.amount > 1.5 * budget.amount
 ),
@@ -143,25 +143,25 @@ corrections_changed AS (
 -- The values read (plus a row for a report whose department name was not read), with their evidence.
 candidates AS (
     SELECT
-        evidence.fiscal_year, evidence.document_id AS report_id, evidence.field, evidence.value, evidence.confidence,
+        evidence.fiscal_year, evidence.report_id, evidence.field, evidence.value, evidence.confidence,
         evidence.confidence_note, evidence.raw_text, evidence.page_number, evidence.char_start, evidence.char_end,
         evidence.rule, evidence.ocr_confidence
     FROM evidence
     WHERE evidence.rule <> 'correction'
         OR EXISTS (SELECT 1 FROM corrections_changed AS changed
-                   WHERE changed.report_id = evidence.document_id AND changed.field = evidence.field)
+                   WHERE changed.report_id = evidence.report_id AND changed.field = evidence.field)
     UNION ALL
-    SELECT fiscal_year, document_id, 'department_name', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    SELECT fiscal_year, report_id, 'department_name', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM reports
     WHERE department_name IS NULL
     UNION ALL
-    SELECT fiscal_year, document_id, field, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    SELECT fiscal_year, report_id, field, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM (SELECT * FROM partly_read UNPIVOT (missing FOR field IN (budget_wan, expenditure_wan, execution_rate_pct)))
     WHERE missing
     UNION ALL
-    SELECT fiscal_year, document_id, field, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    SELECT fiscal_year, report_id, field, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM stated_in_text
-    WHERE NOT EXISTS (SELECT 1 FROM partly_read WHERE partly_read.document_id = stated_in_text.document_id
+    WHERE NOT EXISTS (SELECT 1 FROM partly_read WHERE partly_read.report_id = stated_in_text.report_id
                           AND stated_in_text.field IN ('budget_wan', 'expenditure_wan', 'execution_rate_pct'))
 ),
 
@@ -173,7 +173,7 @@ reasons AS (
                 || coalesce(extracted_value_now, 'nothing') || ' now' END AS words
     FROM corrections_changed
     UNION ALL
-    SELECT document_id, field, 5, 'failed check: ' || checks FROM check_failures
+    SELECT report_id, field, 5, 'failed check: ' || checks FROM check_failures
     UNION ALL
     SELECT report_id, field, 4, regexp_extract(confidence_note, '(' || $conflict_pattern || ')[^;]*')
     FROM candidates WHERE regexp_matches(coalesce(confidence_note, ''), $conflict_pattern)
@@ -182,7 +182,7 @@ reasons AS (
         || CASE WHEN documents.fiscal_year_source IS NOT NULL AND documents.fiscal_year_source <> 'content'
                 THEN ' (from the ' || documents.fiscal_year_source || ')' ELSE '' END
     FROM candidates
-    LEFT JOIN raw.documents AS documents ON documents.document_id = candidates.report_id
+    LEFT JOIN raw.documents AS documents ON documents.document_id = split_part(candidates.report_id, ':', 1)
     WHERE candidates.field = 'fiscal_year'
         AND (candidates.rule = 'ingest:fiscal_year' OR coalesce(documents.fiscal_year_source, 'content') <> 'content')
     UNION ALL
@@ -200,14 +200,14 @@ reasons AS (
     SELECT report_id, field, 2, 'not read, while the report states its other totals'
     FROM candidates
     WHERE field IN ('budget_wan', 'expenditure_wan', 'execution_rate_pct') AND value IS NULL
-        AND EXISTS (SELECT 1 FROM partly_read WHERE partly_read.document_id = candidates.report_id)
+        AND EXISTS (SELECT 1 FROM partly_read WHERE partly_read.report_id = candidates.report_id)
     UNION ALL
-    SELECT document_id, field, CASE WHEN gap <= 3 THEN 3 WHEN gap <= 10 THEN 2 ELSE 1 END,
+    SELECT report_id, field, CASE WHEN gap <= 3 THEN 3 WHEN gap <= 10 THEN 2 ELSE 1 END,
         'not read, while its words stand ' || gap || ' characters before a figure'
     FROM stated_in_text
     UNION ALL
-    SELECT document_id, field, max(weight), string_agg(words, ', ' ORDER BY words)
-    FROM money_apart GROUP BY document_id, field
+    SELECT report_id, field, max(weight), string_agg(words, ', ' ORDER BY words)
+    FROM money_apart GROUP BY report_id, field
     UNION ALL
     SELECT report_id, field, 3, 'zero total'
     FROM candidates WHERE list_contains($money_columns, field) AND try_cast(value AS DOUBLE) = 0

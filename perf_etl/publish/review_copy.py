@@ -25,9 +25,12 @@ import duckdb
 # table of the copy -> the query of the warehouse that fills it (for `years`).
 COPY_TABLES: dict[str, str] = {
     "review_queue": "SELECT * FROM marts.review_queue WHERE list_contains($years, fiscal_year)",
+    # One row per report (a file of several has a row for each, with the file's whole text: evidence offsets
+    # are the file's); a document core holds no report of has its own row, report_id = document_id.
     "documents": """
-        SELECT staging.document_id, staging.fiscal_year, staging.text, staging.char_count, staging.page_starts,
-            raw.file_name, raw.source_path, reports.report_title, reports.department_name
+        SELECT coalesce(reports.report_id, staging.document_id) AS report_id, staging.document_id,
+            reports.report_ordinal, staging.fiscal_year, staging.text, staging.char_count, staging.page_starts,
+            raw.file_name, raw.source_path, reports.report_title, reports.department_name, reports.project_name
         FROM staging.documents AS staging
         LEFT JOIN raw.documents AS raw USING (document_id)
         LEFT JOIN core.reports AS reports USING (document_id)

@@ -42,12 +42,14 @@ from perf_etl.extract import grade_for_score
 from perf_etl.extract.departments import department_key
 from perf_etl.extract.hits import render_value
 from perf_etl.models import REPORT_COLUMNS
-from perf_etl.validate.schemas import CORRECTION_RULE, SHA256_HEX, ReportsModel
+from perf_etl.validate.schemas import CORRECTION_RULE, REPORT_ID, ReportsModel
 from perf_etl.warehouse.store import _connect_when_unlocked, transaction
 
 # Columns of core.reports a correction may not name, and why.
 NOT_CORRECTABLE: dict[str, str] = {
-    "document_id": "it is the report's identity (report_id)",
+    "report_id": "it is the report's identity",
+    "document_id": "it is the report's file (report_id names the report)",
+    "report_ordinal": "it is the report's place in its file",
     "fiscal_year": "it decides the report's partition: put the file in the right <year>/ landing folder instead",
     "extractor_version": "it is set by the extractor",
 }
@@ -61,7 +63,7 @@ CSV_COLUMNS = ("report_id", "field", "value", "reason", "corrected_by", "correct
 STORE_LOCK_TIMEOUT_SECONDS = 30.0
 
 _REPORT_SCHEMA = ReportsModel.to_schema()
-_SHA256 = re.compile(SHA256_HEX)
+_REPORT_ID = re.compile(REPORT_ID)
 
 
 class CorrectionError(ValueError):
@@ -72,7 +74,7 @@ class CorrectionError(ValueError):
 class Correction:
     """A report field's value as a person checked it (one row of review.corrections)."""
 
-    report_id: str  # the report's document_id
+    report_id: str  # core.reports.report_id: its file's document_id, ":<n>" after it for the n-th of several
     field: str  # a core.reports column (CORRECTABLE_FIELDS)
     value: str | None  # None: clear the field
     reason: str
@@ -142,9 +144,9 @@ def checked(correction: Correction) -> Correction:
     """The correction as the store holds it (values rendered as evidence renders them, texts stripped, time
     in UTC), or CorrectionError saying what is wrong with it."""
     report_id = correction.report_id.strip().lower()
-    if not _SHA256.match(report_id):
-        raise CorrectionError(f"report_id {correction.report_id!r} is not a report's document_id "
-                              "(64 hexadecimal digits)")
+    if not _REPORT_ID.match(report_id):
+        raise CorrectionError(f"report_id {correction.report_id!r} is not a report's id (its file's document_id, "
+                              "64 hexadecimal digits, with ':<n>' for the n-th report of a file that holds several)")
     field = correction.field.strip()
     if field in NOT_CORRECTABLE:
         raise CorrectionError(f"field {field!r} cannot be corrected: {NOT_CORRECTABLE[field]}")
@@ -343,18 +345,23 @@ def _parsed_time(text: str) -> datetime:
 
 def by_year(conn: duckdb.DuckDBPyConnection, corrections: Sequence[Correction],
             years: Sequence[int]) -> dict[int, list[Correction]]:
-    """The corrections of each of `years` whose report is a document of that year (raw.documents)."""
+    """The corrections of each of `years` whose report is in a document of that year (raw.documents)."""
     if not corrections:
         return {}
     rows = conn.execute("SELECT document_id, fiscal_year FROM raw.documents WHERE list_contains(?, fiscal_year) "
                         "AND list_contains(?, document_id)",
-                        [[int(y) for y in years], sorted({c.report_id for c in corrections})]).fetchall()
+                        [[int(y) for y in years], sorted({document_of(c.report_id) for c in corrections})]).fetchall()
     year_of = dict(rows)
     found: dict[int, list[Correction]] = {}
     for correction in corrections:
-        if correction.report_id in year_of:
-            found.setdefault(int(year_of[correction.report_id]), []).append(correction)
+        if document_of(correction.report_id) in year_of:
+            found.setdefault(int(year_of[document_of(correction.report_id)]), []).append(correction)
     return found
+
+
+def document_of(report_id: str) -> str:
+    """The document_id of the file a report is in (the contract's report_id is `<document_id>[:<n>]`)."""
+    return report_id.partition(":")[0]
 
 
 def fingerprint(corrections: Sequence[Correction]) -> str:
@@ -387,7 +394,7 @@ def apply_corrections(frames: Mapping[str, pd.DataFrame], corrections: Sequence[
     and derived fields of corrected inputs are computed again. The others are left out (see `review_rows`)."""
     reports = frames["reports"].copy()
     evidence = frames["field_evidence"].copy()
-    row_of = {document_id: index for index, document_id in reports["document_id"].items()}
+    row_of = {report_id: index for index, report_id in reports["report_id"].items()}
     evidence_of = _evidence_index(evidence)
     added: list[dict[str, object]] = []
     corrected: dict[str, set[str]] = {}
@@ -411,8 +418,8 @@ def apply_corrections(frames: Mapping[str, pd.DataFrame], corrections: Sequence[
         else:
             added.append({**_blank_evidence(reports.loc[index]), "field": correction.field, **note})
     dropped: list[object] = []
-    for document_id, fields_corrected in corrected.items():
-        _rederive(reports, row_of[document_id], fields_corrected, evidence, evidence_of, added, dropped)
+    for report_id, fields_corrected in corrected.items():
+        _rederive(reports, row_of[report_id], fields_corrected, evidence, evidence_of, added, dropped)
     evidence = evidence.drop(index=dropped)
     if added:
         evidence = pd.concat([evidence, pd.DataFrame(added, columns=evidence.columns)], ignore_index=True)
@@ -420,12 +427,12 @@ def apply_corrections(frames: Mapping[str, pd.DataFrame], corrections: Sequence[
 
 
 def _evidence_index(evidence: pd.DataFrame) -> dict[tuple[str, str], object]:
-    """(document_id, field) -> the index of its first evidence row, for the core.reports fields."""
+    """(report_id, field) -> the index of its first evidence row, for the core.reports fields."""
     index: dict[tuple[str, str], object] = {}
     report_fields = set(REPORT_COLUMNS)
-    for at, document_id, field in zip(evidence.index, evidence["document_id"], evidence["field"], strict=True):
+    for at, report_id, field in zip(evidence.index, evidence["report_id"], evidence["field"], strict=True):
         if field in report_fields:
-            index.setdefault((document_id, field), at)
+            index.setdefault((report_id, field), at)
     return index
 
 
@@ -446,7 +453,8 @@ def _text(value: Any) -> str | None:
 def _blank_evidence(report: pd.Series) -> dict[str, object]:
     """An evidence row of the report not read from its text: page 1, an empty span at offset 0 (as for a
     value from a table cell)."""
-    return {"document_id": report["document_id"], "fiscal_year": report["fiscal_year"], "page_number": 1,
+    return {"report_id": report["report_id"], "document_id": report["document_id"],
+            "fiscal_year": report["fiscal_year"], "page_number": 1,
             "char_start": 0, "char_end": 0, "ocr_confidence": None, "extracted_value": None}
 
 
@@ -455,14 +463,14 @@ def _rederive(reports: pd.DataFrame, index: object, corrected: set[str], evidenc
               dropped: list[object]) -> None:
     """Compute again the derived fields of the report whose inputs were corrected (and not they themselves)."""
     report = reports.loc[index]
-    document_id = report["document_id"]
+    report_id = report["report_id"]
     for field, (inputs, rule) in DERIVED.items():
         if field in corrected or not corrected & set(inputs):
             continue
         value = _derived_value(field, report, evidence, evidence_of)
         reports[field] = reports[field].astype(object)
         reports.at[index, field] = value
-        at = evidence_of.get((document_id, field))
+        at = evidence_of.get((report_id, field))
         if value is None:
             if at is not None:
                 dropped.append(at)
@@ -474,7 +482,7 @@ def _rederive(reports: pd.DataFrame, index: object, corrected: set[str], evidenc
                 evidence.at[at, "raw_text"] = (f"{evidence.at[at, 'raw_text']} (computed again from the corrected "
                                                f"{', '.join(sorted(corrected & set(inputs)))})")
             continue
-        sources = [evidence.loc[evidence_of[(document_id, f)]] for f in inputs if (document_id, f) in evidence_of]
+        sources = [evidence.loc[evidence_of[(report_id, f)]] for f in inputs if (report_id, f) in evidence_of]
         row = {**_blank_evidence(report), "field": field, "value": text, "rule": rule,
                "raw_text": " | ".join(str(s["raw_text"]) for s in sources) or field}
         if sources:
@@ -499,7 +507,7 @@ def _derived_value(field: str, report: pd.Series, evidence: pd.DataFrame,
     if name is None:
         return None
     # As derived_hits: a region voted for by running text is no part of the key.
-    at = evidence_of.get((report["document_id"], "region"))
+    at = evidence_of.get((report["report_id"], "region"))
     region = _text(report["region"])
     context = region if at is not None and evidence.at[at, "rule"] != "region:cpca_text_majority" else None
     return department_key(name, context)
@@ -515,10 +523,10 @@ def review_rows(conn: duckdb.DuckDBPyConnection, corrections: Sequence[Correctio
     """review.corrections: every correction of the store with what became of it in the warehouse's core
     tables (APPLIED, REPORT_MISSING, SOURCE_CHANGED, or PENDING when its year's core rows are older than it)."""
     ids = sorted({c.report_id for c in corrections})
-    reports = conn.execute("SELECT * FROM core.reports WHERE list_contains(?, document_id)", [ids]).df()
-    evidence = conn.execute("SELECT * FROM core.field_evidence WHERE list_contains(?, document_id)", [ids]).df()
-    report_of = {row["document_id"]: row for row in reports.to_dict("records")}
-    evidence_of = {(row["document_id"], row["field"]): row for row in evidence.to_dict("records")[::-1]}
+    reports = conn.execute("SELECT * FROM core.reports WHERE list_contains(?, report_id)", [ids]).df()
+    evidence = conn.execute("SELECT * FROM core.field_evidence WHERE list_contains(?, report_id)", [ids]).df()
+    report_of = {row["report_id"]: row for row in reports.to_dict("records")}
+    evidence_of = {(row["report_id"], row["field"]): row for row in evidence.to_dict("records")[::-1]}
     rows = []
     for correction in corrections:
         report = report_of.get(correction.report_id)

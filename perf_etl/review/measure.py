@@ -100,8 +100,12 @@ def measure_queue(warehouse: Path, texts: dict[str, RealText]) -> QueueMeasureme
             "SELECT report_id, field, priority FROM marts.review_queue WHERE list_contains(?, field) "
             "ORDER BY priority, urgency DESC, report_id, field", [list(LABELLED_FIELDS)]).fetchall()
         values = conn.execute("SELECT * FROM core.reports").df()
-    queue = [row for row in queue if row[0] in texts and texts[row[0]].is_report]
-    wrong = _wrong_fields(values, texts)
+    # A text's labels are those of its first report (a file holding several: the rest are not labelled).
+    first_reports = {row["report_id"]: row["document_id"] for row in values.to_dict("records")
+                     if row["report_ordinal"] == 1}
+    queue = [row for row in queue
+             if row[0] in first_reports and first_reports[row[0]] in texts and texts[first_reports[row[0]]].is_report]
+    wrong = _wrong_fields(values[values["report_ordinal"] == 1], texts)
     top_rows = round(len(queue) * TOP_SHARE)
     keys = [(report, field) for report, field, _ in queue]
     first = {(report, field) for report, field, priority in queue if priority <= 2}
@@ -112,7 +116,7 @@ def measure_queue(warehouse: Path, texts: dict[str, RealText]) -> QueueMeasureme
 
 
 def _wrong_fields(reports: pd.DataFrame, texts: dict[str, RealText]) -> set[tuple[str, str]]:
-    """(document_id, field) of the labelled fields whose value is wrong, for the positives in core."""
+    """(report_id, field) of the labelled fields whose value is wrong, for the positives in core."""
     wrong: set[tuple[str, str]] = set()
     for row in reports.to_dict("records"):
         text = texts.get(row["document_id"])
@@ -122,7 +126,7 @@ def _wrong_fields(reports: pd.DataFrame, texts: dict[str, RealText]) -> set[tupl
             value = row[field]
             value = None if value is None or pd.isna(value) else _plain(value)
             if not text.accepts(field, value):
-                wrong.add((row["document_id"], field))
+                wrong.add((row["report_id"], field))
     return wrong
 
 

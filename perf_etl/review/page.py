@@ -85,8 +85,8 @@ class ReviewApp:
         with self.connect() as conn:
             rows = _records(conn.execute(
                 "SELECT q.fiscal_year, q.report_id, q.field, q.value, q.reason, q.priority, q.urgency, q.confidence, "
-                "d.department_name, d.report_title, d.file_name FROM review_queue AS q "
-                "LEFT JOIN documents AS d ON d.document_id = q.report_id WHERE q.priority <= ? "
+                "d.department_name, d.report_title, d.project_name, d.file_name FROM review_queue AS q "
+                f"LEFT JOIN documents AS d ON {_REPORT_ID_OF_D} = q.report_id WHERE q.priority <= ? "
                 "ORDER BY q.priority, q.urgency DESC, q.fiscal_year, q.report_id, q.field LIMIT ?",
                 [max_priority, limit]))
             counts = dict(conn.execute("SELECT priority, count(*) FROM review_queue GROUP BY priority").fetchall())
@@ -94,14 +94,15 @@ class ReviewApp:
 
     def report(self, report_id: str) -> dict[str, Any] | None:
         with self.connect() as conn:
-            documents = _records(conn.execute("SELECT * FROM documents WHERE document_id = ?", [report_id]))
+            documents = _records(conn.execute(f"SELECT * FROM documents AS d WHERE {_REPORT_ID_OF_D} = ?",
+                                              [report_id]))
             if not documents:
                 return None
             evidence = _records(conn.execute(
                 "SELECT e.field, e.value, e.raw_text, e.page_number, e.char_start, e.char_end, e.rule, "
                 "e.ocr_confidence, e.confidence, e.confidence_note, q.reason, q.priority FROM evidence AS e "
-                "LEFT JOIN review_queue AS q ON q.report_id = e.document_id AND q.field = e.field "
-                "WHERE e.document_id = ? "
+                f"LEFT JOIN review_queue AS q ON q.report_id = {_REPORT_ID_OF_E} AND q.field = e.field "
+                f"WHERE {_REPORT_ID_OF_E} = ? "
                 "ORDER BY e.field LIKE 'indicator%', coalesce(q.priority, 5), e.char_start, e.field", [report_id]))
             missing = _records(conn.execute(
                 "SELECT field, value, reason, priority FROM review_queue WHERE report_id = ? AND value IS NULL",
@@ -139,13 +140,19 @@ class ReviewApp:
         correction was made against)."""
         with self.connect() as conn:
             found = conn.execute(
-                "SELECT CASE WHEN rule = 'correction' THEN extracted_value ELSE value END FROM evidence "
-                "WHERE document_id = ? AND field = ? ORDER BY rule = 'correction' DESC LIMIT 1",
+                "SELECT CASE WHEN rule = 'correction' THEN extracted_value ELSE value END FROM evidence AS e "
+                f"WHERE {_REPORT_ID_OF_E} = ? AND field = ? ORDER BY rule = 'correction' DESC LIMIT 1",
                 [report_id, field]).fetchone()
-            if found is None and conn.execute("SELECT 1 FROM documents WHERE document_id = ?",
+            if found is None and conn.execute(f"SELECT 1 FROM documents AS d WHERE {_REPORT_ID_OF_D} = ?",
                                               [report_id]).fetchone() is None:
                 raise CorrectionError(f"no report {report_id} in the published copy")
         return None if found is None else found[0]
+
+
+# A copy's row's report: rows published before a file's reports were told apart have no report_id, and their
+# one report is the document (until their year is published again).
+_REPORT_ID_OF_D = "coalesce(d.report_id, d.document_id)"
+_REPORT_ID_OF_E = "coalesce(e.report_id, e.document_id)"
 
 
 def utf16_offsets(text: str) -> Callable[[int], int]:

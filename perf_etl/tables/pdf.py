@@ -4,12 +4,14 @@ pdfplumber gives None for a grid position a merged cell covers. The covering cel
 holds the position's centre; its text fills the position (`_fill_from_boxes`), which tells a cell merged
 downwards (一级指标 over three rows) from one merged rightwards (总分 over four columns). A table whose
 first piece on a page continues the previous page's last table (same number of columns, no header of
-its own or the same header repeated) is joined to it. Rotated (landscape) pages need nothing: pdfplumber
+its own or the same header repeated, and not a new form: no 项目名称 row opening it, no form title above it)
+is joined to it. Rotated (landscape) pages need nothing: pdfplumber
 turns their coordinates upright.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -88,7 +90,7 @@ def join_continuations(pieces: Sequence[RawGrid]) -> list[tuple[list[list[str | 
     for i, piece in enumerate(pieces):
         # Only the first piece of a page can continue, and only the last piece of the page before.
         follows = i > 0 and pieces[i - 1].page_number == piece.page_number - 1
-        if follows and piece.rows and _continues(piece.rows, tables[-1][0]):
+        if follows and piece.rows and not _opens_a_table(piece) and _continues(piece.rows, tables[-1][0]):
             rows, pages, _ = tables[-1]
             body = piece.rows[1:] if _same_row(piece.rows[0], rows[_header_index(rows)]) else piece.rows
             rows.extend(body)
@@ -96,6 +98,17 @@ def join_continuations(pieces: Sequence[RawGrid]) -> list[tuple[list[list[str | 
         else:
             tables.append(([list(r) for r in piece.rows], [piece.page_number] * len(piece.rows), piece.caption))
     return tables
+
+
+# A piece that starts a 自评表 of its own, not the rest of the one before: it opens with the form's identity
+# row (项目名称 …), or has a form's title above it on its page (one PDF bundling several projects' tables).
+_IDENTITY_ROW = re.compile(r"^(?:项目名称|部门名称|单位名称|部门（单位）名称|部门\(单位\)名称)")
+_FORM_TITLE = re.compile(r"自评表|评价表|评分表|自评报告")
+
+
+def _opens_a_table(piece: RawGrid) -> bool:
+    first = next((text for text in piece.rows[0] if text), "") or ""
+    return bool(_IDENTITY_ROW.match(first.replace(" ", "")) or _FORM_TITLE.search(piece.caption or ""))
 
 
 def _continues(piece_rows: list[list[str | None]], rows_so_far: list[list[str | None]]) -> bool:

@@ -187,8 +187,11 @@ class _TableReader:
             target_text=values[0] or None, actual_text=values[1] or None, comparison=comparison, met=met,
             deviation_reason=reason or None,
         ))
-        if cell("level1"):
-            self._levels.append((cell("level1"), weight, score))
+        # Every row of a 一级 block counts toward its component, the rows whose merged 一级 cell the reader
+        # could not fill too (a flattened table writes it once): else the component is the first row's points.
+        level1 = cell("level1") or (self._level_cells.get("level1", "") if "level3" in columns else "")
+        if level1:
+            self._levels.append((level1, weight, score))
 
     def level1_components(self) -> list[ScoreComponent]:
         """One component per 一级指标, in table order: the sums of its rows' 分值 and 得分."""
@@ -237,14 +240,15 @@ def _indicator_value(text: str) -> tuple[float | None, str | None]:
     return float(found.group("num").replace(",", "")), (found.group("per") or "") + found.group("unit") or None
 
 
-TOTALS_COLUMNS = ["document_id", "fiscal_year", "field", "value", "raw_text", "column", "page_number"]
+TOTALS_COLUMNS = ["report_id", "document_id", "fiscal_year", "field", "value", "raw_text", "column", "page_number"]
 
 
-def totals_frame(readings: Sequence[tuple[StagedDocument, TableReading]]) -> pd.DataFrame:
-    """What each document's table states, one row per field (the checks compare it with core.reports)."""
+def totals_frame(readings: Sequence[tuple[StagedDocument, str, TableReading]]) -> pd.DataFrame:
+    """What each report's table states, one row per field (the checks compare it with core.reports):
+    `readings` are (document, report_id, its tables' reading)."""
     rows = [
-        {"document_id": doc.document_id, "fiscal_year": doc.fiscal_year, **asdict(total)}
-        for doc, reading in readings
+        {"report_id": report_id, "document_id": doc.document_id, "fiscal_year": doc.fiscal_year, **asdict(total)}
+        for doc, report_id, reading in readings
         for total in reading.totals
     ]
     return pd.DataFrame(rows, columns=TOTALS_COLUMNS)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from perf_etl.models import NO_EVIDENCE_COLUMNS
 from perf_etl.validate.schemas import CORRECTION_RULE, GRADES, MAX_RATE_PCT
 
 MONEY_COLUMNS = [
@@ -18,8 +19,6 @@ MONEY_COLUMNS = [
 ]
 RATE_TOLERANCE_PCT = 0.5
 SPLIT_TOLERANCE_WAN = 1.0
-# Columns that identify a row rather than being read from the text: they need no evidence.
-NO_EVIDENCE_COLUMNS = {"document_id", "extractor_version"}
 
 CoreFrames = Mapping[str, pd.DataFrame]
 
@@ -54,26 +53,27 @@ def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
 def _melt_failures(
     reports: pd.DataFrame, columns: Sequence[str], is_bad: Callable[[pd.Series], pd.Series]
 ) -> pd.DataFrame:
-    """One row per (document, column) whose value `is_bad`."""
+    """One row per (report, column) whose value `is_bad`."""
     rows = []
     for column in columns:
         values = _numeric(reports, column)
         bad = values.notna() & is_bad(values)
-        for document_id, value in zip(reports.loc[bad, "document_id"], values[bad], strict=True):
-            rows.append({"document_id": document_id, "column": column, "value": value})
-    return pd.DataFrame(rows, columns=["document_id", "column", "value"])
+        for report_id, document_id, value in zip(reports.loc[bad, "report_id"], reports.loc[bad, "document_id"],
+                                                 values[bad], strict=True):
+            rows.append({"report_id": report_id, "document_id": document_id, "column": column, "value": value})
+    return pd.DataFrame(rows, columns=["report_id", "document_id", "column", "value"])
 
 
-def unique_document_id(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame:
+def unique_report_id(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame:
     reports = frames["reports"]
-    counts = reports.groupby("document_id").size().rename("rows").reset_index()
+    counts = reports.groupby(["report_id", "document_id"]).size().rename("rows").reset_index()
     return counts[counts["rows"] > 1]
 
 
 def fiscal_year_in_partition(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame:
     reports = frames["reports"]
     bad = ~reports["fiscal_year"].isin(list(years))
-    return reports.loc[bad, ["document_id", "fiscal_year"]]
+    return reports.loc[bad, ["report_id", "document_id", "fiscal_year"]]
 
 
 def money_non_negative(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame:
@@ -91,21 +91,22 @@ def score_in_range(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame:
 def grade_in_values(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame:
     reports = frames["reports"]
     bad = reports["grade"].notna() & ~reports["grade"].isin(GRADES)
-    return reports.loc[bad, ["document_id", "grade"]]
+    return reports.loc[bad, ["report_id", "document_id", "grade"]]
 
 
 def grade_agrees_with_score(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame:
     reports = frames["reports"]
     both = reports["grade"].notna() & reports["grade_from_score"].notna()
     bad = both & (reports["grade"] != reports["grade_from_score"])
-    return reports.loc[bad, ["document_id", "self_score", "grade", "grade_from_score"]]
+    return reports.loc[bad, ["report_id", "document_id", "self_score", "grade", "grade_from_score"]]
 
 
 def execution_rate_consistent(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame:
     reports = frames["reports"]
     gap = (_numeric(reports, "execution_rate_pct") - _numeric(reports, "execution_rate_computed_pct")).abs()
     bad = gap.notna() & (gap > RATE_TOLERANCE_PCT)
-    columns = ["document_id", "budget_wan", "expenditure_wan", "execution_rate_pct", "execution_rate_computed_pct"]
+    columns = ["report_id", "document_id", "budget_wan", "expenditure_wan", "execution_rate_pct",
+               "execution_rate_computed_pct"]
     return reports.loc[bad, columns]
 
 
@@ -114,14 +115,14 @@ def spending_split_adds_up(frames: CoreFrames, years: Sequence[int]) -> pd.DataF
     parts = _numeric(reports, "basic_expenditure_wan") + _numeric(reports, "project_expenditure_wan")
     gap = (parts - _numeric(reports, "expenditure_wan")).abs()
     bad = gap.notna() & (gap > SPLIT_TOLERANCE_WAN)
-    columns = ["document_id", "expenditure_wan", "basic_expenditure_wan", "project_expenditure_wan"]
+    columns = ["report_id", "document_id", "expenditure_wan", "basic_expenditure_wan", "project_expenditure_wan"]
     return reports.loc[bad, columns]
 
 
 # How far the table's totals may be from the prose's before they disagree, per core.reports field.
 TABLE_TOLERANCE = {**dict.fromkeys(MONEY_COLUMNS, SPLIT_TOLERANCE_WAN), "execution_rate_pct": RATE_TOLERANCE_PCT,
                    "self_score": 0.5}
-TABLE_TOTALS_COLUMNS = ["document_id", "field", "prose_value", "prose_page", "prose_text", "table_value",
+TABLE_TOTALS_COLUMNS = ["report_id", "document_id", "field", "prose_value", "prose_page", "prose_text", "table_value",
                         "table_page", "table_text"]
 
 
@@ -137,12 +138,14 @@ def table_totals_agree(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame
         return pd.DataFrame(columns=TABLE_TOTALS_COLUMNS)
     reports = frames["reports"]
     fields = [f for f in TABLE_TOLERANCE if f in reports.columns]
-    prose = reports.melt(id_vars="document_id", value_vars=fields, var_name="field", value_name="prose_value")
-    evidence = frames["field_evidence"][["document_id", "field", "page_number", "raw_text", "rule"]]
-    joined = (totals.rename(columns={"value": "table_value", "page_number": "table_page", "raw_text": "table_text"})
-              .merge(prose, on=["document_id", "field"])
+    prose = reports.melt(id_vars=["report_id", "document_id"], value_vars=fields, var_name="field",
+                         value_name="prose_value")
+    evidence = frames["field_evidence"][["report_id", "field", "page_number", "raw_text", "rule"]]
+    joined = (totals.drop(columns="document_id")
+              .rename(columns={"value": "table_value", "page_number": "table_page", "raw_text": "table_text"})
+              .merge(prose, on=["report_id", "field"])
               .merge(evidence.rename(columns={"page_number": "prose_page", "raw_text": "prose_text"}),
-                     on=["document_id", "field"], how="left"))
+                     on=["report_id", "field"], how="left"))
     rules = joined["rule"].astype(str)
     from_prose = joined["rule"].notna() & ~rules.str.startswith("table:") & (rules != CORRECTION_RULE)
     gap = (pd.to_numeric(joined["prose_value"], errors="coerce") - joined["table_value"].astype(float)).abs()
@@ -153,15 +156,16 @@ def table_totals_agree(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame
 def evidence_for_every_field(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame:
     reports, evidence = frames["reports"], frames["field_evidence"]
     fields = [c for c in reports.columns if c not in NO_EVIDENCE_COLUMNS]
-    filled = reports.melt(id_vars="document_id", value_vars=fields, var_name="field").dropna(subset=["value"])
-    have = evidence[["document_id", "field"]].drop_duplicates().assign(has_evidence=True)
-    joined = filled.merge(have, on=["document_id", "field"], how="left")
+    filled = reports.melt(id_vars=["report_id", "document_id"], value_vars=fields, var_name="field").dropna(
+        subset=["value"])
+    have = evidence[["report_id", "field"]].drop_duplicates().assign(has_evidence=True)
+    joined = filled.merge(have, on=["report_id", "field"], how="left")
     missing = joined[joined["has_evidence"].isna()]
-    return missing[["document_id", "field", "value"]].astype({"value": str})
+    return missing[["report_id", "document_id", "field", "value"]].astype({"value": str})
 
 
 CONTRACT_CHECKS: list[ContractCheck] = [
-    ContractCheck("unique_document_id", "reports", "Each document has one core.reports row.", unique_document_id),
+    ContractCheck("unique_report_id", "reports", "Each report has one core.reports row.", unique_report_id),
     ContractCheck("fiscal_year_in_partition", "reports", "fiscal_year is one of the run's partitions.",
                   fiscal_year_in_partition),
     ContractCheck("money_non_negative", "reports", "Money columns are ≥ 0 万元.", money_non_negative),

@@ -13,6 +13,8 @@ from pandera.typing import Series
 GRADES = ["优", "良", "中", "差"]
 REPORT_TYPES = ["department_overall", "project"]
 SHA256_HEX = r"^[0-9a-f]{64}$"
+# A report's id: its file's document_id, with ":<n>" for the n-th report of a file that holds several.
+REPORT_ID = r"^[0-9a-f]{64}(?::[1-9]\d*)?$"
 MAX_RATE_PCT = 200.0
 CORRECTION_RULE = "correction"  # the evidence rule of a value a person corrected (perf_etl/review)
 
@@ -30,6 +32,7 @@ def _year(nullable: bool) -> pa.Field:
 
 
 class _CoreRow(pa.DataFrameModel):
+    report_id: Series[str] = pa.Field(str_matches=REPORT_ID)
     document_id: Series[str] = pa.Field(str_matches=SHA256_HEX)
     fiscal_year: Series[pd.Int64Dtype] = _year(nullable=False)
 
@@ -41,10 +44,12 @@ class _CoreRow(pa.DataFrameModel):
 class ReportsModel(_CoreRow):
     """core.reports: one row per report."""
 
+    report_ordinal: Series[pd.Int64Dtype] = pa.Field(ge=1)
     title_year: Series[pd.Int64Dtype] = _year(nullable=True)
     report_title: Series[str] = pa.Field(nullable=True)
     report_type: Series[str] = pa.Field(nullable=True, isin=REPORT_TYPES)
     department_name: Series[str] = pa.Field(nullable=True, str_length={"min_value": 2})
+    project_name: Series[str] = pa.Field(nullable=True)
     department_key: Series[str] = pa.Field(nullable=True)
     region: Series[str] = pa.Field(nullable=True)
     filler_name: Series[str] = pa.Field(nullable=True)

@@ -81,12 +81,15 @@ CREATE TABLE IF NOT EXISTS staging.sections (
 );
 
 CREATE TABLE IF NOT EXISTS core.reports (
+    report_id VARCHAR,
     document_id VARCHAR NOT NULL,
+    report_ordinal INTEGER,
     fiscal_year INTEGER NOT NULL,
     title_year INTEGER,
     report_title VARCHAR,
     report_type VARCHAR,
     department_name VARCHAR,
+    project_name VARCHAR,
     department_key VARCHAR,
     region VARCHAR,
     filler_name VARCHAR,
@@ -108,6 +111,7 @@ CREATE TABLE IF NOT EXISTS core.reports (
 );
 
 CREATE TABLE IF NOT EXISTS core.field_evidence (
+    report_id VARCHAR,
     document_id VARCHAR NOT NULL,
     fiscal_year INTEGER NOT NULL,
     field VARCHAR NOT NULL,
@@ -131,6 +135,7 @@ ALTER TABLE core.field_evidence ADD COLUMN IF NOT EXISTS confidence VARCHAR;
 ALTER TABLE core.field_evidence ADD COLUMN IF NOT EXISTS confidence_note VARCHAR;
 
 CREATE TABLE IF NOT EXISTS core.indicators (
+    report_id VARCHAR,
     document_id VARCHAR NOT NULL,
     fiscal_year INTEGER NOT NULL,
     indicator_name VARCHAR NOT NULL,
@@ -157,6 +162,7 @@ ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS met BOOLEAN;
 ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS deviation_reason VARCHAR;
 
 CREATE TABLE IF NOT EXISTS core.expenditure_items (
+    report_id VARCHAR,
     document_id VARCHAR NOT NULL,
     fiscal_year INTEGER NOT NULL,
     item_name VARCHAR NOT NULL,
@@ -166,6 +172,7 @@ CREATE TABLE IF NOT EXISTS core.expenditure_items (
 );
 
 CREATE TABLE IF NOT EXISTS core.score_components (
+    report_id VARCHAR,
     document_id VARCHAR NOT NULL,
     fiscal_year INTEGER NOT NULL,
     component VARCHAR NOT NULL,
@@ -174,12 +181,25 @@ CREATE TABLE IF NOT EXISTS core.score_components (
 );
 
 CREATE TABLE IF NOT EXISTS core.findings (
+    report_id VARCHAR,
     document_id VARCHAR NOT NULL,
     fiscal_year INTEGER NOT NULL,
     kind VARCHAR NOT NULL,
     ordinal INTEGER NOT NULL,
     text VARCHAR NOT NULL
 );
+
+-- A file can hold several reports (perf_etl/extract/reports.py): every core row is keyed by its report's
+-- report_id (the document_id for a file with one report, `<document_id>:<n>` for the n-th of several).
+-- Added after the first release: an older warehouse gains the columns; core is derived, the next run fills them.
+ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS report_id VARCHAR;
+ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS report_ordinal INTEGER;
+ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS project_name VARCHAR;
+ALTER TABLE core.field_evidence ADD COLUMN IF NOT EXISTS report_id VARCHAR;
+ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS report_id VARCHAR;
+ALTER TABLE core.expenditure_items ADD COLUMN IF NOT EXISTS report_id VARCHAR;
+ALTER TABLE core.score_components ADD COLUMN IF NOT EXISTS report_id VARCHAR;
+ALTER TABLE core.findings ADD COLUMN IF NOT EXISTS report_id VARCHAR;
 
 -- The corrections of the corrections store (perf_etl/review/corrections.py; the store, not this table, is
 -- what survives), rewritten by every core run with what became of each: 'applied'; 'report_missing' (no

@@ -141,7 +141,7 @@ def test_a_replaced_file_recomputes_its_year_and_the_marts_of_the_year_after(war
     # Year-over-year columns of 2024 read core of 2023.
     for key in ["marts/department_year", "marts/data_quality", "published_marts"]:
         assert years[key] == [2023, 2024], key
-    assert {e.check_name for e in result.get_asset_check_evaluations()} >= {"unique_document_id"}
+    assert {e.check_name for e in result.get_asset_check_evaluations()} >= {"unique_report_id"}
     with duckdb.connect(str(warehouse_copy / "warehouse.duckdb"), read_only=True) as conn:
         formats = conn.execute("SELECT d.source_format FROM core.reports r JOIN raw.documents d USING (document_id) "
                                "WHERE d.file_name LIKE ?", [f"{SAMPLE_OF_2023}%"]).fetchall()

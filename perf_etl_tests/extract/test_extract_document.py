@@ -6,7 +6,7 @@ import pytest
 
 from perf_etl.extract import derived_hits, extract_document, grade_for_score
 from perf_etl.extract.hits import Hit
-from perf_etl.models import REPORT_COLUMNS, PageText
+from perf_etl.models import NO_EVIDENCE_COLUMNS, REPORT_COLUMNS, PageText
 from perf_etl.normalize import normalize_document
 
 
@@ -55,7 +55,7 @@ def test_report_has_all_columns_and_evidence_for_every_value() -> None:
     assert result.report["grade_from_score"] == "优"
     assert result.report["department_key"] == "广东省广州市海珠区/投资促进局"
     assert result.report["extractor_version"]
-    with_value = {f for f, v in result.report.items() if v is not None} - {"document_id", "extractor_version"}
+    with_value = {f for f, v in result.report.items() if v is not None} - NO_EVIDENCE_COLUMNS
     assert {e.field for e in result.evidence} == with_value
     for e in result.evidence:
         if not e.rule.startswith("derived:") and e.rule != "ingest:fiscal_year":

@@ -64,7 +64,7 @@ def _one_spaced(text: str) -> str:
 
 
 def _without_id(fields: dict[str, object]) -> dict[str, object]:
-    return {key: value for key, value in fields.items() if key != "document_id"}
+    return {key: value for key, value in fields.items() if key not in ("report_id", "document_id")}
 
 
 def _extracted(path: Path, root: Path, now: datetime) -> Extraction:

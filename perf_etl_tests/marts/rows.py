@@ -7,17 +7,16 @@ from datetime import datetime
 
 import pandas as pd
 
-from perf_etl.models import REPORT_COLUMNS
+from perf_etl.models import NO_EVIDENCE_COLUMNS, REPORT_COLUMNS
 from perf_etl.warehouse import store
-
-# Columns read from the text need evidence; these identify the row (as in perf_etl.validate.checks).
-_NO_EVIDENCE = {"document_id", "extractor_version"}
 
 
 def report(document_id: str, fiscal_year: int, department_key: str | None, **values) -> dict:
-    """A core.reports row of a department-wide report; `values` override the defaults."""
+    """A core.reports row of a department-wide report; `values` override the defaults. `document_id` is the
+    report's report_id (`<document_id>:<n>` for one of several reports of a file)."""
     row = dict.fromkeys(REPORT_COLUMNS)
-    row.update(document_id=document_id, fiscal_year=fiscal_year, department_key=department_key,
+    row.update(report_id=document_id, document_id=document_id.partition(":")[0], report_ordinal=1,
+               fiscal_year=fiscal_year, department_key=department_key,
                department_name=f"{department_key}局" if department_key else None, report_type="department_overall",
                budget_wan=100.0, expenditure_wan=90.0, execution_rate_pct=90.0, execution_rate_computed_pct=90.0,
                self_score=92.0, grade="优", grade_from_score="优", extractor_version="test")
@@ -29,7 +28,8 @@ def indicator(document_id: str, fiscal_year: int, name: str, target: float | Non
               actual: float | None = None, rate: float | None = None, unit: str | None = "项",
               actual_unit: str | None = None, source: str = "prose", weight: float | None = None,
               score: float | None = None, comparison: str | None = None, met: bool | None = None) -> dict:
-    return {"document_id": document_id, "fiscal_year": fiscal_year, "indicator_name": name,
+    return {"report_id": document_id, "document_id": document_id.partition(":")[0], "fiscal_year": fiscal_year,
+            "indicator_name": name,
             "target_value": target, "target_unit": unit, "actual_value": actual,
             "actual_unit": actual_unit or unit, "completion_rate_pct": rate, "source": source, "page_number": 1,
             "weight": weight, "score": score, "comparison": comparison, "met": met}
@@ -41,12 +41,13 @@ def rejected(source_path: str, fiscal_year: int | None, stage: str = "ingest") -
 
 
 def evidence(reports: Sequence[dict], missing: Sequence[tuple[str, str]] = ()) -> list[dict]:
-    """Evidence for every non-null field of `reports`, except the (document_id, field) pairs `missing`."""
+    """Evidence for every non-null field of `reports`, except the (report_id, field) pairs `missing`."""
     return [
-        {"document_id": r["document_id"], "fiscal_year": r["fiscal_year"], "field": field, "value": str(value),
-         "raw_text": str(value), "page_number": 1, "char_start": 0, "char_end": 1, "rule": "test"}
+        {"report_id": r["report_id"], "document_id": r["document_id"], "fiscal_year": r["fiscal_year"],
+         "field": field, "value": str(value), "raw_text": str(value), "page_number": 1, "char_start": 0,
+         "char_end": 1, "rule": "test"}
         for r in reports for field, value in r.items()
-        if value is not None and field not in _NO_EVIDENCE and (r["document_id"], field) not in missing
+        if value is not None and field not in NO_EVIDENCE_COLUMNS and (r["report_id"], field) not in missing
     ]
 
 

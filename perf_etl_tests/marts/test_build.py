@@ -107,12 +107,15 @@ def test_fiscal_year_summary(conn):
         report("c", 2021, "c", expenditure_wan=None, execution_rate_pct=None, execution_rate_computed_pct=None,
                self_score=70.0, grade=None, grade_from_score="中"),
         report("d", 2021, "d", self_score=None, grade=None, grade_from_score=None),
+        # A project table filed in the same file as department d's overall report: a report, not a department.
+        report("d:2", 2021, "d", report_type="project", report_ordinal=2, budget_wan=5.0, expenditure_wan=5.0,
+               self_score=100.0),
     ], rejected_files=[rejected("x.pdf", 2021), rejected("x.pdf", 2021, "validate"), rejected("y.pdf", 2021),
                        rejected("z.pdf", 2020), rejected("unknown.pdf", None)])
     build.build_marts(conn, [2021, 2022])  # 2022 has no reports: no summary row
     (summary,) = rows(conn, "SELECT * FROM marts.fiscal_year_summary")
     assert summary == {
-        "fiscal_year": 2021, "reports": 4, "departments": 4,
+        "fiscal_year": 2021, "reports": 5, "reports_department_overall": 4, "reports_project": 1, "departments": 4,
         "total_budget_wan": Decimal("700.00"), "total_expenditure_wan": Decimal("490.00"),
         # (100·100 + 75·300 + 90·90) / (100 + 300 + 90)
         "execution_rate_weighted_pct": Decimal("82.86"),
@@ -170,7 +173,7 @@ def test_data_quality_counts_what_the_python_checks_find(conn):
     in_sql = conn.execute("SELECT sum(check_failures) FROM marts.data_quality").fetchone()[0]
     frames = {"reports": store.read_partition(conn, "core.reports", [2021]),
               "field_evidence": store.read_partition(conn, "core.field_evidence", [2021])}
-    per_report_checks = {"unique_document_id", "fiscal_year_in_partition"}  # not about a field
+    per_report_checks = {"unique_report_id", "fiscal_year_in_partition"}  # not about a field
     in_python = sum(len(o.failures) for o in run_contract_checks(frames, [2021]) if o.name not in per_report_checks)
     assert in_python > 6
     assert in_sql == in_python

@@ -79,7 +79,7 @@ def test_extracted_fields_equal_the_labels(scanned_samples: dict[str, ScannedSam
 # ---------------------------------------------------------------- through the job
 
 
-REPORT_SQL = ("SELECT d.file_name, r.* EXCLUDE (document_id) FROM core.reports r "
+REPORT_SQL = ("SELECT d.file_name, r.* EXCLUDE (report_id, document_id) FROM core.reports r "
               "JOIN raw.documents d USING (document_id)")
 
 

@@ -227,7 +227,7 @@ def test_values_are_kept_as_evidence_renders_them(tmp_path):
     (Correction(REPORT, "grade", "A", "r", "p", AT, None), "grade = 'A' fails isin(['优', '良', '中', '差'])"),
     (Correction(REPORT, "grade", " ", "r", "p", AT, None), "an empty value; to clear the field"),
     (Correction(REPORT, "grade", "优", " ", "p", AT, None), "needs a reason"),
-    (Correction("report-1", "grade", "优", "r", "p", AT, None), "is not a report's document_id"),
+    (Correction("report-1", "grade", "优", "r", "p", AT, None), "is not a report's id"),
     (Correction(REPORT, "grade", "优", "r", "p", datetime(2025, 1, 1), None), "has no time zone"),
 ])
 def test_a_wrong_correction_is_refused_and_nothing_is_recorded(tmp_path, correction, says):
@@ -300,7 +300,8 @@ def test_derived_fields_follow_a_corrected_name_unless_corrected_themselves():
     from perf_etl.extract.departments import department_key
     from perf_etl.models import REPORT_COLUMNS, Evidence
 
-    report = dict.fromkeys(REPORT_COLUMNS) | {"document_id": REPORT, "fiscal_year": 2023, "extractor_version": "5",
+    report = dict.fromkeys(REPORT_COLUMNS) | {"report_id": REPORT, "document_id": REPORT, "report_ordinal": 1,
+                                              "fiscal_year": 2023, "extractor_version": "5",
                                               "department_name": "广州市番禺区投资促进中心", "self_score": 91.0,
                                               "grade_from_score": "优"}
     report["department_key"] = department_key(report["department_name"], None)
@@ -311,8 +312,8 @@ def test_derived_fields_follow_a_corrected_name_unless_corrected_themselves():
                 Evidence(REPORT, "self_score", "91.00", "自评得分91分", 2, 30, 37, "score:自评得分"),
                 Evidence(REPORT, "grade_from_score", "优", "自评得分91分", 2, 30, 37, "derived:grade_from_score")]
     frames = {"reports": pd.DataFrame([report], columns=list(REPORT_COLUMNS)),
-              "field_evidence": pd.DataFrame([(*astuple(e), 2023) for e in evidence],
-                                             columns=[*Evidence.__dataclass_fields__, "fiscal_year"])}
+              "field_evidence": pd.DataFrame([(REPORT, *astuple(e), 2023) for e in evidence],
+                                             columns=["report_id", *Evidence.__dataclass_fields__, "fiscal_year"])}
     name = "广州市海珠区投资促进局"
     fixed = corrections.apply_corrections(frames, [
         corrections.checked(Correction(REPORT, "department_name", name, "封面", "p", AT, "广州市番禺区投资促进中心")),

@@ -35,7 +35,7 @@ def test_tolerances_are_inclusive():
 
 
 def test_duplicate_document_is_caught():
-    assert failing(tables(report(DOC_A), report(DOC_A))) == {"unique_document_id": 1}
+    assert failing(tables(report(DOC_A), report(DOC_A))) == {"unique_report_id": 1}
 
 
 def test_missing_evidence_names_the_field():

@@ -23,7 +23,8 @@ async function loadQueue() {
     tr.className = `p${row.priority}`;
     tr.dataset.report = row.report_id;
     tr.dataset.field = row.field;
-    const report = row.department_name || row.report_title || row.file_name || row.report_id.slice(0, 12);
+    const name = row.department_name || row.report_title || row.file_name || row.report_id.slice(0, 12);
+    const report = row.project_name ? `${name} · ${row.project_name}` : name;
     for (const text of [row.priority, `${row.fiscal_year} ${report}`, row.field, row.value ?? "—", row.reason]) {
       const td = document.createElement("td");
       td.textContent = text;
@@ -45,7 +46,10 @@ async function openReport(reportId, field) {
   state.correctable = new Set(data.correctable);
   $("report-pane").hidden = false;
   const doc = data.document;
-  $("report-title").textContent = doc.department_name || doc.report_title || doc.file_name;
+  const name = doc.department_name || doc.report_title || doc.file_name;
+  // A file holding several reports: say which one this is.
+  $("report-title").textContent = [name, doc.project_name, doc.report_ordinal > 1 ? `report ${doc.report_ordinal}` : ""]
+    .filter(Boolean).join(" · ");
   $("report-meta").textContent = `${doc.fiscal_year} · ${doc.file_name} · ${doc.page_starts.length} pages`;
   renderValues(data);
   renderText(data.text, doc.page_starts, data.evidence);
@@ -189,7 +193,7 @@ async function decide(action) {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({
-        action, report_id: state.report.document.document_id, field: state.selected.field,
+        action, report_id: state.report.document.report_id, field: state.selected.field,
         value: $("decision-value").value, reason: $("decision-reason").value,
       }),
     });

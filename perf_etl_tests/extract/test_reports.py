@@ -1,0 +1,154 @@
+"""Files that hold several reports (issue 19, perf_etl/extract/reports.py): where each starts, its own figures,
+its own id; and that the repeated titles every real text carries do not split a report."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from perf_etl.commands import extract_file
+from perf_etl.defs.definitions import build_definitions
+from perf_etl.extract.real_corpus import load_corpus
+from perf_etl.extract.reports import report_parts
+from perf_etl.ingest.ingest import IngestLimits, ingest_file
+from perf_etl.models import PageText
+from perf_etl.normalize import normalize_document
+from perf_etl_tests.fixtures import bundles
+
+REAL = Path(__file__).parents[1] / "fixtures" / "real"
+# The overall report's fields (sample 000's labels) and each project table's, as the fixture writes them.
+OVERALL = {"report_type": "department_overall", "project_name": None, "budget_wan": 15768.6,
+           "expenditure_wan": 20158.74, "self_score": 93.69}
+PROJECTS = [{"report_type": "project", "project_name": p.name, "budget_initial_wan": float(p.initial_wan),
+             "budget_wan": float(p.budget_wan), "expenditure_wan": float(p.spent_wan),
+             "execution_rate_pct": float(p.rate.rstrip("%")), "self_score": float(p.total_score)}
+            for p in bundles.PROJECTS]
+
+
+def _lines(path: Path) -> list[dict]:
+    return extract_file(path, IngestLimits())
+
+
+def _write(kind: str, folder: Path) -> Path:
+    if kind == "txt":
+        path = folder / "bundle.txt"
+        path.write_text(bundles.bundle_text(), encoding="utf-8")
+        return path
+    return {"docx": bundles.write_bundle_docx, "pdf": bundles.write_bundle_pdf}[kind](folder / f"bundle.{kind}")
+
+
+@pytest.mark.parametrize("kind", ["txt", "docx", "pdf"])
+def test_an_overall_report_and_three_project_tables_are_four_reports_with_their_own_figures(tmp_path, kind):
+    lines = _lines(_write(kind, tmp_path))
+    assert all(line["rejected"] is None for line in lines)
+    document_id = lines[0]["document_id"]
+    reports = [line["report"] for line in lines]
+    assert [(r["report_id"], r["report_ordinal"]) for r in reports] == [
+        (f"{document_id}:{n}", n) for n in range(1, 5)]
+    for report, expected in zip(reports, [OVERALL, *PROJECTS], strict=True):
+        assert {field: report[field] for field in expected} == expected
+        assert report["fiscal_year"] == 2024
+
+
+def _staging_text(path: Path) -> str:
+    outcome = ingest_file(path, path.parent, datetime.now(timezone.utc))
+    return normalize_document(outcome.document.document_id, 2024, outcome.pages).text
+
+
+def test_each_reports_evidence_is_at_its_own_place_in_the_files_text(tmp_path):
+    path = _write("txt", tmp_path)
+    text = _staging_text(path)
+    lines = _lines(path)
+    starts = [text.index(p.name) for p in bundles.PROJECTS]
+    for line, start, end in zip(lines[1:], starts, [*starts[1:], len(text)], strict=True):
+        spans = [e for e in line["evidence"] if e["char_end"] > e["char_start"]]
+        assert spans and {e["report_id"] for e in line["evidence"]} == {line["report"]["report_id"]}
+        # The offsets are in the file's staging text, inside the report's part (its title lines start a
+        # little before its 项目名称).
+        assert all(start - 40 <= e["char_start"] < end for e in spans), line["report"]["project_name"]
+        name = next(e for e in spans if e["field"] == "project_name")
+        assert text[name["char_start"]:name["char_end"]] == line["report"]["project_name"]
+
+
+def test_a_file_with_one_report_keeps_its_document_id(tmp_path):
+    path = tmp_path / "overall.txt"
+    path.write_text(bundles.overall_text(), encoding="utf-8")
+    (line,) = _lines(path)
+    assert (line["report"]["report_id"], line["report"]["report_ordinal"]) == (line["document_id"], 1)
+
+
+def test_a_real_page_of_two_project_tables_is_two_reports():
+    """b06-003: a document site's copy of a .docx holding several 项目支出绩效自评表; the labeller's notes: the first
+    table lost its money cells (null), its 总分 100 | 99; the second (双随机抽查委托审计费) states 30 | 30."""
+    (text,) = [t for t in load_corpus(REAL) if t.id == "b06-003"]
+    parts = report_parts(normalize_document("b06-003", 2021, [PageText(1, text.text)]))
+    assert [p.project_name.text for p in parts] == ["商品质量检测经费", "双随机抽查委托审计费"]
+
+
+def test_repeated_titles_in_the_real_corpus_do_not_split_a_report():
+    """Every real text repeats its title (site chrome, then the heading; a cover, then the text; a running
+    header), and many follow a report with its own 自评表: of the labelled texts only b06-003 holds two reports."""
+    split = {text.id for text in load_corpus(REAL)
+             if len(report_parts(normalize_document(text.id, None, [PageText(1, text.text)]))) > 1}
+    assert split == {"b06-003"}
+
+
+def _parts(text: str) -> list[str]:
+    doc = normalize_document("d", 2023, [PageText(1, text)])
+    return [doc.text[p.start:p.start + 12] for p in report_parts(doc)]
+
+
+def _body(part: int) -> str:
+    """A report's body: sentences of its own (normalization drops a paragraph repeated word for word)."""
+    return "".join(f"（{n}）第{n}项工作按计划推进，使用资金{n * 12 + part}万元，完成年度目标。" for n in range(1, 7))
+
+
+def test_a_report_followed_by_its_own_table_is_one_report():
+    assert len(_parts(f"某县档案馆2023年度部门整体支出绩效自评报告\n{_body(1)}\n附件\n部门整体支出绩效自评表\n"
+                      f"{_body(2)}")) == 1
+    project = "某县2023年农村道路养护项目"
+    assert len(_parts(f"{project}支出绩效自评报告\n{_body(1)}\n附件1\n项目支出绩效自评表\n"
+                      f"项目名称 | 农村道路养护项目 | 主管部门 | 某县交通运输局\n{_body(2)}")) == 1
+
+
+def test_a_summary_with_attached_project_reports_is_several():
+    text = (f"某市司法局2023年度项目支出绩效单位自评报告\n{_body(1)}\n"
+            f"附件1\n某市司法局2023年度法律援助项目支出绩效单位自评报告\n{_body(2)}\n"
+            f"附件2\n某市司法局2023年度普法宣传项目支出绩效单位自评报告\n{_body(3)}")
+    assert len(_parts(text)) == 3
+
+
+def test_a_bundle_of_tables_without_titles_is_split_at_each_project():
+    tables = "".join(f"项目名称 | {name} | \n主管部门 | 某县教育局 | 实施单位 | 某县第一中学 |\n{_body(n)}\n"
+                     for n, name in enumerate(("学生资助经费", "校舍维修经费", "营养改善计划经费")))
+    assert len(_parts(tables)) == 3
+
+
+def test_the_marts_count_the_reports_of_a_bundle(tmp_path):
+    """The bundle (PDF) through the Dagster job: four core.reports rows, told apart by report_type in
+    marts.fiscal_year_summary; the department stands for itself once in marts.department_year, by its overall
+    report."""
+    landing = tmp_path / "landing" / "2024"
+    landing.mkdir(parents=True)
+    bundles.write_bundle_pdf(landing / "bundle.pdf")
+    warehouse = tmp_path / "warehouse.duckdb"
+    job = build_definitions(str(tmp_path / "landing"), str(warehouse)).resolve_job_def("fiscal_year_job")
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert job.execute_in_process(partition_key="2024", instance=instance).success
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        ordinals = conn.execute("SELECT report_ordinal FROM core.reports ORDER BY 1").fetchall()
+        summary = conn.execute("SELECT reports, reports_department_overall, reports_project "
+                               "FROM marts.fiscal_year_summary WHERE fiscal_year = 2024").fetchone()
+        indicators = conn.execute("SELECT report_ordinal, count(*) FROM core.indicators JOIN core.reports "
+                                  "USING (report_id) GROUP BY ALL ORDER BY 1").fetchall()
+        department = conn.execute("SELECT report_id FROM marts.department_year").fetchall()
+        overall = conn.execute("SELECT report_id FROM core.reports WHERE report_type = 'department_overall'").fetchall()
+    assert ordinals == [(1,), (2,), (3,), (4,)]
+    assert summary == (4, 1, 3)
+    assert [n for n, _ in indicators if n > 1] == [2, 3, 4]  # each project's rows under its own report
+    assert all(count == 4 for n, count in indicators if n > 1)
+    assert department == overall and overall[0][0].endswith(":1")
