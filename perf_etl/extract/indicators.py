@@ -55,7 +55,7 @@ _NAME_AFTER_RE = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]{2,15}")
 _WHITESPACE_RE = re.compile(r"\s+")
 # A comparison before the target ("≥95%", "不低于90%") is the target's sense, not part of the name.
 _NAME_TAIL_RE = re.compile(
-    r"(?:任务数|任务|目标值|目标|计划|完成|达到|为|约|共计|共|达|累计|在|稳定在|控制在|[≥≤><＞＜]|不低于|不少于|不高于|不超过)+$"
+    r"(?:(?<!任务数)任务|目标值|目标|计划|完成|达到|为|约|共计|共|达|累计|在|稳定在|控制在|[≥≤><＞＜]|不低于|不少于|不高于|不超过)+$"
 )
 # A percentage named only by a direction cannot be told apart from its neighbours.
 _GROWTH_ONLY_RE = re.compile(r"^(?:同比)?(?:增长|下降|增幅|降幅|提高|减少)?$")
@@ -98,9 +98,11 @@ _BRACKETED_TARGET_RE = re.compile(_BRACKETED_TARGET)
 _FIGURE_IN_NAME_RE = re.compile(r"%|\d\.\d")
 # The 绩效指标 table of a 自评表, flattened: a header with 指标值 and 实际(完成)值, then rows
 # "<name> [≥]<target><unit> <actual><unit> <分值> <得分>".
-_TABLE_HEADER_RE = re.compile(r"(?:年度)?指标值\s*(?:[（(][^）)]{0,6}[)）])?\s*实际(?:完成)?值")
+# A header split over two lines reads "年度 实际 指标值 完成值".
+_TABLE_HEADER_RE = re.compile(r"(?:年度)?指标值\s*(?:[（(][^）)]{0,6}[)）])?\s*(?:实际(?:完成)?值|完成值)")
 _TABLE_ROW_RE = re.compile(
-    r"(?P<name>[^\d\s≥≤><＞＜%.]{2,60}?)\s*(?:[≥≤><＞＜]|不低于|不少于|不高于|不超过)?\s*"
+    r"(?P<name>(?:指标|任务)\d{1,2}[:：][^\s≥≤><＞＜%]{2,60}?|[^\d\s≥≤><＞＜%.]{2,60}?)\s*"
+    r"(?:[≥≤><＞＜]|不低于|不少于|不高于|不超过)?\s*"
     r"(?P<t>"
     + NUMBER
     + r")\s*(?P<tu>"
@@ -115,6 +117,8 @@ _TABLE_ROW_RE = re.compile(
     + NUMBER
     + r")(?![\d.%])"
 )
+# The template's numbering of its rows: "指标1:居民健康档案", "任务2:特殊人群健康管理率".
+_ROW_NUMBER_RE = re.compile(r"^(?:指标|任务)?\d{1,2}[:：]")
 # The 一级/二级 columns that a flattened row's name runs back into ("产出指标数量指标新增学位数").
 _TIER_RE = re.compile(r"^.*指标")
 # A name this short after the colon is a verb's object ("计划培训" -> 培训), not what is counted.
@@ -170,6 +174,7 @@ def indicator_readings(ctx: DocContext) -> list[tuple[Indicator, list[Hit]]]:
         _target_then_result_clauses,
         _result_with_bracketed_target,
         lambda c: _cross_section_pairs(c, used),
+        _result_before_completed_target,  # after: a target stated in its own part pairs there
         lambda c: _section_results(c, sections, used),
     )
     for recognizer in recognizers:
@@ -483,6 +488,33 @@ def _result_with_bracketed_target(ctx: DocContext):
         target = Mention(actual.name, number, actual.unit, m.start("num"), m.end("unit"))
         yield target, actual, None
 
+
+
+# "惠民演出136场，超额完成120场的年度目标", "已有4182家…，超额完成了实现重点企业使用数达3800家的目标任务": the
+# result first, then the target it completed, in the same unit, within the sentence.
+_COMPLETED_TARGET_RE = re.compile(
+    r"(?:超额|提前|全面|圆满|顺利)?完成了?(?P<words>(?:(?:19|20)\d\d年度?)?[^，,。；;\n\d]{0,24}?)"
+    r"(?P<num>" + NUMBER + r")\s*"
+    r"(?P<unit>" + INDICATOR_UNITS + r")的?(?:年度|全年|既定|预期|计划)?(?:目标|任务)"
+)
+COMPLETED_TARGET_REACH = 160
+
+
+def _result_before_completed_target(ctx: DocContext):
+    """The target of a `_COMPLETED_TARGET_RE` phrase and the nearest figure before it in its unit and
+    sentence; named by the phrase's own words where they name something, else by the result."""
+    for m in _COMPLETED_TARGET_RE.finditer(ctx.scan):
+        sentence = max(ctx.positions_of("。；;\n").last_before(m.start()) + 1, m.start() - COMPLETED_TARGET_REACH)
+        before = [x for x in mentions(ctx, sentence, m.start()) if x.unit == m.group("unit")]
+        if not before:
+            continue
+        actual = before[-1]
+        name = clean_name(re.sub(r"^(?:(?:19|20)\d\d年度?)?(?:实现|完成)?", "", m.group("words")))
+        name = name if len(name) >= 2 else actual.name
+        if not name or _FIGURE_IN_NAME_RE.search(name):
+            continue
+        number = float(m.group("num").replace(",", ""))
+        yield Mention(name, number, actual.unit, m.start("num"), m.end("unit")), replace(actual, name=name), None
 
 
 # --- a target in one part of the report, its result in another -------------------------------
@@ -1099,6 +1131,7 @@ def table_indicators(ctx: DocContext) -> list[tuple[Indicator, list[Hit]]]:
             if not 0 <= score <= max_score <= 100:
                 continue
             name = _TIER_RE.sub("", re.sub(r"\s+", "", ctx.text[row.start("name") : row.end("name")]))
+            name = _ROW_NUMBER_RE.sub("", name)
             if len(name) < 2:
                 continue
             seen.add(row.start())

@@ -31,7 +31,8 @@ def test_explicit_pairs_by_name_and_unit() -> None:
 def test_explicit_pair_with_different_wording() -> None:
     text = "目标：充电桩建设任务数120座。完成情况：建成充电桩131座。"
     rows = _rows(text)
-    assert rows == [("充电桩建设", 120.0, "座", 131.0, "座", None)]
+    # The name as the target writes it: 任务数 is part of what the report names (labels keep it).
+    assert rows == [("充电桩建设任务数", 120.0, "座", 131.0, "座", None)]
 
 
 def test_ambiguous_results_stay_unpaired() -> None:
@@ -145,6 +146,29 @@ def test_flattened_indicator_table_rows() -> None:
     )
     rows = [(i.indicator_name, i.target_value, i.actual_value, i.actual_unit, i.source) for i in _indicators(text)]
     assert rows == [("技能培训人次", 500.0, 620.0, "人次", "table"), ("学员满意度", 85.0, 90.1, "%", "table")]
+
+
+def test_flattened_table_with_numbered_rows_and_a_header_over_two_lines() -> None:
+    # An Excel 自评表 printed to PDF: "年度/实际" above "指标值/完成值", rows numbered "指标N:", names with
+    # figures of their own (0-6岁).
+    text = (
+        "一级 指标 二级指标 三级指标 年度 实际 指标值 完成值 分值 得分\n"
+        "数量指标 指标1:建立预防接种证 221人 221人 2 2 指标2:0-6岁儿童健康管理数 2089人 2010人 2 1.9 "
+        "任务3:适龄儿童疫苗接种率 100.00% 97.30% 2 1.9"
+    )
+    rows = [(i.indicator_name, i.target_value, i.actual_value, i.actual_unit) for i in _indicators(text)]
+    assert rows == [("建立预防接种证", 221.0, 221.0, "人"), ("0-6岁儿童健康管理数", 2089.0, 2010.0, "人"),
+                    ("适龄儿童疫苗接种率", 100.0, 97.3, "%")]
+
+
+def test_result_then_the_target_it_completed() -> None:
+    text = (
+        "（二）绩效目标完成情况\n全年开展文化惠民演出136场，超额完成120场的年度目标。"
+        "已有4182家企业登录使用平台，超额完成了2021年实现重点企业使用数达3800家的目标任务。"
+        "全年接待游客12万人次，完成年度计划。"
+    )
+    rows = [(i.indicator_name, i.target_value, i.actual_value, i.actual_unit, i.met) for i in _indicators(text)]
+    assert rows == [("开展文化惠民演出", 120.0, 136.0, "场", True), ("重点企业使用数", 3800.0, 4182.0, "家", True)]
 
 
 def test_list_item_titled_before_a_colon_with_target_and_result_clauses() -> None:
