@@ -25,6 +25,9 @@ INDICATOR_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "actual": ("实际完成值", "实际值", "完成值", "实际完成指标值", "全年实际值", "全年完成值",
                "年终完成值", "实施进度"),
     "score": ("得分", "评分", "自评得分", "实际得分"),
+    # 重庆's template: 得分系数(%) beside 指标得分(分): the share of the points, not the points.
+    "score_share": ("得分系数", "得分率"),
+    "core": ("是否核心指标",),
     # The split-column template: the target's sign ("≥", "="), its number, its unit in three cells.
     "nature": ("指标性质",),
     "direction": ("指标方向",),

@@ -60,8 +60,9 @@ _LEVEL2_RE = re.compile(
 )
 _BARE_NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 _HAS_DIGIT_RE = re.compile(r"\d")
+_SHARE_CELL_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
 _COMPARATOR_CELL_RE = re.compile(
-    r"^(?:[≥≤≧≦><＞＜=＝═≈]|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|等于|定量|定性|正向|反向)$")
+    r"^(?:[≥≤≧≦><＞＜=＝═≈]|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|等于|(?:定量|定性)(?:指标)?|正向|反向)$")
 # A 偏差原因 cell gives a cause: its words say so.
 _REASON_WORDS_RE = re.compile(r"原因|由于|因为|因|未|偏差|导致|影响|主要是|疫情|调整|滞后|延迟|不足")
 # Cells after which the table is over: the report's next part, or its signatures.
@@ -431,6 +432,10 @@ def _match(kind: str, text: str) -> float:
         return 0.0 if _UNIT_CELL_RE.match(key) else 3.0
     if kind == "unnamed":
         return 0.5 if number else 4.0
+    if kind == "score_share":
+        return 0.0 if _SHARE_CELL_RE.match(text) else 3.0
+    if kind == "core":
+        return 0.0 if text in ("是", "否") else 6.0
     if kind == "reason":
         return 0.5 if _REASON_WORDS_RE.search(key) else 2.5
     return 2.0

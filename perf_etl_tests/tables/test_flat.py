@@ -289,3 +289,28 @@ def test_cells_opened_by_a_bar_under_a_margin_label():
         ("项目决策", "数量指标", "宣传次数", "至少全年完成2次宣传", "已完成100%"),
         ("项目决策", "质量指标", "创建质量", "按质按量完成", "已完成100%"),
     ]
+
+
+# 重庆's 部门整体绩效自评表: 计量单位 and 指标性质 (定量 / 定性指标) beside the name, an 调整指标值 column, and
+# 得分系数(%) before 指标权重 and 指标得分: the coefficient is a share, not the row's points.
+CHONGQING_HEADER = ["指标名称", "计量单位", "指标性质", "年初指标值", "调整指标值", "全年完成值", "得分系数(%)",
+                    "指标权重(分)", "指标得分(分)", "是否核心指标"]
+CHONGQING_ROWS = [
+    ["财政供养人员控制率", "%", "定量指标", "100%", "", "92%", "100%", "2", "2", "否"],
+    ["管理制度健全性", "", "定性指标", "高", "", "高", "100%", "3", "3", "否"],
+    ["党性教育培训次数", "次", "定量指标", "26次", "", "12次", "50%", "5", "2.5", "是"],
+]
+
+
+def test_the_chongqing_template_as_a_grid_and_as_pipe_rows_gives_the_rows_points():
+    from perf_etl.tables.grid import TableGrid
+
+    rows = [CHONGQING_HEADER, *CHONGQING_ROWS]
+    grid = read_reading("d", 2023, [TableGrid(rows, [1] * len(rows))]).indicators
+    text = _indicators("\n".join(" | ".join(row) for row in rows))
+    expected = [
+        (None, None, "财政供养人员控制率", "100%", "92%", 2.0, 2.0),
+        (None, None, "管理制度健全性", "高", "高", 3.0, 3.0),
+        (None, None, "党性教育培训次数", "26次", "12次", 5.0, 2.5),
+    ]
+    assert [_row(i) for i in grid] == [_row(i) for i in text] == expected
