@@ -767,7 +767,8 @@ _ABOVE_TARGET_RE = re.compile(
 )
 # The heading of the account of the indicators ("(四)绩效指标完成情况分析", "2.完成的绩效目标"), and the
 # headings that follow it (the problems, the evidence, the unmet targets).
-_SECTION_HEAD_RE = re.compile(r"绩效指标完成情况|绩效目标完成情况|(?<!未)完成的绩效目标|绩效目标实现情况")
+# "绩效目标及指标完成情况", "绩效目标和指标完成情况" name both.
+_SECTION_HEAD_RE = re.compile(r"绩效(?:目标|指标)(?:[及和与](?:目标|指标))?(?:完成|实现)情况|(?<!未)完成的绩效目标")
 _SECTION_TAIL_RE = re.compile(r"(?:分析)?\s*[。：:.．]?")
 _SECTION_END_RE = re.compile(r"未完成的绩效目标|存在的问题|佐证材料|下一步|改进措施")
 SECTION_CHARS = 3000
@@ -787,7 +788,7 @@ _STATEMENT_ENDS = "。；;\n"
 _LINK_TAIL_RE = re.compile(r"(?:均为|均达到?|为|是|达到|(?<!下)达)$")
 # "城镇污水处理率目标≥90%": the word that marks the target is not part of the name.
 _TARGET_TAIL_RE = re.compile(r"(?:年度|年初)?的?(?:目标|指标|任务)$")
-_RESULT_LEAD_WORDS_RE = re.compile(r"^(?:实际|经测评|经调查|全年|其中)+")
+_RESULT_LEAD_WORDS_RE = re.compile(r"^(?:实际|经测评|经调查|全年|其中|累计|共|已|完成了?)+")
 # A figure this close after a name is a rate of the result before it, not an indicator of its own.
 _RATE_NAME_RE = re.compile(r"^(?:指标)?(?:完成率|完成比例|完成进度)$")
 # The header of a flattened 自评表 inside the account ("一级指标 二级指标 三级指标 …").

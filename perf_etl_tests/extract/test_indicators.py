@@ -393,3 +393,13 @@ def test_a_result_before_the_targets_part_is_not_its_result() -> None:
         "三、绩效目标完成情况\n各项工作按期推进。\n"
     )
     assert _indicators(text) == []
+
+
+def test_results_under_a_heading_naming_targets_and_indicators() -> None:
+    text = (
+        "三、绩效目标及指标完成情况（自评得分90分）\n（一）完成绩效产出指标（自评得分50分）\n"
+        "1.数量指标（自评得分20分）：完成新建农村公共厕所50座。\n2.质量指标（自评得分10分）：项目验收合格率为100%。"
+    )
+    rows = [(i.level2, i.indicator_name, i.target_value, i.actual_value, i.actual_unit) for i in _indicators(text)]
+    assert rows == [("数量指标", "新建农村公共厕所", None, 50.0, "座"),
+                    ("质量指标", "项目验收合格率", None, 100.0, "%")]
