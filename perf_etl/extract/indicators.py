@@ -35,7 +35,8 @@ from perf_etl.tables.met import comparison_of, decide_met
 INDICATOR_UNITS = (
     r"(?:万元|元)?/(?:生[.·．]年|[生人户辆次亩])|"
     r"万平方米|平方米|万㎡|㎡|万亩|亩|亿元|万元|元|万人次|人次|万人|万户|"
-    r"宗|家|个|座|项|次|场|户|戶|件|条|台|套|公里|吨|人|处|所|架|小时|天|/10万|‰|%"
+    r"万吨|平方公里|公顷|个工作日|工作日|场次|户次|批次|班次|课时|学时|"
+    r"宗|家|个|座|项|次|场|户|戶|件|条|台|套|公里|吨|人|处|所|架|小时|天|篇|份|册|期|辆|株|棵|起|例|种|名|/10万|‰|%"
 )
 _MENTION_RE = re.compile(r"(?<![\d.])(?P<num>" + NUMBER + r")\s*(?P<unit>" + INDICATOR_UNITS + r")(?![\d])")
 # Where a name stops, going back from its number (brackets belong to names: 新落地（摘牌）项目).
@@ -45,7 +46,7 @@ _FULL_NAME_DELIMS = "，,；;。：:【】[]\n"
 # Words before a name that are not part of it (periods, the department, leading adverbs).
 _NAME_LEAD_RE = re.compile(
     r"^(?:(?:19|20)\d\d\s*年度?|\d{1,2}\s*[-—~至]\s*\d{1,2}\s*月份?|截至[^，]{0,12}?[月日](?:底|末)?|"
-    r"年初|年底|全年|本年|今年|我局|本局|本单位|我单位|我中心|本中心|我校|本校|累计|共|约|其中|的|目标|计划|\s)+"
+    r"年初|年底|年内|全年|本年|今年|我局|本局|本单位|我单位|我中心|本中心|我校|本校|累计|共|约|其中|的|目标|计划|\s)+"
 )
 # The verb that introduces a target or a result; the name is what follows the last one.
 _NAME_VERB_RE = re.compile(r"任务目标为|目标任务为|目标为|任务为|下达了?|完成了?|实现了?|建成了?|达到")
@@ -644,8 +645,8 @@ def _heading_kind(text: str) -> str | None:
     """ "target", "result" or None, from the heading's own words (not the body a run-in heading runs into:
     "3、项目资金管理情况分析。截至11月底共完成…")."""
     text = _HEADING_BODY_RE.split(text, maxsplit=1)[0]
-    if _NEITHER_HEAD_RE.search(text):
-        return None
+    if _NEITHER_HEAD_RE.search(text) or _MENTION_RE.search(text):
+        return None  # a list item stating a figure ("1.完成高标准农田建设2.5万亩") is a statement, not a title
     if _RESULT_HEAD_RE.search(text):
         return "result"
     return "target" if _TARGET_HEAD_RE.search(text) else None

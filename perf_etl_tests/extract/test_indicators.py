@@ -403,3 +403,13 @@ def test_results_under_a_heading_naming_targets_and_indicators() -> None:
     rows = [(i.level2, i.indicator_name, i.target_value, i.actual_value, i.actual_unit) for i in _indicators(text)]
     assert rows == [("数量指标", "新建农村公共厕所", None, 50.0, "座"),
                     ("质量指标", "项目验收合格率", None, 100.0, "%")]
+
+
+def test_a_numbered_target_with_a_result_word_is_a_target_not_a_results_heading() -> None:
+    # "1.完成高标准农田建设2.5万亩" is a list item under the targets, though it says 完成.
+    text = (
+        "二、部门整体支出绩效目标\n1.完成高标准农田建设2.5万亩。\n2.开展健身活动不少于50场次。\n"
+        "三、绩效目标完成情况\n1.建成高标准农田2.6万亩。\n2.年内开展健身活动62场次。"
+    )
+    rows = [(i.indicator_name, i.target_text, i.actual_text, i.comparison) for i in _indicators(text)]
+    assert rows == [("高标准农田建设", "2.5万亩", "2.6万亩", "="), ("开展健身活动", "不少于50场次", "62场次", ">=")]
