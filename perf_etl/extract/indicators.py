@@ -917,8 +917,10 @@ def _plain_name(ctx: DocContext, start: int, end: int) -> str:
     """A name written out in full, without what opens or closes it: the item's level and numbering, its
     period ("2022年"), a repeat of its figure ("…资金300万")."""
     head = _level_head(ctx, start, end)
-    if head is not None:
+    if head is not None and ctx.text[head[2]:end].strip(" ：:，,"):
         start = head[2]
+    else:
+        head = None  # "服务对象满意度目标值≥90%": the level's words are all there is, so they name the indicator
     name = _LIST_MARKER_RE.sub("", ctx.text[start:end]) if head is None else ctx.text[start:end]
     name = _WHITESPACE_RE.sub("", name)
     name = _ORDINAL_RE.sub("", name)

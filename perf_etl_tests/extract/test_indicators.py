@@ -413,3 +413,9 @@ def test_a_numbered_target_with_a_result_word_is_a_target_not_a_results_heading(
     )
     rows = [(i.indicator_name, i.target_text, i.actual_text, i.comparison) for i in _indicators(text)]
     assert rows == [("高标准农田建设", "2.5万亩", "2.6万亩", "="), ("开展健身活动", "不少于50场次", "62场次", ">=")]
+
+
+def test_a_level_name_that_is_the_whole_name_names_the_indicator() -> None:
+    text = "三、绩效指标完成情况\n（三）满意度指标\n服务对象满意度目标值≥90%，实际完成值96%。"
+    rows = [(i.level2, i.indicator_name, i.target_text, i.actual_text, i.comparison) for i in _indicators(text)]
+    assert rows == [("服务对象满意度", "服务对象满意度", "≥90%", "96%", ">=")]
