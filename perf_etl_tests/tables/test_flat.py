@@ -314,3 +314,18 @@ def test_the_chongqing_template_as_a_grid_and_as_pipe_rows_gives_the_rows_points
         (None, None, "党性教育培训次数", "26次", "12次", 5.0, 2.5),
     ]
     assert [_row(i) for i in grid] == [_row(i) for i in text] == expected
+
+
+def test_spaced_rows_under_the_frameworks_bare_levels_keep_their_qualitative_texts():
+    # The evaluation framework's 一级 决策 / 过程 and 二级 项目立项 / 绩效目标, written bare in a spaced table.
+    text = "\n".join([
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施",
+        "决策 项目立项 预算编制科学性 科学合理 基本合理 10 8 部分测算依据不充分",
+        "决策 绩效目标 绩效目标合理性 合理 基本合理 10 8",
+        "产出指标 成本指标 项目成本控制 ≤批复概算 未超概算 10 10",
+    ])
+    assert [_row(i) for i in _indicators(text)] == [
+        ("决策", "项目立项", "预算编制科学性", "科学合理", "基本合理", 10.0, 8.0),
+        ("决策", "绩效目标", "绩效目标合理性", "合理", "基本合理", 10.0, 8.0),
+        ("产出指标", "成本指标", "项目成本控制", "≤批复概算", "未超概算", 10.0, 10.0),
+    ]
