@@ -55,3 +55,17 @@ def test_a_label_is_judged_by_name_value_and_words():
     ]
     assert [r.met_ok for r in results] == [False, False, True, False]
     assert score(results)["target_and_actual_right"] == 0
+
+
+# What the extractor reaches on every labels file today, rounded down (docs/accuracy.md has the blind
+# figures): a floor against regressions, not the 90 % goal.
+INDICATORS_RIGHT_FLOOR = 0.65
+
+
+def test_labelled_indicators_found_with_the_right_target_and_result():
+    from perf_etl.extract.indicator_accuracy import evaluate
+
+    totals = [score(evaluate(path, REAL, SAMPLES)) for path in sorted((REAL / "indicators").glob("*.jsonl"))]
+    right = sum(t["target_and_actual_right"] for t in totals)
+    labelled = sum(t["indicators"] for t in totals)
+    assert right / labelled >= INDICATORS_RIGHT_FLOOR, (right, labelled)
