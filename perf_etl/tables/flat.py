@@ -64,6 +64,7 @@ _LEVEL2_RE = re.compile(
 )
 _BARE_NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 _HAS_DIGIT_RE = re.compile(r"\d")
+_CJK_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
 _SHARE_CELL_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
 _COMPARATOR_CELL_RE = re.compile(
     r"^(?:[≥≤≧≦><＞＜=＝═≈]|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|等于|(?:定量|定性)(?:指标)?|正向|反向)$")
@@ -127,12 +128,22 @@ def text_cells(pages: Sequence[PageText]) -> list[Cell]:
         lines = [drop_pinyin_glosses(fold_width(line)) for line in page.text.splitlines()]
         cleaned = "\n".join(lines)
         if has_run_together_header(cleaned):
-            texts = [cell for line in lines for word in line.split() for cell in run_together_cells(word)]
-            texts = weight_run_into_targets(texts) if weight_before_target(cleaned) else texts
+            texts = _run_together_texts(lines)
         else:
             texts = (_bar_line_cells if _closes_with_bar_lines(lines) else _line_cells)(lines)
+            squeezed = [_CJK_GAP_RE.sub("", line) for line in lines]
+            if _next_header([Cell(text, 0) for text in texts], 0) is None and has_run_together_header(
+                    "\n".join(squeezed)):
+                # Run together, with a converter's wraps inside cells turned into spaces ("年度指标 值全年
+                # 完成值"): where no header reads cell by cell, a space between two characters is a wrap.
+                texts = _run_together_texts(squeezed)
         cells += [Cell(text, page.page_number) for text in texts]
     return cells
+
+
+def _run_together_texts(lines: Sequence[str]) -> list[str]:
+    texts = [cell for line in lines for word in line.split() for cell in run_together_cells(word)]
+    return weight_run_into_targets(texts) if weight_before_target("\n".join(lines)) else texts
 
 
 def _closes_with_bar_lines(lines: Sequence[str]) -> bool:

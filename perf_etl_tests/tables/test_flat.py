@@ -329,3 +329,13 @@ def test_spaced_rows_under_the_frameworks_bare_levels_keep_their_qualitative_tex
         ("决策", "绩效目标", "绩效目标合理性", "合理", "基本合理", 10.0, 8.0),
         ("产出指标", "成本指标", "项目成本控制", "≤批复概算", "未超概算", 10.0, 10.0),
     ]
+
+
+def test_a_table_run_together_with_wraps_inside_its_cells_as_spaces():
+    # A document site's text of a Word 自评表: cells run together, each cell's own line breaks left as spaces.
+    text = ("绩 效 指 标一级 指标二级 指标三级指标年度指标 值全年 完成值未完成原因和 改进措施产 出 指 标数量 "
+            "指标库存数量真实率100%100%质量 指标储备粮管理专户管 理率100%98%")
+    assert [(i.level2, i.indicator_name, i.target_text, i.actual_text) for i in _indicators(text)] == [
+        ("数量指标", "库存数量真实率", "100%", "100%"),
+        ("质量指标", "储备粮管理专户管理率", "100%", "98%"),
+    ]
