@@ -36,7 +36,8 @@ INDICATOR_UNITS = (
     r"(?:万元|元)?/(?:生[.·．]年|[生人户辆次亩])|"
     r"万平方米|平方米|万㎡|㎡|万亩|亩|亿元|万元|元|万人次|人次|万人|万户|"
     r"万吨|平方公里|公顷|个工作日|工作日|场次|户次|批次|班次|课时|学时|"
-    r"宗|家|个|座|项|次|场|户|戶|件|条|台|套|公里|吨|人|处|所|架|小时|天|篇|份|册|期|辆|株|棵|起|例|种|名|/10万|‰|%"
+    r"宗|家|个|座|项|次|场|户|戶|件|条|台|套|公里|吨|人|处|所|架|小时|天|篇|份|册|期|辆|株|棵|起|例|种|名|"
+    r"部(?![门分署委队位级])|/10万|‰|%"
 )
 _MENTION_RE = re.compile(r"(?<![\d.])(?P<num>" + NUMBER + r")\s*(?P<unit>" + INDICATOR_UNITS + r")(?![\d])")
 # Where a name stops, going back from its number (brackets belong to names: 新落地（摘牌）项目).
@@ -46,7 +47,7 @@ _FULL_NAME_DELIMS = "，,；;。：:【】[]\n"
 # Words before a name that are not part of it (periods, the department, leading adverbs).
 _NAME_LEAD_RE = re.compile(
     r"^(?:(?:19|20)\d\d\s*年度?|\d{1,2}\s*[-—~至]\s*\d{1,2}\s*月份?|截至[^，]{0,12}?[月日](?:底|末)?|"
-    r"年初|年底|年内|全年|本年|今年|我局|本局|本单位|我单位|我中心|本中心|我校|本校|累计|共|约|其中|的|目标|计划|\s)+"
+    r"年初|年底|年内|全年|本年|今年|实际|我局|本局|本单位|我单位|我中心|本中心|我校|本校|累计|共|约|其中|的|目标|计划|\s)+"
 )
 # The verb that introduces a target or a result; the name is what follows the last one.
 _NAME_VERB_RE = re.compile(r"任务目标为|目标任务为|目标为|任务为|下达了?|完成了?|实现了?|建成了?|达到")
@@ -56,10 +57,13 @@ _NAME_AFTER_RE = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]{2,15}")
 _WHITESPACE_RE = re.compile(r"\s+")
 # A comparison before the target ("≥95%", "不低于90%") is the target's sense, not part of the name.
 _NAME_TAIL_RE = re.compile(
-    r"(?:(?<!任务数)任务|目标值|目标|计划|完成|达到|为|约|共计|共|达|累计|在|稳定在|控制在|[≥≤><＞＜]|不低于|不少于|不高于|不超过)+$"
+    r"(?:目标值|目标|计划|完成|达到|为|约|共计|共|达|累计|在|稳定在|控制在|[≥≤><＞＜]|不低于|不少于|不高于|不超过)+$"
 )
+_ASSIGNED_TAIL_RE = re.compile(r"(?:目标)?任务$")
 # A percentage named only by a direction cannot be told apart from its neighbours.
 _GROWTH_ONLY_RE = re.compile(r"^(?:同比)?(?:增长|下降|增幅|降幅|提高|减少)?$")
+# ... unless it follows a quantity, whose growth it is: "135.3亿元，增长28%".
+_GROWTH_AFTER_RE = re.compile(r"\s*[，,]\s*(?:同比)?(?:增长|下降|提高|减少)\s*")
 
 # "（完成率109%）" right after a result.
 _RATE_AFTER_RE = re.compile(
@@ -193,8 +197,7 @@ def indicator_readings(ctx: DocContext) -> list[tuple[Indicator, list[Hit]]]:
 
 
 def _hits(ctx: DocContext, target: Mention | None, actual: Mention | None, rule: str) -> list[Hit]:
-    named = target if target and target.name else actual
-    name = named.name if named else ""
+    name = _pair_name(target, actual)
     return [
         Hit(field, f"{name}: {_as_written(ctx, m)}", ctx.text[m.start : m.end], m.start, m.end, f"indicator:{rule}")
         for field, m in (("indicator_target", target), ("indicator_actual", actual))
@@ -214,7 +217,6 @@ def _indicator(
     source: str = "prose",
     levels: tuple[str | None, str | None] = (None, None),
 ) -> Indicator:
-    named = target if target and target.name else actual
     first = min((m for m in (target, actual) if m), key=lambda m: m.start)
     doc = ctx.doc
     target_text, actual_text = _as_written(ctx, target), _as_written(ctx, actual)
@@ -234,7 +236,7 @@ def _indicator(
     return Indicator(
         document_id=doc.document_id,
         fiscal_year=doc.fiscal_year,
-        indicator_name=named.name if named else "",
+        indicator_name=_pair_name(target, actual),
         target_value=target.value if target else None,
         target_unit=target.unit if target else None,
         actual_value=actual.value if actual else None,
@@ -251,6 +253,15 @@ def _indicator(
     )
 
 
+def _pair_name(target: Mention | None, actual: Mention | None) -> str:
+    """The target's name, or the result's where the target's only adds a qualifier before it
+    (区内工业厂房招商面积 against 工业厂房招商面积: the indicator is what both name)."""
+    names = [m.name for m in (target, actual) if m and m.name]
+    if len(names) == 2 and names[0] != names[1] and names[0].endswith(names[1]) and len(names[1]) >= 4:
+        return names[1]
+    return names[0] if names else ""
+
+
 def _as_written(ctx: DocContext, m: Mention | None) -> str | None:
     if m is None:
         return None
@@ -262,7 +273,14 @@ def _as_written(ctx: DocContext, m: Mention | None) -> str | None:
 
 def mentions(ctx: DocContext, start: int, end: int) -> list[Mention]:
     """Named quantities in text[start:end]; names never reach before `start`."""
-    return [_mention(ctx, m, start, end) for m in _MENTION_RE.finditer(ctx.scan, start, end)]
+    found: list[Mention] = []
+    for m in _MENTION_RE.finditer(ctx.scan, start, end):
+        mention = _mention(ctx, m, start, end)
+        if found and mention.unit == "%" and _GROWTH_AFTER_RE.fullmatch(ctx.text, found[-1].end, m.start()):
+            # "工业投资135.3亿元，增长28%": the growth is the quantity's before it (工业投资增长).
+            mention = replace(mention, name=found[-1].name + mention.name)
+        found.append(mention)
+    return found
 
 
 def _mention(ctx: DocContext, m: re.Match[str], start: int, end: int) -> Mention:
@@ -290,6 +308,8 @@ def clean_name(raw: str) -> str:
     verbs = list(_NAME_VERB_RE.finditer(name))
     if verbs and verbs[-1].end() < len(name):
         name = name[verbs[-1].end() :]
+        if verbs[-1].group(0).startswith("下达"):
+            name = _ASSIGNED_TAIL_RE.sub("", name)  # "下达河道巡查任务300次": the 任务 is what was assigned
     name = _NAME_LEAD_RE.sub("", name)
     stripped = _NAME_TAIL_RE.sub("", name)
     if not stripped:
@@ -323,7 +343,8 @@ def _common(a: str, b: str) -> int:
 
 def pair_by_name(targets: list[Mention], actuals: list[Mention]) -> list[tuple[Mention, Mention]]:
     """Each target with the one result of the same unit whose name shares the most with it (at least
-    two characters); a target whose best match is shared by several results stays unpaired."""
+    two characters), or is the same; a target whose best match is shared by several results stays
+    unpaired."""
     pairs = []
     taken: set[int] = set()
     for t in targets:
@@ -333,6 +354,9 @@ def pair_by_name(targets: list[Mention], actuals: list[Mention]) -> list[tuple[M
             continue
         top = max(s for s, _ in scored)
         best = [a for s, a in scored if s == top]
+        if len(best) > 1:
+            # 外资 against 合同外资 and 外资: the result named exactly as the target is its result.
+            best = [a for a in best if a.name == t.name] or best
         if len(best) == 1:
             pairs.append((t, best[0]))
             taken.add(best[0].start)
@@ -783,7 +807,7 @@ _LEVEL2_RE = re.compile(
     r"(?:数量|质量|时效|成本)指标|(?:经济|社会|生态)效益(?:指标)?|可持续影响(?:指标)?|服务对象满意度(?:指标)?"
 )
 # What a level heading says after its words: "完成情况分析", "全部完成", "(服务对象满意度指标)", and its colon.
-_LEVEL_TAIL_RE = re.compile(r"(?:完成情况(?:分析)?|全部完成)?\s*(?:[（(][^）)]{0,16}[)）])?\s*[：:。，,．.]?")
+_LEVEL_TAIL_RE = re.compile(r"(?:方面|完成情况(?:分析)?|全部完成)?\s*(?:[（(][^）)]{0,16}[)）])?\s*[：:。，,．.]?")
 _STATEMENT_ENDS = "。；;\n"
 # Words before a result's figure that only link it to its name ("覆盖率为100%", "均为100%").
 _LINK_TAIL_RE = re.compile(r"(?:均为|均达到?|为|是|达到|(?<!下)达)$")
@@ -796,6 +820,14 @@ _RATE_NAME_RE = re.compile(r"^(?:指标)?(?:完成率|完成比例|完成进度)
 _TABLE_HEAD_WORDS_RE = re.compile(r"三级指标")
 # A name that still holds a figure, a target or a plan is not a result's name.
 _NOT_A_RESULT_NAME_RE = re.compile(r"\d|目标|指标值|计划|任务|^[（(]")
+# A verb alone before a figure: what was done is named after it ("打造2部精品参赛作品").
+_ACTION_ONLY_RE = re.compile(r"打造|开展|举办|完成|新建|建成|创建|组织|发放|印发|制作|出版|引进|培育|新增|实施")
+# A result in words that the set target was reached, right after the indicator's name.
+_REACHED_RE = re.compile(
+    r"\s*[^，,。；;：:\n]{2,20}?(?P<words>(?:均|全部)?(?:达到|完成|实现)了?(?:年初)?(?:设定|预期|预定|既定)的?"
+    r"(?:绩效)?(?:目标值?|指标值?|效果|标准))"
+)
+_GENERIC_NAME_RE = re.compile(r"各项|全部|所有|整体|总体|工作")
 _ORDINAL_RE = re.compile(r"^第[一二三四五六七八九十]+[，,、]?")
 
 
@@ -823,8 +855,9 @@ def indicator_sections(ctx: DocContext) -> list[Section]:
         )
         closing = _SECTION_END_RE.search(ctx.scan, head.end(), limit)
         end = closing.start() if closing else limit
-        items = _SECTION_TAIL_RE.match(ctx.scan, head.end()).end() if "指标" in head.group(0) else None
-        sections.append(Section(head.start(), end, tuple(_level_heads(ctx, head.end(), end)), items))
+        body = _SECTION_TAIL_RE.match(ctx.scan, head.end()).end()
+        items = body if "指标" in head.group(0) else None
+        sections.append(Section(head.start(), end, tuple(_level_heads(ctx, body, end)), items))
     return sections
 
 
@@ -922,7 +955,7 @@ def _plain_name(ctx: DocContext, start: int, end: int) -> str:
     else:
         head = None  # "服务对象满意度目标值≥90%": the level's words are all there is, so they name the indicator
     name = _LIST_MARKER_RE.sub("", ctx.text[start:end]) if head is None else ctx.text[start:end]
-    name = _WHITESPACE_RE.sub("", name)
+    name = _WHITESPACE_RE.sub("", name).lstrip("、")  # "…13万人次、线上活动观众数量72万人次"
     name = _ORDINAL_RE.sub("", name)
     name = _NAME_LEAD_RE.sub("", name)
     name = re.sub(r"(?:" + NUMBER + r")\s*(?:" + INDICATOR_UNITS + r"|万)?$", "", name)
@@ -1078,6 +1111,7 @@ def _section_results(ctx: DocContext, sections: list[Section], used: set[int]):
 def _statement_results(ctx: DocContext, start: int, end: int, used: set[int]):
     found = [m for m in mentions(ctx, start, end) if m.start not in used and m.unit not in MONEY_UNITS]
     if not found:
+        yield from _reached_in_words(ctx, start, end)
         return
     colon = ctx.positions_of("：:").first_from(start)
     if colon < end and len(found) == 1 and ctx.positions_of(_FULL_NAME_DELIMS).last_before(colon, start) < start:
@@ -1099,11 +1133,23 @@ def _statement_results(ctx: DocContext, start: int, end: int, used: set[int]):
         if sign:
             raw_end = name_start + sign.start()
         name = _RESULT_LEAD_WORDS_RE.sub("", _plain_name(ctx, name_start, raw_end))
+        if _ACTION_ONLY_RE.fullmatch(name):
+            name = _name_after(ctx.text, m.end, end) or name  # "打造2部精品参赛作品"
         if len(name) < 2 or _RATE_NAME_RE.match(name) or _NOT_A_RESULT_NAME_RE.search(name):
             continue
         if _GROWTH_ONLY_RE.match(name):
             continue
         yield None, replace(m, name=name, text=ctx.text[raw_end : m.end]), _stated_rate(ctx, m)
+
+
+def _reached_in_words(ctx: DocContext, start: int, end: int):
+    """A result said in words only: "观众满意度达到了设定的指标值" (its target is the one set, not written)."""
+    m = _REACHED_RE.match(ctx.scan, start, end)
+    if m is None:
+        return
+    name = _plain_name(ctx, start, m.start("words"))
+    if name and not _GENERIC_NAME_RE.search(name) and not _NOT_A_RESULT_NAME_RE.search(name):
+        yield None, Mention(name, None, None, m.start("words"), m.end("words")), None
 
 
 def _paired_by_result_word(ctx: DocContext, m: Mention, every: list[Mention]) -> bool:

@@ -25,7 +25,11 @@ def test_explicit_target_and_result() -> None:
 
 def test_explicit_pairs_by_name_and_unit() -> None:
     text = "目标：固定资产投资目标80.5亿元，增长10%。完成情况：固定资产投资85.2亿元，增长12.5%；新增就业300人。"
-    assert _rows(text) == [("固定资产投资", 80.5, "亿元", 85.2, "亿元", None)]
+    # "，增长10%" right after a quantity is that quantity's growth, its own indicator.
+    assert _rows(text) == [
+        ("固定资产投资", 80.5, "亿元", 85.2, "亿元", None),
+        ("固定资产投资增长", 10.0, "%", 12.5, "%", None),
+    ]
 
 
 def test_explicit_pair_with_different_wording() -> None:
@@ -88,7 +92,8 @@ def test_clean_name_strips_periods_subjects_and_verbs() -> None:
     assert clean_name("2023年1-8月完成工业厂房招商面积") == "工业厂房招商面积"
     assert clean_name("我局完成全年新过会项目") == "新过会项目"
     assert clean_name("下达了过会新签约项目") == "过会新签约项目"
-    assert clean_name("实际外资完成") == "实际外资"
+    assert clean_name("实际外资完成") == "外资"
+    assert clean_name("小升规任务") == "小升规任务"
 
 
 def test_planned_against_actual() -> None:
@@ -419,3 +424,32 @@ def test_a_level_name_that_is_the_whole_name_names_the_indicator() -> None:
     text = "三、绩效指标完成情况\n（三）满意度指标\n服务对象满意度目标值≥90%，实际完成值96%。"
     rows = [(i.level2, i.indicator_name, i.target_text, i.actual_text, i.comparison) for i in _indicators(text)]
     assert rows == [("服务对象满意度", "服务对象满意度", "≥90%", "96%", ">=")]
+
+
+def test_results_under_level_words_said_as_aspects_and_a_result_in_words() -> None:
+    # "一是产出指标方面，…" opens a level; "打造2部…作品" is named after its figure; "达到了设定的指标值" is a
+    # result in words, met.
+    text = (
+        "项目绩效目标完成情况：一是产出指标方面，开展活动130场，线下观众达到13万人次、线上观众72万人次，"
+        "打造2部精品参赛作品；三是满意度指标方面，观众满意度达到了设定的指标值。发现的主要问题及原因：无。"
+    )
+    assert _full(text) == [
+        ("产出指标", None, "开展活动", None, None, "130场", 130.0, None, None),
+        ("产出指标", None, "线下观众", None, None, "13万人次", 13.0, None, None),
+        ("产出指标", None, "线上观众", None, None, "72万人次", 72.0, None, None),
+        ("产出指标", None, "精品参赛作品", None, None, "2部", 2.0, None, None),
+        ("满意度指标", None, "观众满意度", None, None, "达到了设定的指标值", None, None, True),
+    ]
+
+
+def test_a_result_named_exactly_as_its_target_wins_the_tie_and_a_qualifier_leaves_the_name() -> None:
+    text = (
+        "目标：市下达外资目标11亿元\n完成情况：合同外资32.69亿元；实际外资完成8.2亿元\n"
+        "目标：完成区内工业厂房招商面积2万㎡\n完成情况：工业厂房招商面积2.12万㎡\n"
+        "目标：小升规任务75家\n完成情况：小升规任务141家\n"
+    )
+    assert _rows(text) == [
+        ("外资", 11.0, "亿元", 8.2, "亿元", None),
+        ("工业厂房招商面积", 2.0, "万㎡", 2.12, "万㎡", None),
+        ("小升规任务", 75.0, "家", 141.0, "家", None),
+    ]
