@@ -22,6 +22,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from perf_etl import settings
+from perf_etl.grid import cells_frame
 from perf_etl.ingest.ingest import IngestLimits, LandingResult, ingest_file
 from perf_etl.models import IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
@@ -32,7 +33,6 @@ from perf_etl.pipeline import (
     record_yearless_rejections,
     years_left_behind,
 )
-from perf_etl.tables.grid import cells_frame
 from perf_etl.warehouse import store
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from perf_etl.tables.grid import TableGrid
+from perf_etl.grid import TableGrid
 
 
 class Stage:

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from perf_etl.marts.dictionary import dictionary_markdown, with_dictionary
+from perf_etl.publish.dictionary import dictionary_markdown, with_dictionary
 
 DEFAULT_DOC = Path(__file__).resolve().parent.parent / "docs" / "bi.md"
 

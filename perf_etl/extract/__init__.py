@@ -31,7 +31,7 @@ from perf_etl.models import (
     StagedDocument,
 )
 
-if TYPE_CHECKING:  # perf_etl.tables imports perf_etl.extract.numbers: no import cycle at run time
+if TYPE_CHECKING:  # perf_etl.tables imports perf_etl.text.numbers: no import cycle at run time
     from perf_etl.tables.rows import TableReading
 
 __all__ = ["EXTRACTOR_VERSION", "derived_hits", "extract_document", "grade_for_score"]

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from perf_etl.models import Finding, Section, StagedDocument
-from perf_etl.normalize.outline import match_marker
+from perf_etl.text.outline import match_marker
 
 PROBLEM = "problem"
 IMPROVEMENT = "improvement"

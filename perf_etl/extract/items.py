@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.money_labels import GAP
-from perf_etl.extract.numbers import MONEY_UNIT, NUMBER, declared_unit_before, is_percentage, to_wan
 from perf_etl.models import ExpenditureItem, StagedDocument
+from perf_etl.text.numbers import MONEY_UNIT, NUMBER, declared_unit_before, is_percentage, to_wan
 
 # A fund's name ends in one of these words.
 ITEM_NAME_SUFFIX_RE = re.compile(r"(?:经费|资金|项目|专项|补助|补贴|奖补|奖励|工程|费用|[\u4e00-\u9fa5]费)$")

@@ -28,7 +28,7 @@ from perf_etl.extract.money_labels import (
     TOTALITY_RE,
     Label,
 )
-from perf_etl.extract.numbers import MONEY_UNIT, NUMBER, declared_unit_before, is_percentage, to_wan
+from perf_etl.text.numbers import MONEY_UNIT, NUMBER, declared_unit_before, is_percentage, to_wan
 
 # A figure in a section that states the department's totals wins over the same label elsewhere.
 SUMMARY_BONUS = 2

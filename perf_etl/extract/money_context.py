@@ -15,9 +15,9 @@ from functools import cached_property
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.identity import report_type_hit, title_hit
 from perf_etl.extract.money_labels import PART_PREFIX_RE, PROJECT_PART_PREFIX_RE
-from perf_etl.extract.numbers import scan_text
 from perf_etl.models import StagedDocument
-from perf_etl.normalize.compact import squeeze
+from perf_etl.text.compact import squeeze
+from perf_etl.text.numbers import scan_text
 
 # Sentence ends; "；" and a line end (one paragraph per line after normalization) count as well,
 # because reports chain a total and its parts with "；".

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from perf_etl.extract.numbers import MONEY_UNIT
+from perf_etl.text.numbers import MONEY_UNIT
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from perf_etl.extract.money_labels import (
     alternation_matches,
 )
 from perf_etl.extract.money_table import TableFigures, table_spending_split
-from perf_etl.extract.numbers import MONEY_UNIT, NUMBER, declared_unit_before, to_wan
+from perf_etl.text.numbers import MONEY_UNIT, NUMBER, declared_unit_before, to_wan
 
 # A category that carries its own spending word ("基本支出全年执行数…") is spending whatever total precedes.
 SPENT_RE = r"(?:全年|年度)?(?:执行数|执行金额|实际支出|决算支出|支出数|决算数)"

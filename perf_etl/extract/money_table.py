@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from perf_etl.extract.money import Candidate
 from perf_etl.extract.money_context import DocContext
-from perf_etl.extract.numbers import declared_unit_before, to_wan
+from perf_etl.text.numbers import declared_unit_before, to_wan
 
 # Column words -> (column, kind), longest first where one contains another. 分值 / 得分 / 权重 are the
 # row's points: read to place the cells, never stored.

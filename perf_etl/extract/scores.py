@@ -14,8 +14,8 @@ from functools import cache
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.money_labels import GAP, Label, literal_led, not_after
-from perf_etl.extract.numbers import CN_NUMBER, NUMBER, parse_number
 from perf_etl.models import ScoreComponent, StagedDocument
+from perf_etl.text.numbers import CN_NUMBER, NUMBER, parse_number
 
 SCORE_LABELS: tuple[Label, ...] = (
     Label("自评总分", r"自评总(?:得)?分", 10),

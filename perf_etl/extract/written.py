@@ -1,7 +1,7 @@
 """Traditional-character reports: matched in simplified characters, reported as written.
 
 The extraction rules are written in simplified characters. A report in traditional characters is read
-through its simplified twin (same length, so every offset is the same, perf_etl.normalize.simplified);
+through its simplified twin (same length, so every offset is the same, perf_etl.text.simplified);
 afterwards the evidence words and the names are taken back from the text as written: 麗江市古城區自然資源局
 stays so in `department_name` and its evidence, while `department_key` (derived from the twin's name) is
 simplified, so both spellings join.
@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from perf_etl.extract.hits import Hit
 from perf_etl.models import StagedDocument
-from perf_etl.normalize.simplified import to_simplified
+from perf_etl.text.simplified import to_simplified
 
 # Fields whose value is words of the text, kept in the characters they are written in.
 AS_WRITTEN_FIELDS = frozenset({"department_name", "report_title", "filler_name"})

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from perf_etl.models import PageText
-from perf_etl.normalize.compact import squeeze
-from perf_etl.normalize.text import drop_pinyin_glosses
+from perf_etl.text.compact import squeeze
+from perf_etl.text.repairs import drop_pinyin_glosses
 
 # Garbage text layers. A real Chinese report is mostly CJK: fewer than half of its letters being CJK
 # means mojibake, a Latin-only font map, or another language. Below this many CJK characters there is

@@ -26,8 +26,8 @@ from datetime import date
 import cn2an
 
 from perf_etl.ingest.classify import compact, compact_window, is_cjk
-from perf_etl.normalize.chrome import publication_date
-from perf_etl.normalize.simplified import to_simplified
+from perf_etl.text.chrome import publication_date
+from perf_etl.text.simplified import to_simplified
 
 MIN_YEAR = 2000
 

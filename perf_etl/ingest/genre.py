@@ -23,10 +23,10 @@ from __future__ import annotations
 import re
 
 from perf_etl.ingest.classify import compact
-from perf_etl.normalize.chrome import strip_chrome
-from perf_etl.normalize.outline import match_marker
-from perf_etl.normalize.simplified import to_simplified
-from perf_etl.normalize.text import repair_line, repair_text
+from perf_etl.text.chrome import strip_chrome
+from perf_etl.text.outline import match_marker
+from perf_etl.text.repairs import repair_line, repair_text
+from perf_etl.text.simplified import to_simplified
 
 # --- 1. third parties
 _THIRD_PARTY = re.compile(

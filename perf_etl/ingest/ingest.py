@@ -40,9 +40,9 @@ from perf_etl.ingest.reasons import (
     describe,
 )
 from perf_etl.models import IngestedFile, RawDocument, RejectedFile, Stage
-from perf_etl.normalize.text import repair_text
 from perf_etl.pool import BudgetPool, CallFailed, OverBudget, default_workers, map_with_budget
 from perf_etl.settings import FIRST_FISCAL_YEAR, last_closed_fiscal_year
+from perf_etl.text.repairs import repair_text
 
 _HASH_CHUNK = 1 << 20
 

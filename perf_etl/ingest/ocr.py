@@ -72,7 +72,7 @@ SAME_LINE_OVERLAP = 0.5
 # space is kept there even between Chinese characters (normalization drops it where it is not wanted).
 CELL_GAP_HEIGHTS = 1.5
 
-# Wide characters: CJK ideographs and the punctuation used with them (as normalize/text.py's WIDE).
+# Wide characters: CJK ideographs and the punctuation used with them (as text/repairs.py's WIDE).
 _WIDE = (
     r"\u2010-\u206f\u2e80-\u2fff\u3000-\u303f\u3040-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
     r"\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"

@@ -28,6 +28,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from perf_etl import settings
+from perf_etl.grid import RawGrid, TableGrid
 from perf_etl.ingest.classify import needs_ocr
 from perf_etl.ingest.html_reader import looks_like_html, read_html
 from perf_etl.ingest.legacy_word_reader import read_doc
@@ -45,14 +46,13 @@ from perf_etl.ingest.reasons import (
 )
 from perf_etl.ingest.spreadsheet_reader import read_spreadsheet
 from perf_etl.models import PageText
-from perf_etl.normalize.ocr_repairs import repair_ocr_text
 from perf_etl.pool import extend_budget
 from perf_etl.tables.columns import indicator_header
 from perf_etl.tables.docx import read_docx_tables
 from perf_etl.tables.find import candidate_pages, is_candidate
 from perf_etl.tables.flat import flattened_tables
-from perf_etl.tables.grid import RawGrid, TableGrid
 from perf_etl.tables.pdf import assemble_tables, page_tables
+from perf_etl.text.ocr_repairs import repair_ocr_text
 
 log = logging.getLogger(__name__)
 

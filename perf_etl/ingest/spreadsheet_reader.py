@@ -32,6 +32,7 @@ import olefile
 import openpyxl
 import xlrd
 
+from perf_etl.grid import TableGrid, clean_cell
 from perf_etl.ingest import readers  # a module import: readers imports this module to register it
 from perf_etl.ingest.reasons import (
     CorruptSpreadsheetError,
@@ -40,7 +41,6 @@ from perf_etl.ingest.reasons import (
     TooLargeError,
 )
 from perf_etl.models import PageText
-from perf_etl.tables.grid import TableGrid, clean_cell
 
 log = logging.getLogger(__name__)
 

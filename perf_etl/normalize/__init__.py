@@ -9,12 +9,12 @@ text are what evidence points at.
 from __future__ import annotations
 
 from perf_etl.models import PageText, StagedDocument
-from perf_etl.normalize.chrome import strip_chrome
 from perf_etl.normalize.furniture import remove_furniture
-from perf_etl.normalize.outline import match_marker
 from perf_etl.normalize.paragraphs import Line, estimate_width, joins, separator
 from perf_etl.normalize.sections import split_sections
-from perf_etl.normalize.text import repair_line
+from perf_etl.text.chrome import strip_chrome
+from perf_etl.text.outline import match_marker
+from perf_etl.text.repairs import repair_line
 
 __all__ = ["normalize_document", "normalize_text"]
 

@@ -18,8 +18,8 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from perf_etl.normalize.outline import match_marker
-from perf_etl.normalize.text import WIDE
+from perf_etl.text.outline import match_marker
+from perf_etl.text.repairs import WIDE
 
 _WIDE_CHARS = re.compile(f"[{WIDE}]+")
 FINAL_PUNCT = "。！？；：!?;:"

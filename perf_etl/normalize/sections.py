@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from perf_etl.models import Section
-from perf_etl.normalize.outline import match_marker
 from perf_etl.normalize.paragraphs import display_width
+from perf_etl.text.outline import match_marker
 
 HEADING_MAX_WIDTH = 40.0  # a standalone heading fits on one printed line
 RUN_IN_MAX_WIDTH = 22.0  # a run-in title is a phrase, not a sentence

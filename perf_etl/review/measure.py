@@ -25,13 +25,13 @@ from pathlib import Path
 import pandas as pd
 
 from perf_etl.extract.real_corpus import LABELLED_FIELDS, RUN_AT, RealText
+from perf_etl.grid import cells_frame
 from perf_etl.ingest.ingest import ingest_file
 from perf_etl.marts.build import build_marts
 from perf_etl.models import IngestedFile, RawDocument, StagedDocument, records_frame
 from perf_etl.normalize import normalize_document
 from perf_etl.parallel import Parallelism
 from perf_etl.pipeline import extract_stage, staging_frames
-from perf_etl.tables.grid import cells_frame
 from perf_etl.validate.checks import run_contract_checks
 from perf_etl.validate.rows import validate_core
 from perf_etl.warehouse import check_results, store

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from perf_etl.extract.numbers import DECLARED_UNIT_RE
-from perf_etl.normalize.simplified import to_simplified
+from perf_etl.text.numbers import DECLARED_UNIT_RE
+from perf_etl.text.simplified import to_simplified
 
 # Canonical indicator columns and their wordings.
 INDICATOR_COLUMNS: Mapping[str, tuple[str, ...]] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from perf_etl.tables.grid import TableGrid, clean_cell
+from perf_etl.grid import TableGrid, clean_cell
 
 DOCX_PAGE = 1
 

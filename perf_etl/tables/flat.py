@@ -22,9 +22,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from perf_etl.grid import TableGrid
 from perf_etl.models import PageText
-from perf_etl.normalize.simplified import to_simplified
-from perf_etl.normalize.text import drop_pinyin_glosses, fold_width
 from perf_etl.tables.columns import (
     INDICATOR_COLUMNS,
     column_match,
@@ -33,13 +32,14 @@ from perf_etl.tables.columns import (
     is_total_label,
     money_header,
 )
-from perf_etl.tables.grid import TableGrid
 from perf_etl.tables.run_together import (
     has_run_together_header,
     run_together_cells,
     weight_before_target,
     weight_run_into_targets,
 )
+from perf_etl.text.repairs import drop_pinyin_glosses, fold_width
+from perf_etl.text.simplified import to_simplified
 
 # Most cells a table body is read for (a 自评表 has 10–40 rows of up to 10 cells).
 MAX_BODY_CELLS = 600

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from perf_etl.tables.grid import TableGrid, clean_cell
+from perf_etl.grid import TableGrid, clean_cell
 
 HTML_PAGE = 1
 # A cell spanning more columns than any 自评表 has is a layout or a broken page; the cap keeps a hostile

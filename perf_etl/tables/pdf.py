@@ -15,8 +15,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from perf_etl.grid import RawGrid, TableGrid, clean_cell, fill_covered
 from perf_etl.tables.columns import is_header
-from perf_etl.tables.grid import RawGrid, TableGrid, clean_cell, fill_covered
 
 # Letter-spaced cells ("年 度 指 标 值", "1 0 5 0") only read as words when characters closer than half
 # the font size join (docs/architecture.md, pdfplumber facts).

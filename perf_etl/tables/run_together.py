@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from perf_etl.normalize.simplified import to_simplified
 from perf_etl.tables.columns import INDICATOR_COLUMNS, TOTAL_LABELS, column_of
+from perf_etl.text.simplified import to_simplified
 
 # A header is run together when this many column names follow each other with nothing between them.
 MIN_HEADER_COLUMNS = 3

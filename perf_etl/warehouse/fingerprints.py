@@ -45,9 +45,9 @@ STAGE_VERSIONS: dict[str, str] = {"tables": "1", "staging": "1", "core": "1", "m
 STAGE_CODE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # The cells are read with the text; the raw fingerprint covers the reader (read_cache.reader_version).
     "tables": (("defs/assets/tables.py", "warehouse/read_cache.py"), ()),
-    "staging": (("normalize", "models.py", "pipeline.py", "defs/assets/staging.py"), ("opencc",)),
-    "core": (("extract", "tables", "validate", "core_tables.py", "models.py", "pipeline.py", "defs/assets/core.py",
-              "defs/io_managers.py", "review/corrections.py"), ("pandera", "pandas", "opencc")),
+    "staging": (("text", "normalize", "models.py", "pipeline.py", "defs/assets/staging.py"), ("opencc",)),
+    "core": (("text", "extract", "tables", "grid.py", "validate", "core_tables.py", "models.py", "pipeline.py",
+              "defs/assets/core.py", "defs/io_managers.py", "review/corrections.py"), ("pandera", "pandas", "opencc")),
     "marts": (("marts", "validate/checks.py", "validate/schemas.py", "defs/assets/marts.py"), ("duckdb",)),
     "published_marts": (("publish", "defs/assets/marts.py"), ("duckdb", "sqlalchemy", "pyarrow")),
 }

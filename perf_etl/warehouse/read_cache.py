@@ -26,10 +26,10 @@ import duckdb
 import pandas as pd
 
 from perf_etl import settings
+from perf_etl.grid import TABLE_CELL_COLUMNS, cells_frame, empty_cells
 from perf_etl.ingest.ingest import FileStamp, IngestLimits, Outcome, ReadTask
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile, RawDocument, RejectedFile
-from perf_etl.tables.grid import TABLE_CELL_COLUMNS, cells_frame, empty_cells
 
 _Record = TypeVar("_Record", RawDocument, RejectedFile)
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from perf_etl.marts.build import MART_TABLES
-from perf_etl.marts.dictionary import dictionary_markdown, with_dictionary
 from perf_etl.publish.database import publish_to_database
+from perf_etl.publish.dictionary import dictionary_markdown, with_dictionary
 
 BI_DOC = Path(__file__).resolve().parents[2] / "docs" / "bi.md"
 

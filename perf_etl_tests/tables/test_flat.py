@@ -303,7 +303,7 @@ CHONGQING_ROWS = [
 
 
 def test_the_chongqing_template_as_a_grid_and_as_pipe_rows_gives_the_rows_points():
-    from perf_etl.tables.grid import TableGrid
+    from perf_etl.grid import TableGrid
 
     rows = [CHONGQING_HEADER, *CHONGQING_ROWS]
     grid = read_reading("d", 2023, [TableGrid(rows, [1] * len(rows))]).indicators

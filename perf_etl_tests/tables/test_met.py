@@ -3,7 +3,7 @@ qualitative rows keep their words, merged level cells cover the rows below, ≤ 
 
 import pytest
 
-from perf_etl.tables.grid import TableGrid
+from perf_etl.grid import TableGrid
 from perf_etl.tables.met import comparison_of, decide_met
 from perf_etl.tables.rows import read_reading
 

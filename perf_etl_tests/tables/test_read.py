@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from perf_etl.grid import cells_frame, clean_cell, fill_covered, grids_from_frame
 from perf_etl.ingest.readers import read_document
 from perf_etl.tables.find import candidate_pages, is_table_page
-from perf_etl.tables.grid import cells_frame, clean_cell, fill_covered, grids_from_frame
 from perf_etl_tests.fixtures.table_pdfs import FIXTURES
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from perf_etl import pipeline
+from perf_etl.grid import cells_frame
 from perf_etl.ingest import ingest, readers
 from perf_etl.ingest.ingest import IngestLimits, ReadingPool, ReadTask, ingest_landing
 from perf_etl.ingest.readers import read_document
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile
-from perf_etl.tables.grid import cells_frame
 from perf_etl.warehouse import read_cache, store
 from perf_etl_tests.conftest import SAMPLES
 from perf_etl_tests.fixtures.table_pdfs import write_fixture

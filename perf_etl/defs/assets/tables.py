@@ -16,7 +16,7 @@ from perf_etl.defs.assets.common import (
 )
 from perf_etl.defs.assets.raw import RAW_DOCUMENTS, RAW_PAGES
 from perf_etl.defs.resources import Warehouse
-from perf_etl.tables.grid import empty_cells
+from perf_etl.grid import empty_cells
 from perf_etl.warehouse import read_cache, store
 
 RAW_TABLE_CELLS = dg.AssetKey(["raw", "table_cells"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from perf_etl.extract.money_context import DocContext, compact_view
-from perf_etl.extract.numbers import declared_unit_before, parse_number, scan_text, to_wan
 from perf_etl.models import StagedDocument
+from perf_etl.text.numbers import declared_unit_before, parse_number, scan_text, to_wan
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import pytest
 
 from perf_etl.models import PageText
 from perf_etl.normalize import normalize_document
-from perf_etl.normalize.chrome import is_chrome_line, publication_date, strip_chrome
-from perf_etl.normalize.text import drop_pinyin_glosses, repair_line
+from perf_etl.text.chrome import is_chrome_line, publication_date, strip_chrome
+from perf_etl.text.repairs import drop_pinyin_glosses, repair_line
 
 
 def _staged(text: str) -> str:

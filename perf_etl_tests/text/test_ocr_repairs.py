@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from perf_etl.normalize.ocr_repairs import repair_ocr_text
+from perf_etl.text.ocr_repairs import repair_ocr_text
 
 REPAIRED = [
     ("年初预算数15768.60万兀", "年初预算数15768.60万元"),

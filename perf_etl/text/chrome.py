@@ -18,8 +18,8 @@ import itertools
 import re
 from datetime import date
 
-from perf_etl.normalize.simplified import to_simplified
-from perf_etl.normalize.text import drop_pinyin_glosses, fold_width
+from perf_etl.text.repairs import drop_pinyin_glosses, fold_width
+from perf_etl.text.simplified import to_simplified
 
 # The metadata fields of an article page, as they start a line or a 【…】 group.
 _META_LABELS = (
