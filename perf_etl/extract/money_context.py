@@ -18,19 +18,13 @@ from perf_etl.extract.money_labels import PART_PREFIX_RE, PROJECT_PART_PREFIX_RE
 from perf_etl.models import StagedDocument
 from perf_etl.text.compact import squeeze
 from perf_etl.text.numbers import scan_text
+from perf_etl.text.outline import match_marker
 
 # Sentence ends; "；" and a line end (one paragraph per line after normalization) count as well,
 # because reports chain a total and its parts with "；".
 SENTENCE_ENDS = "。；;！!？?\n"
 CLAUSE_ENDS = SENTENCE_ENDS + "，,"
 
-# Heading numbering styles and their level (same convention as models.Section.level).
-HEADING_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(r"[一二三四五六七八九十]+\s*[、.．]")),
-    (2, re.compile(r"[（(]\s*[一二三四五六七八九十]+\s*[)）]")),
-    (3, re.compile(r"\d{1,2}\s*[.、．](?!\d)")),
-    (4, re.compile(r"[（(]\s*\d{1,2}\s*[)）]|[①-⑳]")),
-)
 # Only the start of a line is a heading; a long body after the number is cut for classification.
 HEADING_CHARS = 40
 
@@ -103,16 +97,15 @@ def find_headings(text: str) -> list[Heading]:
     headings: list[Heading] = []
     for m in re.finditer(r"(?m)^[ \t\u3000]*(\S.*)$", text):
         line = m.group(1)
-        for level, pattern in HEADING_LEVELS:
-            if pattern.match(line):
-                headings.append(Heading(m.start(1), level, line[:HEADING_CHARS]))
-                break
+        marker = match_marker(line)
+        if marker is not None:
+            headings.append(Heading(m.start(1), marker[0], line[:HEADING_CHARS]))
     return headings
 
 
 def _is_heading_line(line: str) -> bool:
     line = line.strip()
-    return len(line) <= HEADING_LINE_CHARS and any(p.match(line) for _, p in HEADING_LEVELS)
+    return len(line) <= HEADING_LINE_CHARS and match_marker(line) is not None
 
 
 def compact_view(text: str) -> tuple[str, list[int]]:
