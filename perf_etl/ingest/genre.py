@@ -44,7 +44,7 @@ _THIRD_PARTY = re.compile(
 # shorter one starts first ("绩效自评" inside "…预算绩效自评工作报告").
 _REPORT_KIND = re.compile(
     r"(?=(自评.{0,10}?(?:报告|表|情况|总结|结果)|(?:整体|项目)支出绩效自评|评价自评|绩效自评"
-    r"|整体(?:支出)?绩效(?:评价|自评)?(?:基础数据|评分)?(?:报告|表)"
+    r"|整体(?:支出)?绩效(?:评价|自评)?(?:基础数据|评分)?(?:报告|表)|整体支出绩效(?:情况|分析)"
     # A unit's own 绩效评价报告 / 评价表 (a third party's names itself: see _THIRD_PARTY).
     r"|绩效(?:评价|评估)(?:报告|表)))"
 )
@@ -87,6 +87,8 @@ _MENU_BULLETS = "•·▪◆■●>》-*"
 # Cited documents (《…的通知》) and what may follow the kind ("（2023年度）", ".pdf", "2023") are not the
 # title's own kind.
 _CITED = re.compile(r"《[^》]*》")
+# A line opening by citing its grounds is a sentence, however long before its first comma.
+_CITING = re.compile(r"(?:根据|按照|依据|依照|遵照)")
 _TRAILING = re.compile(r"(?:[（(][^（()）]{0,20}[)）]|\.(?:pdf|docx?|xlsx?|wps)|[\d年度\-—:：、|]+)+$", re.IGNORECASE)
 # A table of contents' line: a Word field code, or dot leaders before a page number. Its entries say what
 # a 决算 / 预算 disclosure is ("第二部分 2022年度部门决算情况说明"), and its 绩效自评 entry is no title.
@@ -209,8 +211,8 @@ def _line_verdict(line: str, contents: bool = False) -> str | None:
     if contents:
         return _DISCLOSURE if _DISCLOSURE_CONTENTS.search(line) else None
     head, *rest = _SENTENCE_END.split(line, maxsplit=1)
-    if rest and len(head) <= TITLE_MAX_CHARS:
-        return None  # a sentence: its words are the body's
+    if rest and len(head) <= TITLE_MAX_CHARS or _CITING.match(head):
+        return None  # a sentence ("根据《…办法》有关规定，…"): its words are the body's
     reach = TITLE_MAX_CHARS if len(head) <= TITLE_MAX_CHARS else LONG_LINE_HEAD
     head = _TRAILING.sub("", _CITED.sub("", head)[:reach])
     ours = max((m.start() + len(m.group(1)) for m in _REPORT_KIND.finditer(head)), default=-1)
