@@ -47,7 +47,7 @@ _FULL_NAME_DELIMS = "，,；;。：:【】[]\n"
 # Words before a name that are not part of it (periods, the department, leading adverbs).
 _NAME_LEAD_RE = re.compile(
     r"^(?:(?:19|20)\d\d\s*年度?|\d{1,2}\s*[-—~至]\s*\d{1,2}\s*月份?|截至[^，]{0,12}?[月日](?:底|末)?|"
-    r"年初|年底|年内|全年|本年|今年|实际|我局|本局|本单位|我单位|我中心|本中心|我校|本校|累计|共|约|其中|的|目标|计划|\s)+"
+    r"[一二三四五六七八九十]是|该项目|本项目|年初|年底|年内|全年|本年|今年|实际|我局|本局|本单位|我单位|我中心|本中心|我校|本校|累计|共|约|其中|的|目标|计划|\s)+"
 )
 # The verb that introduces a target or a result; the name is what follows the last one.
 _NAME_VERB_RE = re.compile(r"任务目标为|目标任务为|目标为|任务为|下达了?|完成了?|实现了?|建成了?|达到")
@@ -181,6 +181,7 @@ def indicator_readings(ctx: DocContext) -> list[tuple[Indicator, list[Hit]]]:
         lambda c: _cross_section_pairs(c, used),
         _result_before_completed_target,  # after: a target stated in its own part pairs there
         lambda c: _section_results(c, sections, used),
+        lambda c: _targets_without_results(c, used, pairs),  # last: every rule had its chance to pair them
     )
     for recognizer in recognizers:
         for target, actual, rate in recognizer(ctx):
@@ -627,6 +628,26 @@ def _cross_section_pairs(ctx: DocContext, used: set[int]):
         paired.add(j)
         name = _AREA_LEAD_RE.sub("", t.name) or t.name
         yield replace(t, name=name), replace(results[j], name=name), _stated_rate(ctx, results[j])
+
+
+_NOT_A_NAME_RE = re.compile(r"[一二三]级指标$|^[并将]|^以[上下内]")
+
+
+def _targets_without_results(ctx: DocContext, used: set[int], pairs: list[tuple[Mention | None, Mention | None,
+                                                                                 float | None]]):
+    """The targets of the targets part that no rule paired: an indicator whose result the report does not
+    state keeps its target and a null result (a target restated counts once, also one restated in other
+    words beside its paired statement: "项目新开工不少于80宗" beside "新开工项目80宗")."""
+    paired = {(t.value, t.unit) for t, _, _ in pairs if t is not None}
+    seen: set[tuple[str, float | None, str | None]] = set()
+    for span in _cross_spans(ctx)[0]:
+        for t in _cross_candidates(ctx, span, used, target=True):
+            name = _AREA_LEAD_RE.sub("", t.name) or t.name
+            if len(_name_key(name)) < CONTAINED_NAME_CHARS or _NOT_A_NAME_RE.search(name):
+                continue  # "并将14个", "一级指标3个": no indicator's name
+            if (t.value, t.unit) not in paired and (name, t.value, t.unit) not in seen and t.unit not in MONEY_UNITS:
+                seen.add((name, t.value, t.unit))
+                yield replace(t, name=name), None, None
 
 
 def _cross_spans(ctx: DocContext) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:

@@ -370,7 +370,11 @@ def test_a_result_named_like_two_targets_or_a_target_like_two_results_stays_unpa
         "一、年度绩效目标\n新建村级文化活动室30个，培训基层干部不少于500人次。\n"
         "二、绩效目标完成情况\n新建村级文化活动室32个，改建村级文化活动室12个；开展培训25次。\n"
     )
-    assert _indicators(text) == []
+    # Each target is kept, its result null: two results could be the first's, none is the second's.
+    assert [(i.indicator_name, i.target_value, i.actual_value) for i in _indicators(text)] == [
+        ("新建村级文化活动室", 30.0, None),
+        ("培训基层干部", 500.0, None),
+    ]
 
 
 def test_a_target_without_its_result_gets_none() -> None:
@@ -379,7 +383,8 @@ def test_a_target_without_its_result_gets_none() -> None:
         "二、绩效目标完成情况\n孕产妇死亡率6.8/10万；完成乡村道路养护120公里。\n"
     )
     assert [(i.indicator_name, i.target_value, i.actual_value) for i in _indicators(text)] == [
-        ("孕产妇死亡率", 10.0, 6.8)
+        ("培训基层干部", 500.0, None),  # its result is not stated: null, not the nearest number
+        ("孕产妇死亡率", 10.0, 6.8),
     ]
 
 
@@ -397,7 +402,9 @@ def test_a_result_before_the_targets_part_is_not_its_result() -> None:
         "二、年度绩效目标\n全年举办惠民演出120场。\n"
         "三、绩效目标完成情况\n各项工作按期推进。\n"
     )
-    assert _indicators(text) == []
+    assert [(i.indicator_name, i.target_value, i.actual_value) for i in _indicators(text)] == [
+        ("举办惠民演出", 120.0, None)
+    ]
 
 
 def test_results_under_a_heading_naming_targets_and_indicators() -> None:
