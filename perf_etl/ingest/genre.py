@@ -211,7 +211,7 @@ def _line_verdict(line: str, contents: bool = False) -> str | None:
     if contents:
         return _DISCLOSURE if _DISCLOSURE_CONTENTS.search(line) else None
     head, *rest = _SENTENCE_END.split(line, maxsplit=1)
-    if rest and len(head) <= TITLE_MAX_CHARS or _CITING.match(head):
+    if (rest and len(head) <= TITLE_MAX_CHARS) or _CITING.match(head):
         return None  # a sentence ("根据《…办法》有关规定，…"): its words are the body's
     reach = TITLE_MAX_CHARS if len(head) <= TITLE_MAX_CHARS else LONG_LINE_HEAD
     head = _TRAILING.sub("", _CITED.sub("", head)[:reach])
