@@ -20,7 +20,7 @@ from perf_etl.extract.items import expenditure_items, find_item_statements
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.scores import score_components
 from perf_etl.extract.version import EXTRACTOR_VERSION
-from perf_etl.extract.written import as_written, simplified_twin
+from perf_etl.extract.written import as_written, indicator_as_written, simplified_twin
 from perf_etl.models import (
     NO_EVIDENCE_COLUMNS,
     REPORT_COLUMNS,
@@ -121,7 +121,9 @@ def extract_document(doc: StagedDocument, tables: TableReading | None = None) ->
         found = rounded.to_evidence(doc)
         found.page_number = table_pages.get(field, found.page_number)
         evidence.append(found)
-    indicators, indicator_hits = _merged_indicators(indicator_readings(ctx), tables)
+    readings = [(indicator_as_written(indicator, hits, written.text, doc.text), hits)
+                for indicator, hits in indicator_readings(ctx)]
+    indicators, indicator_hits = _merged_indicators(readings, tables)
     evidence += [as_written(hit, written.text, doc.text).to_evidence(doc) for hit in indicator_hits]
     table_rows = tables.indicators if tables is not None else []
     evidence += [found for indicator in table_rows for found in _cell_evidence(indicator)]

@@ -57,7 +57,7 @@ _NAME_AFTER_RE = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]{2,15}")
 _WHITESPACE_RE = re.compile(r"\s+")
 # A comparison before the target ("≥95%", "不低于90%") is the target's sense, not part of the name.
 _NAME_TAIL_RE = re.compile(
-    r"(?:目标值|目标|计划|完成|达到|为|约|共计|共|达|累计|在|稳定在|控制在|[≥≤><＞＜]|不低于|不少于|不高于|不超过)+$"
+    r"(?:绩效目标值|绩效目标|目标值|目标|计划|完成|达到|为|约|共计|共|达|累计|在|稳定在|控制在|[≥≤><＞＜]|不低于|不少于|不高于|不超过)+$"
 )
 _ASSIGNED_TAIL_RE = re.compile(r"(?:目标)?任务$")
 # A percentage named only by a direction cannot be told apart from its neighbours.
@@ -832,8 +832,8 @@ _LEVEL_TAIL_RE = re.compile(r"(?:方面|完成情况(?:分析)?|全部完成)?\s
 _STATEMENT_ENDS = "。；;\n"
 # Words before a result's figure that only link it to its name ("覆盖率为100%", "均为100%").
 _LINK_TAIL_RE = re.compile(r"(?:均为|均达到?|为|是|达到|(?<!下)达)$")
-# "城镇污水处理率目标≥90%": the word that marks the target is not part of the name.
-_TARGET_TAIL_RE = re.compile(r"(?:年度|年初)?的?(?:目标|指标|任务)$")
+# "城镇污水处理率目标≥90%", "…数量绩效目标值是2个": the words that mark the target are not part of the name.
+_TARGET_TAIL_RE = re.compile(r"(?:(?:年度|年初)?的?(?:绩效)?(?:目标|指标|任务)|绩效)$")
 _RESULT_LEAD_WORDS_RE = re.compile(r"^(?:实际|经测评|经调查|全年|其中|累计|共|已|完成了?)+")
 # A figure this close after a name is a rate of the result before it, not an indicator of its own.
 _RATE_NAME_RE = re.compile(r"^(?:指标)?(?:完成率|完成比例|完成进度)$")

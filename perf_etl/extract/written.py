@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from perf_etl.extract.hits import Hit
-from perf_etl.models import StagedDocument
+from perf_etl.models import Indicator, StagedDocument
 from perf_etl.text.simplified import to_simplified
 
 # Fields whose value is words of the text, kept in the characters they are written in.
 AS_WRITTEN_FIELDS = frozenset({"department_name", "report_title", "filler_name"})
+# How far before its first figure a prose indicator's name may start.
+NAME_REACH = 120
 
 
 def simplified_twin(doc: StagedDocument) -> StagedDocument:
@@ -36,6 +38,21 @@ def as_written(hit: Hit, written: str, twin: str) -> Hit:
     if hit.field in AS_WRITTEN_FIELDS and isinstance(value, str):
         value = _written_value(value, written, twin, hit.char_start, hit.char_end)
     return replace(hit, value=value, raw_text=written[hit.char_start : hit.char_end])
+
+
+def indicator_as_written(indicator: Indicator, hits: list[Hit], written: str, twin: str) -> Indicator:
+    """A prose indicator (read from the twin text) with its name and texts as written: 當年人才驛站組織活動數量,
+    not its simplified twin, so it reads as the report does."""
+    if written is twin or not hits:
+        return indicator
+    start = max(0, min(h.char_start for h in hits) - NAME_REACH)
+    end = max(h.char_end for h in hits)
+
+    def words(value: str | None) -> str | None:
+        return _written_value(value, written, twin, start, end) if value else value
+
+    return replace(indicator, indicator_name=words(indicator.indicator_name) or "",
+                   target_text=words(indicator.target_text), actual_text=words(indicator.actual_text))
 
 
 def _written_value(value: str, written: str, twin: str, start: int, end: int) -> str:

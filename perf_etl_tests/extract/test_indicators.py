@@ -460,3 +460,15 @@ def test_a_result_named_exactly_as_its_target_wins_the_tie_and_a_qualifier_leave
         ("工业厂房招商面积", 2.0, "万㎡", 2.12, "万㎡", None),
         ("小升规任务", 75.0, "家", 141.0, "家", None),
     ]
+
+
+def test_a_traditional_report_keeps_its_indicators_as_written() -> None:
+    from perf_etl.extract import extract_document
+
+    text = (
+        "二、績效目標完成情況\n(1)數量目標：當年人才驛站組織活動數量績效目標值是28次,實際完成值為40次,目標完成率為143%。\n"
+    )
+    rows = [(i.indicator_name, i.target_text, i.target_value, i.actual_text, i.actual_value)
+            for i in extract_document(StagedDocument("doc", 2023, text, [0])).indicators]
+    # Read through the simplified twin; the name and the texts as the report writes them, without 績效.
+    assert rows == [("當年人才驛站組織活動數量", "28次", 28.0, "40次", 40.0)]

@@ -71,8 +71,8 @@ def test_no_real_report_is_turned_away() -> None:
 
 
 def test_a_report_that_states_no_year_is_placed_by_its_folder(tmp_path: Path) -> None:
-    yearless = [o.text for o in _corpus()
-                if o.text.is_report and o.rejection is not None and o.rejection.reason_code == Reason.UNKNOWN_FISCAL_YEAR]
+    yearless = [o.text for o in _corpus() if o.text.is_report and o.rejection is not None
+                and o.rejection.reason_code == Reason.UNKNOWN_FISCAL_YEAR]
     assert yearless, "the corpus holds reports that state no year (an unfilled template, years masked as 20xx)"
     for text in yearless:
         path = tmp_path / "2023" / f"{text.id}.txt"
