@@ -24,7 +24,7 @@ SCORE_LABELS: tuple[Label, ...] = (
     Label("自评得分", literal_led(("绩效", ""), (r"自评(?:最终|综合)?得分",)), 8),
     Label("综合评分", r"综合(?:评分|得分)|综合评价得分", 8),
     Label("自评结果", r"自评(?:结果|结论)", 7),
-    Label("总得分", r"总得分|最终得分|评价总分|评价得分", 7),
+    Label("总得分", r"总得分|总体得分|最终得分|评价总分|评价得分", 7),
     # The total row of a scoring table whose 分值 cell is empty ("得分合计 91.3"), or its prose form.
     Label("得分合计", r"得分(?:合计|总计)|合计得分|总计得分", 8),
     # The whole department's score named as such; a dimension's 绩效得分 ("产出指标绩效得分") is not it.

@@ -32,6 +32,7 @@ def _hits(text: str, fiscal_year: int | None = 2023) -> dict[str, object]:
         ("2023年部门整体支出绩效自评等级为优，绩效自评分值为 97.3 分。", 97.3),
         ("自评得分为九十二分。", 92.0),
         ("自评得分：93.69", 93.69),
+        ("自评结果显示，县消防救援大队部门绩效自评工作总体得分为84.47分，评级为“优”。", 84.47),
     ],
 )
 def test_self_score_variants(text: str, expected: float) -> None:
