@@ -242,7 +242,8 @@ def test_due_count_against_actual_count() -> None:
 
 def test_result_said_to_exceed_the_stated_target() -> None:
     text = "（3）满意度指标（服务对象满意度指标）：家长满意度大于年度指标值≥90%。"
-    assert _full(text) == [(None, None, "家长满意度", "≥90%", 90.0, "大于年度指标值", None, ">=", None)]
+    # Above the target, in words: met.
+    assert _full(text) == [(None, None, "家长满意度", "≥90%", 90.0, "大于年度指标值", None, ">=", True)]
 
 
 def test_results_without_targets_under_the_level_headings() -> None:

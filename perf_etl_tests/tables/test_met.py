@@ -31,6 +31,8 @@ def test_comparison(target, comparison):
     (("qualitative", None, None, True, "科学合理", "基本合理", None, None, None), None),  # the words do not decide
     (("qualitative", None, None, True, "科学合理", "基本合理", 10, 10, None), True),  # full marks, no deviation
     (("qualitative", None, None, True, "规范", "较规范", 10, 8, None), None),  # points lost, no reason given
+    (("qualitative", None, None, True, "效果明显", "达成预期指标", None, None, None), True),
+    ((">=", 95, None, True, "≥95%", "均大于年度指标值", None, None, None), True),  # above the target, in words
 ])
 def test_met(row, met):
     assert decide_met(*row) is met
