@@ -23,6 +23,7 @@ import pandas as pd
 from perf_etl.core_tables import core_frames
 from perf_etl.extract.confidence import finalize_confidence
 from perf_etl.extract.reports import extract_reports
+from perf_etl.extract.table_rows import TableReading, totals_frame
 from perf_etl.grid import TableGrid, grids_from_frame
 from perf_etl.ingest.ingest import (
     IngestLimits,
@@ -48,7 +49,6 @@ from perf_etl.models import (
 from perf_etl.normalize import normalize_document
 from perf_etl.parallel import Parallelism, Progress, WorkerPool, map_batches
 from perf_etl.pool import CallFailed, OverBudget
-from perf_etl.tables.rows import TableReading, totals_frame
 from perf_etl.validate.checks import table_totals_agree
 from perf_etl.warehouse import read_cache, store
 

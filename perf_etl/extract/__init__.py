@@ -32,7 +32,7 @@ from perf_etl.models import (
 )
 
 if TYPE_CHECKING:  # perf_etl.tables imports perf_etl.text.numbers: no import cycle at run time
-    from perf_etl.tables.rows import TableReading
+    from perf_etl.extract.table_rows import TableReading
 
 __all__ = ["EXTRACTOR_VERSION", "derived_hits", "extract_document", "grade_for_score"]
 

@@ -25,9 +25,9 @@ import re
 from dataclasses import dataclass, replace
 
 from perf_etl.extract.hits import Hit
+from perf_etl.extract.met import comparison_of, decide_met
 from perf_etl.extract.money_context import PRIOR_PERIOD_RE, DocContext
 from perf_etl.models import Indicator, StagedDocument
-from perf_etl.tables.met import comparison_of, decide_met
 from perf_etl.text.numbers import NUMBER
 
 # Units an indicator is counted in, longest first.

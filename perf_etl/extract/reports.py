@@ -31,9 +31,9 @@ from perf_etl.extract.identity import (
     first_project_label,
     project_labels,
 )
+from perf_etl.extract.table_rows import TableReading, read_reading
 from perf_etl.grid import TableGrid
 from perf_etl.models import Extraction, Section, StagedDocument
-from perf_etl.tables.rows import TableReading, read_reading
 
 # A title line, table bars, 附件N： and enumeration stripped: it ends in the genre's report words, a year
 # or the 单位 line in brackets allowed after them.

@@ -19,6 +19,7 @@ import lxml.html
 import pytest
 
 from perf_etl.extract import extract_document
+from perf_etl.extract.table_rows import read_reading
 from perf_etl.ingest.html_reader import decode_html
 from perf_etl.ingest.ingest import ingest_file
 from perf_etl.ingest.readers import ReadResult, read_document
@@ -26,7 +27,6 @@ from perf_etl.ingest.reasons import EmptyPageError, Reason
 from perf_etl.models import Extraction, IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
 from perf_etl.tables.html import table_grid
-from perf_etl.tables.rows import read_reading
 from perf_etl_tests.fixtures.html_pages import (
     CHROME,
     INDICATOR_ROWS,

@@ -17,13 +17,13 @@ import olefile
 import pytest
 
 from perf_etl.extract import extract_document
+from perf_etl.extract.table_rows import read_reading
 from perf_etl.ingest import legacy_word_reader
 from perf_etl.ingest.ingest import ingest_file
 from perf_etl.ingest.readers import read_document, source_format_of
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import Extraction, IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
-from perf_etl.tables.rows import read_reading
 from perf_etl_tests.fixtures.legacy_formats import SAMPLE, TABLE, TABLE_ROWS, sample_lines, soffice, write_doc
 
 LABELS = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "labels.json").read_text(encoding="utf-8"))

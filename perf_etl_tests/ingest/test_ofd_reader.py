@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 
 from perf_etl.extract import extract_document
+from perf_etl.extract.table_rows import read_reading
 from perf_etl.ingest.ingest import ingest_file
 from perf_etl.ingest.ofd_reader import read_ofd
 from perf_etl.ingest.readers import read_document, sniffed_format, source_format_of
 from perf_etl.ingest.reasons import Reason, TooLargeError
 from perf_etl.models import Extraction, IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
-from perf_etl.tables.rows import read_reading
 from perf_etl_tests.fixtures.legacy_formats import (
     CAPTION,
     LINES_PER_PAGE,

@@ -15,11 +15,11 @@ import openpyxl
 import pytest
 
 from perf_etl.extract import extract_document
+from perf_etl.extract.table_rows import read_reading
 from perf_etl.ingest.ingest import IngestLimits, ingest_file, ingest_landing
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile
 from perf_etl.normalize import normalize_document
-from perf_etl.tables.rows import read_reading
 from perf_etl_tests.conftest import SAMPLES
 from perf_etl_tests.fixtures import legacy_formats
 from perf_etl_tests.fixtures.archives import with_zip_flag, zip_bomb, zip_bytes

@@ -17,13 +17,13 @@ import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from perf_etl.extract import extract_document
+from perf_etl.extract.table_rows import read_reading
 from perf_etl.ingest.ingest import ingest_file
 from perf_etl.ingest.readers import read_document
 from perf_etl.ingest.reasons import Reason
 from perf_etl.ingest.spreadsheet_reader import cell_text
 from perf_etl.models import Extraction, IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
-from perf_etl.tables.rows import read_reading
 from perf_etl_tests.fixtures.workbooks import (
     LAYOUTS,
     real_indicators,

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from perf_etl.extract.table_rows import read_reading
 from perf_etl.ingest.readers import read_document
 from perf_etl.models import PageText
 from perf_etl.tables.flat import align_rows, flattened_tables, header_columns, joined_fragments
-from perf_etl.tables.rows import read_reading
 
 
 def _indicators(text: str):

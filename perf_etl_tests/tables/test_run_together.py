@@ -1,9 +1,9 @@
 """A 自评表 run together with nothing between its cells (perf_etl/tables/run_together.py), as document-sharing
 sites print them, read back into the same rows (through perf_etl/tables/flat.py)."""
 
+from perf_etl.extract.table_rows import read_reading
 from perf_etl.models import PageText
 from perf_etl.tables.flat import flattened_tables
-from perf_etl.tables.rows import read_reading
 from perf_etl.tables.run_together import has_run_together_header, run_together_cells
 
 RUN_TOGETHER = (

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from perf_etl.extract.table_rows import read_reading
 from perf_etl.ingest.readers import read_document
-from perf_etl.tables.rows import read_reading
 from perf_etl_tests.fixtures.table_pdfs import MERGED_DATA, PROSE
 
 

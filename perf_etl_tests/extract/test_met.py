@@ -1,11 +1,11 @@
-"""An indicator row's comparison and verdict (perf_etl/tables/met.py), and the 自评表 rows that carry them:
+"""An indicator row's comparison and verdict (perf_etl/extract/met.py), and the 自评表 rows that carry them:
 qualitative rows keep their words, merged level cells cover the rows below, ≤ targets are met below."""
 
 import pytest
 
+from perf_etl.extract.met import comparison_of, decide_met
+from perf_etl.extract.table_rows import read_reading
 from perf_etl.grid import TableGrid
-from perf_etl.tables.met import comparison_of, decide_met
-from perf_etl.tables.rows import read_reading
 
 
 @pytest.mark.parametrize(("target", "comparison"), [

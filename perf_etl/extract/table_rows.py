@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from perf_etl.extract.met import comparison_of, decide_met
 from perf_etl.grid import TableGrid
 from perf_etl.models import Indicator, ScoreComponent, StagedDocument
 from perf_etl.tables.columns import declared_unit, indicator_header, is_total_label, money_header
-from perf_etl.tables.met import comparison_of, decide_met
 from perf_etl.text.numbers import NUMBER, WAN_PER_UNIT
 
 SOURCE = "table"
