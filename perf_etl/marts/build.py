@@ -21,11 +21,15 @@ from perf_etl.validate import checks
 from perf_etl.validate.schemas import GRADES, MAX_RATE_PCT
 from perf_etl.warehouse import store
 
-# In build order; also the order the UI and the data dictionary list them in.
-MART_TABLES: tuple[str, ...] = ("department_year", "fiscal_year_summary", "indicator_completion", "data_quality",
-                                "review_queue")
-
 _SQL_DIR = resources.files("perf_etl.marts")
+# A mart is its .sql file (macros.sql holds what they share). No mart reads another, so any order builds them.
+MART_TABLES: tuple[str, ...] = tuple(sorted(
+    entry.name.removesuffix(".sql") for entry in _SQL_DIR.iterdir()
+    if entry.name.endswith(".sql") and entry.name != "macros.sql"
+))
+# "-- Reads: core.reports (and the year before), core.indicators": the tables a mart's rows come from.
+_READS = re.compile(r"^--\s+Reads:\s*(?P<reads>.+)$")
+_READ_ITEM = re.compile(r"^(?P<table>(?:raw|staging|core)\.\w+)(?P<year_before>\s*\(and the year before\))?$")
 _PARAMETER = re.compile(r"\$(\w+)")
 _COLUMN_DOC = re.compile(r"^--\s+(\w+)\s{2,}(\S.*)$")
 
@@ -52,8 +56,30 @@ class MartColumn:
     description: str
 
 
+@dataclass(frozen=True)
+class MartRead:
+    """A table a mart reads, for the fiscal year it builds and, with `year_before`, the year before too."""
+
+    table: str  # e.g. core.reports
+    year_before: bool
+
+
 def mart_sql(table: str) -> str:
     return _SQL_DIR.joinpath(f"{table}.sql").read_text(encoding="utf-8")
+
+
+def mart_reads(table: str) -> tuple[MartRead, ...]:
+    """What the "-- Reads:" line of the SQL file's header declares (the asset graph's dependencies)."""
+    for line in mart_sql(table).splitlines():
+        if not line.startswith("--"):
+            break
+        if found := _READS.match(line):
+            items = [_READ_ITEM.match(item.strip()) for item in found.group("reads").split(",")]
+            if not all(items):
+                raise ValueError(f"perf_etl/marts/{table}.sql: a table of its Reads line is not raw.*, staging.* "
+                                 f"or core.* with an optional '(and the year before)': {found.group('reads')}")
+            return tuple(MartRead(m.group("table"), bool(m.group("year_before"))) for m in items if m)
+    raise ValueError(f"perf_etl/marts/{table}.sql: its header has no '-- Reads: <tables>' line")
 
 
 def install_macros(conn: duckdb.DuckDBPyConnection) -> None:

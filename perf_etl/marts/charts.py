@@ -187,11 +187,13 @@ MART_CHARTS: dict[str, Callable[[pd.DataFrame], Figure]] = {
 
 
 def mart_chart_markdown(table: str, frame: pd.DataFrame) -> str:
-    """The table's chart as markdown, or a note when there is nothing to draw."""
-    if frame.empty:
-        return "_no rows to chart_"
+    """The table's chart as markdown, or a note when there is nothing to draw (no rows, or a mart without a
+    chart: a new mart needs none to be built)."""
+    draw = MART_CHARTS.get(table)
+    if frame.empty or draw is None:
+        return "_no rows to chart_" if frame.empty else "_no chart for this mart_"
     with matplotlib.rc_context(cjk_font_settings()):
-        figure = MART_CHARTS[table](frame)
+        figure = draw(frame)
         return png_markdown(figure, alt=f"marts.{table}")
 
 
@@ -262,4 +264,5 @@ MART_TEXT_CHARTS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
 def mart_text_chart(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The chart as a small table with bars of block characters: the Dagster UI shows a table inline on the
     asset's page (an image only behind a click), and the browser draws the Chinese names itself."""
-    return MART_TEXT_CHARTS[table](frame) if not frame.empty else pd.DataFrame()
+    draw = MART_TEXT_CHARTS.get(table)
+    return draw(frame) if draw is not None and not frame.empty else pd.DataFrame()

@@ -1,4 +1,5 @@
 -- marts.data_quality: How complete and how consistent each core.reports field is, per fiscal year.
+-- Reads: core.reports (and the year before), core.field_evidence
 --
 -- Columns:
 --   fiscal_year                  The year whose spending is evaluated.

@@ -1,4 +1,5 @@
 -- marts.department_year: One row per department and fiscal year, with the change from the year before.
+-- Reads: core.reports (and the year before), core.indicators
 --
 -- Columns:
 --   fiscal_year                  The year whose spending is evaluated.

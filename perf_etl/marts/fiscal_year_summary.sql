@@ -1,4 +1,5 @@
 -- marts.fiscal_year_summary: One row per fiscal year that has reports.
+-- Reads: core.reports (and the year before), raw.rejected_files
 --
 -- Columns:
 --   fiscal_year                  The year whose spending is evaluated.

@@ -1,4 +1,5 @@
 -- marts.indicator_completion: Performance indicators met, per fiscal year and department.
+-- Reads: core.reports (and the year before), core.indicators
 --
 -- Columns:
 --   fiscal_year                  The year whose spending is evaluated.

@@ -1,4 +1,5 @@
 -- marts.review_queue: The values a person should look at first, one row per report and field, most urgent first.
+-- Reads: core.reports (and the year before), core.field_evidence, raw.documents, staging.documents (and the year before)
 --
 -- Columns:
 --   fiscal_year                  The year whose spending is evaluated.

@@ -5,7 +5,6 @@ import dagster as dg
 import duckdb
 
 from perf_etl.defs.assets.marts import (
-    CORE_REPORTS,
     MART_KEYS,
     PUBLISHED_MARTS,
     MartsPublisher,
@@ -20,7 +19,8 @@ from perf_etl_tests.marts.rows import report, write_core
 
 def test_year_over_year_marts_declare_the_year_before_on_core_reports():
     department_year = next(spec for spec in marts_tables.specs if spec.key == MART_KEYS["department_year"])
-    mapping = next(dep.partition_mapping for dep in department_year.deps if dep.asset_key == CORE_REPORTS)
+    core_reports = dg.AssetKey(["core", "reports"])
+    mapping = next(dep.partition_mapping for dep in department_year.deps if dep.asset_key == core_reports)
     assert isinstance(mapping, dg.TimeWindowPartitionMapping)
     assert (mapping.start_offset, mapping.end_offset) == (-1, 0)
 

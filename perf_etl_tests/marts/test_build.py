@@ -226,3 +226,22 @@ def test_built_frames_are_the_rows_written(conn):
     assert set(frames) == set(build.MART_TABLES)
     stored = conn.execute("SELECT * FROM marts.fiscal_year_summary").df()
     pd.testing.assert_frame_equal(frames["fiscal_year_summary"], stored, check_dtype=False)
+
+
+def test_each_mart_declares_the_warehouse_tables_it_reads(conn):
+    tables = {f"{schema}.{name}" for schema, name in conn.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables()").fetchall()}
+    for mart in build.MART_TABLES:
+        reads = build.mart_reads(mart)
+        assert {read.table for read in reads} <= tables, mart
+        # Every mart is built with its year's reports and the year before's (the year-over-year columns).
+        assert build.MartRead("core.reports", year_before=True) in reads, mart
+
+
+def test_a_mart_without_a_reads_line_is_named_in_the_error(monkeypatch):
+    monkeypatch.setattr(build, "mart_sql", lambda table: "-- marts.new_mart: something\n--\nSELECT 1")
+    with pytest.raises(ValueError, match=r"new_mart\.sql: its header has no '-- Reads: <tables>' line"):
+        build.mart_reads("new_mart")
+    monkeypatch.setattr(build, "mart_sql", lambda table: "-- marts.new_mart: x\n-- Reads: core.reports, marts.other\n")
+    with pytest.raises(ValueError, match=r"marts\.other"):
+        build.mart_reads("new_mart")

@@ -26,13 +26,18 @@ from perf_etl.defs.assets.common import (
     record_statements,
     row_count,
 )
-from perf_etl.defs.assets.raw import RAW_DOCUMENTS, RAW_REJECTED_FILES
-from perf_etl.defs.assets.staging import STAGING_DOCUMENTS
-from perf_etl.defs.checks import core_asset_key
 from perf_etl.defs.partitions import partition_years
 from perf_etl.defs.resources import MartsPublisher, Warehouse
 from perf_etl.defs.review import REVIEW_CHECK_SPEC, queue_counts, review_check_result, review_metadata
-from perf_etl.marts.build import MART_TABLES, ensure_mart_tables, mart_columns, mart_description, query_mart
+from perf_etl.marts.build import (
+    MART_TABLES,
+    MartRead,
+    ensure_mart_tables,
+    mart_columns,
+    mart_description,
+    mart_reads,
+    query_mart,
+)
 from perf_etl.marts.charts import mart_chart_markdown, mart_text_chart
 from perf_etl.publish import publish_marts
 from perf_etl.publish.parquet import year_dir
@@ -40,8 +45,6 @@ from perf_etl.warehouse import fingerprints, store
 
 MART_KEYS = {table: dg.AssetKey(["marts", table]) for table in MART_TABLES}
 PUBLISHED_MARTS = dg.AssetKey("published_marts")
-CORE_REPORTS, CORE_INDICATORS, CORE_FIELD_EVIDENCE = (
-    core_asset_key(table) for table in ("reports", "indicators", "field_evidence"))
 
 with warnings.catch_warnings():
     # allow_nonexistent_upstream_partitions is marked beta; without it the first partition (whose year
@@ -52,21 +55,19 @@ with warnings.catch_warnings():
     YEAR_BEFORE_AND_YEAR = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=0,
                                                          allow_nonexistent_upstream_partitions=True)
 
-# Only department_year has year-over-year columns, but every mart maps core.reports this way: the step builds
-# the four marts of a year together, and rebuilds the year after with them (its fingerprint covers core of
-# Y-1 for all four). The mapping says so, and a non-subsettable multi-asset needs it: a backfill from the
-# asset graph targets each mart's years through its mapping, and Dagster refuses one whose marts differ.
-YEAR_BEFORE_AND_YEAR_REPORTS = dg.AssetDep(CORE_REPORTS, partition_mapping=YEAR_BEFORE_AND_YEAR)
+# Each mart's dependencies are the "-- Reads:" line of its SQL header. Only department_year has year-over-year
+# columns, but every mart reads core.reports "(and the year before)": the step builds the marts of a year
+# together, and rebuilds the year after with them (its fingerprint covers core of Y-1 for all). A
+# non-subsettable multi-asset needs the same mapping on every mart: a backfill from the asset graph targets
+# each mart's years through its mapping, and Dagster refuses one whose marts differ (so review_queue maps
+# staging.documents the same way, though it reads year Y only; test_services).
+def _dependency(read: MartRead) -> dg.AssetKey | dg.AssetDep:
+    key = dg.AssetKey(read.table.split("."))
+    return dg.AssetDep(key, partition_mapping=YEAR_BEFORE_AND_YEAR) if read.year_before else key
+
+
 MART_DEPS: dict[str, list[dg.AssetKey | dg.AssetDep]] = {
-    "department_year": [YEAR_BEFORE_AND_YEAR_REPORTS, CORE_INDICATORS],
-    "fiscal_year_summary": [YEAR_BEFORE_AND_YEAR_REPORTS, RAW_REJECTED_FILES],
-    "indicator_completion": [YEAR_BEFORE_AND_YEAR_REPORTS, CORE_INDICATORS],
-    "data_quality": [YEAR_BEFORE_AND_YEAR_REPORTS, CORE_FIELD_EVIDENCE],
-    # staging.documents: the queue looks in the year's text for figures stated but not read. It is mapped as
-    # core.reports is, though only year Y is read: a backfill from the asset graph must target the same years
-    # for every mart of the multi-asset (Dagster refuses it otherwise; test_services).
-    "review_queue": [YEAR_BEFORE_AND_YEAR_REPORTS, CORE_FIELD_EVIDENCE, RAW_DOCUMENTS,
-                     dg.AssetDep(STAGING_DOCUMENTS, partition_mapping=YEAR_BEFORE_AND_YEAR)],
+    table: [_dependency(read) for read in mart_reads(table)] for table in MART_TABLES
 }
 
 
