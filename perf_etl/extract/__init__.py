@@ -156,7 +156,19 @@ def _merged_indicators(readings: list[tuple[Indicator, list[Hit]]],
     if tables is not None and tables.indicators:
         readings = [(i, hits) for i, hits in readings if i.source != "table"]
     extra = tables.indicators if tables is not None else []
+    # An indicator the prose states as a 自评表 row does (same name, target and, if stated, result) is that row:
+    # the row's cells paired as prose across the parts of the report, or its target restated in the targets.
+    rows = [*extra, *(i for i, _ in readings if i.source == "table")]
+    in_tables = {_row_key(i, with_result) for i in rows for with_result in (False, True)}
+    readings = [(i, hits) for i, hits in readings
+                if not (i.source == "prose" and _row_key(i, i.actual_text is not None) in in_tables)]
     return [i for i, _ in readings] + extra, [hit for _, hits in readings for hit in hits]
+
+
+def _row_key(indicator: Indicator, with_result: bool) -> tuple[object, ...]:
+    name = "".join(indicator.indicator_name.split())
+    result = (indicator.actual_value, indicator.actual_unit) if with_result else None
+    return name, indicator.target_value, indicator.target_unit, result
 
 
 def _cell_evidence(indicator: Indicator) -> list[Evidence]:

@@ -653,7 +653,8 @@ def _targets_without_results(ctx: DocContext, used: set[int], pairs: list[tuple[
 def _cross_spans(ctx: DocContext) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The spans where targets are stated and where results are reported: each heading's section up to the
     next heading of its level or above (the innermost heading that says which decides), and after a sentence
-    that opens the targets, the rest of its section."""
+    that opens the targets, the rest of its section. Nothing when the report has no results part: its
+    targets part may be a plan's narrative, not indicators."""
     headings = ctx.headings
     kinds = [_heading_kind(h.text) for h in headings]
     if "result" not in kinds:

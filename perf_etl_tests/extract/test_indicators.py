@@ -473,3 +473,18 @@ def test_a_traditional_report_keeps_its_indicators_as_written() -> None:
             for i in extract_document(StagedDocument("doc", 2023, text, [0])).indicators]
     # Read through the simplified twin; the name and the texts as the report writes them, without 績效.
     assert rows == [("當年人才驛站組織活動數量", "28次", 28.0, "40次", 40.0)]
+
+
+def test_a_target_stated_in_prose_and_in_the_table_is_the_tables_row() -> None:
+    from perf_etl.extract.real_corpus import RealText, run_texts
+
+    text = (
+        "某县文化馆2023年度部门整体支出绩效自评报告\n一、年度绩效目标\n培训基层干部人次不少于500人次，"
+        "新建村级文化活动室30个。\n二、绩效目标完成情况\n"
+        "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |\n"
+        "| 产出指标 | 数量指标 | 培训基层干部人次 | ≥500人次 | 620人次 |\n"
+    )
+    (outcome,) = run_texts([RealText("test", "t1", None, None, True, text)])
+    rows = [(i.source, i.indicator_name, i.target_value, i.actual_value) for i in outcome.extraction.indicators]
+    # The table's row once (its cells are not paired again as prose); the prose target the table lacks stays.
+    assert rows == [("prose", "新建村级文化活动室", 30.0, None), ("table", "培训基层干部人次", 500.0, 620.0)]
