@@ -166,6 +166,7 @@ def indicator_readings(ctx: DocContext) -> list[tuple[Indicator, list[Hit]]]:
     used: set[int] = set()  # start offsets of mentions already paired
     pairs: list[tuple[Mention | None, Mention | None, float | None]] = []
     sections = indicator_sections(ctx)
+    spans = _cross_spans(ctx)
     recognizers = (
         _stated_target_and_result,
         _due_and_actual,
@@ -178,10 +179,10 @@ def indicator_readings(ctx: DocContext) -> list[tuple[Indicator, list[Hit]]]:
         _planned_actual,
         _target_then_result_clauses,
         _result_with_bracketed_target,
-        lambda c: _cross_section_pairs(c, used),
+        lambda c: _cross_section_pairs(c, used, spans),
         _result_before_completed_target,  # after: a target stated in its own part pairs there
         lambda c: _section_results(c, sections, used),
-        lambda c: _targets_without_results(c, used, pairs),  # last: every rule had its chance to pair them
+        lambda c: _targets_without_results(c, used, pairs, spans[0]),  # last: every rule had its chance to pair
     )
     for recognizer in recognizers:
         for target, actual, rate in recognizer(ctx):
@@ -584,13 +585,13 @@ SHARED_NAME_CHARS = 4
 CONTAINED_NAME_CHARS = 3
 
 
-def _cross_section_pairs(ctx: DocContext, used: set[int]):
+def _cross_section_pairs(ctx: DocContext, used: set[int], spans: tuple[list[tuple[int, int]], list[tuple[int, int]]]):
     """A target stated in the part of the report on the year's targets, its result in the part on what was
     done: "培训基层干部不少于500人次" under 年度目标, "共培训基层干部620人次" under 主要工作成效. The two are
     joined when their names end the same way and their units agree, and only when the target has one such
     result and the result one such target (a figure restated with the same value counts once); a target
     without a result stays unpaired."""
-    target_spans, result_spans = _cross_spans(ctx)
+    target_spans, result_spans = spans
     if not target_spans or not result_spans:
         return
     targets = [t for span in target_spans for t in _cross_candidates(ctx, span, used, target=True)]
@@ -633,14 +634,15 @@ def _cross_section_pairs(ctx: DocContext, used: set[int]):
 _NOT_A_NAME_RE = re.compile(r"[一二三]级指标$|^[并将]|^以[上下内]")
 
 
-def _targets_without_results(ctx: DocContext, used: set[int], pairs: list[tuple[Mention | None, Mention | None,
-                                                                                 float | None]]):
+def _targets_without_results(ctx: DocContext, used: set[int],
+                             pairs: list[tuple[Mention | None, Mention | None, float | None]],
+                             target_spans: list[tuple[int, int]]):
     """The targets of the targets part that no rule paired: an indicator whose result the report does not
     state keeps its target and a null result (a target restated counts once, also one restated in other
     words beside its paired statement: "项目新开工不少于80宗" beside "新开工项目80宗")."""
     paired = {(t.value, t.unit) for t, _, _ in pairs if t is not None}
     seen: set[tuple[str, float | None, str | None]] = set()
-    for span in _cross_spans(ctx)[0]:
+    for span in target_spans:
         for t in _cross_candidates(ctx, span, used, target=True):
             name = _AREA_LEAD_RE.sub("", t.name) or t.name
             if len(_name_key(name)) < CONTAINED_NAME_CHARS or _NOT_A_NAME_RE.search(name):
@@ -659,10 +661,11 @@ def _cross_spans(ctx: DocContext) -> tuple[list[tuple[int, int]], list[tuple[int
     kinds = [_heading_kind(h.text) for h in headings]
     if "result" not in kinds:
         return [], []
+    kind_at = {h.start: kind for h, kind in zip(headings, kinds, strict=True)}
     targets: list[tuple[int, int]] = []
     results: list[tuple[int, int]] = []
     for i, (heading, kind) in enumerate(zip(headings, kinds, strict=True)):
-        above = next((k for h in ctx.heading_chain(heading.start)[1:] if (k := _heading_kind(h.text))), None)
+        above = next((k for h in ctx.heading_chain(heading.start)[1:] if (k := kind_at[h.start])), None)
         if kind is None or above == kind:
             continue  # a subsection of the same kind is in its parent's span
         end = next((h.start for h in headings[i + 1 :] if h.level <= heading.level), len(ctx.text))
@@ -678,7 +681,7 @@ def _cross_spans(ctx: DocContext) -> tuple[list[tuple[int, int]], list[tuple[int
         (targets if kind == "target" else results).append((start, end))
     for lead in _TARGET_LEAD_RE.finditer(ctx.scan):
         chain = ctx.heading_chain(lead.start())
-        if any(_heading_kind(h.text) for h in chain):
+        if any(kind_at[h.start] for h in chain):
             continue  # under a heading that says which part it is
         level = chain[0].level if chain else 0
         ends = (h.start for h in headings if h.start > lead.end() and (not level or h.level <= level))
