@@ -65,9 +65,9 @@ _GROWTH_ONLY_RE = re.compile(r"^(?:同比)?(?:增长|下降|增幅|降幅|提高
 # ... unless it follows a quantity, whose growth it is: "135.3亿元，增长28%".
 _GROWTH_AFTER_RE = re.compile(r"\s*[，,]\s*(?:同比)?(?:增长|下降|提高|减少)\s*")
 
-# "（完成率109%）" right after a result.
+# "（完成率109%）", "，目标完成率为143%" right after a result.
 _RATE_AFTER_RE = re.compile(
-    r"^\s*[（(，,]?\s*(?:指标)?(?:完成率|完成比例|完成进度)\s*(?:为|：|:)?\s*(?P<rate>" + NUMBER + r")\s*%"
+    r"^\s*[（(，,]?\s*(?:指标|目标)?(?:完成率|完成比例|完成进度)\s*(?:为|：|:)?\s*(?P<rate>" + NUMBER + r")\s*%"
 )
 # "完成全年目标任务106%【…】" / "完成全年招商引资任务85.64%【…】": rate, then the target in brackets.
 _BRACKET_TARGET_RE = re.compile(

@@ -475,6 +475,13 @@ def test_a_traditional_report_keeps_its_indicators_as_written() -> None:
     assert rows == [("當年人才驛站組織活動數量", "28次", 28.0, "40次", 40.0)]
 
 
+def test_the_completion_rate_stated_after_a_result_is_its_own() -> None:
+    text = ("二、绩效目标完成情况\n(1)数量目标：当年人才驿站组织活动数量绩效目标值是28次,实际完成值为40次,"
+            "目标完成率为143%。\n")
+    rows = [(i.indicator_name, i.completion_rate_pct) for i in _indicators(text)]
+    assert rows == [("当年人才驿站组织活动数量", 143.0)]
+
+
 def test_a_target_stated_in_prose_and_in_the_table_is_the_tables_row() -> None:
     from perf_etl.extract.real_corpus import RealText, run_texts
 
