@@ -631,7 +631,11 @@ def _cross_section_pairs(ctx: DocContext, used: set[int], spans: tuple[list[tupl
         yield replace(t, name=name), replace(results[j], name=name), _stated_rate(ctx, results[j])
 
 
-_NOT_A_NAME_RE = re.compile(r"[一二三]级指标$|^[并将]|^以[上下内]")
+# A target without a result is kept only as a plain statement: a name without figures, ranges or open brackets
+# ("新增国家绿色工厂1~2家", "推进约70宗项目过会（4次" are a plan's words), its figure ending the clause or item
+# (a unit's note in brackets aside).
+_NOT_A_NAME_RE = re.compile(r"[一二三]级指标$|^[并将]|^以[上下内]|[\d~～\-—至（(]")
+_STATED_ALONE_END_RE = re.compile(r"\s*(?:[（(][^）)]{1,4}[)）])?\s*(?:[，,。；;、\n]|$)")  # "40422套(间)、"
 
 
 def _targets_without_results(ctx: DocContext, used: set[int],
@@ -647,6 +651,8 @@ def _targets_without_results(ctx: DocContext, used: set[int],
             name = _AREA_LEAD_RE.sub("", t.name) or t.name
             if len(_name_key(name)) < CONTAINED_NAME_CHARS or _NOT_A_NAME_RE.search(name):
                 continue  # "并将14个", "一级指标3个": no indicator's name
+            if not _STATED_ALONE_END_RE.match(ctx.text, t.end):
+                continue  # "力争新培育70家规模以上工业企业": a figure inside a plan's sentence, not a target stated
             if (t.value, t.unit) not in paired and (name, t.value, t.unit) not in seen and t.unit not in MONEY_UNITS:
                 seen.add((name, t.value, t.unit))
                 yield replace(t, name=name), None, None

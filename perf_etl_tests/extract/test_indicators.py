@@ -397,6 +397,18 @@ def test_the_budget_in_the_targets_part_is_no_indicator_target() -> None:
     assert _indicators(text) == []
 
 
+def test_a_plans_figures_are_no_targets_without_results() -> None:
+    text = (
+        "一、年度绩效目标\n力争新培育70家规模以上工业企业，新增国家绿色工厂1~2家，筹集配租型保障性住房40422套(间)、"
+        "发放租赁补贴22492户。\n二、绩效目标完成情况\n各项工作按期推进。\n"
+    )
+    # Only the targets stated as such (a name, its figure ending the item) are kept, their results null.
+    assert [(i.indicator_name, i.target_value, i.actual_value) for i in _indicators(text)] == [
+        ("筹集配租型保障性住房", 40422.0, None),
+        ("发放租赁补贴", 22492.0, None),
+    ]
+
+
 def test_a_result_before_the_targets_part_is_not_its_result() -> None:
     text = (
         "一、年度主要工作\n全年举办惠民演出136场。\n"
