@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from perf_etl import settings
 from perf_etl.pool import start_fork_server
+from perf_etl.settings import DEFAULT_LANDING, DEFAULT_WAREHOUSE, Settings, SettingsError
 
 # What the worker processes of a run import: the readers and the stage functions.
-WORKER_MODULES = ("perf_etl.pipeline",)
+WORKER_MODULES = ("perf_etl.ingest.ingest", "perf_etl.normalize.packed", "perf_etl.extract.batch")
 
 
 def parse_years(text: str) -> list[int]:
@@ -41,6 +41,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
+_WAREHOUSE_HELP = f"DuckDB warehouse file, created if missing (default: {DEFAULT_WAREHOUSE}, or PERF_ETL_WAREHOUSE)"
 EXIT_CODES = """exit codes: 0 done; 1 the pipeline failed (run), or a file was rejected (extract); 2 a wrong argument"""
 
 
@@ -51,10 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="materialize every asset for the fiscal years in the landing folder", epilog=EXIT_CODES,
         description="Read the landing folder, then materialize raw → staging → core → marts → published marts "
                     "for its fiscal years (one Dagster run per range of consecutive years).")
-    run.add_argument("--landing", type=Path, default=settings.landing_dir(),
-                     help="folder of report files, subfolders included (default: %(default)s, or PERF_ETL_LANDING)")
-    run.add_argument("--warehouse", type=Path, default=settings.warehouse_path(),
-                     help="DuckDB warehouse file, created if missing (default: %(default)s, or PERF_ETL_WAREHOUSE)")
+    run.add_argument("--landing", type=Path, default=None,
+                     help=f"folder of report files, subfolders included (default: {DEFAULT_LANDING}, "
+                          "or PERF_ETL_LANDING)")
+    run.add_argument("--warehouse", type=Path, default=None, help=_WAREHOUSE_HELP)
     run.add_argument("--years", type=parse_years, default=None,
                      help="fiscal years to run, e.g. 2020-2024 or 2020,2023; default: the landing folder's years "
                           "and those whose files were removed")
@@ -62,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
         "extract", help="print one JSON object per file: report fields and evidence", epilog=EXIT_CODES,
         description="Read each file as the pipeline does (ingest, normalize, extract, validate) and print one JSON "
                     "line per file: report fields, evidence, and the rejection if it was rejected. No warehouse.")
-    extract.add_argument("files", type=Path, nargs="+", help="report files (.pdf, .docx, .txt)")
+    extract.add_argument("files", type=Path, nargs="+", help="report files, in any format the pipeline reads "
+                         "(docs/operations.md, Formats read)")
     _add_corrections_parser(commands)
     _add_review_parser(commands)
     return parser
@@ -76,9 +78,9 @@ def _add_review_parser(commands: argparse._SubParsersAction) -> None:
                     "with its values highlighted, and a form to accept a value or correct it. Corrections go to "
                     "the corrections store and are applied at the next run. Binds 127.0.0.1; another interface "
                     "needs --token, which every request must then carry.")
-    review.add_argument("--warehouse", type=Path, default=settings.warehouse_path(),
+    review.add_argument("--warehouse", type=Path, default=None,
                         help="the warehouse whose published review copy to read and whose corrections store to "
-                             "write (default: %(default)s, or PERF_ETL_WAREHOUSE)")
+                             f"write (default: {DEFAULT_WAREHOUSE}, or PERF_ETL_WAREHOUSE)")
     review.add_argument("--store", type=Path, default=None,
                         help="the corrections store (default: beside the warehouse, or PERF_ETL_CORRECTIONS)")
     review.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
@@ -104,8 +106,8 @@ def _add_corrections_parser(commands: argparse._SubParsersAction) -> None:
                       help="remove the store's corrections the file does not hold (the store then equals the file)")
     actions.add_parser("list", help="print the corrections and what the last run did with them", epilog=EXIT_CODES)
     for action in actions.choices.values():
-        action.add_argument("--warehouse", type=Path, default=settings.warehouse_path(),
-                            help="the warehouse whose corrections these are (default: %(default)s, or "
+        action.add_argument("--warehouse", type=Path, default=None,
+                            help=f"the warehouse whose corrections these are (default: {DEFAULT_WAREHOUSE}, or "
                                  "PERF_ETL_WAREHOUSE)")
         action.add_argument("--store", type=Path, default=None,
                             help="the corrections store (default: beside the warehouse, "
@@ -120,16 +122,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     from perf_etl import commands
 
     try:
+        # The one reading of the environment (PERF_ETL_*), with the paths given on the command line.
+        settings = Settings.from_environment(landing=getattr(args, "landing", None),
+                                             warehouse=getattr(args, "warehouse", None))
         if args.command == "run":
-            return commands.run_command(args.landing, args.warehouse, args.years)
+            return commands.run_command(settings, args.years)
         if args.command == "review":
-            return commands.review_command(args.warehouse, args.store, args.host, args.port, args.token,
-                                           args.reviewer)
+            return commands.review_command(settings, args.store, args.host, args.port, args.token, args.reviewer)
         if args.command == "corrections":
-            return commands.corrections_command(args.action, args.warehouse, args.store,
+            return commands.corrections_command(args.action, settings, args.store,
                                                 getattr(args, "file", None), replace=getattr(args, "replace", False))
-        return commands.extract_command(args.files)
-    except commands.UsageError as error:
+        return commands.extract_command(settings, args.files)
+    except (commands.UsageError, SettingsError) as error:
         parser.exit(2, f"perf-etl {args.command}: {error}\n")
 
 

@@ -21,18 +21,14 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from tqdm import tqdm
 
-from perf_etl import settings
 from perf_etl.grid import cells_frame
-from perf_etl.ingest.ingest import IngestLimits, LandingResult, ingest_file
+from perf_etl.ingest.ingest import LandingResult, ingest_file
 from perf_etl.models import IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
-from perf_etl.pipeline import (
-    extract_stage,
-    landing_years,
-    read_landing,
-    record_yearless_rejections,
-    years_left_behind,
-)
+from perf_etl.parallel import Parallelism
+from perf_etl.settings import FIRST_FISCAL_YEAR, Settings, last_closed_fiscal_year
+from perf_etl.stages.core import extract
+from perf_etl.stages.raw import landing_years, read_landing, record_yearless_rejections, years_left_behind
 from perf_etl.warehouse import store
 
 if TYPE_CHECKING:
@@ -86,18 +82,19 @@ def run_ranges(years: Sequence[int], *, as_asked: bool) -> list[tuple[int, int]]
     return contiguous_ranges(years) if as_asked else [(min(years), max(years))]
 
 
-def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
+def run_command(settings: Settings, years: list[int] | None) -> int:
+    landing, warehouse = settings.landing, settings.warehouse
     _check_run_arguments(landing, years)
     with contextlib.ExitStack() as stack:
         # Dagster's definitions and the instance's storage load (a second or so) while the landing folder is
         # read: the reading is done in worker processes, and this process mostly waits for them.
         setup = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="dagster-setup"))
-        loading = setup.submit(_job_and_instance, landing, warehouse)
+        loading = setup.submit(_job_and_instance, settings)
         stack.callback(_dispose_instance, loading)
         if years:
             ranges = run_ranges(years, as_asked=True)
         else:
-            settled = read_with_progress_bar(landing, warehouse)
+            settled = read_with_progress_bar(settings)
             ranges = run_ranges(_years_to_run(settled, landing, warehouse), as_asked=False)
             if not ranges:
                 with store.connect(warehouse) as conn:
@@ -121,10 +118,10 @@ def run_command(landing: Path, warehouse: Path, years: list[int] | None) -> int:
     return 0
 
 
-def _job_and_instance(landing: Path, warehouse: Path) -> tuple[dg.JobDefinition, dg.DagsterInstance | None]:
+def _job_and_instance(settings: Settings) -> tuple[dg.JobDefinition, dg.DagsterInstance | None]:
     from perf_etl.defs.definitions import build_definitions  # Dagster definitions load only for `run`
 
-    job = build_definitions(str(landing), str(warehouse)).resolve_job_def("fiscal_year_job")
+    job = build_definitions(settings=settings).resolve_job_def("fiscal_year_job")
     return job, _persistent_instance()
 
 
@@ -142,7 +139,7 @@ def _dispose_instance(loading: Future[tuple[dg.JobDefinition, dg.DagsterInstance
 def _check_run_arguments(landing: Path, years: list[int] | None) -> None:
     if not landing.is_dir():
         raise UsageError(f"--landing {landing}: {'not a folder' if landing.exists() else 'no such folder'}")
-    first, last = settings.FIRST_FISCAL_YEAR, settings.last_closed_fiscal_year()
+    first, last = FIRST_FISCAL_YEAR, last_closed_fiscal_year()
     outside = [year for year in years or [] if not first <= year <= last]
     if outside:
         raise UsageError(f"--years: {', '.join(map(str, outside))} outside the fiscal years {first}–{last}")
@@ -159,12 +156,11 @@ def _years_to_run(settled: LandingResult, landing: Path, warehouse: Path) -> lis
     return sorted({*found, *gone})
 
 
-def read_with_progress_bar(landing: Path, warehouse: Path) -> LandingResult:
+def read_with_progress_bar(settings: Settings) -> LandingResult:
     """Read the landing folder into the warehouse's read cache, showing a progress bar on a terminal, so
     that the run's fiscal years are known and the run itself reads nothing twice."""
     def read(progress: Callable[[int, int], None]) -> LandingResult:
-        return read_landing(landing, lambda: store.connect(warehouse), now=datetime.now(timezone.utc),
-                            progress=progress)
+        return read_landing(settings, progress)
 
     if not sys.stderr.isatty():
         return _read_with_progress_lines(read)
@@ -228,13 +224,13 @@ def print_summary(warehouse: Path, years: Sequence[int]) -> None:
         print(reasons.to_string(index=False))
 
 
-def extract_file(path: Path, limits: IngestLimits) -> list[dict[str, Any]]:
+def extract_file(path: Path, settings: Settings) -> list[dict[str, Any]]:
     """One file through ingest (text and tables) → normalize → extract → validate, as the assets do it: a line
     per report the file holds (one for a rejected file)."""
     from perf_etl.validate.rows import validate_core
 
     now = datetime.now(timezone.utc)
-    outcome = ingest_file(path, path.parent, now=now, limits=limits)
+    outcome = ingest_file(path, path.parent, now=now, limits=settings.ingest)
     if isinstance(outcome, RejectedFile):
         return [_line(str(path), outcome.sha256, None, [], outcome)]
     assert isinstance(outcome, IngestedFile)
@@ -242,7 +238,8 @@ def extract_file(path: Path, limits: IngestLimits) -> list[dict[str, Any]]:
     staged = normalize_document(document.document_id, document.fiscal_year, outcome.pages)
     source_paths = {document.document_id: str(path)}
     tables = cells_frame(document.document_id, document.fiscal_year, outcome.tables)
-    extracted, failures = extract_stage([staged], source_paths, now=now, tables=tables)
+    extracted, failures = extract([staged], source_paths, now=now, tables=tables,
+                                 parallel=Parallelism.with_workers(settings.workers))
     if failures:
         return [_line(str(path), document.document_id, None, [], failures[0])]
     accepted, rejections = validate_core(extracted, source_paths, now)
@@ -283,30 +280,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def extract_command(files: Sequence[Path]) -> int:
+def extract_command(settings: Settings, files: Sequence[Path]) -> int:
     """One JSON line per report (a file holding several has a line for each; a rejected file one line); exit
     code 1 when any file was rejected or could not be read."""
     missing = [str(path) for path in files if not path.is_file()]
     if missing:
         raise UsageError(f"not a file: {', '.join(missing)}")
-    limits = IngestLimits()
     rejected = 0
     for path in files:
-        lines = extract_file(path, limits)
+        lines = extract_file(path, settings)
         rejected += any(line["rejected"] is not None for line in lines)
         for line in lines:
             print(json.dumps(line, ensure_ascii=False), flush=True)
     return 1 if rejected else 0
 
 
-def corrections_command(action: str, warehouse: Path, store_path: Path | None, file: Path | None, *,
+def corrections_command(action: str, settings: Settings, store_path: Path | None, file: Path | None, *,
                         replace: bool = False) -> int:
-    """`perf-etl corrections export|import|list`: the corrections store beside `warehouse` (or `store_path`)
+    """`perf-etl corrections export|import|list`: the warehouse's corrections store (or `store_path`)
     to and from a CSV file (perf_etl/review/corrections.py). A wrong file is a UsageError: one line, exit 2,
     nothing recorded."""
     from perf_etl.review import corrections
 
-    store_file = store_path or corrections.corrections_store(warehouse)
+    warehouse = settings.warehouse
+    store_file = store_path or settings.corrections
     if action == "export":
         assert file is not None
         found = corrections.load_corrections(store_file)
@@ -360,20 +357,20 @@ def _print_corrections(found: Sequence[Any], store_file: Path, warehouse: Path) 
                  "reason"]].to_string(index=False))
 
 
-def review_command(warehouse: Path, store_path: Path | None, host: str, port: int, token: str | None,
+def review_command(settings: Settings, store_path: Path | None, host: str, port: int, token: str | None,
                    reviewer: str | None) -> int:
     """Serve the review page until interrupted (perf_etl/review/page.py)."""
     import getpass
 
     from perf_etl.publish.locations import review_copy_path
-    from perf_etl.review.corrections import corrections_store
     from perf_etl.review.page import ReviewApp, ReviewSetupError, make_server, page_url
 
+    warehouse = settings.warehouse
     copy = review_copy_path(warehouse)
     if not copy.exists():
         raise UsageError(f"{copy} does not exist: run the pipeline for this warehouse first (perf-etl run "
                          f"--warehouse {warehouse})")
-    app = ReviewApp(copy=copy, store=store_path or corrections_store(warehouse),
+    app = ReviewApp(copy=copy, store=store_path or settings.corrections,
                     reviewer=reviewer or getpass.getuser(), token=token)
     try:
         server = make_server(app, host, port)

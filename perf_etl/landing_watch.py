@@ -20,6 +20,7 @@ from pathlib import Path
 
 from perf_etl.ingest.discover import DiscoveredFile, discover
 from perf_etl.ingest.ingest import file_stamp, sha256_file
+from perf_etl.settings import IngestSettings
 
 FileState = dict[str, list]  # source_path -> [sha256, fiscal_year | None, size, mtime_ns, read]
 # (sha256, source_path) pairs -> the fiscal year the read cache has for them (None: read, no year); pairs the
@@ -39,13 +40,13 @@ class LandingChanges:
     pending: int = 0  # changed files left for a later call (over the hashing budget)
 
 
-def scan_landing(root: Path, previous: FileState, years_of: YearsOf, *,
+def scan_landing(root: Path, previous: FileState, years_of: YearsOf, ingest: IngestSettings | None = None, *,
                  hash_bytes: int = HASH_BYTES_PER_CALL, seconds: float = SECONDS_PER_CALL) -> LandingChanges:
     changes = LandingChanges()
     started = time.monotonic()
     hashed = 0
     fresh: list[tuple[DiscoveredFile, str, tuple[int, int] | None, list | None]] = []  # entry, digest, stamp, before
-    for found in discover(root):
+    for found in discover(root, ingest):
         known = previous.get(found.source_path)
         stamp = file_stamp(found)
         if known and stamp is not None and tuple(known[2:4]) == stamp and known[4]:

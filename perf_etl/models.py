@@ -188,38 +188,79 @@ class Finding:
     text: str
 
 
+GRADES = ("优", "良", "中", "差")
+REPORT_TYPES = ("department_overall", "project")
+
+
+@dataclass(frozen=True)
+class ReportField:
+    """A core.reports column, declared once: its `kind` gives its SQL type (FIELD_KINDS), its pandera type and
+    bounds (perf_etl/validate/schemas.py) and whether extraction rounds it; `from_text` says whether it is read
+    from the report (and so has evidence rows). Adding a field is a line in REPORT_FIELDS, the rule that reads
+    it (perf_etl/extract/), and its column in perf_etl/warehouse/schema.sql (a test compares the two)."""
+
+    name: str
+    kind: str
+    from_text: bool = True
+    nullable: bool = True
+    choices: tuple[str, ...] = ()  # the values it may take
+    pattern: str | None = None  # a regular expression it must match
+    min_length: int | None = None
+
+
+# kind -> (its SQL type, whether extraction rounds it to two decimals). The pandera side is in
+# perf_etl/validate/schemas.py (`_FIELD_CHECKS`).
+FIELD_KINDS: dict[str, tuple[str, bool]] = {
+    "report_id": ("VARCHAR", False),
+    "document_id": ("VARCHAR", False),
+    "ordinal": ("INTEGER", False),
+    "fiscal_year": ("INTEGER", False),
+    "year": ("INTEGER", False),
+    "text": ("VARCHAR", False),
+    "date": ("DATE", False),
+    "money": ("DECIMAL(18, 2)", True),  # 万元
+    "rate": ("DECIMAL(6, 2)", True),  # a percentage the report states
+    "computed_rate": ("DECIMAL(6, 2)", False),  # a percentage computed from two figures
+    "score": ("DECIMAL(5, 2)", True),  # points out of 100
+    "count": ("INTEGER", False),
+}
+
 # The columns of core.reports, in contract order. The extractor fills a dict with exactly these keys.
-REPORT_COLUMNS: tuple[str, ...] = (
-    "report_id",
-    "document_id",
-    "report_ordinal",
-    "fiscal_year",
-    "title_year",
-    "report_title",
-    "report_type",
-    "department_name",
-    "project_name",
-    "department_key",
-    "region",
-    "filler_name",
-    "contact_phone",
-    "fill_date",
-    "budget_initial_wan",
-    "budget_wan",
-    "expenditure_wan",
-    "execution_rate_pct",
-    "execution_rate_computed_pct",
-    "basic_expenditure_wan",
-    "project_expenditure_wan",
-    "self_score",
-    "grade",
-    "grade_from_score",
-    "staff_authorized",
-    "staff_actual",
-    "extractor_version",
+REPORT_FIELDS: tuple[ReportField, ...] = (
+    ReportField("report_id", "report_id", from_text=False, nullable=False),
+    ReportField("document_id", "document_id", from_text=False, nullable=False),
+    ReportField("report_ordinal", "ordinal", from_text=False, nullable=False),
+    ReportField("fiscal_year", "fiscal_year", nullable=False),
+    ReportField("title_year", "year"),
+    ReportField("report_title", "text"),
+    ReportField("report_type", "text", choices=REPORT_TYPES),
+    ReportField("department_name", "text", min_length=2),
+    ReportField("project_name", "text"),
+    ReportField("department_key", "text"),
+    ReportField("region", "text"),
+    ReportField("filler_name", "text"),
+    ReportField("contact_phone", "text", pattern=r"^[0-9()（）\-+ ]{5,20}$"),
+    ReportField("fill_date", "date"),
+    ReportField("budget_initial_wan", "money"),
+    ReportField("budget_wan", "money"),
+    ReportField("expenditure_wan", "money"),
+    ReportField("execution_rate_pct", "rate"),
+    ReportField("execution_rate_computed_pct", "computed_rate"),
+    ReportField("basic_expenditure_wan", "money"),
+    ReportField("project_expenditure_wan", "money"),
+    ReportField("self_score", "score"),
+    ReportField("grade", "text", choices=GRADES),
+    ReportField("grade_from_score", "text", choices=GRADES),
+    ReportField("staff_authorized", "count"),
+    ReportField("staff_actual", "count"),
+    ReportField("extractor_version", "text", from_text=False, nullable=False),
 )
+REPORT_COLUMNS: tuple[str, ...] = tuple(f.name for f in REPORT_FIELDS)
 # The core.reports columns that are not read from the text, so have no evidence rows.
-NO_EVIDENCE_COLUMNS = frozenset({"report_id", "document_id", "report_ordinal", "extractor_version"})
+NO_EVIDENCE_COLUMNS = frozenset(f.name for f in REPORT_FIELDS if not f.from_text)
+MONEY_COLUMNS: tuple[str, ...] = tuple(f.name for f in REPORT_FIELDS if f.kind == "money")
+# What extraction rounds to two decimals, as the warehouse stores it.
+ROUNDED_COLUMNS = frozenset(f.name for f in REPORT_FIELDS if FIELD_KINDS[f.kind][1])
 
 
 @dataclass

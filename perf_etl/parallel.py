@@ -27,7 +27,6 @@ processes between the calls, each call `overlapped` with reading the next batch 
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
@@ -41,7 +40,6 @@ from perf_etl.pool import CallFailed, OverBudget, default_workers, map_with_budg
 T = TypeVar("T")
 R = TypeVar("R")
 
-WORKERS_VARIABLE = "PERF_ETL_WORKERS"
 DEFAULT_BATCH_SIZE = 50
 # Below this many items the work is done in the calling process: a few documents take less time than
 # starting the workers and importing the stage's modules in them.
@@ -63,10 +61,9 @@ class Parallelism:
     min_items: int = DEFAULT_MIN_ITEMS
 
     @classmethod
-    def from_environment(cls) -> Parallelism:
-        """PERF_ETL_WORKERS (default: min(2, CPUs), like ingestion); 0 runs in the calling process."""
-        value = os.environ.get(WORKERS_VARIABLE, "").strip()
-        return cls(workers=int(value) if value else default_workers())
+    def with_workers(cls, workers: int | None) -> Parallelism:
+        """`workers` processes (Settings.workers, PERF_ETL_WORKERS); None: min(2, CPUs), like ingestion."""
+        return cls(workers=default_workers() if workers is None else workers)
 
     def batch_size_for(self, count: int) -> int:
         """At most `batch_size`, smaller when there are few items so that every worker gets several."""
@@ -81,7 +78,7 @@ class WorkerPool:
     and stopped when the `with` block ends; a pool whose process died is replaced at the next call."""
 
     def __init__(self, parallel: Parallelism | None = None) -> None:
-        self.parallel = parallel or Parallelism.from_environment()
+        self.parallel = parallel or Parallelism.with_workers(None)
         self._executors: dict[Callable[..., object], ProcessPoolExecutor] = {}
 
     def __enter__(self) -> WorkerPool:
@@ -122,7 +119,7 @@ def map_batches(
     `CallFailed` / `OverBudget` results appear only for items whose worker process died. With `pool`, its
     worker processes (and its `Parallelism`, unless `parallel` is given) are used and left running.
     """
-    parallel = parallel or (pool.parallel if pool is not None else Parallelism.from_environment())
+    parallel = parallel or (pool.parallel if pool is not None else Parallelism.with_workers(None))
     in_process = parallel.in_process(len(items))
     size = parallel.batch_size if in_process else parallel.batch_size_for(len(items))
     batches = [list(items[start:start + size]) for start in range(0, len(items), size)]

@@ -2,20 +2,20 @@
 
 import shutil
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from perf_etl import landing_watch
-from perf_etl.ingest.ingest import IngestLimits
+from perf_etl.ingest.ingest import IngestSettings
 from perf_etl.landing_watch import scan_landing
-from perf_etl.pipeline import read_landing
+from perf_etl.settings import Settings
+from perf_etl.stages.raw import read_landing
 from perf_etl.warehouse import read_cache, store
 from perf_etl_tests.conftest import SAMPLES
 from perf_etl_tests.fixtures.bad_landing import slow_pdf
 
-IN_PROCESS = IngestLimits(workers=0)
+IN_PROCESS = IngestSettings(workers=0)
 
 
 class Cache:
@@ -24,8 +24,8 @@ class Cache:
     def __init__(self, warehouse: Path) -> None:
         self.warehouse = warehouse
 
-    def read(self, landing: Path, limits: IngestLimits = IN_PROCESS) -> None:
-        read_landing(landing, lambda: store.connect(self.warehouse), now=datetime.now(timezone.utc), limits=limits)
+    def read(self, landing: Path, limits: IngestSettings = IN_PROCESS) -> None:
+        read_landing(Settings(landing=landing, warehouse=self.warehouse, ingest=limits))
 
     def years_of(self, keys):
         with store.connect(self.warehouse) as conn:
@@ -83,7 +83,7 @@ def test_a_slow_file_costs_the_scan_nothing(pdf_landing, cache):
     changes = scan_landing(pdf_landing, {}, cache.years_of)
     assert time.monotonic() - started < 5  # reading the slow PDF to its end takes minutes; the scan reads nothing
     assert len(changes.unread) == 6
-    cache.read(pdf_landing, IngestLimits(workers=1, max_seconds_per_file=2))  # what read_landing_job does
+    cache.read(pdf_landing, IngestSettings(workers=1, max_seconds_per_file=2))  # what read_landing_job does
     after = scan_landing(pdf_landing, changes.state, cache.years_of)
     assert sorted(after.years) == [2020, 2021, 2023, 2024] and after.unread == []
     assert after.state["a slow one.pdf"][1] is None and len(after.unknown_year) == 1  # too_large, no year

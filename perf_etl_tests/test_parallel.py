@@ -14,8 +14,11 @@ from perf_etl.models import (
     StagedDocument,
 )
 from perf_etl.parallel import Parallelism, ProgressLog, map_batches, overlapped
-from perf_etl.pipeline import EXTRACTION_ERROR, extract_stage, normalize_stage, staging_frames
 from perf_etl.pool import CallFailed
+from perf_etl.stages.core import EXTRACTION_ERROR
+from perf_etl.stages.core import extract as extract_stage
+from perf_etl.stages.staging import normalize as normalize_stage
+from perf_etl.stages.staging import staging_frames
 
 NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
 IN_PROCESS = Parallelism(workers=0)

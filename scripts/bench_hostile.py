@@ -36,16 +36,17 @@ def build_landing(landing: Path) -> int:
 
 def child(landing: str, warehouse: str, counts_path: str) -> int:
     """In the child: `perf-etl run`, counting the files given to the readers."""
-    from perf_etl import cli, pipeline
+    from perf_etl import cli
+    from perf_etl.stages import raw
 
     read: list[int] = []
-    real = pipeline.read_tasks
+    real = raw.read_tasks
 
     def counted(tasks, limits, pool=None):  # type: ignore[no-untyped-def]
         read.append(len(tasks))
         return real(tasks, limits, pool)
 
-    pipeline.read_tasks = counted
+    raw.read_tasks = counted
     try:
         return cli.main(["run", "--landing", landing, "--warehouse", warehouse])
     finally:

@@ -76,7 +76,7 @@ def make_scans(scan_dpi: int, pages_per_sample: int | None) -> list[Scanned]:
     return scanned
 
 
-def run(scanned: list[Scanned], dpis: list[int]) -> list[Run]:
+def run(scanned: list[Scanned], dpis: list[int], threads: int) -> list[Run]:
     """Every document at every dpi, alternating dpis document by document so that a change in the
     machine's load during the run weighs on all of them alike."""
     wall = dict.fromkeys(dpis, 0.0)
@@ -85,7 +85,7 @@ def run(scanned: list[Scanned], dpis: list[int]) -> list[Run]:
     for item in scanned:
         for dpi in dpis:
             started, cpu_started = time.perf_counter(), cpu_seconds()
-            read[dpi].append(ocr.ocr_pdf_pages(item.scan, range(1, len(item.reference) + 1), dpi=dpi))
+            read[dpi].append(ocr.ocr_pdf_pages(item.scan, range(1, len(item.reference) + 1), threads, dpi=dpi))
             wall[dpi] += time.perf_counter() - started
             cpu[dpi] += cpu_seconds() - cpu_started
     references = [text for item in scanned for text in item.reference]
@@ -109,10 +109,7 @@ def main() -> None:
     parser.add_argument("--pages-per-sample", type=int, default=None, help="first N pages of each sample")
     parser.add_argument("--threads", type=int, default=None, help="ONNX Runtime threads (PERF_ETL_OCR_THREADS)")
     args = parser.parse_args()
-    if args.threads is not None:
-        os.environ[ocr.THREADS_VARIABLE] = str(args.threads)
-
-    threads = ocr.ocr_threads()
+    threads = ocr.ocr_threads(args.threads)
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start; "
           f"ONNX Runtime threads: {threads if threads > 0 else 'one per core'}")
     # Made in a child process, so this process's peak RSS is what OCR needs, not what rasterizing took.
@@ -121,12 +118,12 @@ def main() -> None:
     page_count = sum(len(s.reference) for s in scanned)
     print(f"scans: {page_count} pages at {args.scan_dpi} dpi; RSS {current_rss_mb():.0f} MB")
     started = time.perf_counter()
-    ocr.load_engine()  # the one-off model load, timed apart from the pages
+    ocr.load_engine(threads)  # the one-off model load, timed apart from the pages
     print(f"engine load: {time.perf_counter() - started:.2f} s; RSS {current_rss_mb():.0f} MB")
     print("| OCR dpi | pages | pages/s | CPU s/page | mean confidence | char accuracy | " + " | ".join(
         s.name[:3] for s in scanned) + " |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in scanned) + " |")
-    for result in run(scanned, args.dpi):
+    for result in run(scanned, args.dpi, threads):
         print(
             f"| {result.dpi} | {result.pages} | {result.pages / result.wall_s:.2f} | {result.cpu_s / result.pages:.2f} "
             f"| {result.confidence:.3f} | {result.accuracy:.2%} | "

@@ -11,7 +11,7 @@ split into batches, each a Dagster step the Celery executor sends to any worker:
 (perf_etl/warehouse/read_cache.py) and cuts the other files into batches;
 `read_batch` reads one batch with the same readers, per-file time budget and crash isolation as the default
 path (perf_etl.ingest.ingest.read_tasks); `write_raw` settles duplicates and fiscal years exactly as
-the default raw asset does (perf_etl.ingest.ingest.settle_landing + perf_etl.pipeline.raw_frames) and writes raw.*;
+the default raw asset does (perf_etl.ingest.ingest.settle_landing + perf_etl.stages.raw.write) and writes raw.*;
 the outcomes are kept in the read cache, from which raw.pages is filled.
 Batch outcomes travel between steps through the `io_manager` resource (pickles under
 PERF_ETL_STEP_STORAGE, default $DAGSTER_HOME/storage), so every worker must reach that folder: on several
@@ -22,7 +22,6 @@ Selected by loading this module instead of the default one (deploy/workspace.yam
 """
 
 import math
-import os
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -30,36 +29,26 @@ from datetime import datetime, timezone
 import dagster as dg
 from dagster_celery import celery_executor
 
-from perf_etl import settings
-from perf_etl.defs.assets.common import DUCKDB_POOL, frame_preview, wants_full_refresh
-from perf_etl.defs.assets.raw import RAW_DOCUMENTS, RAW_PAGES, RAW_REJECTED_FILES, raw_documents, write_raw_frames
-from perf_etl.defs.definitions import build_definitions, build_resources
+from perf_etl.defs.assets.common import DUCKDB_POOL, run_settings
+from perf_etl.defs.assets.raw import RAW_DOCUMENTS, RAW_PAGES, RAW_REJECTED_FILES, raw_documents, raw_results
+from perf_etl.defs.definitions import build_definitions
 from perf_etl.defs.partitions import fiscal_year_partitions
-from perf_etl.defs.resources import LandingFolder, Warehouse
+from perf_etl.defs.resources import SettingsResource, build_resources
 from perf_etl.ingest.ingest import (
-    IngestLimits,
+    IngestSettings,
     LandingPlan,
     Outcome,
     ReadTask,
     read_tasks,
     settle_landing,
 )
-from perf_etl.pipeline import plan_from_cache, raw_frames
-from perf_etl.warehouse import read_cache
+from perf_etl.settings import Settings
+from perf_etl.stages import raw
+from perf_etl.warehouse import read_cache, store
 
-# A step costs a Celery task, a process that rebuilds the job, a dozen events in the Postgres event log
-# and a pickle through the shared IO manager (~1-2 s and ~15 rows, docs/deploy.md); reading a report costs
-# ~0.1-1 s. 200 files make that overhead a few per cent, and a 10,000-file year 50 steps: enough to keep
-# dozens of workers busy, few enough for the run page and the event log.
-DEFAULT_FILES_PER_BATCH = 200
 # Steps that must run where the warehouse file is (dagster-celery routes a step by this op tag): only the
 # worker(s) on that machine consume the queue, every worker consumes the default "dagster" queue.
 WAREHOUSE_QUEUE = {"dagster-celery/queue": "warehouse"}
-
-
-def files_per_batch() -> int:
-    """PERF_ETL_FILES_PER_BATCH, else DEFAULT_FILES_PER_BATCH."""
-    return max(1, int(os.environ.get("PERF_ETL_FILES_PER_BATCH", DEFAULT_FILES_PER_BATCH)))
 
 
 @dataclass(frozen=True)
@@ -69,7 +58,7 @@ class ReadBatch:
     index: int
     positions: list[int]
     tasks: list[ReadTask]
-    limits: IngestLimits
+    limits: IngestSettings
 
 
 @dataclass(frozen=True)
@@ -78,7 +67,7 @@ class BatchOutcomes:
     outcomes: list[Outcome]
 
 
-def split_batches(plan: LandingPlan, limits: IngestLimits, size: int,
+def split_batches(plan: LandingPlan, limits: IngestSettings, size: int,
                   cached: Collection[int] = ()) -> list[ReadBatch]:
     """The files to read (those of plan.to_read whose position is not in `cached`) in batches of at most
     `size`, in plan order; always at least one batch (possibly empty), so that write_raw runs (and records
@@ -105,13 +94,11 @@ def outcomes_in_order(cached: dict[int, Outcome], batches: list[BatchOutcomes]) 
     tags=WAREHOUSE_QUEUE,
     out={"plan": dg.Out(LandingPlan), "cached": dg.Out(dict), "batches": dg.DynamicOut(ReadBatch)},
 )
-def plan_ingest(context: dg.OpExecutionContext, landing: LandingFolder,
-                warehouse: Warehouse) -> Iterator[dg.Output | dg.DynamicOutput]:
+def plan_ingest(context: dg.OpExecutionContext, settings: SettingsResource) -> Iterator[dg.Output | dg.DynamicOutput]:
     """Discovers and hashes the landing folder, takes what the read cache has (on the warehouse's machine),
     and cuts the other files into batches to read (all of them on a full refresh)."""
-    plan, cached = plan_from_cache(landing.root, warehouse.connect, now=datetime.now(timezone.utc),
-                                   limits=landing.limits, reread=wants_full_refresh(context))
-    batches = split_batches(plan, landing.limits, files_per_batch(), cached)
+    plan, cached = raw.plan_from_cache(run_settings(context, settings), now=datetime.now(timezone.utc))
+    batches = split_batches(plan, settings.ingest, settings.files_per_batch, cached)
     context.log.info(f"{len(plan.tasks)} landing entries: {len(cached)} read before, "
                      f"{len(plan.to_read) - len(cached)} to read in {len(batches)} batch(es)")
     yield dg.Output(plan, "plan")
@@ -133,30 +120,21 @@ def read_batch(context: dg.OpExecutionContext, batch: ReadBatch) -> BatchOutcome
     tags=WAREHOUSE_QUEUE,
     out={"documents": dg.Out(dg.Nothing), "pages": dg.Out(dg.Nothing), "rejected_files": dg.Out(dg.Nothing)},
 )
-def write_raw(context: dg.OpExecutionContext, warehouse: Warehouse, plan: LandingPlan, cached: dict,
+def write_raw(context: dg.OpExecutionContext, settings: SettingsResource, plan: LandingPlan, cached: dict,
               batches: list[BatchOutcomes]) -> Iterator[dg.Output]:
     """Keeps what the batches read in the read cache, settles duplicates and fiscal years over every file
     and writes raw.* for the run's years, as the default raw asset does."""
     years = [int(key) for key in context.partition_keys]
-    with warehouse.connect() as conn:  # raw.pages is filled from the read cache, as by the default asset
+    with store.connect(settings.warehouse) as conn:  # raw.pages is filled from the read cache, as by the default asset
         for batch in batches:
             tasks = [plan.to_read[position] for position in batch.positions]
-            read_cache.store_outcomes(conn, tasks, batch.outcomes, read_cache.reader_version())
+            read_cache.store_outcomes(conn, tasks, batch.outcomes, read_cache.reader_version(settings.ingest.ocr))
         read_cache.forget_missing(conn, plan.tasks)
     read = [BatchOutcomes(b.positions, [read_cache.without_content(o) for o in b.outcomes]) for b in batches]
-    frames = raw_frames(settle_landing(plan, outcomes_in_order(cached, read)), years)
-    documents, rejected, pages, _ = write_raw_frames(warehouse, years, frames,
-                                                      full_refresh=wants_full_refresh(context))
-    context.log.info(f"fiscal years {years}: {len(documents)} documents, {len(rejected)} rejected files")
-    yield dg.Output(None, "documents", metadata={
-        "dagster/row_count": len(documents),
-        "preview": frame_preview(documents[["source_path", "fiscal_year", "source_format", "page_count"]]),
-    })
-    yield dg.Output(None, "pages", metadata={"dagster/row_count": pages})
-    yield dg.Output(None, "rejected_files", metadata={
-        "dagster/row_count": len(rejected),
-        "preview": frame_preview(rejected[["source_path", "reason_code", "message"]]),
-    })
+    result = raw.write(run_settings(context, settings), years, settle_landing(plan, outcomes_in_order(cached, read)))
+    context.log.info(f"fiscal years {years}: {len(result.documents)} documents, {len(result.rejected)} rejected files")
+    for name, materialized in zip(("documents", "pages", "rejected_files"), raw_results(result), strict=True):
+        yield dg.Output(None, name, metadata=materialized.metadata)
 
 
 @dg.graph_multi_asset(
@@ -202,18 +180,19 @@ def distributed_assets(default: dg.Definitions) -> list:
     return [raw_documents_distributed if asset is raw_documents else asset for asset in assets]
 
 
-def build_distributed_definitions(landing: str | None = None, warehouse: str | None = None) -> dg.Definitions:
-    """The distributed code location over a landing folder and a warehouse (defaults: the environment)."""
-    landing_path = landing or str(settings.landing_dir())
-    warehouse_path = warehouse or str(settings.warehouse_path())
+def build_distributed_definitions(landing: str | None = None, warehouse: str | None = None,
+                                  settings: Settings | None = None) -> dg.Definitions:
+    """The distributed code location with `settings` (default: from the environment), over `landing` and
+    `warehouse` when given."""
+    settings = settings or Settings.from_environment(landing=landing, warehouse=warehouse)
     return dg.Definitions(
-        assets=distributed_assets(build_definitions(landing_path, warehouse_path)),
+        assets=distributed_assets(build_definitions(settings=settings)),
         jobs=[fiscal_year_distributed_job],
         executor=distributed_executor,
         resources={
-            **build_resources(landing_path, warehouse_path),
+            **build_resources(settings),
             # Batch outcomes between steps: a folder every worker reaches (None: $DAGSTER_HOME/storage).
-            "io_manager": dg.FilesystemIOManager(base_dir=os.environ.get("PERF_ETL_STEP_STORAGE")),
+            "io_manager": dg.FilesystemIOManager(base_dir=settings.step_storage),
         },
     )
 

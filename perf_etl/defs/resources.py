@@ -1,45 +1,23 @@
-"""Resources: the landing folder and the DuckDB warehouse, configured from the environment."""
+"""Resources: the run's settings (perf_etl/settings.py), and the DuckDB warehouse they name."""
 
 import contextlib
 from collections.abc import Iterator
-from pathlib import Path
 
 import dagster as dg
 import duckdb
-import sqlalchemy as sa
 from dagster_duckdb import DuckDBResource
 
-from perf_etl.ingest.ingest import IngestLimits
+from perf_etl.settings import Settings
 from perf_etl.warehouse import store
 
-# PERF_ETL_MAX_FILE_BYTES, … where set, else the built-in limits (docs/operations.md).
-DEFAULT_LIMITS = IngestLimits.from_environment()
-
-
-class LandingFolder(dg.ConfigurableResource):
-    """The folder users drop reports into (subfolders included), the limits per file, and how many files
-    are read at once (each in its own process; None: min(2, CPUs); 0: in the step's process, no time budget)."""
-
-    path: str
-    max_file_bytes: int = DEFAULT_LIMITS.max_file_bytes
-    max_pages: int = DEFAULT_LIMITS.max_pages
-    max_seconds_per_file: float = DEFAULT_LIMITS.max_seconds_per_file
-    workers: int | None = DEFAULT_LIMITS.workers
-    max_worker_memory_bytes: int = DEFAULT_LIMITS.max_worker_memory_bytes
-
-    @property
-    def root(self) -> Path:
-        return Path(self.path)
-
-    @property
-    def limits(self) -> IngestLimits:
-        return IngestLimits(max_file_bytes=self.max_file_bytes, max_pages=self.max_pages,
-                            max_seconds_per_file=self.max_seconds_per_file, workers=self.workers,
-                            max_worker_memory_bytes=self.max_worker_memory_bytes, archives=DEFAULT_LIMITS.archives)
+# The settings every stage is run with, built once when the code location loads (definitions.py): a plain
+# object, not config, so that no step reads the environment again.
+SettingsResource = dg.ResourceParam[Settings]
 
 
 class Warehouse(DuckDBResource):
-    """The DuckDB warehouse file, with its schema created on first use.
+    """The DuckDB warehouse file, with its schema created on first use (for sensors, checks, and assets of
+    your own that read it).
 
     DuckDB allows one writing process: every asset that writes runs in the `duckdb` pool, whose limit is 1
     (instance.yaml), so two fiscal-year runs queue instead of fighting over the file lock. Runs outside that
@@ -55,13 +33,6 @@ class Warehouse(DuckDBResource):
             yield conn
 
 
-class MartsPublisher(dg.ConfigurableResource):
-    """Where the marts are published for BI tools: a Parquet folder and a SQLAlchemy URL."""
-
-    parquet_dir: str
-    url: str
-    # The review page's copy (perf_etl/publish/review_copy.py); "" publishes none.
-    review_copy: str = ""
-
-    def describe_url(self) -> str:
-        return sa.make_url(self.url).render_as_string(hide_password=True)
+def build_resources(settings: Settings) -> dict[str, object]:
+    """The resources every variant of the code location shares (also perf_etl/defs/distributed.py)."""
+    return {"settings": settings, "warehouse": Warehouse(database=str(settings.warehouse))}

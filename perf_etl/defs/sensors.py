@@ -15,9 +15,9 @@ import duckdb
 
 from perf_etl.defs.jobs import fiscal_year_job, read_landing_job
 from perf_etl.defs.partitions import fiscal_year_partitions
-from perf_etl.defs.resources import LandingFolder, Warehouse
+from perf_etl.defs.resources import SettingsResource
 from perf_etl.landing_watch import scan_landing
-from perf_etl.settings import sensor_interval_seconds
+from perf_etl.settings import Settings
 from perf_etl.warehouse import read_cache, store
 
 
@@ -25,7 +25,7 @@ def _fingerprint(digests: list[str]) -> str:
     return hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()[:16]
 
 
-def _years_in_cache(database: str):
+def _years_in_cache(settings: Settings):
     """A lookup of the read cache that never waits: while a run holds the warehouse (DuckDB lets no other
     process open it), nothing is known, and the files wait for the next tick."""
 
@@ -33,8 +33,8 @@ def _years_in_cache(database: str):
         if not keys:
             return {}
         try:
-            with store.connect(database, read_only=True, lock_timeout_seconds=0) as conn:
-                return read_cache.cached_years(conn, keys, read_cache.reader_version())
+            with store.connect(settings.warehouse, read_only=True, lock_timeout_seconds=0) as conn:
+                return read_cache.cached_years(conn, keys, read_cache.reader_version(settings.ingest.ocr))
         except (duckdb.IOException, duckdb.CatalogException):  # locked by a run, or not created yet
             return {}
 
@@ -43,20 +43,32 @@ def _years_in_cache(database: str):
 
 # A sensor of two jobs makes Dagster pass its beta `owners` parameter when it rebuilds the sensor with the
 # resources bound: the BetaWarning it prints on every load is noise.
-warnings.filterwarnings("ignore", message="Parameter `owners` of initializer `SensorDefinition",
-                        category=dg.BetaWarning)
+_OWNERS_WARNING = "Parameter `owners` of initializer `SensorDefinition"
+warnings.filterwarnings("ignore", message=_OWNERS_WARNING, category=dg.BetaWarning)
 
 
-@dg.sensor(
-    jobs=[fiscal_year_job, read_landing_job],
-    minimum_interval_seconds=sensor_interval_seconds(),  # PERF_ETL_SENSOR_INTERVAL_SECONDS, default 30
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Watches the landing folder; a new, changed or deleted report re-runs its fiscal year "
-                "(a file no run has read yet is read first, by read_landing_job).",
-)
-def landing_folder_sensor(context: dg.SensorEvaluationContext, landing: LandingFolder, warehouse: Warehouse):
+def build_landing_sensor(settings: Settings) -> dg.SensorDefinition:
+    """The landing folder sensor, evaluated every Settings.sensor_interval_seconds
+    (PERF_ETL_SENSOR_INTERVAL_SECONDS, default 30)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_OWNERS_WARNING, category=dg.BetaWarning)
+        return _landing_sensor(settings)
+
+
+def _landing_sensor(settings: Settings) -> dg.SensorDefinition:
+    return dg.sensor(
+        name="landing_folder_sensor",
+        jobs=[fiscal_year_job, read_landing_job],
+        minimum_interval_seconds=settings.sensor_interval_seconds,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Watches the landing folder; a new, changed or deleted report re-runs its fiscal year "
+                    "(a file no run has read yet is read first, by read_landing_job).",
+    )(_landing_folder_sensor)
+
+
+def _landing_folder_sensor(context: dg.SensorEvaluationContext, settings: SettingsResource):
     previous = json.loads(context.cursor) if context.cursor else {}
-    changes = scan_landing(landing.root, previous, _years_in_cache(warehouse.database))
+    changes = scan_landing(settings.landing, previous, _years_in_cache(settings), settings.ingest)
     known_keys = set(fiscal_year_partitions.get_partition_keys())
     requests = []
     for year, digests in sorted(changes.years.items()):

@@ -24,6 +24,7 @@ from perf_etl.extract.written import as_written, indicator_as_written, simplifie
 from perf_etl.models import (
     NO_EVIDENCE_COLUMNS,
     REPORT_COLUMNS,
+    ROUNDED_COLUMNS,
     Evidence,
     Extraction,
     Indicator,
@@ -36,10 +37,6 @@ if TYPE_CHECKING:  # perf_etl.tables imports perf_etl.text.numbers: no import cy
 
 __all__ = ["EXTRACTOR_VERSION", "derived_hits", "extract_document", "grade_for_score"]
 
-MONEY_FIELDS = frozenset(
-    {"budget_initial_wan", "budget_wan", "expenditure_wan", "basic_expenditure_wan", "project_expenditure_wan"}
-)
-ROUNDED_FIELDS = MONEY_FIELDS | {"execution_rate_pct", "self_score"}
 # Lower bounds of each grade (优 ≥ 90, 良 80–89.99, 中 60–79.99, 差 < 60), highest first.
 GRADE_BOUNDS: tuple[tuple[float, str], ...] = ((90.0, "优"), (80.0, "良"), (60.0, "中"), (float("-inf"), "差"))
 
@@ -83,7 +80,7 @@ def derived_hits(by_field: dict[str, Hit]) -> list[Hit]:
 
 
 def _report_value(field: str, value: Any) -> Any:
-    if field in ROUNDED_FIELDS and value is not None:
+    if field in ROUNDED_COLUMNS and value is not None:
         return round(float(value), 2)
     return value
 

@@ -1,6 +1,6 @@
-"""Public entry points for the finance and score figures of a report.
+"""The finance and score figures of a report.
 
-`extract_finance_hits` gives at most one Hit per field; a field the text does not state has no Hit
+`finance_hits` gives at most one Hit per field; a field the text does not state has no Hit
 (the report row stores null). The work sits in the modules behind it:
 
 - `numbers`: number and unit parsing, OCR repairs, the same-length scan copy of the text;
@@ -13,23 +13,14 @@
 from __future__ import annotations
 
 from perf_etl.extract.hits import Hit
-from perf_etl.extract.indicators import extract_prose_indicators
-from perf_etl.extract.items import ItemStatement, extract_expenditure_items, find_item_statements
+from perf_etl.extract.items import ItemStatement
 from perf_etl.extract.money import total_hits
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.money_split import spending_split_hits
 from perf_etl.extract.money_table import report_tables, table_candidates
-from perf_etl.extract.scores import extract_score_components, grade_hit, self_score_hit
-from perf_etl.models import StagedDocument
+from perf_etl.extract.scores import grade_hit, self_score_hit
 
-__all__ = [
-    "FINANCE_FIELDS",
-    "extract_expenditure_items",
-    "extract_finance_hits",
-    "extract_prose_indicators",
-    "extract_score_components",
-    "finance_hits",
-]
+__all__ = ["FINANCE_FIELDS", "finance_hits"]
 
 # The report columns this module fills, in contract order.
 FINANCE_FIELDS: tuple[str, ...] = (
@@ -44,15 +35,10 @@ FINANCE_FIELDS: tuple[str, ...] = (
 )
 
 
-def extract_finance_hits(doc: StagedDocument) -> list[Hit]:
-    """At most one Hit per field of FINANCE_FIELDS, in that order; money in 万元, rates in percent."""
-    ctx = DocContext(doc)
-    return finance_hits(ctx, find_item_statements(ctx))
-
-
 def finance_hits(ctx: DocContext, items: list[ItemStatement]) -> list[Hit]:
-    """`extract_finance_hits` on a document's context and its named-fund statements (`find_item_statements`),
-    which the caller builds once for all extractors."""
+    """At most one Hit per field of FINANCE_FIELDS, in that order (money in 万元, rates in percent), from a
+    document's context and its named-fund statements (`find_item_statements`), which the caller builds once
+    for all extractors."""
     tables = report_tables(ctx)
     hits = total_hits(ctx, items, table_candidates(tables))
     hits.update(spending_split_hits(ctx, items, hits.get("expenditure_wan"), tables))

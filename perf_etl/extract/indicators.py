@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.met import comparison_of, decide_met
 from perf_etl.extract.money_context import PRIOR_PERIOD_RE, DocContext
-from perf_etl.models import Indicator, StagedDocument
+from perf_etl.models import Indicator
 from perf_etl.text.numbers import NUMBER
 
 # Units an indicator is counted in, longest first.
@@ -150,13 +150,8 @@ class Mention:
     text: str | None = None  # as written ("≥90%"), where it is more than text[start:end]
 
 
-def extract_prose_indicators(doc: StagedDocument) -> list[Indicator]:
-    """Targets paired with results from the prose of `doc`."""
-    return prose_indicators(DocContext(doc))
-
-
 def prose_indicators(ctx: DocContext) -> list[Indicator]:
-    """`extract_prose_indicators` on a document's context (built once for all extractors)."""
+    """Targets paired with results from the prose of a document (its context, built once for all extractors)."""
     return [indicator for indicator, _ in indicator_readings(ctx)]
 
 

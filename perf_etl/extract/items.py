@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.money_labels import GAP
-from perf_etl.models import ExpenditureItem, StagedDocument
+from perf_etl.models import ExpenditureItem
 from perf_etl.text.numbers import MONEY_UNIT, NUMBER, declared_unit_before, is_percentage, to_wan
 
 # A fund's name ends in one of these words.
@@ -130,11 +130,6 @@ def _without_lone_figures(ctx: DocContext, statements: list[ItemStatement]) -> l
     spent_only = [s for s in statements if _figures(s) == 1 and s.actual_wan is not None]
     listed = {sentence(s) for s in spent_only if sum(sentence(o) == sentence(s) for o in spent_only) >= MIN_LISTED}
     return [s for s in statements if _figures(s) >= 2 or (s in spent_only and sentence(s) in listed)]
-
-
-def extract_expenditure_items(doc: StagedDocument) -> list[ExpenditureItem]:
-    """Named project funds of `doc` with their budget, actual spending (万元) and execution rate."""
-    return expenditure_items(doc.document_id, find_item_statements(DocContext(doc)))
 
 
 def expenditure_items(document_id: str, statements: list[ItemStatement]) -> list[ExpenditureItem]:

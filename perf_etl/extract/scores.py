@@ -14,7 +14,7 @@ from functools import cache
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.money_labels import GAP, Label, literal_led, not_after
-from perf_etl.models import ScoreComponent, StagedDocument
+from perf_etl.models import ScoreComponent
 from perf_etl.text.numbers import CN_NUMBER, NUMBER, parse_number
 
 SCORE_LABELS: tuple[Label, ...] = (
@@ -243,13 +243,9 @@ def _bonus(ctx: DocContext, pos: int) -> int:
     return SUMMARY_BONUS if ctx.section_kind(pos) == "summary" else 0
 
 
-def extract_score_components(doc: StagedDocument) -> list[ScoreComponent]:
-    """Sub-scores with their maximum, from prose and from flattened table rows; one per component."""
-    return score_components(DocContext(doc))
-
-
 def score_components(ctx: DocContext) -> list[ScoreComponent]:
-    """`extract_score_components` on a document's context (built once for all extractors)."""
+    """Sub-scores with their maximum, from prose and from flattened table rows, one per component, from a
+    document's context (built once for all extractors)."""
     out: dict[str, tuple[int, ScoreComponent]] = {}
     for pattern, required in _COMPONENT_PATTERNS:
         if required is not None and not required.search(ctx.scan):

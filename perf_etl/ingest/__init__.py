@@ -8,7 +8,7 @@ from perf_etl.ingest.fiscal_year import YearDetection, YearSpan, detect_years
 from perf_etl.ingest.genre import is_self_evaluation_report
 from perf_etl.ingest.ingest import (
     FiscalYearDecision,
-    IngestLimits,
+    IngestSettings,
     LandingResult,
     decide_fiscal_year,
     ingest_file,
@@ -21,8 +21,8 @@ __all__ = [
     "REASON_CODES",
     "DiscoveredFile",
     "FiscalYearDecision",
-    "IngestLimits",
     "IngestRejection",
+    "IngestSettings",
     "LandingResult",
     "ReadResult",
     "Reason",

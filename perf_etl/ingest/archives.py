@@ -1,7 +1,7 @@
 """Archives in the landing folder (.zip, .7z, .rar): each member is a landing entry of its own.
 
 A year's reports often come zipped together. Discovery unpacks each archive into a cache folder named by the
-archive's sha256 (settings.unpack_dir(), PERF_ETL_UNPACK_DIR) and yields one DiscoveredFile per member, with
+archive's sha256 (IngestSettings.unpack_dir, PERF_ETL_UNPACK_DIR) and yields one DiscoveredFile per member, with
 source_path `<archive>!/<member>` (its folders kept), so that each member is read, accepted or rejected like a
 file of the landing folder (a member in an unsupported format is its own rejected row). The folder is reused
 while it exists: the next run sees the same files with the same stamps, and the read cache knows them.
@@ -39,7 +39,6 @@ import py7zr.exceptions
 import py7zr.io
 import rarfile
 
-from perf_etl import settings
 from perf_etl.ingest.discover import DiscoveredFile, folder_year
 from perf_etl.ingest.readers import sniffed_format
 from perf_etl.ingest.reasons import (
@@ -51,6 +50,7 @@ from perf_etl.ingest.reasons import (
     IngestRejection,
     UnreadableFileError,
 )
+from perf_etl.settings import ArchiveLimits, IngestSettings
 
 # Between an archive's source_path and its member's path, as in Java's jar: URLs.
 MEMBER_SEPARATOR = "!/"
@@ -64,33 +64,6 @@ _ZIP_UTF8_FLAG = 0x800
 _ZIP_ENCRYPTED_FLAG = 0x1
 _MANIFEST = "members.json"
 _FILES = "files"
-
-
-@dataclass(frozen=True)
-class ArchiveLimits:
-    """What one archive may unpack to. Over a limit it is rejected whole and nothing of it is written.
-
-    max_unpacked_bytes counts every member's declared size (and, while extracting, the bytes really
-    written); max_ratio is a member's (and the whole archive's) unpacked size over its packed size;
-    max_depth counts the landing's archive as 1, an archive inside it as 2."""
-
-    max_members: int = 2000
-    max_unpacked_bytes: int = 2 * 1024**3
-    max_ratio: float = 200.0
-    max_depth: int = 2
-
-    @classmethod
-    def from_environment(cls) -> ArchiveLimits:
-        """The defaults, overridden by PERF_ETL_ARCHIVE_MAX_MEMBERS, _MAX_UNPACKED_MB, _MAX_RATIO and
-        _MAX_DEPTH where set."""
-        defaults = cls()
-        unpacked_mb = os.environ.get("PERF_ETL_ARCHIVE_MAX_UNPACKED_MB")
-        return cls(
-            max_members=int(os.environ.get("PERF_ETL_ARCHIVE_MAX_MEMBERS", defaults.max_members)),
-            max_unpacked_bytes=int(unpacked_mb) * 1024**2 if unpacked_mb else defaults.max_unpacked_bytes,
-            max_ratio=float(os.environ.get("PERF_ETL_ARCHIVE_MAX_RATIO", defaults.max_ratio)),
-            max_depth=int(os.environ.get("PERF_ETL_ARCHIVE_MAX_DEPTH", defaults.max_depth)),
-        )
 
 
 @dataclass(frozen=True)
@@ -135,14 +108,15 @@ def archive_kind(path: Path) -> str | None:
     return kind
 
 
-def expand_archives(found: list[DiscoveredFile], limits: ArchiveLimits | None = None) -> list[DiscoveredFile]:
-    """`found` with each archive replaced by its members (or by itself, rejected), sorted by source_path."""
-    limits = limits or ArchiveLimits.from_environment()
-    expanded = [entry for item in found for entry in _expand(item, limits, depth=1)]
+def expand_archives(found: list[DiscoveredFile], ingest: IngestSettings) -> list[DiscoveredFile]:
+    """`found` with each archive replaced by its members (or by itself, rejected), sorted by source_path:
+    unpacked into `ingest.unpack_dir` within `ingest.archives`."""
+    expanded = [entry for item in found for entry in _expand(item, ingest, depth=1)]
     return sorted(expanded, key=lambda item: item.source_path)
 
 
-def _expand(found: DiscoveredFile, limits: ArchiveLimits, depth: int) -> Iterator[DiscoveredFile]:
+def _expand(found: DiscoveredFile, ingest: IngestSettings, depth: int) -> Iterator[DiscoveredFile]:
+    limits = ingest.archives
     kind = archive_kind(found.path) if found.problem is None else None
     if kind is None:
         yield found
@@ -153,7 +127,7 @@ def _expand(found: DiscoveredFile, limits: ArchiveLimits, depth: int) -> Iterato
             "deep (max_depth, PERF_ETL_ARCHIVE_MAX_DEPTH)"))
         return
     try:
-        folder, entries = unpacked(found.path, kind, limits)
+        folder, entries = unpacked(found.path, kind, limits, ingest.unpack_dir)
     except IngestRejection as rejection:
         yield replace(found, problem=rejection)
         return
@@ -164,15 +138,14 @@ def _expand(found: DiscoveredFile, limits: ArchiveLimits, depth: int) -> Iterato
         source_path = f"{found.source_path}{MEMBER_SEPARATOR}{entry.name}"
         problem = UnreadableFileError(entry.problem) if entry.problem else None
         path = folder / _FILES / entry.file if entry.file else folder
-        yield from _expand(DiscoveredFile(path, source_path, folder_year(source_path), problem), limits, depth + 1)
+        yield from _expand(DiscoveredFile(path, source_path, folder_year(source_path), problem), ingest, depth + 1)
 
 
-def unpacked(path: Path, kind: str, limits: ArchiveLimits) -> tuple[Path, list[_Entry]]:
-    """The cache folder holding the members of the archive at `path` and what each became; unpacked there
-    first when it is not yet. Raises the IngestRejection of an archive that must not be unpacked."""
+def unpacked(path: Path, kind: str, limits: ArchiveLimits, root: Path) -> tuple[Path, list[_Entry]]:
+    """The cache folder under `root` holding the members of the archive at `path` and what each became;
+    unpacked there first when it is not yet. Raises the IngestRejection of an archive that must not be unpacked."""
     members = _LISTERS[kind](path)
     check_limits(members, path.stat().st_size, limits)
-    root = settings.unpack_dir()
     folder = root / _sha256(path, root)
     manifest = folder / _MANIFEST
     if not manifest.is_file():

@@ -13,14 +13,9 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
-from perf_etl import settings
 from perf_etl.ingest.reasons import IngestRejection, SymlinkLoopError, UnreadableFileError
-from perf_etl.settings import LINKS_VARIABLE
-
-if TYPE_CHECKING:
-    from perf_etl.ingest.archives import ArchiveLimits
+from perf_etl.settings import LINKS_VARIABLE, IngestSettings
 
 # A landing subfolder named after a fiscal year, e.g. landing/2023/report.pdf.
 _YEAR_FOLDER = re.compile(r"20\d\d")
@@ -50,15 +45,16 @@ def folder_year(source_path: str) -> int | None:
     return None
 
 
-def discover(root: Path, archive_limits: ArchiveLimits | None = None) -> list[DiscoveredFile]:
+def discover(root: Path, ingest: IngestSettings | None = None) -> list[DiscoveredFile]:
     """Every entry under `root`, recursively, sorted by source_path; an archive's members in its place
-    (`<archive>!/<member>`, unpacked within `archive_limits`, by default those of the environment)."""
+    (`<archive>!/<member>`, unpacked into `ingest.unpack_dir` within `ingest.archives`)."""
+    ingest = ingest or IngestSettings()
     # Imported here: archives builds on this module's DiscoveredFile.
     from perf_etl.ingest.archives import expand_archives
 
     root = root.absolute()
-    found = list(_walk(root, root, frozenset({_identity(root)})))
-    return expand_archives(found, archive_limits)
+    found = list(_walk(root, root, frozenset({_identity(root)}), ingest))
+    return expand_archives(found, ingest)
 
 
 def relative_source_path(path: Path, root: Path) -> str:
@@ -107,7 +103,8 @@ def _identity(folder: Path) -> tuple[int, int]:
     return (info.st_dev, info.st_ino)
 
 
-def _walk(folder: Path, root: Path, ancestors: frozenset[tuple[int, int]]) -> Iterator[DiscoveredFile]:
+def _walk(folder: Path, root: Path, ancestors: frozenset[tuple[int, int]], ingest: IngestSettings,
+          ) -> Iterator[DiscoveredFile]:
     try:
         names = sorted(os.listdir(folder))
     except OSError as error:
@@ -115,7 +112,7 @@ def _walk(folder: Path, root: Path, ancestors: frozenset[tuple[int, int]]) -> It
         yield _entry(folder, root, UnreadableFileError(f"folder cannot be listed: {type(error).__name__}"))
         return
     for name in names:
-        yield from _visit(folder / name, root, ancestors)
+        yield from _visit(folder / name, root, ancestors, ingest)
 
 
 def entry_for(path: Path, root: Path) -> DiscoveredFile:
@@ -132,8 +129,9 @@ def entry_for(path: Path, root: Path) -> DiscoveredFile:
     return _entry(path, root, UnreadableFileError("not a regular file"))
 
 
-def _visit(path: Path, root: Path, ancestors: frozenset[tuple[int, int]]) -> Iterator[DiscoveredFile]:
-    if path.is_symlink() and not settings.follow_links_outside() and _outside(path, root):
+def _visit(path: Path, root: Path, ancestors: frozenset[tuple[int, int]], ingest: IngestSettings,
+           ) -> Iterator[DiscoveredFile]:
+    if path.is_symlink() and not ingest.follow_links_outside and _outside(path, root):
         detail = (f"a link to {os.path.realpath(path)}, outside the landing folder: not followed "
                   f"({LINKS_VARIABLE}=1 follows it)")
         yield _entry(path, root, UnreadableFileError(detail))
@@ -143,19 +141,19 @@ def _visit(path: Path, root: Path, ancestors: frozenset[tuple[int, int]]) -> Ite
     except OSError:
         info = None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        if os.path.realpath(path) == os.path.realpath(settings.unpack_dir()):
+        if os.path.realpath(path) == os.path.realpath(ingest.unpack_dir):
             return  # the pipeline's own unpacked archives, when that folder was put in the landing folder
-        yield from _visit_folder(path, root, ancestors, (info.st_dev, info.st_ino))
+        yield from _visit_folder(path, root, ancestors, (info.st_dev, info.st_ino), ingest)
     else:
         yield entry_for(path, root)
 
 
 def _visit_folder(
-    path: Path, root: Path, ancestors: frozenset[tuple[int, int]], identity: tuple[int, int]
+    path: Path, root: Path, ancestors: frozenset[tuple[int, int]], identity: tuple[int, int], ingest: IngestSettings,
 ) -> Iterator[DiscoveredFile]:
     if identity in ancestors:
         # Only a symlink can lead back to a folder it sits in; following it would never end. A link to a
         # folder elsewhere is walked: its files come out as duplicates of the originals, not lost.
         yield _entry(path, root, SymlinkLoopError(f"points to {os.path.realpath(path)}, a folder it is in"))
         return
-    yield from _walk(path, root, ancestors | {identity})
+    yield from _walk(path, root, ancestors | {identity}, ingest)

@@ -37,6 +37,7 @@ from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bo
 from perf_etl.ingest.classify import foreign_text_reason, garbage_text_reason
 from perf_etl.ingest.reasons import EmptyPageError
 from perf_etl.models import PageText
+from perf_etl.settings import IngestSettings
 from perf_etl.tables.html import read_html_tables
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ _TITLE_LINES = 5
 _WORD_RE = re.compile(r"\w")
 
 
-def read_html(data: bytes, max_pages: int | None = None) -> ReadResult:
+def read_html(data: bytes, options: IngestSettings | None = None) -> ReadResult:
     """A web page or web archive as one page of text (its article) and its tables; EmptyPageError when it
     shows no text."""
     from perf_etl.ingest.readers import ReadResult  # readers registers this reader: imported late

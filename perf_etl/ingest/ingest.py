@@ -15,14 +15,12 @@ limit, unreadable entry) are made here first, so such files never reach a worker
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from perf_etl.ingest.archives import ArchiveLimits
 from perf_etl.ingest.classify import foreign_text_reason, garbage_text_reason
 from perf_etl.ingest.discover import DiscoveredFile, discover, entry_for
 from perf_etl.ingest.fingerprint import text_fingerprint
@@ -40,51 +38,11 @@ from perf_etl.ingest.reasons import (
     describe,
 )
 from perf_etl.models import IngestedFile, RawDocument, RejectedFile, Stage
-from perf_etl.pool import BudgetPool, CallFailed, OverBudget, default_workers, map_with_budget
-from perf_etl.settings import FIRST_FISCAL_YEAR, last_closed_fiscal_year
+from perf_etl.pool import BudgetPool, CallFailed, OverBudget, map_with_budget
+from perf_etl.settings import FIRST_FISCAL_YEAR, IngestSettings, last_closed_fiscal_year
 from perf_etl.text.repairs import repair_text
 
 _HASH_CHUNK = 1 << 20
-
-
-@dataclass(frozen=True)
-class IngestLimits:
-    """What ingestion may spend on one file, and on how many files at once.
-
-    A file over max_file_bytes or max_pages is rejected as too_large before its text is extracted; one
-    whose reading takes longer than max_seconds_per_file is rejected as too_large when the budget runs
-    out. `workers` files are read at once, each in its own process: None means min(2, CPUs), 0 reads in
-    this process, without the time budget (for debugging a reader).
-    """
-
-    max_file_bytes: int = 200 * 1024 * 1024
-    max_pages: int = 500
-    max_seconds_per_file: float = 120.0
-    workers: int | None = None
-    # A reading worker's address space; a file that needs more is too_large (see perf_etl/pool.py). A worker with
-    # the OCR engine loaded uses ~1.2 GB of it.
-    max_worker_memory_bytes: int = 3 * 1024**3
-    # What a landing archive may unpack to (perf_etl/ingest/archives.py).
-    archives: ArchiveLimits = field(default_factory=ArchiveLimits)
-
-    @classmethod
-    def from_environment(cls) -> IngestLimits:
-        """The defaults, overridden by PERF_ETL_MAX_FILE_BYTES, _MAX_PAGES, _MAX_SECONDS_PER_FILE,
-        _INGEST_WORKERS and _MAX_WORKER_MEMORY_MB where set (docs/operations.md)."""
-        defaults = cls()
-        workers = os.environ.get("PERF_ETL_INGEST_WORKERS")
-        return cls(
-            max_file_bytes=int(os.environ.get("PERF_ETL_MAX_FILE_BYTES", defaults.max_file_bytes)),
-            max_pages=int(os.environ.get("PERF_ETL_MAX_PAGES", defaults.max_pages)),
-            max_seconds_per_file=float(os.environ.get("PERF_ETL_MAX_SECONDS_PER_FILE", defaults.max_seconds_per_file)),
-            workers=int(workers) if workers else defaults.workers,
-            max_worker_memory_bytes=int(os.environ.get("PERF_ETL_MAX_WORKER_MEMORY_MB", 0)) * 1024**2
-            or defaults.max_worker_memory_bytes,
-            archives=ArchiveLimits.from_environment(),
-        )
-
-    def worker_count(self) -> int:
-        return default_workers() if self.workers is None else self.workers
 
 
 @dataclass
@@ -107,7 +65,7 @@ class FiscalYearDecision:
 Outcome = IngestedFile | RejectedFile
 
 
-def ingest_landing(root: Path, *, now: datetime, limits: IngestLimits = IngestLimits()) -> LandingResult:
+def ingest_landing(root: Path, *, now: datetime, limits: IngestSettings = IngestSettings()) -> LandingResult:
     """Ingest every file under `root`. Raises only when `root` itself is not a folder."""
     plan = plan_landing(root, now=now, limits=limits)
     return settle_landing(plan, read_tasks(plan.to_read, limits))
@@ -135,7 +93,7 @@ class LandingPlan:
 FileStamp = tuple[int, int]  # size in bytes, modification time in ns: what says a file may have changed
 
 
-def plan_landing(root: Path, *, now: datetime, limits: IngestLimits = IngestLimits(),
+def plan_landing(root: Path, *, now: datetime, limits: IngestSettings = IngestSettings(),
                  known_hashes: Mapping[tuple[str, FileStamp], str] | None = None) -> LandingPlan:
     """Discover and hash every entry under `root` (cheap next to reading). Raises when `root` is not a folder.
 
@@ -143,13 +101,13 @@ def plan_landing(root: Path, *, now: datetime, limits: IngestLimits = IngestLimi
     size and modification time are unchanged is not hashed again (as git's index and rsync decide)."""
     if not root.is_dir():
         raise NotADirectoryError(f"landing folder {root} does not exist or is not a folder")
-    tasks = [_task(found, now, limits, known_hashes or {}) for found in discover(root, limits.archives)]
+    tasks = [_task(found, now, limits, known_hashes or {}) for found in discover(root, limits)]
     first = _first_with_each_content(tasks)
     originals = [index for index, task in enumerate(tasks) if not _is_copy(index, task, first)]
     return LandingPlan(now, tasks, first, originals)
 
 
-def read_tasks(tasks: list[ReadTask], limits: IngestLimits, pool: ReadingPool | None = None) -> list[Outcome]:
+def read_tasks(tasks: list[ReadTask], limits: IngestSettings, pool: ReadingPool | None = None) -> list[Outcome]:
     """The outcome of every task, in order: cheap rejections in this process, the reading in worker
     processes within the per-file time budget (`pool`'s, else started for this call). Any consecutive
     slice of `plan.to_read` may be read apart."""
@@ -168,7 +126,7 @@ def settle_landing(plan: LandingPlan, read: list[Outcome]) -> LandingResult:
     return _split(_within_fiscal_years(_reject_format_duplicates(outcomes, plan.now), plan.now))
 
 
-def ingest_file(path: Path, root: Path, now: datetime, limits: IngestLimits = IngestLimits()) -> Outcome:
+def ingest_file(path: Path, root: Path, now: datetime, limits: IngestSettings = IngestSettings()) -> Outcome:
     """Ingest one file on its own, in this process (no duplicate checks, no time budget); source_path is
     relative to `root`."""
     found = entry_for(path.absolute(), root.absolute())
@@ -215,20 +173,20 @@ class ReadTask:
     found: DiscoveredFile
     sha256: str | None
     now: datetime
-    limits: IngestLimits
+    limits: IngestSettings
     stamp: FileStamp | None = None  # taken before hashing: a change during hashing shows next time
 
 
 ReadingPool = BudgetPool[ReadTask, Outcome]
 
 
-def reading_pool(limits: IngestLimits) -> ReadingPool:
+def reading_pool(limits: IngestSettings) -> ReadingPool:
     """Worker processes for several `read_tasks` calls (started by the first that needs them)."""
     return BudgetPool(_ingest_safely, limits.worker_count(), limits.max_seconds_per_file,
                       limits.max_worker_memory_bytes)
 
 
-def _task(found: DiscoveredFile, now: datetime, limits: IngestLimits,
+def _task(found: DiscoveredFile, now: datetime, limits: IngestSettings,
           known_hashes: Mapping[tuple[str, FileStamp], str]) -> ReadTask:
     stamp = file_stamp(found)
     known = known_hashes.get((found.source_path, stamp)) if stamp is not None else None
@@ -254,7 +212,7 @@ class _Known:
     fiscal_year: int | None
 
 
-def _ingest_all(tasks: list[ReadTask], limits: IngestLimits, pool: ReadingPool | None) -> list[Outcome]:
+def _ingest_all(tasks: list[ReadTask], limits: IngestSettings, pool: ReadingPool | None) -> list[Outcome]:
     """The outcome of every task, in order: cheap rejections here, the reading in worker processes."""
     rejected_early = [_rejected_before_reading(task) for task in tasks]
     to_read = [task for task, rejection in zip(tasks, rejected_early, strict=True) if rejection is None]
@@ -262,7 +220,7 @@ def _ingest_all(tasks: list[ReadTask], limits: IngestLimits, pool: ReadingPool |
     return [rejection if rejection is not None else next(read) for rejection in rejected_early]
 
 
-def _read_all(tasks: list[ReadTask], limits: IngestLimits, pool: ReadingPool | None) -> list[Outcome]:
+def _read_all(tasks: list[ReadTask], limits: IngestSettings, pool: ReadingPool | None) -> list[Outcome]:
     workers = limits.worker_count()
     if workers == 0:
         return [_ingest_safely(task) for task in tasks]
@@ -317,7 +275,7 @@ def _rejected_before_reading(task: ReadTask) -> RejectedFile | None:
     return None
 
 
-def _check_before_reading(found: DiscoveredFile, limits: IngestLimits) -> None:
+def _check_before_reading(found: DiscoveredFile, limits: IngestSettings) -> None:
     """Raises the IngestRejection of a file that fails a check costing no more than a stat and its first
     bytes."""
     if found.problem is not None:
@@ -332,11 +290,11 @@ def _check_before_reading(found: DiscoveredFile, limits: IngestLimits) -> None:
         )
 
 
-def _read_checked(found: DiscoveredFile, known: _Known, now: datetime, limits: IngestLimits) -> IngestedFile:
+def _read_checked(found: DiscoveredFile, known: _Known, now: datetime, limits: IngestSettings) -> IngestedFile:
     """The accepted file, or an IngestRejection."""
     size = found.path.stat().st_size
     known.sha256 = known.sha256 or sha256_file(found.path)
-    read = read_document(found.path, max_pages=limits.max_pages)
+    read = read_document(found.path, limits)
     foreign = foreign_text_reason(read.pages)
     if foreign is not None:
         raise NotAReportError(foreign)

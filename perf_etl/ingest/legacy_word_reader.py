@@ -34,12 +34,13 @@ from perf_etl.ingest.reasons import (
     EncryptedDocError,
     UnsupportedFormatError,
 )
+from perf_etl.settings import IngestSettings
 
 if TYPE_CHECKING:
     from perf_etl.ingest.readers import ReadResult
 
 # How long one conversion may take before LibreOffice is stopped: a long report converts in a few seconds,
-# and this stays under the per-file budget (ingest.IngestLimits.max_seconds_per_file, 120 s), so that a
+# and this stays under the per-file budget (ingest.IngestSettings.max_seconds_per_file, 120 s), so that a
 # stuck conversion is ended here, with its processes, rather than by the worker being killed under it.
 CONVERT_TIMEOUT_SECONDS = 90.0
 MISSING_HINT = "install LibreOffice (libreoffice-writer-nogui) to read .doc/.wps, or save it as .docx"
@@ -55,7 +56,7 @@ _OTHER_OFFICE_STREAMS = {
 }
 
 
-def read_doc(data: bytes, max_pages: int | None = None) -> ReadResult:
+def read_doc(data: bytes, options: IngestSettings | None = None) -> ReadResult:
     """A .doc / .wps as one page (Word files carry no reliable page breaks), with its tables."""
     from perf_etl.ingest import readers  # readers registers this reader, so it is imported when called
 
@@ -63,7 +64,7 @@ def read_doc(data: bytes, max_pages: int | None = None) -> ReadResult:
     soffice = _soffice()
     converted = _convert_to_docx(soffice, data, suffix)
     try:
-        read = readers.read_docx(converted, max_pages)
+        read = readers.read_docx(converted, options)
     except CorruptDocxError as error:
         raise CorruptDocError(f"LibreOffice's .docx of it does not open: {error.detail}") from error
     engine = f"LibreOffice {_soffice_version(soffice)} → {read.text_engine}"

@@ -14,7 +14,6 @@ an engine string for raw.pages.text_engine. `unreadable_reason` says when a page
 from __future__ import annotations
 
 import math
-import os
 import re
 import threading
 from collections.abc import Sequence
@@ -32,7 +31,6 @@ from perf_etl.ingest.pdfium_fonts import system_fonts
 from perf_etl.pool import default_workers, usable_cpus
 
 ENGINE = "rapidocr-onnxruntime"
-THREADS_VARIABLE = "PERF_ETL_OCR_THREADS"
 POINTS_PER_INCH = 72.0
 # Measured on the scanned samples (docs/ocr.md): 150, 200 and 300 dpi read 12 pt and 7.5 pt type equally
 # well (99.9%) at the same cost, because the recogniser scales every line to 48 px high and detection runs
@@ -127,13 +125,16 @@ def engine_name(dpi: int = DEFAULT_DPI) -> str:
     return f"{ENGINE} {version(ENGINE)} @{dpi}dpi"
 
 
-def ocr_pdf_pages(pdf_bytes: bytes, page_numbers: Sequence[int], *, dpi: int = DEFAULT_DPI) -> list[OcrPage]:
-    """OCR the 1-based `page_numbers` of a PDF, in the order given. IndexError for a page it does not have."""
+def ocr_pdf_pages(pdf_bytes: bytes, page_numbers: Sequence[int], threads: int | None = None, *,
+                  dpi: int = DEFAULT_DPI) -> list[OcrPage]:
+    """OCR the 1-based `page_numbers` of a PDF, in the order given, with an engine of `threads` threads
+    (`ocr_threads`). IndexError for a page it does not have."""
     with system_fonts():  # text in fonts the PDF does not embed drawn as letters, for the OCR to read
         document = pypdfium2.PdfDocument(pdf_bytes)
         try:
             engine = engine_name(dpi)
-            return [ocr_image(render_page(document, number, dpi), number, engine=engine) for number in page_numbers]
+            return [ocr_image(render_page(document, number, dpi), number, engine=engine, threads=threads)
+                    for number in page_numbers]
         finally:
             document.close()
 
@@ -179,9 +180,10 @@ def without_red_ink(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.
     return grey
 
 
-def ocr_image(image: np.ndarray, page_number: int, *, engine: str | None = None) -> OcrPage:
+def ocr_image(image: np.ndarray, page_number: int, *, engine: str | None = None, threads: int | None = None,
+              ) -> OcrPage:
     """OCR one page image (grey H x W or BGR H x W x 3, uint8)."""
-    boxes = _recognise(image)
+    boxes = _recognise(image, threads)
     kept = [box for box in boxes if box.score >= MIN_LINE_SCORE and box.text.strip()]
     lines = tuple(_join_line(line) for line in group_lines(kept))
     return OcrPage(
@@ -213,39 +215,38 @@ def is_unreadable(page: OcrPage, min_confidence: float = MIN_OCR_CONFIDENCE) -> 
 # ---------------------------------------------------------------- engine
 
 
-def load_engine() -> None:
+def load_engine(threads: int | None = None) -> None:
     """Load the models now rather than on the first page (a worker about to OCR, a benchmark)."""
-    _engine()
+    _engine(ocr_threads(threads))
 
 
 @cache
-def _engine() -> Any:
+def _engine(threads: int) -> Any:
     """The process's RapidOCR instance (made once: loading the three ONNX models is the slow part)."""
     # Imported here: it pulls in onnxruntime and OpenCV, which a run without scans never needs.
     from rapidocr_onnxruntime import RapidOCR
 
     # Only the detector and the recogniser are used (see _recognise): report pages are upright, and the
     # angle classifier costs time and can turn a line of digits upside down.
-    return RapidOCR(use_cls=False, rec_batch_num=REC_BATCH, intra_op_num_threads=ocr_threads())
+    return RapidOCR(use_cls=False, rec_batch_num=REC_BATCH, intra_op_num_threads=threads)
 
 
-def ocr_threads() -> int:
-    """ONNX Runtime threads per engine: PERF_ETL_OCR_THREADS, else the CPUs shared out between the
-    default number of ingest workers (1 each on a 2-CPU machine).
+def ocr_threads(configured: int | None = None) -> int:
+    """ONNX Runtime threads per engine: `configured` (IngestSettings.ocr_threads, PERF_ETL_OCR_THREADS), else
+    the CPUs shared out between the default number of ingest workers (1 each on a 2-CPU machine).
 
     Ingest reads files in several processes, each with its own engine: with one thread per core each, two
     workers on two cores ran four threads and fought over the cores.
     """
-    value = os.environ.get(THREADS_VARIABLE, "").strip()
-    if value:
-        return int(value)
+    if configured is not None:
+        return configured
     return max(1, usable_cpus() // default_workers())
 
 
-def _recognise(image: np.ndarray) -> list[_Box]:
+def _recognise(image: np.ndarray, threads: int | None) -> list[_Box]:
     """Detect text lines on a reduced copy of the page, recognise them on crops of the full render."""
     bgr = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-    engine = _engine()
+    engine = _engine(ocr_threads(threads))
     with _ENGINE_LOCK:  # the detector keeps per-call preprocessing state on itself
         quads = _detect(engine, bgr)
         if not len(quads):

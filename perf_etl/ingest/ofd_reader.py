@@ -30,6 +30,7 @@ from lxml import etree
 
 from perf_etl.ingest.reasons import CorruptOfdError, NoTextLayerError, TooLargeError
 from perf_etl.models import PageText
+from perf_etl.settings import IngestSettings
 
 if TYPE_CHECKING:
     from perf_etl.ingest.readers import ReadResult
@@ -57,7 +58,7 @@ class _Run:
     text: str
 
 
-def read_ofd(data: bytes, max_pages: int | None = None) -> ReadResult:
+def read_ofd(data: bytes, options: IngestSettings | None = None) -> ReadResult:
     """Each page of each document in the OFD, its text in reading order."""
     from perf_etl.ingest import readers  # readers registers this reader, so it is imported when called
 
@@ -65,7 +66,8 @@ def read_ofd(data: bytes, max_pages: int | None = None) -> ReadResult:
     with _open_zip(data) as archive:
         package = _Package(archive)
         contents = [page for document in package.documents() for page in package.page_contents(document)]
-        if max_pages is not None and len(contents) > max_pages:
+        max_pages = (options or IngestSettings()).max_pages
+        if len(contents) > max_pages:
             raise TooLargeError(
                 f"{len(contents)} pages, over the limit of {max_pages} (max_pages, PERF_ETL_MAX_PAGES)")
         texts = [_page_text([run for part in parts for run in _runs(package.xml(part))]) for parts in contents]

@@ -27,7 +27,6 @@ from docx.table import Table
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from perf_etl import settings
 from perf_etl.grid import RawGrid, TableGrid
 from perf_etl.ingest.classify import needs_ocr
 from perf_etl.ingest.html_reader import looks_like_html, read_html
@@ -47,6 +46,7 @@ from perf_etl.ingest.reasons import (
 from perf_etl.ingest.spreadsheet_reader import read_spreadsheet
 from perf_etl.models import PageText
 from perf_etl.pool import extend_budget
+from perf_etl.settings import IngestSettings
 from perf_etl.tables.columns import indicator_header
 from perf_etl.tables.docx import read_docx_tables
 from perf_etl.tables.find import candidate_pages, is_candidate
@@ -148,14 +148,14 @@ def sniffed_format(head: bytes) -> str | None:
     return None
 
 
-def read_document(path: Path, *, max_pages: int | None = None) -> ReadResult:
+def read_document(path: Path, options: IngestSettings | None = None) -> ReadResult:
     """Read `path` by what it is (`source_format_of`). Raises IngestRejection subclasses for files that cannot
     be used."""
     source_format = source_format_of(path)
     data = path.read_bytes()
     if not data:
         raise EmptyFileError("0 bytes")
-    read = _BY_NAME[source_format].read(data, max_pages)
+    read = _BY_NAME[source_format].read(data, options or IngestSettings())
     # NUL is no character of any report; a reader may pass it through from a broken text layer or file.
     pages = [replace(page, text=page.text.replace("\x00", "")) for page in read.pages]
     return replace(read, pages=pages, tables=_with_flattened_tables(read.tables, pages))
@@ -184,14 +184,15 @@ class _PdfPages:
     table_error: str | None = None
 
 
-def read_pdf(data: bytes, max_pages: int | None = None) -> ReadResult:
+def read_pdf(data: bytes, options: IngestSettings | None = None) -> ReadResult:
     """Pages of a PDF, each from the engine that reads it best: pypdfium2, pdfplumber for table pages
     and pages pdfium cannot read, OCR for pages neither can (scans, fonts without a Unicode map); and
     the tables of the pages whose text shows a table header (and the page after each)."""
     _check_pdf_envelope(data)
     with _PlumberFile(data) as plumber:
-        read = _text_layer(data, max_pages, plumber)
-        confidences = _read_pages_with_ocr(data, read.texts, read.engines)
+        options = options or IngestSettings()
+        read = _text_layer(data, options.max_pages, plumber)
+        confidences = _read_pages_with_ocr(data, read.texts, read.engines, options)
         tables = _read_tables(plumber, read)
     pages = [
         PageText(number, text, engine, confidence)
@@ -351,18 +352,19 @@ def _without_tables(problem: str) -> list[TableGrid]:
     return []
 
 
-def _read_pages_with_ocr(data: bytes, texts: list[str], engines: list[str]) -> list[float | None]:
+def _read_pages_with_ocr(data: bytes, texts: list[str], engines: list[str], options: IngestSettings,
+                         ) -> list[float | None]:
     """OCR the pages whose text layer is still unusable; returns each page's OCR confidence (None for
     pages not OCR'd). UnreadableScanError when a page has print OCR cannot read with enough confidence."""
     confidences: list[float | None] = [None] * len(texts)
     wanted = [index for index, text in enumerate(texts) if needs_ocr(text)]
-    if not wanted or not settings.ocr_enabled():
+    if not wanted or not options.ocr:
         return confidences
     from perf_etl.ingest import ocr  # onnxruntime and OpenCV load only for files that need them
 
     extend_budget(_OCR_SECONDS_PER_PAGE * len(wanted))
     try:
-        read = ocr.ocr_pdf_pages(data, [index + 1 for index in wanted])
+        read = ocr.ocr_pdf_pages(data, [index + 1 for index in wanted], options.ocr_threads)
     except pypdfium2.PdfiumError:
         return confidences  # pdfium cannot render the file either; the text-layer check rejects it
     for index, page in zip(wanted, read, strict=True):
@@ -489,7 +491,7 @@ def _page_ranges(pages: list[int]) -> str:
 # ---------------------------------------------------------------- plain text
 
 
-def read_txt(data: bytes, max_pages: int | None = None) -> ReadResult:
+def read_txt(data: bytes, options: IngestSettings | None = None) -> ReadResult:
     """A .txt in UTF-8 (with or without BOM), GBK or GB18030; form feeds separate pages.
 
     Windows line ends (CRLF, CR) become LF, as in the PDF and Word text, so later stages see one kind.
@@ -498,7 +500,7 @@ def read_txt(data: bytes, max_pages: int | None = None) -> ReadResult:
     parts = _unix_newlines(text).split("\f")
     if len(parts) > 1 and not parts[-1].strip():
         parts.pop()  # a trailing form feed ends the last page, it does not start a new one
-    _check_page_count(len(parts), max_pages)
+    _check_page_count(len(parts), (options or IngestSettings()).max_pages)
     engine = f"charset-normalizer {version('charset-normalizer')} ({encoding})"
     return ReadResult([PageText(number, part, engine) for number, part in enumerate(parts, start=1)], engine, "txt")
 
@@ -531,7 +533,7 @@ def _control_share(text: str) -> float:
 # ---------------------------------------------------------------- Word
 
 
-def read_docx(data: bytes, max_pages: int | None = None) -> ReadResult:
+def read_docx(data: bytes, options: IngestSettings | None = None) -> ReadResult:
     """A .docx as one page: paragraphs and table rows (cells joined by tabs) in document order.
 
     Word files carry no reliable page breaks (pagination happens when rendering), so all is page 1.
@@ -608,11 +610,11 @@ class SourceFormat:
 
     name: str
     suffixes: tuple[str, ...]
-    read: Callable[[bytes, int | None], ReadResult]
+    read: Callable[[bytes, IngestSettings], ReadResult]
     rank: int
 
 
-# Adding a format: its reader (bytes, page limit) -> ReadResult, and a line here.
+# Adding a format: its reader (bytes, IngestSettings) -> ReadResult, and a line here.
 FORMATS: tuple[SourceFormat, ...] = (
     SourceFormat("pdf", (".pdf",), read_pdf, 0),
     SourceFormat("ofd", (".ofd",), read_ofd, 1),

@@ -41,6 +41,7 @@ from perf_etl.ingest.reasons import (
     TooLargeError,
 )
 from perf_etl.models import PageText
+from perf_etl.settings import IngestSettings
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class _Sheet:
     merged: list[_Range]
 
 
-def read_spreadsheet(data: bytes, max_pages: int | None = None) -> readers.ReadResult:
+def read_spreadsheet(data: bytes, options: IngestSettings | None = None) -> readers.ReadResult:
     """Every visible sheet of a workbook as a page (its text) and a table (its cells)."""
     if data.startswith(_OLE2_MAGIC):
         sheets, engine, source_format = _ole_workbook(data)
@@ -87,7 +88,8 @@ def read_spreadsheet(data: bytes, max_pages: int | None = None) -> readers.ReadR
     sheets = [sheet for sheet in sheets if sheet.texts]
     if not sheets:
         raise EmptySpreadsheetError("no cell of a visible sheet holds text")
-    if max_pages is not None and len(sheets) > max_pages:
+    max_pages = (options or IngestSettings()).max_pages
+    if len(sheets) > max_pages:
         raise TooLargeError(f"{len(sheets)} sheets, over the limit of {max_pages} (max_pages, PERF_ETL_MAX_PAGES)")
     pages = [PageText(number, sheet_text(sheet), engine) for number, sheet in enumerate(sheets, start=1)]
     tables = [sheet_grid(sheet, number, number - 1) for number, sheet in enumerate(sheets, start=1)]

@@ -17,8 +17,9 @@ import duckdb
 import pandas as pd
 
 from perf_etl.extract import confidence
+from perf_etl.models import GRADES, MONEY_COLUMNS
 from perf_etl.validate import checks
-from perf_etl.validate.schemas import GRADES, MAX_RATE_PCT
+from perf_etl.validate.schemas import MAX_RATE_PCT
 from perf_etl.warehouse import store
 
 _SQL_DIR = resources.files("perf_etl.marts")
@@ -35,7 +36,7 @@ _COLUMN_DOC = re.compile(r"^--\s+(\w+)\s{2,}(\S.*)$")
 
 # Thresholds the data_quality query shares with the Python checks, so that the two cannot drift apart.
 CHECK_PARAMETERS: Mapping[str, object] = {
-    "money_columns": list(checks.MONEY_COLUMNS),
+    "money_columns": list(MONEY_COLUMNS),
     "max_rate_pct": MAX_RATE_PCT,
     "grades": list(GRADES),
     "rate_tolerance_pct": checks.RATE_TOLERANCE_PCT,
@@ -151,13 +152,16 @@ def ensure_mart_tables(conn: duckdb.DuckDBPyConnection) -> None:
                 conn.execute(f'ALTER TABLE marts.{table} ALTER COLUMN "{name}" SET DATA TYPE {column_type}')
 
 
-def build_marts(conn: duckdb.DuckDBPyConnection, years: Sequence[int]) -> dict[str, pd.DataFrame]:
-    """Recompute every mart for `years` and replace those years' rows, in one transaction.
+def build_marts(conn: duckdb.DuckDBPyConnection, years: Sequence[int],
+                statements: Sequence[store.Statement] = ()) -> dict[str, pd.DataFrame]:
+    """Recompute every mart for `years` and replace those years' rows, in one transaction with `statements`
+    (the stage's fingerprints, perf_etl/stages/marts.py).
 
     Year-over-year columns read the year before each of `years` from core; a missing year gives NULLs.
     Returns the rows written, per table.
     """
     ensure_mart_tables(conn)
     frames = {table: query_mart(conn, table, years) for table in MART_TABLES}
-    store.write_partition(conn, years, [store.TableWrite(f"marts.{table}", frame) for table, frame in frames.items()])
+    store.write_partition_with(conn, years, [store.TableWrite(f"marts.{table}", frame)
+                                             for table, frame in frames.items()], statements)
     return frames

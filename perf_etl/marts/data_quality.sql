@@ -15,20 +15,9 @@
 -- grade_agrees_with_score, execution_rate_pct for execution_rate_consistent, expenditure_wan for
 -- spending_split_adds_up, the field itself for the range and evidence checks. They run on the rows in
 -- core, that is after pandera withheld the rows it refused (those are counted in raw.rejected_files).
-WITH reports AS (
-    SELECT * FROM core.reports WHERE list_contains($years, fiscal_year)
-),
-
--- One row per report and field, the value as text (NULL when the field is empty). Every column is a
--- field except those that identify the row rather than being read from the text.
-field_values AS (
-    SELECT report_id, report_year AS fiscal_year, field, value
-    FROM (
-        SELECT report_id, fiscal_year AS report_year,
-            COLUMNS(* EXCLUDE (report_id, document_id, report_ordinal, extractor_version))::VARCHAR
-        FROM reports
-    )
-    UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (report_id, report_year))))
+-- One row per report and field, the value as text (NULL when the field is empty).
+WITH field_values AS (
+    SELECT * FROM report_field_values($years)
 ),
 
 check_failures AS (

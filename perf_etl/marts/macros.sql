@@ -82,6 +82,18 @@ FROM (
 )
 GROUP BY report_id;
 
+-- One row per report of `years` and field, the value as text (NULL when the field is empty). Every column is a
+-- field except those that identify the row rather than being read from the text (models.NO_EVIDENCE_COLUMNS).
+CREATE OR REPLACE TEMP MACRO report_field_values(years) AS TABLE
+SELECT report_id, report_year AS fiscal_year, field, value
+FROM (
+    SELECT report_id, fiscal_year AS report_year,
+        COLUMNS(* EXCLUDE (report_id, document_id, report_ordinal, extractor_version))::VARCHAR
+    FROM core.reports
+    WHERE list_contains(years, fiscal_year)
+)
+UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (report_id, report_year))));
+
 -- The contract checks of perf_etl/validate/checks.py restated in SQL, one row per failure: report_id,
 -- fiscal_year, the field it counts against and the check's name (marts.data_quality counts them,
 -- marts.review_queue lists them). The thresholds are parameters from that module (build.CHECK_PARAMETERS).
@@ -91,16 +103,8 @@ WITH reports AS (
     SELECT * FROM core.reports WHERE list_contains(years, fiscal_year)
 ),
 
--- One row per report and field, the value as text (NULL when the field is empty). Every column is a
--- field except those that identify the row rather than being read from the text.
 field_values AS (
-    SELECT report_id, report_year AS fiscal_year, field, value
-    FROM (
-        SELECT report_id, fiscal_year AS report_year,
-            COLUMNS(* EXCLUDE (report_id, document_id, report_ordinal, extractor_version))::VARCHAR
-        FROM reports
-    )
-    UNPIVOT INCLUDE NULLS (value FOR field IN (COLUMNS(* EXCLUDE (report_id, report_year))))
+    SELECT * FROM report_field_values(years)
 ),
 
 check_failures AS (

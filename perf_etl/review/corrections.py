@@ -37,11 +37,11 @@ import duckdb
 import pandas as pd
 import pandera.errors
 
-from perf_etl import settings
 from perf_etl.extract import grade_for_score
 from perf_etl.extract.departments import department_key
 from perf_etl.extract.hits import render_value
 from perf_etl.models import REPORT_COLUMNS
+from perf_etl.settings import TIMEZONE
 from perf_etl.validate.schemas import CORRECTION_RULE, REPORT_ID, ReportsModel
 from perf_etl.warehouse.store import _connect_when_unlocked, transaction
 
@@ -182,12 +182,6 @@ def _check_allowed(field: str, value: Any) -> None:
 
 
 # ---------------------------------------------------------------- the store
-
-
-def corrections_store(settings_or_path: str | Path | None = None) -> Path:
-    """Where the corrections of a warehouse live: PERF_ETL_CORRECTIONS, else beside the warehouse file given
-    (default: settings.warehouse_path()), data/warehouse.duckdb -> data/warehouse.corrections.duckdb."""
-    return settings.corrections_store_path(Path(settings_or_path) if settings_or_path is not None else None)
 
 
 _STORE_SQL = """
@@ -337,7 +331,7 @@ def _parsed_time(text: str) -> datetime:
     except ValueError:
         raise CorrectionError(f"corrected_at {text!r} is not a date and time (ISO 8601, e.g. "
                               "2025-03-01T09:30:00+08:00)") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo(settings.TIMEZONE))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo(TIMEZONE))
 
 
 # ---------------------------------------------------------------- applying in core

@@ -1,7 +1,7 @@
 """How well marts.review_queue puts the real corpus's wrong values first.
 
 The labelled texts of perf_etl_tests/fixtures/real/ go through the pipeline's own stage functions (ingest_file,
-normalize_document, extract_stage with the core stage's confidence, the contract checks, pandera's
+normalize_document, the core stage's `extract`, the contract checks, pandera's
 validate_core) into a real DuckDB warehouse, whose marts are built by `build_marts`; the queue is then read
 back in its order (priority, then urgency, then report and field) and each row is judged against the labels.
 
@@ -31,7 +31,8 @@ from perf_etl.marts.build import build_marts
 from perf_etl.models import IngestedFile, RawDocument, StagedDocument, records_frame
 from perf_etl.normalize import normalize_document
 from perf_etl.parallel import Parallelism
-from perf_etl.pipeline import extract_stage, staging_frames
+from perf_etl.stages.core import extract
+from perf_etl.stages.staging import staging_frames
 from perf_etl.validate.checks import run_contract_checks
 from perf_etl.validate.rows import validate_core
 from perf_etl.warehouse import check_results, store
@@ -78,7 +79,7 @@ def corpus_warehouse(texts: Sequence[RealText], warehouse: Path, now: datetime =
     years = sorted({d.fiscal_year for d in documents if d.fiscal_year is not None})
     source_paths = {d.document_id: d.source_path for d in documents}
     tables = pd.concat(cells, ignore_index=True) if cells else None
-    frames, _ = extract_stage(staged, source_paths, now=now, tables=tables, parallel=Parallelism(workers=0))
+    frames, _ = extract(staged, source_paths, now=now, tables=tables, parallel=Parallelism(workers=0))
     outcomes = run_contract_checks(frames, years)
     core, _ = validate_core(frames, source_paths, now)
     staging = staging_frames(staged)
@@ -88,7 +89,8 @@ def corpus_warehouse(texts: Sequence[RealText], warehouse: Path, now: datetime =
                   store.TableWrite("staging.sections", staging["sections"]),
                   *(store.TableWrite(f"core.{table}", frame) for table, frame in core.items())]
         store.write_partition(conn, years, writes)
-        check_results.save(conn, outcomes, years, now)
+        # After raw.documents is written: a failing row's year is its document's.
+        store.write_partition_with(conn, years, [], check_results.save_statements(conn, outcomes, years, now))
         build_marts(conn, years)
     return accepted
 

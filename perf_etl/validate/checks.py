@@ -11,12 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from perf_etl.models import NO_EVIDENCE_COLUMNS
-from perf_etl.validate.schemas import CORRECTION_RULE, GRADES, MAX_RATE_PCT
+from perf_etl.models import GRADES, MONEY_COLUMNS, NO_EVIDENCE_COLUMNS
+from perf_etl.validate.schemas import CORRECTION_RULE, MAX_RATE_PCT
 
-MONEY_COLUMNS = [
-    "budget_initial_wan", "budget_wan", "expenditure_wan", "basic_expenditure_wan", "project_expenditure_wan",
-]
 RATE_TOLERANCE_PCT = 0.5
 SPLIT_TOLERANCE_WAN = 1.0
 
@@ -90,7 +87,7 @@ def score_in_range(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame:
 
 def grade_in_values(frames: CoreFrames, years: Sequence[int]) -> pd.DataFrame:
     reports = frames["reports"]
-    bad = reports["grade"].notna() & ~reports["grade"].isin(GRADES)
+    bad = reports["grade"].notna() & ~reports["grade"].isin(list(GRADES))
     return reports.loc[bad, ["report_id", "document_id", "grade"]]
 
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-GRADES = ["优", "良", "中", "差"]
-REPORT_TYPES = ["department_overall", "project"]
+from perf_etl.models import REPORT_FIELDS, ReportField
+
 SHA256_HEX = r"^[0-9a-f]{64}$"
 # A report's id: its file's document_id, with ":<n>" for the n-th report of a file that holds several.
 REPORT_ID = r"^[0-9a-f]{64}(?::[1-9]\d*)?$"
@@ -41,33 +41,45 @@ class _CoreRow(pa.DataFrameModel):
         strict = True
 
 
-class ReportsModel(_CoreRow):
-    """core.reports: one row per report."""
+# A report field's kind (perf_etl/models.py, FIELD_KINDS) -> its pandas type and the bounds of its values.
+_FIELD_CHECKS: dict[str, tuple[object, dict[str, object]]] = {
+    "ordinal": (pd.Int64Dtype, {"ge": 1}),
+    "year": (pd.Int64Dtype, {"ge": 2000, "le": 2100}),
+    "text": (str, {}),
+    "date": (str, {"str_matches": r"^\d{4}-\d{2}-\d{2}$"}),
+    "money": (float, {"ge": 0}),
+    "rate": (float, {"ge": 0, "le": MAX_RATE_PCT}),
+    "computed_rate": (float, {"ge": 0}),
+    "score": (float, {"ge": 0, "le": 100}),
+    "count": (pd.Int64Dtype, {"ge": 0}),
+}
 
-    report_ordinal: Series[pd.Int64Dtype] = pa.Field(ge=1)
-    title_year: Series[pd.Int64Dtype] = _year(nullable=True)
-    report_title: Series[str] = pa.Field(nullable=True)
-    report_type: Series[str] = pa.Field(nullable=True, isin=REPORT_TYPES)
-    department_name: Series[str] = pa.Field(nullable=True, str_length={"min_value": 2})
-    project_name: Series[str] = pa.Field(nullable=True)
-    department_key: Series[str] = pa.Field(nullable=True)
-    region: Series[str] = pa.Field(nullable=True)
-    filler_name: Series[str] = pa.Field(nullable=True)
-    contact_phone: Series[str] = pa.Field(nullable=True, str_matches=r"^[0-9()（）\-+ ]{5,20}$")
-    fill_date: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{4}-\d{2}-\d{2}$")
-    budget_initial_wan: Series[float] = _money()
-    budget_wan: Series[float] = _money()
-    expenditure_wan: Series[float] = _money()
-    execution_rate_pct: Series[float] = _rate()
-    execution_rate_computed_pct: Series[float] = pa.Field(nullable=True, ge=0)
-    basic_expenditure_wan: Series[float] = _money()
-    project_expenditure_wan: Series[float] = _money()
-    self_score: Series[float] = pa.Field(nullable=True, ge=0, le=100)
-    grade: Series[str] = pa.Field(nullable=True, isin=GRADES)
-    grade_from_score: Series[str] = pa.Field(nullable=True, isin=GRADES)
-    staff_authorized: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    staff_actual: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    extractor_version: Series[str]
+
+def _report_column(field: ReportField) -> tuple[object, pa.Field]:
+    dtype, bounds = _FIELD_CHECKS[field.kind]
+    checks = dict(bounds)
+    if field.choices:
+        checks["isin"] = list(field.choices)
+    if field.pattern:
+        checks["str_matches"] = field.pattern
+    if field.min_length:
+        checks["str_length"] = {"min_value": field.min_length}
+    return Series[dtype], pa.Field(nullable=field.nullable, **checks)  # type: ignore[valid-type]
+
+
+def _reports_model() -> type[pa.DataFrameModel]:
+    """core.reports' model from the field declarations (the id and year columns are every core table's)."""
+    shared = set(_CoreRow.__annotations__)
+    columns = {f.name: _report_column(f) for f in REPORT_FIELDS if f.name not in shared}
+    return type("ReportsModel", (_CoreRow,), {
+        "__doc__": "core.reports: one row per report.",
+        "__module__": __name__,
+        "__annotations__": {name: dtype for name, (dtype, _) in columns.items()},
+        **{name: check for name, (_, check) in columns.items()},
+    })
+
+
+ReportsModel = _reports_model()
 
 
 class FieldEvidenceModel(_CoreRow):

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from perf_etl.validate.checks import CheckOutcome
+from perf_etl.warehouse.store import Statement
 
 KEPT_FAILURE_ROWS = 50
 
@@ -26,10 +27,11 @@ class KeptOutcome:
     evaluated_at: dict[int, datetime]
 
 
-def save(conn: duckdb.DuckDBPyConnection, outcomes: Sequence[CheckOutcome], years: Sequence[int],
-         now: datetime) -> None:
-    """Replace the years' kept outcomes. A failing row belongs to the year of its document (raw.documents);
-    a row without one (none of the checks gives such rows today) to every year of the run."""
+def save_statements(conn: duckdb.DuckDBPyConnection, outcomes: Sequence[CheckOutcome], years: Sequence[int],
+                    now: datetime) -> list[Statement]:
+    """Replacing the years' kept outcomes, for the transaction that writes the rows they were evaluated on. A
+    failing row belongs to the year of its document (raw.documents); a row without one (none of the checks
+    gives such rows today) to every year of the run."""
     document_years = dict(conn.execute(
         "SELECT document_id, fiscal_year FROM raw.documents WHERE list_contains(?, fiscal_year)",
         [[int(y) for y in years]]).fetchall())
@@ -40,9 +42,8 @@ def save(conn: duckdb.DuckDBPyConnection, outcomes: Sequence[CheckOutcome], year
             failures = by_year.get(year, outcome.failures.iloc[0:0])
             records = json.loads(failures.head(KEPT_FAILURE_ROWS).to_json(orient="records", date_format="iso"))
             rows.append((outcome.name, int(year), len(failures), json.dumps(records, ensure_ascii=False), now))
-    conn.execute("DELETE FROM meta.check_results WHERE list_contains(?, fiscal_year)", [[int(y) for y in years]])
-    if rows:
-        conn.executemany("INSERT INTO meta.check_results VALUES (?, ?, ?, ?, ?)", rows)
+    return [("DELETE FROM meta.check_results WHERE list_contains(?, fiscal_year)", [[int(y) for y in years]]),
+            *(("INSERT INTO meta.check_results VALUES (?, ?, ?, ?, ?)", row) for row in rows)]
 
 
 def _by_year(failures: pd.DataFrame, document_years: Mapping[str, int], years: Sequence[int]

@@ -25,9 +25,9 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
-from perf_etl import settings
 from perf_etl.grid import TABLE_CELL_COLUMNS, cells_frame, empty_cells
-from perf_etl.ingest.ingest import FileStamp, IngestLimits, Outcome, ReadTask
+from perf_etl.ingest.ingest import FileStamp, IngestSettings, Outcome, ReadTask
+from perf_etl.ingest.readers import FORMATS
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile, RawDocument, RejectedFile
 
@@ -46,10 +46,13 @@ _PAGE_COLUMNS = ["sha256", "page_number", "text", "char_count", "text_engine", "
 _CELL_COLUMNS = ["sha256", *(column for column in TABLE_CELL_COLUMNS if column not in ("document_id", "fiscal_year"))]
 
 
-def reader_version() -> str:
-    """What a cached outcome must have been read with to be reused."""
+def reader_version(ocr: bool = True) -> str:
+    """What a cached outcome must have been read with to be reused (`ocr`: IngestSettings.ocr): our reading
+    code, the libraries, the formats read (a format added to the registry reads the files that were
+    unsupported_format), OCR on or off."""
     libraries = ", ".join(f"{name} {version(name)}" for name in ("pypdfium2", "pdfplumber", "rapidocr-onnxruntime"))
-    return f"reader {READER_CODE_VERSION} ({libraries}); OCR {'on' if settings.ocr_enabled() else 'off'}"
+    formats = ",".join(fmt.name for fmt in FORMATS)
+    return f"reader {READER_CODE_VERSION} ({libraries}); formats {formats}; OCR {'on' if ocr else 'off'}"
 
 
 def cached_outcomes(conn: duckdb.DuckDBPyConnection, tasks: Sequence[ReadTask], reader: str) -> dict[int, Outcome]:
@@ -221,7 +224,7 @@ def _worth_keeping(task: ReadTask, outcome: Outcome) -> bool:
     return isinstance(outcome, IngestedFile) or outcome.reason_code not in _NOT_KEPT
 
 
-def _limited(reader: str, limits: IngestLimits) -> str:
+def _limited(reader: str, limits: IngestSettings) -> str:
     """The version a too_large outcome is kept under: the reader's and the limits it was over."""
     return (f"{reader}; limits {limits.max_file_bytes} bytes, {limits.max_pages} pages, "
             f"{limits.max_seconds_per_file:g} s, {limits.max_worker_memory_bytes} bytes of memory")

@@ -14,11 +14,13 @@ import pandas as pd
 import pytest
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from perf_etl.defs.assets import staging
 from perf_etl.defs.assets.common import FULL_REFRESH_TAG
 from perf_etl.defs.definitions import build_definitions
 from perf_etl.parallel import Parallelism, WorkerPool
-from perf_etl.pipeline import Extracted, extract_documents, extract_stage, extracted_frames, normalize_stage
+from perf_etl.stages import staging as staging_stage
+from perf_etl.stages.core import Extracted, extract_documents, extracted_frames
+from perf_etl.stages.core import extract as extract_stage
+from perf_etl.stages.staging import normalize as normalize_stage
 from perf_etl.warehouse import store
 from perf_etl.warehouse.store import RUN_TIME_COLUMNS
 from perf_etl_tests.conftest import SAMPLES, raw_frames_in_memory
@@ -104,7 +106,7 @@ def test_a_step_that_fails_in_its_second_batch_leaves_the_previous_rows(one_batc
         return normalize_stage(*args, **kwargs)
 
     monkeypatch.setattr(store, "DOCUMENTS_PER_BATCH", 2)
-    monkeypatch.setattr(staging, "normalize_stage", fails_on_the_second_batch)
+    monkeypatch.setattr(staging_stage, "normalize", fails_on_the_second_batch)
     result = run(root, raise_on_error=False, **{FULL_REFRESH_TAG: "true"})
     assert not result.success and len(calls) == 2
     after = rows(root / "warehouse.duckdb", ordered=True)

@@ -5,7 +5,7 @@ import dagster as dg
 from perf_etl import settings
 from perf_etl.defs.definitions import build_definitions, defs
 from perf_etl.defs.partitions import fiscal_year_partitions
-from perf_etl.defs.schedules import yearly_reports_schedule
+from perf_etl.defs.schedules import closed_year_request
 from perf_etl.validate.checks import CONTRACT_CHECKS
 
 
@@ -32,7 +32,7 @@ def test_every_contract_check_is_an_asset_check():
 
 def test_schedule_runs_the_year_just_closed():
     context = dg.build_schedule_context(scheduled_execution_time=datetime(2025, 7, 1, 9))
-    request = yearly_reports_schedule(context)
+    request = closed_year_request(context)
     assert request.partition_key == "2024"
 
 

@@ -13,8 +13,8 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from perf_etl.defs.assets.common import FULL_REFRESH_TAG
 from perf_etl.defs.definitions import build_definitions
+from perf_etl.stages import fingerprints
 from perf_etl.validate.checks import CONTRACT_CHECKS
-from perf_etl.warehouse import fingerprints
 from perf_etl_tests.conftest import SAMPLES
 
 YEARS = {ASSET_PARTITION_RANGE_START_TAG: "2020", ASSET_PARTITION_RANGE_END_TAG: "2024"}

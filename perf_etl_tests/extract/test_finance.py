@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from perf_etl.extract.finance import FINANCE_FIELDS, extract_finance_hits
+from perf_etl.extract.finance import FINANCE_FIELDS
 from perf_etl.models import StagedDocument
+from perf_etl_tests.extract.readings import extract_finance_hits
 
 
 def _doc(text: str, fiscal_year: int | None = 2023) -> StagedDocument:

@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 
-from perf_etl.extract.finance import (
-    FINANCE_FIELDS,
+from perf_etl.extract.finance import FINANCE_FIELDS
+from perf_etl.models import PageText, StagedDocument
+from perf_etl.normalize import normalize_document
+from perf_etl_tests.extract.readings import (
     extract_expenditure_items,
     extract_finance_hits,
     extract_prose_indicators,
     extract_score_components,
 )
-from perf_etl.models import PageText, StagedDocument
-from perf_etl.normalize import normalize_document
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = HERE.parents[1] / "data" / "samples"

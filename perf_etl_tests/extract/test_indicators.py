@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from perf_etl.extract.finance import extract_prose_indicators
 from perf_etl.extract.indicators import clean_name
 from perf_etl.models import Indicator, StagedDocument
+from perf_etl_tests.extract.readings import extract_prose_indicators
 
 
 def _indicators(text: str, page_starts: list[int] | None = None) -> list[Indicator]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from perf_etl.extract.finance import extract_expenditure_items
 from perf_etl.models import StagedDocument
+from perf_etl_tests.extract.readings import extract_expenditure_items
 
 
 def _items(text: str, fiscal_year: int | None = 2023) -> list[tuple[str, float | None, float | None, float | None]]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from perf_etl.extract.finance import extract_finance_hits
 from perf_etl.extract.money_table import headers, readings, total_row
 from perf_etl.models import StagedDocument
+from perf_etl_tests.extract.readings import extract_finance_hits
 
 HEADER = "项目资金（万元） 年初预算数 全年预算数（A） 全年执行数（B） 分值 执行率（B/A） 得分\n"
 PROJECT = "2023年度项目支出绩效自评表\n项目名称 某某专项经费\n"

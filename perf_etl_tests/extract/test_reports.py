@@ -14,9 +14,10 @@ from perf_etl.commands import extract_file
 from perf_etl.defs.definitions import build_definitions
 from perf_etl.extract.real_corpus import load_corpus
 from perf_etl.extract.reports import report_parts
-from perf_etl.ingest.ingest import IngestLimits, ingest_file
+from perf_etl.ingest.ingest import ingest_file
 from perf_etl.models import PageText
 from perf_etl.normalize import normalize_document
+from perf_etl.settings import Settings
 from perf_etl_tests.fixtures import bundles
 
 REAL = Path(__file__).parents[1] / "fixtures" / "real"
@@ -30,7 +31,7 @@ PROJECTS = [{"report_type": "project", "project_name": p.name, "budget_initial_w
 
 
 def _lines(path: Path) -> list[dict]:
-    return extract_file(path, IngestLimits())
+    return extract_file(path, Settings())
 
 
 def _write(kind: str, folder: Path) -> Path:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from perf_etl.extract.finance import extract_finance_hits, extract_score_components
 from perf_etl.models import StagedDocument
+from perf_etl_tests.extract.readings import extract_finance_hits, extract_score_components
 
 
 def _doc(text: str, fiscal_year: int | None = 2023) -> StagedDocument:

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from perf_etl import settings
-from perf_etl.ingest.archives import ArchiveLimits
-from perf_etl.ingest.ingest import IngestLimits, LandingResult, file_stamp, ingest_landing, plan_landing
+from perf_etl.ingest.ingest import LandingResult, file_stamp, ingest_landing, plan_landing
 from perf_etl.ingest.reasons import Reason
+from perf_etl.settings import ArchiveLimits, IngestSettings
 from perf_etl_tests.conftest import SAMPLE_FISCAL_YEARS
 from perf_etl_tests.fixtures.archives import (
     gbk_named_zip,
@@ -38,11 +37,20 @@ def sample(name: str, suffix: str) -> bytes:
     return (SAMPLES / f"{name}{suffix}").read_bytes()
 
 
+_UNPACK_DIR: list[Path] = []  # the running test's, set by the fixture
+
+
 @pytest.fixture(autouse=True)
-def unpack_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def unpack_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "unpacked"
-    monkeypatch.setenv("PERF_ETL_UNPACK_DIR", str(folder))
+    _UNPACK_DIR[:] = [folder]
     return folder
+
+
+def reading(**fields: object) -> IngestSettings:
+    """Ingest settings that unpack into the test's own folder (unless `fields` name another)."""
+    fields.setdefault("unpack_dir", _UNPACK_DIR[0])
+    return IngestSettings(**fields)  # type: ignore[arg-type]
 
 
 def landing_with(tmp_path: Path, files: dict[str, bytes]) -> Path:
@@ -53,11 +61,8 @@ def landing_with(tmp_path: Path, files: dict[str, bytes]) -> Path:
     return landing
 
 
-IN_PROCESS = IngestLimits(workers=0)
-
-
-def ingest(landing: Path, limits: IngestLimits = IN_PROCESS) -> LandingResult:
-    return ingest_landing(landing, now=NOW, limits=limits)
+def ingest(landing: Path, limits: IngestSettings | None = None) -> LandingResult:
+    return ingest_landing(landing, now=NOW, limits=limits or reading(workers=0))
 
 
 def outcomes(result: LandingResult) -> dict[str, str]:
@@ -71,7 +76,7 @@ def test_a_zip_with_a_folder_gives_a_document_per_report_and_a_row_for_the_bad_m
                         "教育局/附图.png": PNG, "教育局/空文件夹/": b""})
     landing = landing_with(tmp_path, {"2023/bundle.zip": bundle})
     # Read in a worker process, as a run reads: the worker opens the unpacked file by its path.
-    result = ingest(landing, IngestLimits(workers=1))
+    result = ingest(landing, reading(workers=1))
     assert outcomes(result) == {"2023/bundle.zip!/教育局/000 自评报告.pdf": "document",
                                 "2023/bundle.zip!/教育局/001 自评报告.txt": "document",
                                 "2023/bundle.zip!/教育局/附图.png": Reason.UNSUPPORTED_FORMAT}
@@ -95,7 +100,7 @@ def test_a_zip_with_a_folder_gives_a_document_per_report_and_a_row_for_the_bad_m
 def test_a_run_again_gives_the_same_paths_ids_and_stamps_and_does_not_unpack_again(tmp_path, unpack_dir) -> None:
     landing = landing_with(tmp_path, {"bundle.zip": zip_bytes({"a/000.pdf": sample(S000, ".pdf"),
                                                               "b/002.txt": sample(S002, ".txt")})})
-    limits = IngestLimits(workers=0)
+    limits = reading(workers=0)
     first = plan_landing(landing, now=NOW, limits=limits)
     folders = sorted(unpack_dir.iterdir())
     again = plan_landing(landing, now=NOW, limits=limits)
@@ -152,16 +157,13 @@ def test_a_zip_bomb_is_rejected_without_being_unpacked(tmp_path, unpack_dir) -> 
     assert outcomes(result) == {"bomb.zip": Reason.ARCHIVE_BOMB, "2023/002.txt": "document"}
     assert "inflates from" in result.rejected[0].message and "PERF_ETL_ARCHIVE_MAX_RATIO" in result.rejected[0].message
     assert not list(unpack_dir.rglob("zeros.txt"))
-    # Over the size or member limits (set in the environment, as an operator would): too large, not unpacked.
+    # Over the size or member limits: too large, not unpacked.
     honest = zip_bytes({"000.pdf": sample(S000, ".pdf"), "002.txt": sample(S002, ".txt")})
     landing = landing_with(tmp_path / "second", {"reports.zip": honest})
-    monkeypatch = pytest.MonkeyPatch()
-    with monkeypatch.context() as patch:
-        patch.setenv("PERF_ETL_ARCHIVE_MAX_MEMBERS", "1")
-        result = ingest(landing, IngestLimits.from_environment())
+    result = ingest(landing, reading(workers=0, archives=ArchiveLimits(max_members=1)))
     assert outcomes(result) == {"reports.zip": Reason.ARCHIVE_TOO_LARGE}
     assert "2 members, over the limit of 1" in result.rejected[0].message
-    small = IngestLimits(workers=0, archives=ArchiveLimits(max_unpacked_bytes=100_000))
+    small = reading(workers=0, archives=ArchiveLimits(max_unpacked_bytes=100_000))
     assert outcomes(ingest(landing, small)) == {"reports.zip": Reason.ARCHIVE_TOO_LARGE}
     assert not list(unpack_dir.rglob("000.pdf"))
 
@@ -222,15 +224,15 @@ def test_member_names_never_write_outside_the_cache_folder(tmp_path, unpack_dir)
     assert not Path("/etc/escaped.txt").exists()
 
 
-def test_the_cache_folder_inside_the_landing_folder_is_not_read_as_landing(tmp_path, monkeypatch) -> None:
+def test_the_cache_folder_inside_the_landing_folder_is_not_read_as_landing(tmp_path) -> None:
     landing = landing_with(tmp_path, {"bundle.zip": zip_bytes({"002.txt": sample(S002, ".txt")})})
-    monkeypatch.setenv("PERF_ETL_UNPACK_DIR", str(landing / ".unpacked"))
-    assert outcomes(ingest(landing)) == outcomes(ingest(landing)) == {"bundle.zip!/002.txt": "document"}
-    assert settings.unpack_dir().is_dir()
+    inside = reading(workers=0, unpack_dir=landing / ".unpacked")
+    assert outcomes(ingest(landing, inside)) == outcomes(ingest(landing, inside)) == {"bundle.zip!/002.txt": "document"}
+    assert inside.unpack_dir.is_dir()
 
 
 def test_stamps_of_members_are_the_archives(tmp_path) -> None:
     landing = landing_with(tmp_path, {"bundle.zip": zip_bytes({"002.txt": sample(S002, ".txt")})})
     os.utime(landing / "bundle.zip", ns=(1_700_000_000 * 10**9, 1_700_000_000 * 10**9))
-    (task,) = plan_landing(landing, now=NOW, limits=IngestLimits(workers=0)).tasks
+    (task,) = plan_landing(landing, now=NOW, limits=reading(workers=0)).tasks
     assert file_stamp(task.found) == (len(sample(S002, ".txt")), 1_700_000_000 * 10**9)

@@ -13,7 +13,7 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 
 from perf_etl.ingest import ingest as ingest_module
 from perf_etl.ingest.discover import discover, folder_year
-from perf_etl.ingest.ingest import IngestLimits, LandingResult, ingest_file, ingest_landing
+from perf_etl.ingest.ingest import IngestSettings, LandingResult, ingest_file, ingest_landing
 from perf_etl.ingest.reasons import REASON_CODES, Reason
 from perf_etl.models import IngestedFile, RejectedFile, Stage
 
@@ -213,7 +213,7 @@ def test_an_unexpected_error_becomes_a_rejection(tmp_path: Path, now: datetime, 
 
     monkeypatch.setattr(ingest_module, "read_document", explode)
     # In this process (workers=0): the patch does not reach a spawned worker.
-    result = ingest_landing(tmp_path, now=now, limits=IngestLimits(workers=0))
+    result = ingest_landing(tmp_path, now=now, limits=IngestSettings(workers=0))
     assert result.accepted == []
     [rejected] = result.rejected
     assert rejected.reason_code == Reason.UNEXPECTED_ERROR
@@ -223,8 +223,8 @@ def test_an_unexpected_error_becomes_a_rejection(tmp_path: Path, now: datetime, 
 
 def test_size_and_page_limits(tmp_path: Path, now: datetime) -> None:
     copy_sample(S004, ".pdf", tmp_path / "report.pdf")
-    by_size = ingest_landing(tmp_path, now=now, limits=IngestLimits(max_file_bytes=10_000))
-    by_pages = ingest_landing(tmp_path, now=now, limits=IngestLimits(max_pages=2))
+    by_size = ingest_landing(tmp_path, now=now, limits=IngestSettings(max_file_bytes=10_000))
+    by_pages = ingest_landing(tmp_path, now=now, limits=IngestSettings(max_pages=2))
     assert [r.reason_code for r in by_size.rejected] == [Reason.TOO_LARGE]
     assert "over the limit of 10,000 (max_file_bytes, PERF_ETL_MAX_FILE_BYTES)" in by_size.rejected[0].message
     assert [r.reason_code for r in by_pages.rejected] == [Reason.TOO_LARGE]
@@ -298,8 +298,7 @@ def test_links_out_of_the_landing_folder_are_not_followed(tmp_path: Path, now: d
         "report.txt": Reason.UNREADABLE_FILE,
     }
     assert all("outside the landing folder" in rejected.message for rejected in result.rejected)
-    monkeypatch.setenv("PERF_ETL_FOLLOW_LINKS_OUTSIDE", "1")
-    followed = ingest_landing(landing, now=now)
+    followed = ingest_landing(landing, now=now, limits=IngestSettings(follow_links_outside=True))
     assert (reason(followed, "folder/report.txt"), reason(followed, "report.txt")) == (
         "accepted", Reason.DUPLICATE_CONTENT)
 

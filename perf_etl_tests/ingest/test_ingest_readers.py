@@ -19,6 +19,7 @@ from perf_etl.ingest.reasons import (
     UndecodableTextError,
     UnsupportedFormatError,
 )
+from perf_etl.settings import IngestSettings
 from perf_etl_tests.fixtures.table_pdfs import build_merged
 
 from .factory import SAMPLES, make_docx, make_image_only_pdf, make_pdf, random_bytes, sample_text
@@ -212,9 +213,8 @@ def test_image_without_print_gives_empty_pages_read_by_ocr(tmp_path: Path) -> No
     assert all(page.ocr_confidence is not None for page in read.pages)
 
 
-def test_with_ocr_off_a_scan_keeps_its_empty_text_layer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PERF_ETL_OCR", "off")
-    read = read_document(make_image_only_pdf(tmp_path / "scan.pdf", pages=1))
+def test_with_ocr_off_a_scan_keeps_its_empty_text_layer(tmp_path: Path) -> None:
+    read = read_document(make_image_only_pdf(tmp_path / "scan.pdf", pages=1), IngestSettings(ocr=False))
     assert [page.text for page in read.pages] == [""]
     assert read.text_engine.startswith("pypdfium2 ") and read.pages[0].ocr_confidence is None
 
@@ -243,9 +243,9 @@ def test_pdf_with_broken_body_is_corrupt(tmp_path: Path) -> None:
 
 def test_too_many_pages_is_too_large(tmp_path: Path) -> None:
     path = make_pdf(tmp_path / "long.pdf", [f"第{n}行" for n in range(130)])  # 4 pages
-    assert len(read_document(path, max_pages=4).pages) == 4
+    assert len(read_document(path, IngestSettings(max_pages=4)).pages) == 4
     with pytest.raises(TooLargeError, match=r"4 pages, over the limit of 3 \(max_pages, PERF_ETL_MAX_PAGES\)"):
-        read_document(path, max_pages=3)
+        read_document(path, IngestSettings(max_pages=3))
 
 
 @pytest.mark.parametrize(

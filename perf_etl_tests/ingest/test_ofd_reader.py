@@ -24,6 +24,7 @@ from perf_etl.ingest.readers import read_document, sniffed_format, source_format
 from perf_etl.ingest.reasons import Reason, TooLargeError
 from perf_etl.models import Extraction, IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
+from perf_etl.settings import IngestSettings
 from perf_etl_tests.fixtures.legacy_formats import (
     CAPTION,
     LINES_PER_PAGE,
@@ -219,6 +220,6 @@ def test_ofd_of_scanned_images_has_no_text_layer(tmp_path: Path, now: datetime) 
 def test_ofd_over_the_page_limit_is_too_large(tmp_path: Path) -> None:
     data = write_ofd(tmp_path / "report.ofd").read_bytes()
     pages = len(ofd_pages())
-    assert len(read_ofd(data, max_pages=pages).pages) == pages
+    assert len(read_ofd(data, IngestSettings(max_pages=pages)).pages) == pages
     with pytest.raises(TooLargeError, match=rf"{pages} pages, over the limit of {pages - 1}"):
-        read_ofd(data, max_pages=pages - 1)
+        read_ofd(data, IngestSettings(max_pages=pages - 1))

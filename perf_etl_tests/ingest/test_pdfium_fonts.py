@@ -128,7 +128,7 @@ def test_pages_rendered_for_ocr_are_drawn_with_the_system_fonts_not_the_metrics_
     data = corpus_cid_report(tmp_path)
     text_before = page_texts(data)
     images = []
-    monkeypatch.setattr(ocr, "ocr_image", lambda image, number, engine: images.append(image))
+    monkeypatch.setattr(ocr, "ocr_image", lambda image, number, engine, threads: images.append(image))
     ocr.ocr_pdf_pages(data, [1], dpi=100)
 
     def rendered() -> np.ndarray:

@@ -6,7 +6,6 @@ encrypted zip that are rejected for what they are."""
 
 from __future__ import annotations
 
-import dataclasses
 import html
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,10 +15,11 @@ import pytest
 
 from perf_etl.extract import extract_document
 from perf_etl.extract.table_rows import read_reading
-from perf_etl.ingest.ingest import IngestLimits, ingest_file, ingest_landing
+from perf_etl.ingest.ingest import ingest_file, ingest_landing
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile
 from perf_etl.normalize import normalize_document
+from perf_etl.settings import ArchiveLimits, IngestSettings
 from perf_etl_tests.conftest import SAMPLES
 from perf_etl_tests.fixtures import legacy_formats
 from perf_etl_tests.fixtures.archives import with_zip_flag, zip_bomb, zip_bytes
@@ -102,21 +102,19 @@ def test_the_same_report_as_pdf_and_web_page_is_one_document(published, tmp_path
     landing = _folder(tmp_path / "landing" / "2021")
     (landing / "report.pdf").write_bytes(published["pdf"].read_bytes())
     (landing / "report.html").write_bytes(page.encode("gb18030"))
-    result = ingest_landing(landing.parent, now=NOW, limits=IngestLimits(workers=0))
+    result = ingest_landing(landing.parent, now=NOW, limits=IngestSettings(workers=0))
     assert [i.document.source_format for i in result.accepted] == ["pdf"]
     assert [(r.source_path, r.reason_code) for r in result.rejected] == [("2021/report.html", Reason.DUPLICATE_CONTENT)]
 
 
-def test_a_zip_of_the_samples_gives_five_reports_and_bad_archives_lose_nothing(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("PERF_ETL_UNPACK_DIR", str(tmp_path / "unpacked"))
-    monkeypatch.setenv("PERF_ETL_ARCHIVE_MAX_RATIO", "50")
+def test_a_zip_of_the_samples_gives_five_reports_and_bad_archives_lose_nothing(tmp_path) -> None:
     pdfs = sorted(SAMPLES.glob("00[0-4]_*.pdf"))
     landing = tmp_path / "landing"
     landing.mkdir()
     (landing / "samples.zip").write_bytes(zip_bytes({f"报告/{p.name}": p.read_bytes() for p in pdfs}))
     (landing / "bomb.zip").write_bytes(zip_bomb(5))
     (landing / "locked.zip").write_bytes(with_zip_flag(zip_bytes({"a.pdf": pdfs[0].read_bytes()}), ZIP_ENCRYPTED))
-    limits = dataclasses.replace(IngestLimits.from_environment(), workers=0)
+    limits = IngestSettings(workers=0, archives=ArchiveLimits(max_ratio=50), unpack_dir=tmp_path / "unpacked")
     result = ingest_landing(landing, now=NOW, limits=limits)
     assert sorted(i.document.source_path for i in result.accepted) == [f"samples.zip!/报告/{p.name}" for p in pdfs]
     assert {r.source_path: r.reason_code for r in result.rejected} == {

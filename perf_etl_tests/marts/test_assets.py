@@ -7,13 +7,13 @@ import duckdb
 from perf_etl.defs.assets.marts import (
     MART_KEYS,
     PUBLISHED_MARTS,
-    MartsPublisher,
     marts_tables,
     published_marts,
 )
-from perf_etl.defs.resources import Warehouse
-from perf_etl.publish.locations import default_publish_url, parquet_dir
-from perf_etl.warehouse import fingerprints, store
+from perf_etl.defs.resources import build_resources
+from perf_etl.settings import Settings
+from perf_etl.stages import fingerprints
+from perf_etl.warehouse import store
 from perf_etl_tests.marts.rows import report, write_core
 
 
@@ -28,9 +28,7 @@ def test_year_over_year_marts_declare_the_year_before_on_core_reports():
 def materialize_2021(warehouse_file) -> dict[dg.AssetKey, dict]:
     result = dg.materialize(
         [marts_tables, published_marts], partition_key="2021",
-        resources={"warehouse": Warehouse(database=str(warehouse_file)),
-                   "marts_publisher": MartsPublisher(parquet_dir=str(parquet_dir(warehouse_file)),
-                                                     url=default_publish_url(warehouse_file))})
+        resources=build_resources(Settings.from_environment({}, warehouse=warehouse_file)))
     assert result.success
     return {event.materialization.asset_key: event.materialization.metadata
             for event in result.get_asset_materialization_events()}

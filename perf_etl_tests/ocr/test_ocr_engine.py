@@ -19,6 +19,7 @@ from perf_etl.ingest.ocr import (
     without_red_ink,
 )
 from perf_etl.ingest.readers import read_pdf
+from perf_etl.settings import IngestSettings
 from perf_etl_tests.conftest import SAMPLES
 from perf_etl_tests.ocr.scans import blank_page_pdf, image_only_pdf, without_tounicode
 
@@ -141,12 +142,12 @@ def test_needs_ocr(text: str, expected: bool) -> None:
     assert needs_ocr(text) is expected
 
 
-def test_scans_and_pdfs_without_tounicode_need_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PERF_ETL_OCR", "off")  # the text layers as they are
+def test_scans_and_pdfs_without_tounicode_need_ocr() -> None:
+    text_layers_only = IngestSettings(ocr=False)  # the text layers as they are
     original = (SAMPLES / "004_3cc4b0b52db76508.pdf").read_bytes()
-    scanned = read_pdf(image_only_pdf(original, pages=[1, 2]))
+    scanned = read_pdf(image_only_pdf(original, pages=[1, 2]), text_layers_only)
     assert all(needs_ocr(page.text) for page in scanned.pages)
-    garbled = read_pdf(without_tounicode(original))
+    garbled = read_pdf(without_tounicode(original), text_layers_only)
     assert all(needs_ocr(page.text) for page in garbled.pages)
     clean = read_pdf(original)
     assert not any(needs_ocr(page.text) for page in clean.pages)

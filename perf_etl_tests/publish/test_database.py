@@ -9,7 +9,8 @@ from perf_etl.marts.build import MART_TABLES, build_marts
 from perf_etl.models import NO_EVIDENCE_COLUMNS, REPORT_COLUMNS
 from perf_etl.publish import publish_marts
 from perf_etl.publish.database import publish_to_database
-from perf_etl.publish.locations import PUBLISH_URL_ENV, default_publish_url, parquet_dir, publish_url
+from perf_etl.publish.locations import default_publish_url, parquet_dir, publish_url
+from perf_etl.settings import Settings
 from perf_etl_tests.marts.rows import report, write_core
 
 DEPARTMENT_ROWS = "SELECT fiscal_year, department_key, department_name, budget_wan FROM department_year ORDER BY 1, 2"
@@ -104,13 +105,13 @@ def test_publish_marts_writes_parquet_and_database(warehouse, tmp_path):
     assert published(url, "SELECT count(*) FROM data_quality") == [(fields,)]
 
 
-def test_publish_url_defaults_beside_the_warehouse(monkeypatch):
-    monkeypatch.delenv(PUBLISH_URL_ENV, raising=False)
-    assert publish_url(Path("data/warehouse.duckdb")) == "duckdb:///data/marts.duckdb"
-    assert publish_url(Path("/srv/perf/warehouse.duckdb")) == "duckdb:////srv/perf/marts.duckdb"
+def test_publish_url_defaults_beside_the_warehouse():
+    assert publish_url(Settings.from_environment({})) == "duckdb:///data/marts.duckdb"
+    assert publish_url(Settings.from_environment({}, warehouse="/srv/perf/warehouse.duckdb")) == \
+        "duckdb:////srv/perf/marts.duckdb"
     assert parquet_dir(Path("data/warehouse.duckdb")) == Path("data/marts")
-    monkeypatch.setenv(PUBLISH_URL_ENV, "postgresql+psycopg2://bi@db/perf")
-    assert publish_url(Path("data/warehouse.duckdb")) == "postgresql+psycopg2://bi@db/perf"
+    configured = Settings.from_environment({"PERF_ETL_PUBLISH_URL": "postgresql+psycopg2://bi@db/perf"})
+    assert publish_url(configured) == "postgresql+psycopg2://bi@db/perf"
 
 
 OLDEST_READER = "duckdb==1.1.3"  # what BI tools bundle is often a 1.x (Evidence's driver, Metabase, Superset)

@@ -22,7 +22,8 @@ from perf_etl.defs.assets.common import FULL_REFRESH_TAG
 from perf_etl.defs.definitions import build_definitions
 from perf_etl.review import corrections
 from perf_etl.review.corrections import Correction, CorrectionError
-from perf_etl.warehouse import fingerprints
+from perf_etl.settings import Settings
+from perf_etl.stages import fingerprints
 from perf_etl_tests.conftest import SAMPLES
 
 # Two sample reports as text (the quickest to read): FY2020 (the one corrected) and FY2021.
@@ -86,13 +87,14 @@ def budget_correction(report_id: str, value: str | None = "17000", extracted: st
 
 
 def store_of(root: Path) -> Path:
-    return corrections.corrections_store(root / "warehouse.duckdb")
+    return Settings.from_environment({}, warehouse=root / "warehouse.duckdb").corrections
 
 
-def test_the_store_lies_beside_the_warehouse_unless_set(tmp_path, monkeypatch):
-    assert corrections.corrections_store(tmp_path / "w.duckdb") == tmp_path / "w.corrections.duckdb"
-    monkeypatch.setenv("PERF_ETL_CORRECTIONS", str(tmp_path / "team.duckdb"))
-    assert corrections.corrections_store(tmp_path / "w.duckdb") == tmp_path / "team.duckdb"
+def test_the_store_lies_beside_the_warehouse_unless_set(tmp_path):
+    assert store_of(tmp_path) == tmp_path / "warehouse.corrections.duckdb"
+    configured = Settings.from_environment({"PERF_ETL_CORRECTIONS": str(tmp_path / "team.duckdb")},
+                                           warehouse=tmp_path / "w.duckdb")
+    assert configured.corrections == tmp_path / "team.duckdb"
 
 
 def test_a_correction_is_applied_and_kept_through_reruns_a_full_refresh_and_a_new_extractor(work, monkeypatch):
@@ -241,7 +243,8 @@ def test_a_wrong_correction_is_refused_and_nothing_is_recorded(tmp_path, correct
 
 def test_export_then_import_into_an_empty_store_gives_the_same_corrections(tmp_path, capsys):
     warehouse = tmp_path / "w.duckdb"
-    corrections.record_corrections(corrections.corrections_store(warehouse), some_corrections())
+    store = Settings.from_environment({}, warehouse=warehouse).corrections
+    corrections.record_corrections(store, some_corrections())
     exported = tmp_path / "corrections.csv"
     assert main(["corrections", "export", str(exported), "--warehouse", str(warehouse)]) == 0
     raw = exported.read_bytes()
@@ -250,7 +253,7 @@ def test_export_then_import_into_an_empty_store_gives_the_same_corrections(tmp_p
     other = tmp_path / "other.duckdb"
     assert main(["corrections", "import", str(exported), "--store", str(other)]) == 0
     assert "4 correction(s)" in capsys.readouterr().err
-    assert corrections.load_corrections(other) == corrections.load_corrections(corrections.corrections_store(warehouse))
+    assert corrections.load_corrections(other) == corrections.load_corrections(store)
     # and again: the file the second store exports is the same bytes
     again = tmp_path / "again.csv"
     assert main(["corrections", "export", str(again), "--store", str(other)]) == 0

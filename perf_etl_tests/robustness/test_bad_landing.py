@@ -16,7 +16,7 @@ import duckdb
 import pdfplumber
 import pytest
 
-from perf_etl.ingest.ingest import IngestLimits, ingest_landing
+from perf_etl.ingest.ingest import IngestSettings, ingest_landing
 from perf_etl.ingest.readers import read_document
 from perf_etl.ingest.reasons import REASON_CODES, Reason
 from perf_etl.models import Stage
@@ -122,11 +122,11 @@ def test_a_file_the_pipeline_may_not_read_is_unreadable_not_unexpected(tmp_path:
     # Tests run as root in CI, where chmod 000 does not stop a read: the OS's answer is raised instead.
     (tmp_path / "locked.pdf").write_bytes(b"%PDF-1.7\n")
 
-    def denied(path: Path, **_: object) -> None:
+    def denied(path: Path, *_: object) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr("perf_etl.ingest.ingest.read_document", denied)
-    (rejected,) = ingest_landing(tmp_path, now=NOW, limits=IngestLimits(workers=0)).rejected
+    (rejected,) = ingest_landing(tmp_path, now=NOW, limits=IngestSettings(workers=0)).rejected
     assert rejected.reason_code == Reason.UNREADABLE_FILE and "permission denied" in rejected.message
 
 
@@ -206,9 +206,9 @@ def test_a_second_run_leaves_every_table_identical(two_cli_runs: TwoRuns) -> Non
 def test_a_file_that_needs_more_memory_than_a_reader_may_use_is_too_large(tmp_path: Path, monkeypatch) -> None:
     (tmp_path / "huge.pdf").write_bytes(b"%PDF-1.7\n")
 
-    def out_of_memory(path: Path, **_: object) -> None:
+    def out_of_memory(path: Path, *_: object) -> None:
         raise MemoryError  # what the worker's address-space limit (perf_etl/pool.py) raises
 
     monkeypatch.setattr("perf_etl.ingest.ingest.read_document", out_of_memory)
-    (rejected,) = ingest_landing(tmp_path, now=NOW, limits=IngestLimits(workers=0)).rejected
+    (rejected,) = ingest_landing(tmp_path, now=NOW, limits=IngestSettings(workers=0)).rejected
     assert rejected.reason_code == Reason.TOO_LARGE and "PERF_ETL_MAX_WORKER_MEMORY_MB" in rejected.message

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from perf_etl.defs.resources import LandingFolder
-from perf_etl.ingest.ingest import IngestLimits, ingest_landing
+from perf_etl.ingest.ingest import IngestSettings, ingest_landing
 from perf_etl.ingest.reasons import Reason
 from perf_etl.pool import map_with_budget
+from perf_etl.settings import Settings, SettingsError
 from perf_etl_tests.conftest import SAMPLES
 from perf_etl_tests.fixtures.bad_landing import slow_pdf
 
@@ -34,7 +34,7 @@ def test_a_file_over_the_time_budget_is_too_large_and_the_rest_is_read(
 ) -> None:
     started = time.monotonic()
     result = ingest_landing(landing_with_a_slow_pdf, now=NOW,
-                            limits=IngestLimits(max_seconds_per_file=2, workers=workers))
+                            limits=IngestSettings(max_seconds_per_file=2, workers=workers))
     assert time.monotonic() - started < 30  # reading the slow PDF to its end takes minutes
     assert [ingested.document.source_path for ingested in result.accepted] == ["report.pdf"]
     slow, copy = result.rejected
@@ -53,17 +53,15 @@ def test_the_budget_counts_the_call_not_the_worker_start_up() -> None:
     assert map_with_budget(double, [1, 2, 3], workers=2, seconds=budget) == [2, 4, 6]
 
 
-def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PERF_ETL_MAX_FILE_BYTES", "1000")
-    monkeypatch.setenv("PERF_ETL_MAX_PAGES", "3")
-    monkeypatch.setenv("PERF_ETL_MAX_SECONDS_PER_FILE", "7.5")
-    monkeypatch.setenv("PERF_ETL_INGEST_WORKERS", "0")
-    assert IngestLimits.from_environment() == IngestLimits(max_file_bytes=1000, max_pages=3,
-                                                           max_seconds_per_file=7.5, workers=0)
-    monkeypatch.delenv("PERF_ETL_INGEST_WORKERS")
-    assert IngestLimits.from_environment().workers is None
+def test_limits_come_from_the_environment() -> None:
+    environment = {"PERF_ETL_MAX_FILE_BYTES": "1000", "PERF_ETL_MAX_PAGES": "3",
+                   "PERF_ETL_MAX_SECONDS_PER_FILE": "7.5", "PERF_ETL_INGEST_WORKERS": "0"}
+    ingest = Settings.from_environment(environment).ingest
+    assert (ingest.max_file_bytes, ingest.max_pages, ingest.max_seconds_per_file, ingest.workers) == (1000, 3, 7.5, 0)
+    del environment["PERF_ETL_INGEST_WORKERS"]
+    assert Settings.from_environment(environment).ingest.workers is None
 
 
-def test_the_landing_resource_passes_every_limit_on() -> None:
-    landing = LandingFolder(path="x", max_file_bytes=10, max_pages=2, max_seconds_per_file=3.0, workers=1)
-    assert landing.limits == IngestLimits(max_file_bytes=10, max_pages=2, max_seconds_per_file=3.0, workers=1)
+def test_a_variable_that_does_not_parse_is_named() -> None:
+    with pytest.raises(SettingsError, match=r"PERF_ETL_MAX_PAGES='many': not an integer"):
+        Settings.from_environment({"PERF_ETL_MAX_PAGES": "many"})

@@ -11,7 +11,7 @@ from perf_etl.extract.table_rows import read_reading
 from perf_etl.grid import cells_frame
 from perf_etl.ingest.readers import read_document
 from perf_etl.normalize import normalize_document
-from perf_etl.pipeline import extract_stage
+from perf_etl.stages.core import extract as extract_stage
 from perf_etl.tables.columns import INDICATOR_COLUMNS, MONEY_COLUMNS, column_of, indicator_header, money_header
 from perf_etl.validate.checks import run_contract_checks
 from perf_etl.validate.rows import validate_core

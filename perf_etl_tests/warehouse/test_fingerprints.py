@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 
-from perf_etl.warehouse import fingerprints, store
+from perf_etl.stages import fingerprints
+from perf_etl.warehouse import store
 
 NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
 STAGING = list(fingerprints.STAGING_ASSETS)

@@ -10,30 +10,31 @@ from pathlib import Path
 
 import pytest
 
-from perf_etl import pipeline
 from perf_etl.grid import cells_frame
 from perf_etl.ingest import ingest, readers
-from perf_etl.ingest.ingest import IngestLimits, ReadingPool, ReadTask, ingest_landing
+from perf_etl.ingest.ingest import IngestSettings, ReadingPool, ReadTask, ingest_landing
 from perf_etl.ingest.readers import read_document
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile
+from perf_etl.settings import Settings
+from perf_etl.stages import raw
 from perf_etl.warehouse import read_cache, store
 from perf_etl_tests.conftest import SAMPLES
 from perf_etl_tests.fixtures.table_pdfs import write_fixture
 
 NOW = datetime(2025, 6, 1, 9, 30, tzinfo=timezone.utc)
-IN_PROCESS = IngestLimits(workers=0)
+IN_PROCESS = IngestSettings(workers=0)
 
 
 class ReadSpy:
-    """pipeline.read_tasks, recording which files it was asked to read."""
+    """raw.read_tasks, recording which files it was asked to read."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.read: list[str] = []
-        self._real = pipeline.read_tasks
-        monkeypatch.setattr(pipeline, "read_tasks", self)
+        self._real = raw.read_tasks
+        monkeypatch.setattr(raw, "read_tasks", self)
 
-    def __call__(self, tasks: list[ReadTask], limits: IngestLimits, pool: ReadingPool | None = None) -> list:
+    def __call__(self, tasks: list[ReadTask], limits: IngestSettings, pool: ReadingPool | None = None) -> list:
         self.read += [task.found.source_path for task in tasks]
         return self._real(tasks, limits, pool)
 
@@ -52,9 +53,10 @@ def landing(tmp_path: Path) -> Path:
     return folder
 
 
-def _read(landing: Path, warehouse: Path, limits: IngestLimits = IN_PROCESS, *,
-          reread: bool = False) -> pipeline.LandingResult:
-    return pipeline.read_landing(landing, lambda: store.connect(warehouse), now=NOW, limits=limits, reread=reread)
+def _read(landing: Path, warehouse: Path, limits: IngestSettings = IN_PROCESS, *,
+          reread: bool = False) -> ingest.LandingResult:
+    settings = Settings(landing=landing, warehouse=warehouse, ingest=limits, full_refresh=reread)
+    return raw.read_landing(settings, now=NOW)
 
 
 @pytest.fixture
@@ -67,7 +69,7 @@ def read_once(landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     return warehouse, spy
 
 
-def _outcomes(result: pipeline.LandingResult) -> dict[str, str]:
+def _outcomes(result: ingest.LandingResult) -> dict[str, str]:
     return {f.document.source_path: f"document {f.document.fiscal_year}" for f in result.accepted} | {
         r.source_path: r.reason_code for r in result.rejected}
 
@@ -205,7 +207,7 @@ def test_files_over_a_limit_are_not_read_again_until_the_limits_change(landing: 
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     warehouse = tmp_path / "w.duckdb"
     spy = ReadSpy(monkeypatch)
-    few_pages = IngestLimits(workers=0, max_pages=2)
+    few_pages = IngestSettings(workers=0, max_pages=2)
     first = _read(landing, warehouse, few_pages)
     over = sorted(path for path, reason in _outcomes(first).items() if reason == Reason.TOO_LARGE)
     assert over == ["001_0b37341ce517e90b.pdf", "003_9525dc9db79afe20.pdf"]

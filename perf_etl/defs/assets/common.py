@@ -1,17 +1,17 @@
-"""What every warehouse-writing asset shares: partitions, pool and backfill policy."""
+"""What every warehouse-writing asset shares: partitions, pool and backfill policy, the settings of its run,
+and how a stage's result shows on the asset's page."""
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+import dataclasses
+from collections.abc import Sequence
 from decimal import Decimal
 
 import dagster as dg
-import duckdb
 import pandas as pd
 
-from perf_etl import settings
-from perf_etl.defs.partitions import fiscal_year_partitions, partition_years
-from perf_etl.parallel import ProgressLog
-from perf_etl.warehouse import fingerprints, store
+from perf_etl.defs.partitions import fiscal_year_partitions
+from perf_etl.settings import Settings, is_true
+from perf_etl.stages.common import StageLog, unchanged_since
+from perf_etl.stages.fingerprints import YearPlan
 
 DUCKDB_POOL = "duckdb"
 
@@ -50,51 +50,28 @@ def _cell(value: object) -> str | int | float | bool | None:
 
 
 # A run tag that makes every stage recompute its years even when their inputs did not change (as does
-# PERF_ETL_FULL_REFRESH=1 in the environment of the run's process).
+# PERF_ETL_FULL_REFRESH=1 in the environment the code location was loaded with).
 FULL_REFRESH_TAG = "perf_etl/full_refresh"
 
 
-def wants_full_refresh(context: dg.AssetExecutionContext) -> bool:
-    return settings.full_refresh() or settings.is_true(context.run.tags.get(FULL_REFRESH_TAG))
+def run_settings(context: dg.AssetExecutionContext | dg.OpExecutionContext, settings: Settings) -> Settings:
+    """The code location's settings, with a full refresh when the run's tags ask for one."""
+    if is_true(context.run.tags.get(FULL_REFRESH_TAG)):
+        return dataclasses.replace(settings, full_refresh=True)
+    return settings
 
 
-def plan_years(
-    context: dg.AssetExecutionContext, conn: duckdb.DuckDBPyConnection, stage: str, assets: Sequence[dg.AssetKey],
-    *, extra: str = "", with_following_years: bool = False, extra_by_year: Mapping[int, str] | None = None,
-) -> fingerprints.YearPlan:
-    """Which of the run's fiscal years the stage must compute (their inputs changed since the rows were
-    written, or a full refresh was asked for), said in the step's log. `with_following_years`: the year
-    after each of the run's years is planned too (its year-over-year columns read this year), so that a
-    change to Y brings Y+1 up to date in the same step, whatever order the years are run in."""
-    years = partition_years(context)
-    if with_following_years:
-        years = sorted({*years, *following_years(conn, years)})
-    full = wants_full_refresh(context)
-    plan = fingerprints.plan(conn, stage, [key.to_user_string() for key in assets], years, extra=extra,
-                             full_refresh=full, extra_by_year=extra_by_year)
-    if full:
-        context.log.info(f"full refresh: computing fiscal years {plan.changed}")
-    elif not plan.changed:
-        context.log.info(f"{_unchanged(plan)}; skipped")
-    elif plan.skipped:
-        context.log.info(f"fiscal years {plan.skipped}: {_unchanged(plan)}; skipped. "
-                         f"Computing fiscal years {plan.changed}")
-    return plan
+def stage_log(context: dg.AssetExecutionContext | dg.OpExecutionContext) -> StageLog:
+    """A stage's messages and progress ('normalized 2,000/10,000 documents') in the step's log."""
+    return StageLog(context.log.info)
 
 
-def following_years(conn: duckdb.DuckDBPyConnection, years: Sequence[int]) -> list[int]:
-    """The years after `years` (not among them) that have reports."""
-    after = sorted({year + 1 for year in years} - set(years))
-    rows = conn.execute("SELECT DISTINCT fiscal_year FROM core.reports WHERE list_contains(?, fiscal_year)",
-                        [after]).fetchall()
-    return sorted(year for (year,) in rows)
+def asset_keys(names: Sequence[str]) -> list[dg.AssetKey]:
+    """The asset keys of a stage's tables ("core/reports" -> core / reports)."""
+    return [dg.AssetKey.from_user_string(name) for name in names]
 
 
-def _unchanged(plan: fingerprints.YearPlan) -> str:
-    return f"inputs unchanged since {max(plan.unchanged.values()):%Y-%m-%d %H:%M:%S} UTC"
-
-
-def plan_metadata(plan: fingerprints.YearPlan) -> dict[str, object]:
+def plan_metadata(plan: YearPlan) -> dict[str, object]:
     """What a materialization did: which years it computed, and which it skipped (inputs unchanged)."""
     metadata: dict[str, object] = {
         "skipped": not plan.changed,
@@ -103,23 +80,12 @@ def plan_metadata(plan: fingerprints.YearPlan) -> dict[str, object]:
     }
     if plan.skipped:
         metadata["inputs"] = dg.MetadataValue.text(
-            f"{_unchanged(plan)}; skipped" + (f" (fiscal years {plan.skipped})" if plan.changed else ""))
+            f"{unchanged_since(plan)}; skipped" + (f" (fiscal years {plan.skipped})" if plan.changed else ""))
     return metadata
 
 
-def progress_log(context: dg.AssetExecutionContext, verb: str) -> ProgressLog:
-    """'normalized 2,000/10,000 documents' in the step's log, every few seconds."""
-    return ProgressLog(context.log.info, verb)
-
-
-def row_count(plan: fingerprints.YearPlan, written: int) -> dict[str, object]:
+def row_count(plan: YearPlan, written: int) -> dict[str, object]:
     """The rows written. They are the partition's rows (dagster/row_count) only when no year was skipped."""
     if plan.skipped:
         return {"rows_written": written}
     return {"dagster/row_count": written, "rows_written": written}
-
-
-def record_statements(plan: fingerprints.YearPlan, assets: Sequence[dg.AssetKey]) -> list[store.Statement]:
-    """Recording the computed years' fingerprints, for the transaction that writes their rows."""
-    return fingerprints.record_statements([key.to_user_string() for key in assets], plan.to_record,
-                                          datetime.now(timezone.utc))

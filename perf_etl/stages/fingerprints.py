@@ -41,15 +41,15 @@ STAGE_VERSIONS: dict[str, str] = {"tables": "1", "staging": "1", "core": "1", "m
 
 # stage -> (files and folders under perf_etl/ its rows depend on, distributions whose version matters).
 # Folders are hashed whole (every file but caches), so a rule edit anywhere in extract/ re-extracts. The
-# asset's own module is listed too: it decides what is read and written.
+# stage's own module is listed too: it decides what is read and written.
 STAGE_CODE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # The cells are read with the text; the raw fingerprint covers the reader (read_cache.reader_version).
-    "tables": (("defs/assets/tables.py", "warehouse/read_cache.py"), ()),
-    "staging": (("text", "normalize", "models.py", "pipeline.py", "defs/assets/staging.py"), ("opencc",)),
-    "core": (("text", "extract", "tables", "grid.py", "validate", "core_tables.py", "models.py", "pipeline.py",
-              "defs/assets/core.py", "defs/io_managers.py", "review/corrections.py"), ("pandera", "pandas", "opencc")),
-    "marts": (("marts", "validate/checks.py", "validate/schemas.py", "defs/assets/marts.py"), ("duckdb",)),
-    "published_marts": (("publish", "defs/assets/marts.py"), ("duckdb", "sqlalchemy", "pyarrow")),
+    "tables": (("stages/tables.py", "warehouse/read_cache.py"), ()),
+    "staging": (("text", "normalize", "models.py", "stages/staging.py"), ("opencc",)),
+    "core": (("text", "extract", "tables", "grid.py", "validate", "core_tables.py", "models.py", "normalize/packed.py",
+              "stages/core.py", "stages/staging.py", "review/corrections.py"), ("pandera", "pandas", "opencc")),
+    "marts": (("marts", "validate/checks.py", "validate/schemas.py", "stages/marts.py"), ("duckdb",)),
+    "published_marts": (("publish", "stages/publish.py"), ("duckdb", "sqlalchemy", "pyarrow")),
 }
 
 RAW_DOCUMENTS_ASSET = "raw/documents"  # its fingerprint is recorded with every write of raw.*
