@@ -20,7 +20,7 @@ REAL_DEV_LABELLED_FLOOR = 0.95  # the issue's bar for the 23 texts of shared/rea
 CORPUS_STATED_FLOOR = 0.90  # the bar for the whole corpus, after tuning
 # Batches whose fields no rule has been fitted to yet: their blind score is in docs/accuracy.md, and they join
 # the tuned floor once their failures have been worked on.
-UNTUNED_BATCHES = {"batch_11_blind", "batch_12_blind2"}
+UNTUNED_BATCHES = {"batch_11_blind", "batch_12_blind2", "batch_13_blind3"}
 # Real reports still turned away, each with why (docs/accuracy.md lists them).
 KNOWN_TURNED_AWAY = {
     "b12-003": "an excerpt of 87 Chinese characters, under the 100 a document must hold (no_text_layer)",
