@@ -15,7 +15,8 @@ from typing import NoReturn
 from perf_etl.pool import start_fork_server
 from perf_etl.settings import DEFAULT_LANDING, DEFAULT_WAREHOUSE, Settings, SettingsError
 
-# What the worker processes of a run import: the readers and the stage functions.
+# What the worker processes of a run import: the readers and the per-batch functions of the stages. Not the
+# charts: the fork server forks no reader before its imports are done, and matplotlib would add a second.
 WORKER_MODULES = ("perf_etl.ingest.ingest", "perf_etl.normalize.packed", "perf_etl.extract.batch")
 
 

@@ -1,7 +1,8 @@
 """What `perf-etl run` and `perf-etl extract` do, once perf_etl/cli.py has parsed their arguments.
 
-Dagster (and pandera, for `extract`) are imported where they are used: `run` reads the landing folder while
-another thread loads Dagster's definitions and instance, so this module imports only what reading needs.
+Dagster, and what `extract` needs (the rules, pandera), are imported where they are used: `run` reads the
+landing folder while another thread loads Dagster's definitions and instance, so this module imports only
+what reading needs.
 """
 
 from __future__ import annotations
@@ -21,13 +22,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from tqdm import tqdm
 
-from perf_etl.grid import cells_frame
-from perf_etl.ingest.ingest import LandingResult, ingest_file
-from perf_etl.models import IngestedFile, RejectedFile
-from perf_etl.normalize import normalize_document
-from perf_etl.parallel import Parallelism
+from perf_etl.ingest.ingest import LandingResult
+from perf_etl.models import RejectedFile
 from perf_etl.settings import FIRST_FISCAL_YEAR, Settings, last_closed_fiscal_year
-from perf_etl.stages.core import extract
 from perf_etl.stages.raw import landing_years, read_landing, record_yearless_rejections, years_left_behind
 from perf_etl.warehouse import store
 
@@ -227,6 +224,12 @@ def print_summary(warehouse: Path, years: Sequence[int]) -> None:
 def extract_file(path: Path, settings: Settings) -> list[dict[str, Any]]:
     """One file through ingest (text and tables) → normalize → extract → validate, as the assets do it: a line
     per report the file holds (one for a rejected file)."""
+    from perf_etl.grid import cells_frame
+    from perf_etl.ingest.ingest import ingest_file
+    from perf_etl.models import IngestedFile
+    from perf_etl.normalize import normalize_document
+    from perf_etl.parallel import Parallelism
+    from perf_etl.stages.core import extract
     from perf_etl.validate.rows import validate_core
 
     now = datetime.now(timezone.utc)

@@ -25,6 +25,8 @@ CHILD_TABLES: dict[str, type] = {
     "score_components": ScoreComponent,
     "findings": Finding,
 }
+# The core tables, in write order (perf_etl/validate/schemas.py has a pandera model for each).
+CORE_TABLES: tuple[str, ...] = ("reports", *CHILD_TABLES)
 _EXTRACTION_ATTRIBUTE = {"field_evidence": "evidence"}
 
 

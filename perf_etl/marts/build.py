@@ -17,17 +17,13 @@ import duckdb
 import pandas as pd
 
 from perf_etl.extract import confidence
+from perf_etl.marts import MART_TABLES
 from perf_etl.models import GRADES, MONEY_COLUMNS
 from perf_etl.validate import checks
 from perf_etl.validate.schemas import MAX_RATE_PCT
 from perf_etl.warehouse import store
 
 _SQL_DIR = resources.files("perf_etl.marts")
-# A mart is its .sql file (macros.sql holds what they share). No mart reads another, so any order builds them.
-MART_TABLES: tuple[str, ...] = tuple(sorted(
-    entry.name.removesuffix(".sql") for entry in _SQL_DIR.iterdir()
-    if entry.name.endswith(".sql") and entry.name != "macros.sql"
-))
 # "-- Reads: core.reports (and the year before), core.indicators": the tables a mart's rows come from.
 _READS = re.compile(r"^--\s+Reads:\s*(?P<reads>.+)$")
 _READ_ITEM = re.compile(r"^(?P<table>(?:raw|staging|core)\.\w+)(?P<year_before>\s*\(and the year before\))?$")

@@ -1,4 +1,5 @@
-"""Charts of the marts, as PNG images embedded in markdown for the asset's page in the Dagster UI.
+"""Charts of the marts, as PNG images embedded in markdown for the asset's page in the Dagster UI (the text
+charts shown inline are in text_charts.py, which needs no matplotlib).
 
 Figures are drawn on matplotlib's Agg canvas without pyplot, so nothing depends on a display or on
 pyplot's global state (assets may run in threads).
@@ -20,18 +21,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from perf_etl.marts.text_charts import GRADES, department_labels, field_coverage, queue_counts
+
 # Department names are Chinese; DejaVu Sans (matplotlib's default) has no CJK glyphs. Noto Sans CJK comes
 # with the project (the noto-cjk-sans-otc wheel), so a chart looks the same on every machine.
 CJK_FONT = "Noto Sans CJK SC"
 MAX_BARS = 30  # more departments than this and the labels no longer read; the largest are shown
 DPI = 80
 BUDGET_COLOR, EXPENDITURE_COLOR = "#9ecae1", "#3182bd"
-TEXT_BAR_WIDTH = 12  # characters of the longest bar in a text chart
-TEXT_CHART_ROWS = 15
-TEXT_LABEL_CHARS = 10
-BLOCKS = " ▏▎▍▌▋▊▉"  # eighths of a full block
-# marts.fiscal_year_summary's count columns -> the grade they count
-GRADES = {"grade_excellent": "优", "grade_good": "良", "grade_fair": "中", "grade_poor": "差", "grade_missing": "none"}
 
 
 @cache
@@ -49,13 +46,9 @@ def png_markdown(figure: Figure, alt: str) -> str:
     return f"![{alt}](data:image/png;base64,{encoded})"
 
 
-def _department_labels(frame: pd.DataFrame) -> pd.Series:
-    return frame["department_name"].fillna(frame["department_key"]).fillna(frame["document_id"].str[:8])
-
-
 def _bar_labels(frame: pd.DataFrame) -> pd.Series:
     """Department labels, with the fiscal year when the chart spans several (a department may be there twice)."""
-    labels = _department_labels(frame)
+    labels = department_labels(frame)
     if frame["fiscal_year"].nunique() > 1:
         labels = labels + " " + frame["fiscal_year"].astype(int).astype(str)
     return labels
@@ -137,16 +130,9 @@ def indicator_completion_chart(frame: pd.DataFrame) -> Figure:
     return figure
 
 
-def _per_field(frame: pd.DataFrame, *, by_name: bool) -> pd.DataFrame:
-    """marts.data_quality over the years shown: mean coverage and total check failures per field, ordered by
-    field name or as the mart lists them."""
-    return frame.groupby("field", as_index=False, sort=by_name).agg(
-        coverage_pct=("coverage_pct", "mean"), check_failures=("check_failures", "sum"))
-
-
 def data_quality_chart(frame: pd.DataFrame) -> Figure:
     """Coverage per field, with the fields that fail checks in red."""
-    per_field = _per_field(frame, by_name=True)
+    per_field = field_coverage(frame, by_name=True)
     figure = Figure(figsize=(9, 0.3 * len(per_field) + 1.5), dpi=DPI, layout="constrained")
     axes = figure.subplots()
     colors = ["#de2d26" if failures else EXPENDITURE_COLOR for failures in per_field["check_failures"]]
@@ -158,15 +144,9 @@ def data_quality_chart(frame: pd.DataFrame) -> Figure:
     return figure
 
 
-def _queue_counts(frame: pd.DataFrame) -> pd.DataFrame:
-    """marts.review_queue over the years shown: values per priority (1 = look first)."""
-    counts = frame.groupby("priority").size().reindex(range(1, 5), fill_value=0)
-    return pd.DataFrame({"priority": counts.index, "values": counts.to_numpy()})
-
-
 def review_queue_chart(frame: pd.DataFrame) -> Figure:
     """Values waiting per priority."""
-    counts = _queue_counts(frame)
+    counts = queue_counts(frame)
     figure = Figure(figsize=(7, 2.5), dpi=DPI, layout="constrained")
     axes = figure.subplots()
     axes.barh([f"priority {p}" for p in counts["priority"]], counts["values"], color=EXPENDITURE_COLOR)
@@ -195,74 +175,3 @@ def mart_chart_markdown(table: str, frame: pd.DataFrame) -> str:
     with matplotlib.rc_context(cjk_font_settings()):
         figure = draw(frame)
         return png_markdown(figure, alt=f"marts.{table}")
-
-
-def text_bar(value: float | None, full: float) -> str:
-    """A bar of block characters, TEXT_BAR_WIDTH long at `full` (longer values are cut at 1.5 times)."""
-    if value is None or pd.isna(value) or full <= 0:
-        return ""
-    eighths = round(min(float(value) / full, 1.5) * TEXT_BAR_WIDTH * 8)
-    return "█" * (eighths // 8) + BLOCKS[eighths % 8].strip()
-
-
-def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    """Department labels cut to TEXT_LABEL_CHARS, so that the bars stay in view in the UI's metadata column."""
-    labels = _department_labels(frame)
-    return frame.assign(department=labels.where(labels.str.len() <= TEXT_LABEL_CHARS,
-                                                labels.str[:TEXT_LABEL_CHARS - 1] + "…"))
-
-
-def _department_year_text(frame: pd.DataFrame) -> pd.DataFrame:
-    shown = _labelled(frame.sort_values(["fiscal_year", "budget_wan"], ascending=[True, False],
-                                        na_position="last").head(TEXT_CHART_ROWS))
-    largest = shown["expenditure_wan"].max()
-    return pd.DataFrame({
-        "year": shown["fiscal_year"], "department": shown["department"],
-        "expenditure (largest = full bar)": [text_bar(v, largest) for v in shown["expenditure_wan"]],
-        "万元": shown["expenditure_wan"],
-        "rate %": shown["execution_rate_pct"].fillna(shown["execution_rate_computed_pct"])})
-
-
-def _fiscal_year_summary_text(frame: pd.DataFrame) -> pd.DataFrame:
-    rows = [(year["fiscal_year"], grade, year[column]) for year in frame.to_dict("records")
-            for column, grade in GRADES.items()]
-    most = max((count for *_, count in rows), default=0)
-    return pd.DataFrame([{"fiscal_year": year, "grade": grade, "departments": count,
-                          "bar": text_bar(count, most)} for year, grade, count in rows])
-
-
-def _indicator_completion_text(frame: pd.DataFrame) -> pd.DataFrame:
-    shown = _labelled(frame.sort_values("indicators", ascending=False).head(TEXT_CHART_ROWS))
-    share = (shown["indicators_met"] / shown["indicators"].where(shown["indicators"] > 0) * 100)
-    return pd.DataFrame({
-        "fiscal_year": shown["fiscal_year"], "department": shown["department"], "indicators": shown["indicators"],
-        "met": shown["indicators_met"], "met (all = full bar)": [text_bar(v, 100) for v in share]})
-
-
-def _data_quality_text(frame: pd.DataFrame) -> pd.DataFrame:
-    per_field = _per_field(frame, by_name=False)
-    return pd.DataFrame({"field": per_field["field"], "coverage_pct": per_field["coverage_pct"],
-                         "coverage (100 % = full bar)": [text_bar(v, 100) for v in per_field["coverage_pct"]],
-                         "check_failures": per_field["check_failures"]})
-
-
-def _review_queue_text(frame: pd.DataFrame) -> pd.DataFrame:
-    counts = _queue_counts(frame)
-    most = int(counts["values"].max())
-    return counts.assign(bar=[text_bar(v, most) for v in counts["values"]])
-
-
-MART_TEXT_CHARTS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
-    "department_year": _department_year_text,
-    "fiscal_year_summary": _fiscal_year_summary_text,
-    "indicator_completion": _indicator_completion_text,
-    "data_quality": _data_quality_text,
-    "review_queue": _review_queue_text,
-}
-
-
-def mart_text_chart(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The chart as a small table with bars of block characters: the Dagster UI shows a table inline on the
-    asset's page (an image only behind a click), and the browser draws the Chinese names itself."""
-    draw = MART_TEXT_CHARTS.get(table)
-    return draw(frame) if draw is not None and not frame.empty else pd.DataFrame()

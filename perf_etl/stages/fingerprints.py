@@ -30,8 +30,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from perf_etl.marts.build import MART_TABLES
-from perf_etl.validate.schemas import CORE_MODELS
+from perf_etl.core_tables import CORE_TABLES
+from perf_etl.marts import MART_TABLES
 from perf_etl.warehouse.store import Statement
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # perf_etl/
@@ -55,7 +55,7 @@ STAGE_CODE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 RAW_DOCUMENTS_ASSET = "raw/documents"  # its fingerprint is recorded with every write of raw.*
 STAGING_ASSETS = ("staging/documents", "staging/sections")
 TABLES_ASSETS = ("raw/table_cells",)
-CORE_ASSETS = tuple(f"core/{table}" for table in CORE_MODELS)
+CORE_ASSETS = tuple(f"core/{table}" for table in CORE_TABLES)
 MARTS_ASSETS = tuple(f"marts/{table}" for table in MART_TABLES)
 
 

@@ -281,3 +281,12 @@ CREATE TABLE IF NOT EXISTS meta.check_results (
     failures JSON NOT NULL,  -- the first failing rows, as records
     evaluated_at TIMESTAMP NOT NULL
 );
+
+-- The chart image of each mart's asset page as last drawn (perf_etl/stages/marts.py), with the digest of what
+-- it drew (the rows of the run's years and the drawing code): a run whose marts did not change shows it again
+-- without drawing it (drawing the five charts costs seconds).
+CREATE TABLE IF NOT EXISTS meta.mart_charts (
+    mart VARCHAR PRIMARY KEY,
+    digest VARCHAR NOT NULL,
+    markdown VARCHAR NOT NULL
+);

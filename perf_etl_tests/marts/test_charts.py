@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from perf_etl.marts import charts
+from perf_etl.marts import charts, text_charts
 
 DEPARTMENTS = pd.DataFrame({
     "department_name": ["某县妇女联合会", "某县残疾人联合会"], "department_key": ["妇联", "残联"],
@@ -41,7 +41,7 @@ def test_a_chart_without_values_has_a_zero_to_one_axis_that_says_so():
     assert drawn(DEPARTMENTS).axes[0].get_xlim()[1] > 120
 
 
-FULL = "█" * charts.TEXT_BAR_WIDTH
+FULL = "█" * text_charts.TEXT_BAR_WIDTH
 
 
 @pytest.mark.parametrize(("value", "full", "bar"), [
@@ -49,13 +49,13 @@ FULL = "█" * charts.TEXT_BAR_WIDTH
     (0, 100, ""), (None, 100, ""), (400, 100, FULL + FULL[: len(FULL) // 2]), (5, 0, ""),
 ])
 def test_text_bars_are_eighths_of_a_block(value, full, bar):
-    assert charts.text_bar(value, full) == bar
+    assert text_charts.text_bar(value, full) == bar
 
 
 def test_the_text_chart_of_department_year_puts_the_largest_budget_first_and_cuts_long_names():
-    chart = charts.mart_text_chart("department_year", DEPARTMENTS)
+    chart = text_charts.mart_text_chart("department_year", DEPARTMENTS)
     assert list(chart["department"]) == ["某县妇女联合会", "某县残疾人联合会"]
     assert list(chart["expenditure (largest = full bar)"]) == [FULL, ""]
     long_name = DEPARTMENTS.assign(department_name="惠州大亚湾经济技术开发区管理委员会营商环境和投资促进局")
-    assert set(charts.mart_text_chart("department_year", long_name)["department"]) == {"惠州大亚湾经济技术…"}
-    assert charts.mart_text_chart("department_year", DEPARTMENTS.iloc[0:0]).empty
+    assert set(text_charts.mart_text_chart("department_year", long_name)["department"]) == {"惠州大亚湾经济技术…"}
+    assert text_charts.mart_text_chart("department_year", DEPARTMENTS.iloc[0:0]).empty

@@ -12,7 +12,6 @@ and so that the UI shows when the readers' copy was last refreshed, per year.
 import warnings
 
 import dagster as dg
-import pandas as pd
 
 from perf_etl.defs.assets.common import (
     WAREHOUSE_ASSET,
@@ -26,7 +25,7 @@ from perf_etl.defs.partitions import partition_years
 from perf_etl.defs.resources import SettingsResource
 from perf_etl.defs.review import REVIEW_CHECK_SPEC, queue_counts, review_check_result, review_metadata
 from perf_etl.marts.build import MART_TABLES, MartRead, mart_description, mart_reads
-from perf_etl.marts.charts import mart_chart_markdown, mart_text_chart
+from perf_etl.marts.text_charts import mart_text_chart
 from perf_etl.stages import marts, publish
 from perf_etl.warehouse import store
 
@@ -58,11 +57,12 @@ MART_DEPS: dict[str, list[dg.AssetKey | dg.AssetDep]] = {
 }
 
 
-def _mart_views(table: str, stored: pd.DataFrame) -> dict[str, object]:
+def _mart_views(table: str, result: marts.MartsResult) -> dict[str, object]:
     """What a person looks at on the asset's page: the rows the run's years hold now (computed by this run or
     kept from an earlier one), as a preview, a text chart (both shown inline) and the chart image."""
+    stored = result.stored[table]
     return {"chart": frame_preview(mart_text_chart(table, stored)),
-            "chart_image": dg.MetadataValue.md(mart_chart_markdown(table, stored)), "preview": frame_preview(stored)}
+            "chart_image": dg.MetadataValue.md(result.charts[table]), "preview": frame_preview(stored)}
 
 
 @dg.multi_asset(
@@ -83,7 +83,7 @@ def marts_tables(context: dg.AssetExecutionContext, settings: SettingsResource):
     for table, key in MART_KEYS.items():
         schema = dg.TableSchema(columns=[dg.TableColumn(c.name, c.type, c.description) for c in result.columns[table]])
         metadata = {**row_count(result.plan, result.written[table]), "dagster/column_schema": schema,
-                    **_mart_views(table, result.stored[table]), **plan_metadata(result.plan)}
+                    **_mart_views(table, result), **plan_metadata(result.plan)}
         if table == "review_queue":
             metadata.update(review_metadata(waiting, str(settings.warehouse)))
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
