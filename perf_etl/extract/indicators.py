@@ -882,9 +882,17 @@ def indicator_sections(ctx: DocContext) -> list[Section]:
         closing = _SECTION_END_RE.search(ctx.scan, head.end(), limit)
         end = closing.start() if closing else limit
         body = _SECTION_TAIL_RE.match(ctx.scan, head.end()).end()
-        items = body if "指标" in head.group(0) else None
+        items = body if "指标" in head.group(0) else _completed_items(ctx, head, body)
         sections.append(Section(head.start(), end, tuple(_level_heads(ctx, body, end)), items))
     return sections
+
+
+def _completed_items(ctx: DocContext, head: re.Match[str], body: int) -> int | None:
+    """Under "2.完成的绩效目标" the paragraph after the heading lists what was done ("年度绩效目标已全部完成，具体为：
+    完成了市直养护里程1180.5公里，…"): its items. Other target headings may open a narrative: none."""
+    if not head.group(0).startswith("完成的"):
+        return None
+    return body + len(ctx.text[body:]) - len(ctx.text[body:].lstrip())
 
 
 def _statements(ctx: DocContext, start: int, end: int):

@@ -130,6 +130,13 @@ _GENRE_WORDS = (
 )
 MIN_GENRE_WORDS = 3
 MIN_GENRE_WORDS_UNNAMED = 5
+# The indicator classes of the framework, and the conclusion an evaluation ends with: a page that judges its
+# own indicators and concludes ("社会效益指标…均达到100%…五、评价结论") is a self-evaluation, also as a tail
+# fragment without title, year or money. A target declaration or a budget disclosure lists the classes but
+# draws no conclusion.
+_INDICATOR_CLASSES = ("产出指标", "效益指标", "满意度指标", "成本指标")
+_CONCLUSION = re.compile(r"评价结论|自评结论|综合评价结论")
+MIN_INDICATOR_CLASSES = 2
 # The unit speaking of itself, or stating its own money or score: a report, not news about reports.
 _VOICE = (
     r"我(?:局|单位|部门|中心|院|校|站|所|办|委|会|馆|镇|乡|街道|处|队|厅|园|台|社|司)"
@@ -244,5 +251,8 @@ def _reads_as_report(squeezed: str) -> bool:
         return genre >= MIN_GENRE_WORDS and own
     # The outline of a report that names no 自评 in its opening ("一、部门概况 二、部门资金基本情况 三、绩效目标
     # 完成情况分析"): more of the genre's words, and the unit's own voice and figures both.
-    voice = _OWN_VOICE.search(squeezed) is not None and _OWN_FIGURES.search(squeezed) is not None
-    return genre >= MIN_GENRE_WORDS_UNNAMED and voice
+    voice = _OWN_VOICE.search(squeezed) is not None
+    if voice and _CONCLUSION.search(squeezed) and \
+            sum(word in squeezed for word in _INDICATOR_CLASSES) >= MIN_INDICATOR_CLASSES:
+        return True
+    return genre >= MIN_GENRE_WORDS_UNNAMED and voice and _OWN_FIGURES.search(squeezed) is not None

@@ -94,6 +94,15 @@ _BARS_RE = re.compile(r"^\s*\|[|\s]*$")
 _OUTLINE_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 
 
+# The columns of the split-column template (四川 and others: 指标性质, 指标值, 度量单位 side by side). Its rows are
+# recognisable without their header: "指标名称 | ≥ | 95 | % | 95 | 5 | 5". A table continued from a page
+# before the text (a page saved on its own, an excerpt) starts with such rows, its header elsewhere.
+SPLIT_TEMPLATE_COLUMNS = (
+    "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "实际完成值", "分值", "得分",
+)
+MIN_HEADLESS_ROWS = 2
+
+
 @dataclass(frozen=True)
 class Cell:
     text: str
@@ -104,6 +113,11 @@ def flattened_tables(pages: Sequence[PageText], first_index: int = 0) -> list[Ta
     """The indicator tables the pages' text holds, each as a grid whose first row is its header."""
     cells = text_cells(pages)
     grids: list[TableGrid] = []
+    found = _next_header(cells, 0)
+    headless = _headless_start(cells, found[0] if found is not None else len(cells))
+    if headless is not None:
+        grid = _grid(cells, headless, headless, list(SPLIT_TEMPLATE_COLUMNS), first_index)
+        grids += [grid] if grid is not None else []
     i = 0
     while (found := _next_header(cells, i)) is not None:
         start, end, columns = found
@@ -111,14 +125,40 @@ def flattened_tables(pages: Sequence[PageText], first_index: int = 0) -> list[Ta
             # Rows may carry a figure the header does not name (a 得分 whose header cell was lost): a column
             # with no name takes it, rather than the next row's name.
             columns = [*columns, ""]
-        body_end = _body_end(cells, end)
-        rows = scored_rows(columns, align_rows(columns, body_texts([c.text for c in cells[end:body_end]])))
-        if rows:
-            pages_of = [cells[end + first].page_number for first, _ in rows]
-            grid_rows = [list(columns), *(row for _, row in rows)]
-            grids.append(TableGrid(grid_rows, [cells[start].page_number, *pages_of], "", first_index + len(grids)))
-        i = max(body_end, end)
+        grid = _grid(cells, start, end, columns, first_index + len(grids))
+        grids += [grid] if grid is not None else []
+        i = max(_body_end(cells, end), end)
     return grids
+
+
+def _grid(cells: Sequence[Cell], start: int, end: int, columns: list[str], index: int) -> TableGrid | None:
+    """The rows from cells[end] on under `columns` (the header, cells[start:end], perhaps none), as a grid whose
+    first row is the header; None when no row is found."""
+    body_end = _body_end(cells, end)
+    rows = scored_rows(columns, align_rows(columns, body_texts([c.text for c in cells[end:body_end]])))
+    if not rows:
+        return None
+    pages_of = [cells[end + first].page_number for first, _ in rows]
+    return TableGrid([list(columns), *(row for _, row in rows)], [cells[start].page_number, *pages_of], "", index)
+
+
+def _headless_start(cells: Sequence[Cell], limit: int) -> int | None:
+    """Where rows of the split-column template begin before any header (at cells[:limit]): the first of at least
+    MIN_HEADLESS_ROWS rows "name | sign | value | unit | value", backed up over its name and level cells."""
+    signs = [k for k in range(1, max(0, limit - 3)) if _split_row_at(cells, k)]
+    if len(signs) < MIN_HEADLESS_ROWS:
+        return None
+    start = signs[0] - 1
+    while start > 0 and _is_level(cells[start - 1].text):
+        start -= 1
+    return start
+
+
+def _split_row_at(cells: Sequence[Cell], k: int) -> bool:
+    """cells[k] is a row's 指标性质 (≥, =, 定量…) with its target, unit and result after it."""
+    sign, target, unit, actual = (cells[k + d].text for d in range(4))
+    return bool(_COMPARATOR_CELL_RE.match(sign) and _VALUE_CELL_RE.match(target) and _UNIT_CELL_RE.match(unit)
+                and _VALUE_CELL_RE.match(actual) and not _VALUE_CELL_RE.match(cells[k - 1].text))
 
 
 def text_cells(pages: Sequence[PageText]) -> list[Cell]:
@@ -444,7 +484,8 @@ def _match(kind: str, text: str) -> float:
     if kind in ("nature", "direction"):
         return 0.0 if _COMPARATOR_CELL_RE.match(text) else 6.0
     if kind == "unit":
-        return 0.0 if _UNIT_CELL_RE.match(key) else 3.0
+        # Words that are no unit are rather a qualitative target or result ("定性 | 好坏 | 好坏 | 5 | 5").
+        return 0.0 if _UNIT_CELL_RE.match(key) else (3.0 if _HAS_DIGIT_RE.search(key) else 4.5)
     if kind == "unnamed":
         return 0.5 if number else 4.0
     if kind == "score_share":

@@ -100,3 +100,21 @@ def test_news_about_evaluations_is_not_a_report() -> None:
         "一是做深做细做实，全覆盖做好绩效自评工作，要求各部门5月底前完成部门整体支出绩效自评工作。\n"
     )
     assert not is_self_evaluation_report(text)
+
+
+# The tail of a report as a document site shows it: indicators judged, then the conclusion; no title, year or money.
+TAIL = ("(二)项目效益情况。\n社会效益指标道路完好率均达到100%;服务对象满意度指标群众满意度均大于等于95%。\n"
+        "五、评价结论及建议\n(一)评价结论。\n项目决策程序严密,执行有效,预算完成100%。我局坚持规划引领。\n"
+        "(二)存在的问题。\n1.项目管理机制不够完善。")
+
+
+def test_a_tail_that_judges_its_indicators_and_concludes_is_a_report() -> None:
+    assert is_self_evaluation_report(TAIL)
+
+
+def test_indicator_classes_without_a_conclusion_are_no_report() -> None:
+    # A target declaration or a budget disclosure lists the classes, in the unit's voice, and concludes nothing.
+    declaration = ("我局2024年项目绩效目标:产出指标:养护公路159公里;效益指标:道路完好率不低于95%;"
+                   "满意度指标:群众满意度不低于90%。")
+    assert not is_self_evaluation_report(declaration)
+    assert not is_self_evaluation_report(TAIL.replace("我局", "该局"))  # nobody speaks of itself
