@@ -507,3 +507,11 @@ def test_a_target_stated_in_prose_and_in_the_table_is_the_tables_row() -> None:
     rows = [(i.source, i.indicator_name, i.target_value, i.actual_value) for i in outcome.extraction.indicators]
     # The table's row once (its cells are not paired again as prose); the prose target the table lacks stays.
     assert rows == [("prose", "新建村级文化活动室", 30.0, None), ("table", "培训基层干部人次", 500.0, 620.0)]
+
+
+def test_the_paragraph_under_completed_targets_lists_results() -> None:
+    text = ("(二)绩效目标完成情况\n1.执行率情况。\n预算执行率100%。\n2.完成的绩效目标。\n年度绩效目标已全部完成,"
+            "具体为:完成了市直养护里程1180.5公里,完成了市直桥梁养护67座,延长了公路使用寿命。\n3.未完成的绩效目标。\n"
+            "无。\n(三)存在的问题和原因\n养护定额低于市场标准。")
+    assert _rows(text) == [("市直养护里程", None, None, 1180.5, "公里", None),
+                           ("市直桥梁养护", None, None, 67.0, "座", None)]

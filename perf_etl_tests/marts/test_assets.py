@@ -13,6 +13,7 @@ from perf_etl.defs.assets.marts import (
 from perf_etl.defs.resources import build_resources
 from perf_etl.settings import Settings
 from perf_etl.stages import fingerprints
+from perf_etl.stages import marts as marts_stage
 from perf_etl.warehouse import store
 from perf_etl_tests.marts.rows import report, write_core
 
@@ -73,3 +74,28 @@ def test_a_materialization_that_skips_its_years_shows_the_same_preview_and_chart
         assert records(again[key]["preview"]) == records(first[key]["preview"]) != [], key
         assert records(again[key]["chart"]) == records(first[key]["chart"]) != [], key
         assert again[key]["chart_image"].value.startswith(f"![marts.{key.path[-1]}](data:image/png"), key
+
+
+def test_a_chart_is_drawn_again_only_when_the_rows_it_draws_change(tmp_path, monkeypatch):
+    warehouse_file = tmp_path / "warehouse.duckdb"
+    with store.connect(warehouse_file) as conn:
+        write_core(conn, [2021], [report("a21", 2021, "finance"), report("b21", 2021, "parks")])
+    first = materialize_2021(warehouse_file)
+    drawn: list[str] = []
+    real = marts_stage.map_batches
+
+    def counting(function, items, **kwargs):
+        drawn.extend(table for table, _ in items)
+        return real(function, items, **kwargs)
+
+    monkeypatch.setattr(marts_stage, "map_batches", counting)
+    again = materialize_2021(warehouse_file)  # the same rows: every image as kept
+    assert drawn == []
+    assert {key: again[key]["chart_image"].value for key in MART_KEYS.values()} == \
+           {key: first[key]["chart_image"].value for key in MART_KEYS.values()}
+    with store.connect(warehouse_file) as conn:
+        write_core(conn, [2021], [report("a21", 2021, "finance", expenditure_wan=99.0)])
+    changed = materialize_2021(warehouse_file)
+    assert "department_year" in drawn
+    assert changed[MART_KEYS["department_year"]]["chart_image"].value != \
+           first[MART_KEYS["department_year"]]["chart_image"].value

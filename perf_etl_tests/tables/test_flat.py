@@ -339,3 +339,28 @@ def test_a_table_run_together_with_wraps_inside_its_cells_as_spaces():
         ("数量指标", "库存数量真实率", "100%", "100%"),
         ("质量指标", "储备粮管理专户管理率", "100%", "98%"),
     ]
+
+
+# A page that starts inside the split-column template's table: its header was on the page before.
+CONTINUED_ROWS = "\n".join([
+    "公益性讲座知晓率 | = | 100 | % | 100 | 5 | 5 |", "| |||",
+    "可持续影响指标 | 图书馆管理机制健全性 | 定性 | 好坏 |", "| 好坏 | 5 | 5 |", "| ||",
+    "满意度指标 | 服务对象满意度指标 | 活动参与人员满意度 | ≥ | 95 | % | 95 | 5 | 5 |", "| |",
+    "合计 | 100 | 100 |", "评价结论 | 得到了读者的一致好评。 |",
+])
+
+
+def test_rows_of_the_split_column_template_are_read_without_their_header():
+    rows = _indicators(CONTINUED_ROWS)
+    assert [_row(i) for i in rows] == [
+        (None, None, "公益性讲座知晓率", "100", "100", 5, 5),
+        (None, "可持续影响指标", "图书馆管理机制健全性", "好坏", "好坏", 5, 5),
+        ("满意度指标", "服务对象满意度指标", "活动参与人员满意度", "95", "95", 5, 5),
+    ]
+    assert [(i.comparison, i.target_unit, i.met) for i in rows] == [
+        ("=", "%", True), ("qualitative", None, True), (">=", "%", True)]
+
+
+def test_one_row_of_that_shape_is_no_table():
+    # A sentence's figures are never three cells of sign, value and unit twice over.
+    assert _indicators("公益性讲座知晓率 | = | 100 | % | 100 | 5 | 5 |\n评价结论 | 好 |") == []
