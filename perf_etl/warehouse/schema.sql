@@ -80,35 +80,7 @@ CREATE TABLE IF NOT EXISTS staging.sections (
     char_start INTEGER NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS core.reports (
-    report_id VARCHAR,
-    document_id VARCHAR NOT NULL,
-    report_ordinal INTEGER,
-    fiscal_year INTEGER NOT NULL,
-    title_year INTEGER,
-    report_title VARCHAR,
-    report_type VARCHAR,
-    department_name VARCHAR,
-    project_name VARCHAR,
-    department_key VARCHAR,
-    region VARCHAR,
-    filler_name VARCHAR,
-    contact_phone VARCHAR,
-    fill_date DATE,
-    budget_initial_wan DECIMAL(18, 2),
-    budget_wan DECIMAL(18, 2),
-    expenditure_wan DECIMAL(18, 2),
-    execution_rate_pct DECIMAL(6, 2),
-    execution_rate_computed_pct DECIMAL(6, 2),
-    basic_expenditure_wan DECIMAL(18, 2),
-    project_expenditure_wan DECIMAL(18, 2),
-    self_score DECIMAL(5, 2),
-    grade VARCHAR,
-    grade_from_score VARCHAR,
-    staff_authorized INTEGER,
-    staff_actual INTEGER,
-    extractor_version VARCHAR NOT NULL
-);
+-- core.reports is made from its field declarations (perf_etl/models.py, REPORT_FIELDS; store.ensure_schema).
 
 CREATE TABLE IF NOT EXISTS core.field_evidence (
     report_id VARCHAR,
@@ -192,9 +164,6 @@ CREATE TABLE IF NOT EXISTS core.findings (
 -- A file can hold several reports (perf_etl/extract/reports.py): every core row is keyed by its report's
 -- report_id (the document_id for a file with one report, `<document_id>:<n>` for the n-th of several).
 -- Added after the first release: an older warehouse gains the columns; core is derived, the next run fills them.
-ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS report_id VARCHAR;
-ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS report_ordinal INTEGER;
-ALTER TABLE core.reports ADD COLUMN IF NOT EXISTS project_name VARCHAR;
 ALTER TABLE core.field_evidence ADD COLUMN IF NOT EXISTS report_id VARCHAR;
 ALTER TABLE core.indicators ADD COLUMN IF NOT EXISTS report_id VARCHAR;
 ALTER TABLE core.expenditure_items ADD COLUMN IF NOT EXISTS report_id VARCHAR;

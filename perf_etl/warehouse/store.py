@@ -20,6 +20,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from perf_etl.models import FIELD_KINDS, REPORT_FIELDS
+
 SCHEMA_SQL = resources.files("perf_etl.warehouse").joinpath("schema.sql")
 # How long a connection waits for another process to release the warehouse file (see `connect`). A
 # partition run holds it for seconds at a time; ten minutes covers a whole queue of them.
@@ -85,6 +87,20 @@ def _is_lock_conflict(error: duckdb.IOException) -> bool:
 
 def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    _ensure_reports_table(conn)
+
+
+def _ensure_reports_table(conn: duckdb.DuckDBPyConnection) -> None:
+    """core.reports from its field declarations (perf_etl/models.py): the table, and in a warehouse made before
+    a field was declared, its column (core is derived: the next run fills it)."""
+    columns = ",\n".join(f"    {f.name} {FIELD_KINDS[f.kind][0]}{'' if f.nullable else ' NOT NULL'}"
+                          for f in REPORT_FIELDS)
+    conn.execute(f"CREATE TABLE IF NOT EXISTS core.reports (\n{columns}\n)")
+    have = {name for (name,) in conn.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'core' AND table_name = 'reports'").fetchall()}
+    for declared in REPORT_FIELDS:
+        if declared.name not in have:
+            conn.execute(f"ALTER TABLE core.reports ADD COLUMN {declared.name} {FIELD_KINDS[declared.kind][0]}")
 
 
 @contextlib.contextmanager

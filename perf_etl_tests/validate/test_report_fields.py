@@ -1,5 +1,5 @@
-"""core.reports is declared once (perf_etl/models.py, REPORT_FIELDS): the warehouse's DDL, the pandera model and
-the lists the stages use all follow from it, and a field added in one place only is caught here."""
+"""core.reports is declared once (perf_etl/models.py, REPORT_FIELDS): the warehouse's table, the pandera model and
+the lists the stages use all follow from it."""
 
 import duckdb
 
@@ -44,3 +44,16 @@ def test_the_lists_follow_the_declarations():
     assert set(MONEY_COLUMNS) < ROUNDED_COLUMNS
     assert {"execution_rate_pct", "self_score"} < ROUNDED_COLUMNS
     assert "execution_rate_computed_pct" not in ROUNDED_COLUMNS  # computed, kept as computed
+
+
+def test_a_warehouse_made_before_a_field_was_declared_gains_its_column():
+    conn = duckdb.connect()
+    conn.execute("CREATE SCHEMA core")
+    conn.execute("CREATE TABLE core.reports (document_id VARCHAR NOT NULL, fiscal_year INTEGER NOT NULL, "
+                 "budget_wan DECIMAL(18, 2), extractor_version VARCHAR NOT NULL)")
+    conn.execute("INSERT INTO core.reports VALUES ('d', 2021, 12.5, '7')")
+    store.ensure_schema(conn)
+    columns = {name for (name,) in conn.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'core' AND table_name = 'reports'").fetchall()}
+    assert columns == set(REPORT_COLUMNS)
+    assert conn.execute("SELECT budget_wan, project_name FROM core.reports").fetchall() == [(12.5, None)]
