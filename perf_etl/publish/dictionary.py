@@ -37,7 +37,8 @@ def _mart_section(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 def _warehouse_sections(conn: duckdb.DuckDBPyConnection) -> list[str]:
     lines = ["### Warehouse tables (data/warehouse.duckdb, for the pipeline, not for BI tools)", "",
-             "From perf_etl/warehouse/schema.sql; what the columns mean is in the data contract.", ""]
+             "As a new warehouse has them (perf_etl/warehouse/schema.sql; core.reports from the field declarations "
+             "of perf_etl/models.py); what the columns mean is in the data contract.", ""]
     tables = conn.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE list_contains(?, schema_name) "
                           "ORDER BY array_position(?, schema_name), table_name",
                           [list(WAREHOUSE_SCHEMAS), list(WAREHOUSE_SCHEMAS)]).fetchall()
