@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from perf_etl.grid import cells_frame, empty_cells
-from perf_etl.ingest.ingest import ingest_landing
 from perf_etl.models import RawDocument, records_frame
+from perf_etl_tests.landing import ingest_landing
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "data" / "samples"

@@ -12,7 +12,6 @@ from perf_etl.ingest.ingest import (
     LandingResult,
     decide_fiscal_year,
     ingest_file,
-    ingest_landing,
 )
 from perf_etl.ingest.readers import ReadResult, read_document
 from perf_etl.ingest.reasons import REASON_CODES, IngestRejection, Reason, describe
@@ -35,7 +34,6 @@ __all__ = [
     "folder_year",
     "garbage_text_reason",
     "ingest_file",
-    "ingest_landing",
     "is_self_evaluation_report",
     "read_document",
     "text_fingerprint",

@@ -65,14 +65,9 @@ class FiscalYearDecision:
 Outcome = IngestedFile | RejectedFile
 
 
-def ingest_landing(root: Path, *, now: datetime, limits: IngestSettings = IngestSettings()) -> LandingResult:
-    """Ingest every file under `root`. Raises only when `root` itself is not a folder."""
-    plan = plan_landing(root, now=now, limits=limits)
-    return settle_landing(plan, read_tasks(plan.to_read, limits))
-
-
-# The three steps of ingest_landing, public so that a distributed executor can run the middle one (the
-# expensive, embarrassingly parallel reading) as separate steps on other machines (perf_etl/defs/distributed.py).
+# The three steps of reading a landing folder (perf_etl/stages/raw.py puts the read cache between them),
+# public so that a distributed executor can run the middle one (the expensive, embarrassingly parallel
+# reading) as separate steps on other machines (perf_etl/defs/distributed.py).
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ from datetime import datetime, timezone
 import pytest
 
 from perf_etl.defs.distributed import BatchOutcomes, outcomes_in_order, split_batches
-from perf_etl.ingest.ingest import IngestSettings, ingest_landing, plan_landing, read_tasks, settle_landing
+from perf_etl.ingest.ingest import IngestSettings, plan_landing, read_tasks, settle_landing
 from perf_etl.stages.raw import raw_frames
 from perf_etl_tests.conftest import SAMPLES
+from perf_etl_tests.landing import ingest_landing
 
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
 # In this process: the reader pool is map_with_budget's business, tested in perf_etl_tests/ingest.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from perf_etl.ingest.ingest import LandingResult, file_stamp, ingest_landing, plan_landing
+from perf_etl.ingest.ingest import LandingResult, file_stamp, plan_landing
 from perf_etl.ingest.reasons import Reason
 from perf_etl.settings import ArchiveLimits, IngestSettings
 from perf_etl_tests.conftest import SAMPLE_FISCAL_YEARS
@@ -24,6 +24,7 @@ from perf_etl_tests.fixtures.archives import (
     zip_bomb,
     zip_bytes,
 )
+from perf_etl_tests.landing import ingest_landing
 
 from .factory import SAMPLES
 

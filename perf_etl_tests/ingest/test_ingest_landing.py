@@ -13,9 +13,10 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 
 from perf_etl.ingest import ingest as ingest_module
 from perf_etl.ingest.discover import discover, folder_year
-from perf_etl.ingest.ingest import IngestSettings, LandingResult, ingest_file, ingest_landing
+from perf_etl.ingest.ingest import IngestSettings, LandingResult, ingest_file
 from perf_etl.ingest.reasons import REASON_CODES, Reason
 from perf_etl.models import IngestedFile, RejectedFile, Stage
+from perf_etl_tests.landing import ingest_landing
 
 from .factory import (
     NOTICE,

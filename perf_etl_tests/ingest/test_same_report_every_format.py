@@ -15,7 +15,7 @@ import pytest
 
 from perf_etl.extract import extract_document
 from perf_etl.extract.table_rows import read_reading
-from perf_etl.ingest.ingest import ingest_file, ingest_landing
+from perf_etl.ingest.ingest import ingest_file
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile
 from perf_etl.normalize import normalize_document
@@ -24,6 +24,7 @@ from perf_etl_tests.conftest import SAMPLES
 from perf_etl_tests.fixtures import legacy_formats
 from perf_etl_tests.fixtures.archives import with_zip_flag, zip_bomb, zip_bytes
 from perf_etl_tests.fixtures.html_pages import report_page, report_paragraphs
+from perf_etl_tests.landing import ingest_landing
 
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
 SAMPLE = legacy_formats.SAMPLE

@@ -47,12 +47,19 @@ def copy_samples(target: Path) -> Path:
     return target
 
 
+# The asset pages' chart images as last drawn (perf_etl/stages/marts.py): which run drew last decides what it
+# holds, as with the UI's own history. No data, and nothing a later run reads but its own cache.
+UI_CACHES = ("meta.mart_charts",)
+
+
 def snapshot(database: Path, *, drop: tuple[str, ...] = ()) -> Snapshot:
-    """Every row of every table of a DuckDB file, in a stable order, without the columns in `drop`."""
+    """Every row of every table of a DuckDB file but the UI's caches, in a stable order, without the columns in
+    `drop`."""
     with duckdb.connect(str(database), read_only=True) as conn:
         tables = conn.execute(
             "SELECT table_schema, table_name FROM information_schema.tables ORDER BY ALL").fetchall()
-        return {f"{schema}.{table}": _rows(conn, schema, table, drop) for schema, table in tables}
+        return {f"{schema}.{table}": _rows(conn, schema, table, drop) for schema, table in tables
+                if f"{schema}.{table}" not in UI_CACHES}
 
 
 def _rows(conn: duckdb.DuckDBPyConnection, schema: str, table: str, drop: tuple[str, ...]) -> list[tuple]:

@@ -16,7 +16,7 @@ import duckdb
 import pdfplumber
 import pytest
 
-from perf_etl.ingest.ingest import IngestSettings, ingest_landing
+from perf_etl.ingest.ingest import IngestSettings
 from perf_etl.ingest.readers import read_document
 from perf_etl.ingest.reasons import REASON_CODES, Reason
 from perf_etl.models import Stage
@@ -29,6 +29,7 @@ from perf_etl_tests.fixtures.bad_landing import (
     pdf_without_tounicode,
     sample_text,
 )
+from perf_etl_tests.landing import ingest_landing
 from perf_etl_tests.robustness.runs import Snapshot, published, run_cli, snapshot
 
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)

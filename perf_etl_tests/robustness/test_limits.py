@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from perf_etl.ingest.ingest import IngestSettings, ingest_landing
+from perf_etl.ingest.ingest import IngestSettings
 from perf_etl.ingest.reasons import Reason
 from perf_etl.pool import map_with_budget
 from perf_etl.settings import Settings, SettingsError
 from perf_etl_tests.conftest import SAMPLES
 from perf_etl_tests.fixtures.bad_landing import slow_pdf
+from perf_etl_tests.landing import ingest_landing
 
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
 REPORT = "004_3cc4b0b52db76508"

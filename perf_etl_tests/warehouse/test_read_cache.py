@@ -12,7 +12,7 @@ import pytest
 
 from perf_etl.grid import cells_frame
 from perf_etl.ingest import ingest, readers
-from perf_etl.ingest.ingest import IngestSettings, ReadingPool, ReadTask, ingest_landing
+from perf_etl.ingest.ingest import IngestSettings, ReadingPool, ReadTask
 from perf_etl.ingest.readers import read_document
 from perf_etl.ingest.reasons import Reason
 from perf_etl.models import IngestedFile
@@ -21,6 +21,7 @@ from perf_etl.stages import raw
 from perf_etl.warehouse import read_cache, store
 from perf_etl_tests.conftest import SAMPLES
 from perf_etl_tests.fixtures.table_pdfs import write_fixture
+from perf_etl_tests.landing import ingest_landing
 
 NOW = datetime(2025, 6, 1, 9, 30, tzinfo=timezone.utc)
 IN_PROCESS = IngestSettings(workers=0)
