@@ -21,7 +21,7 @@ import io
 import logging
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from importlib.metadata import version
@@ -227,22 +227,26 @@ def _xlsx_sheets(data: bytes) -> list[_Sheet]:
 
 
 def _openpyxl_sheet(sheet: Any) -> _Sheet:
+    rows = ({(cell.row - 1, cell.column - 1): text for cell in row
+             if cell.value is not None and (text := cell_text(cell.value, cell.number_format))}
+            for row in sheet.iter_rows())
+    merged = [(r.min_row - 1, r.max_row - 1, r.min_col - 1, r.max_col - 1) for r in sheet.merged_cells.ranges]
+    return _sheet(sheet.title, _texts_within_limit(rows, sheet.title), merged)
+
+
+def _texts_within_limit(rows: Iterator[dict[_Cell, str]], sheet_name: str) -> dict[_Cell, str]:
+    """The cells' texts of the first MAX_SHEET_ROWS rows that hold text (a sheet of a million rows is a
+    dump, not a 自评表)."""
     texts: dict[_Cell, str] = {}
     rows_with_text = 0
-    for row in sheet.iter_rows():
-        row_texts = {
-            (cell.row - 1, cell.column - 1): text
-            for cell in row
-            if cell.value is not None and (text := cell_text(cell.value, cell.number_format))
-        }
+    for row_texts in rows:
         if row_texts:
             rows_with_text += 1
             if rows_with_text > MAX_SHEET_ROWS:
-                log.warning("sheet %r has over %d rows with text; the rest is not read", sheet.title, MAX_SHEET_ROWS)
+                log.warning("sheet %r has over %d rows with text; the rest is not read", sheet_name, MAX_SHEET_ROWS)
                 break
             texts.update(row_texts)
-    merged = [(r.min_row - 1, r.max_row - 1, r.min_col - 1, r.max_col - 1) for r in sheet.merged_cells.ranges]
-    return _sheet(sheet.title, texts, merged)
+    return texts
 
 
 # ---------------------------------------------------------------- .xls / .et (xlrd), and OLE2 files
@@ -310,23 +314,11 @@ def _decrypted(data: bytes, found: str) -> bytes:
 
 
 def _xlrd_sheet(book: Any, sheet: Any) -> _Sheet:
-    texts: dict[_Cell, str] = {}
-    rows_with_text = 0
-    for row in range(sheet.nrows):
-        row_texts = {
-            (row, column): text
-            for column, cell in enumerate(sheet.row(row))
-            if (text := _xlrd_cell_text(book, cell))
-        }
-        if row_texts:
-            rows_with_text += 1
-            if rows_with_text > MAX_SHEET_ROWS:
-                log.warning("sheet %r has over %d rows with text; the rest is not read", sheet.name, MAX_SHEET_ROWS)
-                break
-            texts.update(row_texts)
+    rows = ({(row, column): text for column, cell in enumerate(sheet.row(row)) if (text := _xlrd_cell_text(book, cell))}
+            for row in range(sheet.nrows))
     # xlrd's ranges are half-open (rlo, rhi, clo, chi).
     merged = [(rlo, rhi - 1, clo, chi - 1) for rlo, rhi, clo, chi in sheet.merged_cells]
-    return _sheet(sheet.name, texts, merged)
+    return _sheet(sheet.name, _texts_within_limit(rows, sheet.name), merged)
 
 
 def _xlrd_cell_text(book: Any, cell: Any) -> str:

@@ -18,14 +18,11 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from perf_etl.extract import extract_document
-from perf_etl.extract.table_rows import read_reading
 from perf_etl.ingest.html_reader import decode_html
 from perf_etl.ingest.ingest import ingest_file
 from perf_etl.ingest.readers import ReadResult, read_document
 from perf_etl.ingest.reasons import EmptyPageError, Reason
-from perf_etl.models import Extraction, IngestedFile, RejectedFile
-from perf_etl.normalize import normalize_document
+from perf_etl.models import IngestedFile, RejectedFile
 from perf_etl.tables.html import table_grid
 from perf_etl_tests.fixtures.html_pages import (
     CHROME,
@@ -37,6 +34,7 @@ from perf_etl_tests.fixtures.html_pages import (
     report_page,
     report_paragraphs,
 )
+from perf_etl_tests.ingest.files import extracted as _extracted
 
 from .factory import make_pdf
 
@@ -65,14 +63,6 @@ def _one_spaced(text: str) -> str:
 
 def _without_id(fields: dict[str, object]) -> dict[str, object]:
     return {key: value for key, value in fields.items() if key not in ("report_id", "document_id")}
-
-
-def _extracted(path: Path, root: Path, now: datetime) -> Extraction:
-    outcome = ingest_file(path, root, now)
-    assert isinstance(outcome, IngestedFile), outcome
-    doc = outcome.document
-    staged = normalize_document(doc.document_id, doc.fiscal_year, outcome.pages)
-    return extract_document(staged, read_reading(doc.document_id, doc.fiscal_year, outcome.tables))
 
 
 # ---------------------------------------------------------------- text

@@ -16,15 +16,14 @@ from pathlib import Path
 import olefile
 import pytest
 
-from perf_etl.extract import extract_document
-from perf_etl.extract.table_rows import read_reading
 from perf_etl.ingest import legacy_word_reader
 from perf_etl.ingest.ingest import ingest_file
 from perf_etl.ingest.readers import read_document, source_format_of
 from perf_etl.ingest.reasons import Reason
-from perf_etl.models import Extraction, IngestedFile, RejectedFile
-from perf_etl.normalize import normalize_document
+from perf_etl.models import IngestedFile
 from perf_etl_tests.fixtures.legacy_formats import SAMPLE, TABLE, TABLE_ROWS, sample_lines, soffice, write_doc
+from perf_etl_tests.ingest.files import extracted as _extracted
+from perf_etl_tests.ingest.files import rejected as _rejected
 
 LABELS = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "labels.json").read_text(encoding="utf-8"))
 needs_soffice = pytest.mark.skipif(
@@ -45,20 +44,6 @@ def _write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
-
-
-def _extracted(path: Path, root: Path, now: datetime) -> Extraction:
-    outcome = ingest_file(path, root, now)
-    assert isinstance(outcome, IngestedFile), outcome
-    doc = outcome.document
-    staged = normalize_document(doc.document_id, doc.fiscal_year, outcome.pages)
-    return extract_document(staged, read_reading(doc.document_id, doc.fiscal_year, outcome.tables))
-
-
-def _rejected(path: Path, root: Path, now: datetime) -> RejectedFile:
-    outcome = ingest_file(path, root, now)
-    assert isinstance(outcome, RejectedFile), outcome
-    return outcome
 
 
 # ---------------------------------------------------------------- what a .doc gives

@@ -16,14 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from perf_etl.extract import extract_document
-from perf_etl.extract.table_rows import read_reading
-from perf_etl.ingest.ingest import ingest_file
 from perf_etl.ingest.ofd_reader import read_ofd
 from perf_etl.ingest.readers import read_document, sniffed_format, source_format_of
 from perf_etl.ingest.reasons import Reason, TooLargeError
-from perf_etl.models import Extraction, IngestedFile, RejectedFile
-from perf_etl.normalize import normalize_document
 from perf_etl.settings import IngestSettings
 from perf_etl_tests.fixtures.legacy_formats import (
     CAPTION,
@@ -35,24 +30,12 @@ from perf_etl_tests.fixtures.legacy_formats import (
     ofd_pages,
     write_ofd,
 )
+from perf_etl_tests.ingest.files import extracted as _extracted
+from perf_etl_tests.ingest.files import rejected as _rejected
 
 _GOOD_OFD = (f'<ofd:OFD xmlns:ofd="{OFD_NS}"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>'
              '</ofd:DocBody></ofd:OFD>')
 LABELS = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "labels.json").read_text(encoding="utf-8"))
-
-
-def _extracted(path: Path, root: Path, now: datetime) -> Extraction:
-    outcome = ingest_file(path, root, now)
-    assert isinstance(outcome, IngestedFile), outcome
-    doc = outcome.document
-    staged = normalize_document(doc.document_id, doc.fiscal_year, outcome.pages)
-    return extract_document(staged, read_reading(doc.document_id, doc.fiscal_year, outcome.tables))
-
-
-def _rejected(path: Path, root: Path, now: datetime) -> RejectedFile:
-    outcome = ingest_file(path, root, now)
-    assert isinstance(outcome, RejectedFile), outcome
-    return outcome
 
 
 def _expected_page_lines() -> list[list[str]]:
