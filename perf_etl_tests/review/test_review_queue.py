@@ -19,9 +19,10 @@ from perf_etl.extract.real_corpus import load_corpus
 from perf_etl.review.measure import QueueMeasurement, corpus_warehouse, measure_queue
 
 REAL = Path(__file__).parents[1] / "fixtures" / "real"
-# The share of the wrong values the queue puts in its first fifth now (66 of 114, 58 %): a change that ranks
-# wrong values lower fails here. A share, not a count: a value the extractor gets right leaves the queue's count.
-WRONG_IN_TOP_SHARE_FLOOR = 0.55
+# The share of the wrong values the queue puts in its first fifth: issue 20's floor, half. It is 73 of 141 (52 %)
+# since the third blind batch (batch 13: the wrong values of texts no rule was written for rank lower; it was
+# 66 of 114 before it). A share, not a count: a value the extractor gets right leaves the queue's count.
+WRONG_IN_TOP_SHARE_FLOOR = 0.5
 
 
 @pytest.fixture(scope="module")
