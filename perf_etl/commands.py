@@ -228,7 +228,7 @@ def extract_file(path: Path, settings: Settings) -> list[dict[str, Any]]:
     from perf_etl.ingest.ingest import ingest_file
     from perf_etl.models import IngestedFile
     from perf_etl.normalize import normalize_document
-    from perf_etl.parallel import Parallelism
+    from perf_etl.stages.common import parallelism
     from perf_etl.stages.core import extract
     from perf_etl.validate.rows import validate_core
 
@@ -242,7 +242,7 @@ def extract_file(path: Path, settings: Settings) -> list[dict[str, Any]]:
     source_paths = {document.document_id: str(path)}
     tables = cells_frame(document.document_id, document.fiscal_year, outcome.tables)
     extracted, failures = extract([staged], source_paths, now=now, tables=tables,
-                                 parallel=Parallelism.with_workers(settings.workers))
+                                 parallel=parallelism(settings))
     if failures:
         return [_line(str(path), document.document_id, None, [], failures[0])]
     accepted, rejections = validate_core(extracted, source_paths, now)

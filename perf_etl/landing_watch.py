@@ -40,7 +40,7 @@ class LandingChanges:
     pending: int = 0  # changed files left for a later call (over the hashing budget)
 
 
-def scan_landing(root: Path, previous: FileState, years_of: YearsOf, ingest: IngestSettings | None = None, *,
+def scan_landing(root: Path, previous: FileState, years_of: YearsOf, ingest: IngestSettings = IngestSettings(), *,
                  hash_bytes: int = HASH_BYTES_PER_CALL, seconds: float = SECONDS_PER_CALL) -> LandingChanges:
     changes = LandingChanges()
     started = time.monotonic()

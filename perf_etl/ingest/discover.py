@@ -45,10 +45,9 @@ def folder_year(source_path: str) -> int | None:
     return None
 
 
-def discover(root: Path, ingest: IngestSettings | None = None) -> list[DiscoveredFile]:
+def discover(root: Path, ingest: IngestSettings = IngestSettings()) -> list[DiscoveredFile]:
     """Every entry under `root`, recursively, sorted by source_path; an archive's members in its place
     (`<archive>!/<member>`, unpacked into `ingest.unpack_dir` within `ingest.archives`)."""
-    ingest = ingest or IngestSettings()
     # Imported here: archives builds on this module's DiscoveredFile.
     from perf_etl.ingest.archives import expand_archives
 

@@ -72,7 +72,7 @@ _TITLE_LINES = 5
 _WORD_RE = re.compile(r"\w")
 
 
-def read_html(data: bytes, options: IngestSettings | None = None) -> ReadResult:
+def read_html(data: bytes, options: IngestSettings = IngestSettings()) -> ReadResult:
     """A web page or web archive as one page of text (its article) and its tables; EmptyPageError when it
     shows no text."""
     from perf_etl.ingest.readers import ReadResult  # readers registers this reader: imported late

@@ -56,7 +56,7 @@ _OTHER_OFFICE_STREAMS = {
 }
 
 
-def read_doc(data: bytes, options: IngestSettings | None = None) -> ReadResult:
+def read_doc(data: bytes, options: IngestSettings = IngestSettings()) -> ReadResult:
     """A .doc / .wps as one page (Word files carry no reliable page breaks), with its tables."""
     from perf_etl.ingest import readers  # readers registers this reader, so it is imported when called
 

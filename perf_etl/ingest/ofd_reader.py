@@ -58,7 +58,7 @@ class _Run:
     text: str
 
 
-def read_ofd(data: bytes, options: IngestSettings | None = None) -> ReadResult:
+def read_ofd(data: bytes, options: IngestSettings = IngestSettings()) -> ReadResult:
     """Each page of each document in the OFD, its text in reading order."""
     from perf_etl.ingest import readers  # readers registers this reader, so it is imported when called
 
@@ -66,10 +66,9 @@ def read_ofd(data: bytes, options: IngestSettings | None = None) -> ReadResult:
     with _open_zip(data) as archive:
         package = _Package(archive)
         contents = [page for document in package.documents() for page in package.page_contents(document)]
-        max_pages = (options or IngestSettings()).max_pages
-        if len(contents) > max_pages:
+        if len(contents) > options.max_pages:
             raise TooLargeError(
-                f"{len(contents)} pages, over the limit of {max_pages} (max_pages, PERF_ETL_MAX_PAGES)")
+                f"{len(contents)} pages, over the limit of {options.max_pages} (max_pages, PERF_ETL_MAX_PAGES)")
         texts = [_page_text([run for part in parts for run in _runs(package.xml(part))]) for parts in contents]
     if not contents:
         raise CorruptOfdError("its documents list no pages")

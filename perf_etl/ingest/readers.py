@@ -148,14 +148,14 @@ def sniffed_format(head: bytes) -> str | None:
     return None
 
 
-def read_document(path: Path, options: IngestSettings | None = None) -> ReadResult:
+def read_document(path: Path, options: IngestSettings = IngestSettings()) -> ReadResult:
     """Read `path` by what it is (`source_format_of`). Raises IngestRejection subclasses for files that cannot
     be used."""
     source_format = source_format_of(path)
     data = path.read_bytes()
     if not data:
         raise EmptyFileError("0 bytes")
-    read = _BY_NAME[source_format].read(data, options or IngestSettings())
+    read = _BY_NAME[source_format].read(data, options)
     # NUL is no character of any report; a reader may pass it through from a broken text layer or file.
     pages = [replace(page, text=page.text.replace("\x00", "")) for page in read.pages]
     return replace(read, pages=pages, tables=_with_flattened_tables(read.tables, pages))
@@ -184,13 +184,12 @@ class _PdfPages:
     table_error: str | None = None
 
 
-def read_pdf(data: bytes, options: IngestSettings | None = None) -> ReadResult:
+def read_pdf(data: bytes, options: IngestSettings = IngestSettings()) -> ReadResult:
     """Pages of a PDF, each from the engine that reads it best: pypdfium2, pdfplumber for table pages
     and pages pdfium cannot read, OCR for pages neither can (scans, fonts without a Unicode map); and
     the tables of the pages whose text shows a table header (and the page after each)."""
     _check_pdf_envelope(data)
     with _PlumberFile(data) as plumber:
-        options = options or IngestSettings()
         read = _text_layer(data, options.max_pages, plumber)
         confidences = _read_pages_with_ocr(data, read.texts, read.engines, options)
         tables = _read_tables(plumber, read)
@@ -491,7 +490,7 @@ def _page_ranges(pages: list[int]) -> str:
 # ---------------------------------------------------------------- plain text
 
 
-def read_txt(data: bytes, options: IngestSettings | None = None) -> ReadResult:
+def read_txt(data: bytes, options: IngestSettings = IngestSettings()) -> ReadResult:
     """A .txt in UTF-8 (with or without BOM), GBK or GB18030; form feeds separate pages.
 
     Windows line ends (CRLF, CR) become LF, as in the PDF and Word text, so later stages see one kind.
@@ -500,7 +499,7 @@ def read_txt(data: bytes, options: IngestSettings | None = None) -> ReadResult:
     parts = _unix_newlines(text).split("\f")
     if len(parts) > 1 and not parts[-1].strip():
         parts.pop()  # a trailing form feed ends the last page, it does not start a new one
-    _check_page_count(len(parts), (options or IngestSettings()).max_pages)
+    _check_page_count(len(parts), options.max_pages)
     engine = f"charset-normalizer {version('charset-normalizer')} ({encoding})"
     return ReadResult([PageText(number, part, engine) for number, part in enumerate(parts, start=1)], engine, "txt")
 
@@ -533,7 +532,7 @@ def _control_share(text: str) -> float:
 # ---------------------------------------------------------------- Word
 
 
-def read_docx(data: bytes, options: IngestSettings | None = None) -> ReadResult:
+def read_docx(data: bytes, options: IngestSettings = IngestSettings()) -> ReadResult:
     """A .docx as one page: paragraphs and table rows (cells joined by tabs) in document order.
 
     Word files carry no reliable page breaks (pagination happens when rendering), so all is page 1.

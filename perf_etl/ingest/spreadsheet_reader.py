@@ -77,7 +77,7 @@ class _Sheet:
     merged: list[_Range]
 
 
-def read_spreadsheet(data: bytes, options: IngestSettings | None = None) -> readers.ReadResult:
+def read_spreadsheet(data: bytes, options: IngestSettings = IngestSettings()) -> readers.ReadResult:
     """Every visible sheet of a workbook as a page (its text) and a table (its cells)."""
     if data.startswith(_OLE2_MAGIC):
         sheets, engine, source_format = _ole_workbook(data)
@@ -88,9 +88,9 @@ def read_spreadsheet(data: bytes, options: IngestSettings | None = None) -> read
     sheets = [sheet for sheet in sheets if sheet.texts]
     if not sheets:
         raise EmptySpreadsheetError("no cell of a visible sheet holds text")
-    max_pages = (options or IngestSettings()).max_pages
-    if len(sheets) > max_pages:
-        raise TooLargeError(f"{len(sheets)} sheets, over the limit of {max_pages} (max_pages, PERF_ETL_MAX_PAGES)")
+    if len(sheets) > options.max_pages:
+        raise TooLargeError(
+            f"{len(sheets)} sheets, over the limit of {options.max_pages} (max_pages, PERF_ETL_MAX_PAGES)")
     pages = [PageText(number, sheet_text(sheet), engine) for number, sheet in enumerate(sheets, start=1)]
     tables = [sheet_grid(sheet, number, number - 1) for number, sheet in enumerate(sheets, start=1)]
     return readers.ReadResult(pages, engine, source_format, tables)
