@@ -29,6 +29,7 @@ from perf_etl.extract.met import comparison_of, decide_met
 from perf_etl.extract.money_context import PRIOR_PERIOD_RE, DocContext
 from perf_etl.models import Indicator
 from perf_etl.text.numbers import NUMBER
+from perf_etl.text.scanning import led_by
 
 # Units an indicator is counted in, longest first.
 # A standard per head is one unit: "720元/生.年", "260元/辆", "300/人".
@@ -514,7 +515,8 @@ def _result_with_bracketed_target(ctx: DocContext):
 
 # "惠民演出136场，超额完成120场的年度目标", "已有4182家…，超额完成了实现重点企业使用数达3800家的目标任务": the
 # result first, then the target it completed, in the same unit, within the sentence.
-_COMPLETED_TARGET_RE = re.compile(
+_COMPLETED_TARGET_RE = led_by(
+    "超提全圆顺完",
     r"(?:超额|提前|全面|圆满|顺利)?完成了?(?P<words>(?:(?:19|20)\d\d年度?)?[^，,。；;\n\d]{0,24}?)"
     r"(?P<num>" + NUMBER + r")\s*"
     r"(?P<unit>" + INDICATOR_UNITS + r")的?(?:年度|全年|既定|预期|计划)?(?:目标|任务)"
@@ -765,6 +767,7 @@ def _suffix_in(a: str, b: str) -> int:
 
 # A comparison written before a figure: the target's sense ("≥90%", "不低于85%").
 _SIGN = r"(?:[≥≤≧≦><＞＜=＝]|大于等于|小于等于|不低于|不少于|不高于|不超过)"
+_SIGN_FIRST = "≥≤≧≦><＞＜=＝大小不"
 # A figure as written after a target or result word: "≥90%", "720元/生.年", "1218" (a count without a
 # unit, then a clause end), "300万" (a fund written without 元).
 _FIGURE_AT_RE = re.compile(
@@ -778,7 +781,8 @@ _FIGURE_AT_RE = re.compile(
 )
 # Words that say the figure after them is the indicator's target ("年初目标值≥90%", "年初指标值为不低于85%",
 # "…发放指标为100%"), or a comparison sign right after the name ("布防飞机数量≥6架").
-_TARGET_WORD_RE = re.compile(
+_TARGET_WORD_RE = led_by(
+    "年初全目指" + _SIGN_FIRST,
     r"(?P<word>(?:年?初|年度|全年)?(?:目标值|指标值|指标为)(?:为|是|：|:)?)"
     r"|(?<=[\u4e00-\u9fa5])(?=" + _SIGN + r"\s*\d)"
 )
@@ -807,7 +811,8 @@ _DUE_ACTUAL_RE = re.compile(
 )
 # "学校满意度大于年度指标值≥95%": the target stated, the result only said to exceed it (or its figure is
 # in the clause before: "学生满意度为99.1%，大于年度指标值≧95%").
-_ABOVE_TARGET_RE = re.compile(
+_ABOVE_TARGET_RE = led_by(
+    "均大高超不达",
     r"(?P<rel>均?(?:大于|高于|超过|不低于|达到)了?(?:年度|年初)?(?:指标值|目标值))\s*(?P<sign>"
     + _SIGN
     + r")?\s*(?P<num>"
