@@ -66,8 +66,13 @@ _BARE_NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 _HAS_DIGIT_RE = re.compile(r"\d")
 _CJK_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
 _SHARE_CELL_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
-_COMPARATOR_CELL_RE = re.compile(
-    r"^(?:[≥≤≧≦><＞＜=＝═≈]|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|等于|(?:定量|定性)(?:指标)?|正向|反向)$")
+_COMPARATOR = (r"[≥≤≧≦><＞＜=＝═≈]|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|等于|(?:定量|定性)(?:指标)?"
+               r"|正向|反向")
+_COMPARATOR_CELL_RE = re.compile(rf"^(?:{_COMPARATOR})$")
+# What any table leaves in the text: a header names a target column, and every wording of one holds 值
+# (INDICATOR_COLUMNS["target"]); a row of the split-column template read without its header has a comparator
+# cell. Most pages of a report are prose with neither, and are not cut into cells at all.
+_TABLE_TRACE_RE = re.compile(rf"值|{_COMPARATOR}")
 # A 偏差原因 cell gives a cause: its words say so.
 _REASON_WORDS_RE = re.compile(r"原因|由于|因为|因|未|偏差|导致|影响|主要是|疫情|调整|滞后|延迟|不足")
 # Cells after which the table is over: the report's next part, or its signatures.
@@ -111,6 +116,8 @@ class Cell:
 
 def flattened_tables(pages: Sequence[PageText], first_index: int = 0) -> list[TableGrid]:
     """The indicator tables the pages' text holds, each as a grid whose first row is its header."""
+    if not _may_hold_table(pages):
+        return []
     cells = text_cells(pages)
     grids: list[TableGrid] = []
     found = _next_header(cells, 0)
@@ -129,6 +136,13 @@ def flattened_tables(pages: Sequence[PageText], first_index: int = 0) -> list[Ta
         grids += [grid] if grid is not None else []
         i = max(_body_end(cells, end), end)
     return grids
+
+
+def _may_hold_table(pages: Sequence[PageText]) -> bool:
+    # Cells may join lines (a cell wrapped over two), so the trace is looked for with the line breaks and
+    # spaces gone, after the same repairs text_cells makes.
+    text = "".join(drop_pinyin_glosses(fold_width(page.text)) for page in pages)
+    return _TABLE_TRACE_RE.search("".join(text.split())) is not None
 
 
 def _grid(cells: Sequence[Cell], start: int, end: int, columns: list[str], index: int) -> TableGrid | None:

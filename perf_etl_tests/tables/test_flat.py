@@ -9,6 +9,7 @@ import pytest
 from perf_etl.extract.table_rows import read_reading
 from perf_etl.ingest.readers import read_document
 from perf_etl.models import PageText
+from perf_etl.tables.columns import INDICATOR_COLUMNS
 from perf_etl.tables.flat import align_rows, flattened_tables, header_columns, joined_fragments
 
 
@@ -364,3 +365,12 @@ def test_rows_of_the_split_column_template_are_read_without_their_header():
 def test_one_row_of_that_shape_is_no_table():
     # A sentence's figures are never three cells of sign, value and unit twice over.
     assert _indicators("公益性讲座知晓率 | = | 100 | % | 100 | 5 | 5 |\n评价结论 | 好 |") == []
+
+
+def test_text_without_a_target_column_or_comparator_is_not_cut_into_cells():
+    # flattened_tables skips text with neither 值 nor a comparator: that holds only while every wording of a
+    # target column has 值 in it.
+    assert all("值" in wording for wording in INDICATOR_COLUMNS["target"])
+    table = "三级指标 | 年度指标值 | 实际完成值\n培训人次 | 500人次 | 620人次"
+    assert flattened_tables([PageText(1, table.replace("值", "数"))]) == []
+    assert [row[0] for row in flattened_tables([PageText(1, table)])[0].rows[1:]] == ["培训人次"]
