@@ -51,26 +51,60 @@ def published_table(conn: duckdb.DuckDBPyConnection, table: str) -> sa.Table:
 def publish_to_database(conn: duckdb.DuckDBPyConnection, tables: Sequence[str], years: Sequence[int],
                         url: str) -> None:
     """Replace the years' rows of each marts table in the database at `url`, all in one transaction."""
+    years = [int(year) for year in years]
     with _writable(sa.make_url(url)) as target_url:
+        staged = _stage_rows(conn, tables, years, target_url)
         engine = sa.create_engine(target_url)
         try:
             with engine.begin() as target:
                 for table in tables:
-                    _replace_years(conn, target, published_table(conn, table), years)
+                    _replace_years(conn, target, published_table(conn, table), years, staged)
         finally:
             engine.dispose()  # closes the connections: a DuckDB file is only complete once closed
 
 
+def _rows_query(table: str, names: Sequence[str]) -> str:
+    selected = ", ".join(f'"{name}"' for name in names)
+    return f"SELECT {selected} FROM marts.{table} WHERE list_contains(?, fiscal_year) ORDER BY ALL"
+
+
+def _staged_name(table: str) -> str:
+    return f"_publishing_{table}"
+
+
+def _stage_rows(conn: duckdb.DuckDBPyConnection, tables: Sequence[str], years: list[int], url: sa.URL) -> bool:
+    """For a DuckDB file, copy the years' rows into tables of their own in it, DuckDB to DuckDB: through the
+    driver, row by row, a mart of 5,000 rows takes a second. The transaction then moves them from there.
+    Returns whether the rows were staged (not for other databases)."""
+    path = _duckdb_file(url)
+    if path is None:
+        return False
+    conn.execute(f"ATTACH '{_quoted(path)}' AS publishing")
+    try:
+        for table in tables:
+            names = [column.name for column in published_table(conn, table).columns]
+            conn.execute(f'CREATE OR REPLACE TABLE publishing."{_staged_name(table)}" AS {_rows_query(table, names)}',
+                         [years])
+    finally:
+        conn.execute("DETACH publishing")
+    return True
+
+
 def _replace_years(conn: duckdb.DuckDBPyConnection, target: sa.Connection, table: sa.Table,
-                   years: Sequence[int]) -> None:
+                   years: list[int], staged: bool) -> None:
     table.create(target, checkfirst=True)
     _add_missing_columns(target, table)
-    target.execute(table.delete().where(table.c.fiscal_year.in_([int(year) for year in years])))
+    target.execute(table.delete().where(table.c.fiscal_year.in_(years)))
     names = [column.name for column in table.columns]
-    selected = ", ".join(f'"{name}"' for name in names)
+    if staged:
+        quote = target.dialect.identifier_preparer.quote
+        selected = ", ".join(quote(name) for name in names)
+        staged_table = quote(_staged_name(table.name))
+        target.execute(sa.text(f"INSERT INTO {quote(table.name)} ({selected}) SELECT {selected} FROM {staged_table}"))
+        target.execute(sa.text(f"DROP TABLE {staged_table}"))
+        return
     # fetchall gives Python values (Decimal, int, str, None) that every driver takes as they are.
-    rows = conn.execute(f"SELECT {selected} FROM marts.{table.name} WHERE list_contains(?, fiscal_year) ORDER BY ALL",
-                        [[int(year) for year in years]]).fetchall()
+    rows = conn.execute(_rows_query(table.name, names), [years]).fetchall()
     if rows:
         target.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
 
