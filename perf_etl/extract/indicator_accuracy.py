@@ -100,8 +100,7 @@ def evaluate(labels_file: Path, real_folder: Path, samples_folder: Path) -> list
     labels = load_labels(labels_file)
     results: list[IndicatorResult] = []
     for outcome in run_texts(labelled_texts(labels_file, real_folder, samples_folder)):
-        extracted = outcome.extraction.indicators if outcome.extraction is not None else []
-        results += judge(outcome.text.id, labels[outcome.text.id], extracted)
+        results += judge(outcome.text.id, labels[outcome.text.id], outcome.indicators)
     return results
 
 

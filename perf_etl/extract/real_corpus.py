@@ -20,7 +20,7 @@ from typing import Any
 from perf_etl.extract.accuracy import same_value
 from perf_etl.extract.reports import extract_reports
 from perf_etl.ingest.ingest import ingest_file
-from perf_etl.models import Extraction, IngestedFile, RejectedFile
+from perf_etl.models import Extraction, Indicator, IngestedFile, RejectedFile
 from perf_etl.normalize import normalize_document
 
 # The labelled columns of core.reports (the real-dev README's seven).
@@ -70,8 +70,10 @@ class RealOutcome:
     """What the pipeline made of one text: the extraction, or the ingest rejection."""
 
     text: RealText
-    extraction: Extraction | None
+    extraction: Extraction | None  # the file's first report, which the field labels label
     rejection: RejectedFile | None
+    # Every report's indicators, in order: indicator labels cover all the reports a file holds.
+    indicators: list[Indicator] = field(default_factory=list)
 
     def value(self, field_name: str) -> Any:
         return None if self.extraction is None else self.extraction.report.get(field_name)
@@ -146,7 +148,8 @@ def _run_one(text: RealText, path: Path, root: Path) -> RealOutcome:
     doc = outcome.document
     staged = normalize_document(doc.document_id, doc.fiscal_year, outcome.pages)
     # A text's labels are those of its first report (a text holding several names it in its notes).
-    return RealOutcome(text, extract_reports(staged, outcome.tables)[0][0], None)
+    extractions = [extraction for extraction, _ in extract_reports(staged, outcome.tables)]
+    return RealOutcome(text, extractions[0], None, [i for extraction in extractions for i in extraction.indicators])
 
 
 @dataclass
