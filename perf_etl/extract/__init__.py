@@ -153,19 +153,26 @@ def _merged_indicators(readings: list[tuple[Indicator, list[Hit]]],
     if tables is not None and tables.indicators:
         readings = [(i, hits) for i, hits in readings if i.source != "table"]
     extra = tables.indicators if tables is not None else []
-    # An indicator the prose states as a 自评表 row does (same name, target and, if stated, result) is that row:
-    # the row's cells paired as prose across the parts of the report, or its target restated in the targets.
-    rows = [*extra, *(i for i, _ in readings if i.source == "table")]
-    in_tables = {_row_key(i, with_result) for i in rows for with_result in (False, True)}
+    # An indicator the prose states as a 自评表 row does (same name, and the target and result it states) is that
+    # row: the row's cells paired as prose across the parts of the report, its target restated in the targets,
+    # or its result restated in the account of the results ("疑似预防接种异常反应报告及时率99.1%").
+    rows: dict[str, list[Indicator]] = {}
+    for row in (*extra, *(i for i, _ in readings if i.source == "table")):
+        rows.setdefault(_name_key(row), []).append(row)
     readings = [(i, hits) for i, hits in readings
-                if not (i.source == "prose" and _row_key(i, i.actual_text is not None) in in_tables)]
+                if not (i.source == "prose" and any(_restates(i, row) for row in rows.get(_name_key(i), [])))]
     return [i for i, _ in readings] + extra, [hit for _, hits in readings for hit in hits]
 
 
-def _row_key(indicator: Indicator, with_result: bool) -> tuple[object, ...]:
-    name = "".join(indicator.indicator_name.split())
-    result = (indicator.actual_value, indicator.actual_unit) if with_result else None
-    return name, indicator.target_value, indicator.target_unit, result
+def _name_key(indicator: Indicator) -> str:
+    return "".join(indicator.indicator_name.split())
+
+
+def _restates(prose: Indicator, row: Indicator) -> bool:
+    """Whether each side the prose states (target, result) is the row's."""
+    target = prose.target_text is None or (prose.target_value, prose.target_unit) == (row.target_value, row.target_unit)
+    result = prose.actual_text is None or (prose.actual_value, prose.actual_unit) == (row.actual_value, row.actual_unit)
+    return target and result
 
 
 def _cell_evidence(indicator: Indicator) -> list[Evidence]:

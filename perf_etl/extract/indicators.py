@@ -36,7 +36,7 @@ from perf_etl.text.scanning import led_by
 INDICATOR_UNITS = (
     r"(?:万元|元)?/(?:生[.·．]年|[生人户辆次亩])|"
     r"万平方米|平方米|万㎡|㎡|万亩|亩|亿元|万元|元|万人次|人次|万人|万户|"
-    r"万吨|平方公里|公顷|个工作日|工作日|场次|户次|批次|班次|课时|学时|"
+    r"万吨|平方公里|公顷|个工作日|工作日|场次|户次|家次|批次|班次|课时|学时|km|"
     r"宗|家|个|座|项|次|场|户|戶|件|条|台|套|公里|吨|人|处|所|架|小时|天|篇|份|册|期|辆|株|棵|起|例|种|名|"
     r"部(?![门分署委队位级])|/10万|‰|%"
 )
@@ -176,9 +176,10 @@ def indicator_readings(ctx: DocContext) -> list[tuple[Indicator, list[Hit]]]:
         _target_then_result_clauses,
         _result_with_bracketed_target,
         lambda c: _cross_section_pairs(c, used, spans),
+        lambda c: _qualitative_pairs(c, spans),
         _result_before_completed_target,  # after: a target stated in its own part pairs there
         lambda c: _section_results(c, sections, used),
-        lambda c: _targets_without_results(c, used, pairs, spans[0]),  # last: every rule had its chance to pair
+        lambda c: _targets_without_results(c, used, pairs, *spans),  # last: every rule had its chance to pair
     )
     for recognizer in recognizers:
         for target, actual, rate in recognizer(ctx):
@@ -635,16 +636,74 @@ _NOT_A_NAME_RE = re.compile(r"[一二三]级指标$|^[并将]|^以[上下内]|[\
 _STATED_ALONE_END_RE = re.compile(r"\s*(?:[（(][^）)]{1,4}[)）])?\s*(?:[，,。；;、\n]|$)")  # "40422套(间)、"
 
 
+# What a qualitative target promises, and what its result reports in the same words or their outcome ("基层社会
+# 治理能力有效提升" in the targets, "…，基层社会治理能力有效提升" in the results; "重大文物安全事故不发生" / "未发生").
+_QUALITATIVE_WORDS = (
+    r"(?:得到)?(?:有效|明显|显著|稳步|持续|进一步|不断|逐步|全面|大幅)?(?:提升|提高|改善|完善|增强|优化|规范|改观)"
+    r"|不发生|零发生|未发生|无发生|零事故|应助尽助|应保尽保|应补尽补|全覆盖"
+)
+_QUALITATIVE_TARGET_RE = re.compile(r"(?P<words>" + _QUALITATIVE_WORDS + r")(?=\s*(?:[；;。，,\n]|$))")
+# "全年不发生重大文物安全事故": the promise before the name.
+_NOTHING_TO_HAPPEN_RE = re.compile(
+    r"(?P<words>不发生|零发生|杜绝|避免发生)(?P<name>[^，,。；;\n]{4,20}?)(?=\s*(?:[；;。，,\n]|$))")
+# A result may name the indicator without the target's first words ("文物安全事故" for "重大文物安全事故").
+QUALITATIVE_DROPPED_LEAD_CHARS = 2
+_QUALITATIVE_RESULT_RE = re.compile(r"\s*(?:均|已|也)?(?:实现|得到|达到)?(?P<words>" + _QUALITATIVE_WORDS + r")")
+# "全年未发生校园安全责任事故": the outcome said before the name.
+_NONE_HAPPENED_RE = re.compile(r"(?P<words>未发生|无|没有发生|未出现)$")
+_QUALITATIVE_NAME_LEAD_RE = re.compile(r"^(?:确保|实现|力争|促进|推动|使|让|保证|保障)")
+QUALITATIVE_NAME_CHARS = (4, 20)  # a name shorter or longer is a fragment or a sentence, not an indicator
+
+
+def _qualitative_pairs(ctx: DocContext, spans: tuple[list[tuple[int, int]], list[tuple[int, int]]]):
+    """A qualitative target of the targets part whose name the results part repeats, followed by its words:
+    the target's words and the result's, as written. A target no result repeats is left out: in words, a
+    plan's sentence and a target look alike."""
+    target_spans, result_spans = spans
+    for start, end in target_spans if result_spans else ():
+        for m in _QUALITATIVE_TARGET_RE.finditer(ctx.text, start, end):
+            clause = _clause_start(ctx, m.start())
+            name = _QUALITATIVE_NAME_LEAD_RE.sub("", _LIST_MARKER_RE.sub("", ctx.text[clause : m.start()]).strip())
+            if not QUALITATIVE_NAME_CHARS[0] <= len(name) <= QUALITATIVE_NAME_CHARS[1] or _MENTION_RE.search(name):
+                continue
+            actual = _qualitative_result(ctx, name, result_spans)
+            if actual is not None:
+                yield Mention(name, None, None, m.start(), m.end()), actual, None
+        for m in _NOTHING_TO_HAPPEN_RE.finditer(ctx.text, start, end):
+            actual = _qualitative_result(ctx, m.group("name"), result_spans)
+            if actual is not None:
+                yield Mention(m.group("name"), None, None, m.start("words"), m.end("words")), actual, None
+
+
+def _qualitative_result(ctx: DocContext, name: str, result_spans: list[tuple[int, int]]) -> Mention | None:
+    shortest = QUALITATIVE_NAME_CHARS[0]
+    for said in (name[k:] for k in range(QUALITATIVE_DROPPED_LEAD_CHARS + 1) if len(name) - k >= shortest):
+        for start, end in result_spans:
+            at = ctx.text.find(said, start, end)
+            if at < 0:
+                continue
+            if words := _QUALITATIVE_RESULT_RE.match(ctx.text, at + len(said)):
+                return Mention(name, None, None, words.start("words"), words.end("words"))
+            if words := _NONE_HAPPENED_RE.search(ctx.text, max(start, at - 4), at):
+                return Mention(name, None, None, words.start("words"), words.end("words"))
+    return None
+
+
 def _targets_without_results(ctx: DocContext, used: set[int],
                              pairs: list[tuple[Mention | None, Mention | None, float | None]],
-                             target_spans: list[tuple[int, int]]):
+                             target_spans: list[tuple[int, int]], result_spans: list[tuple[int, int]]):
     """The targets of the targets part that no rule paired: an indicator whose result the report does not
     state keeps its target and a null result (a target restated counts once, also one restated in other
     words beside its paired statement: "项目新开工不少于80宗" beside "新开工项目80宗")."""
     paired = {(t.value, t.unit) for t, _, _ in pairs if t is not None}
     seen: set[tuple[str, float | None, str | None]] = set()
+    # A report cut before its results, or without a results part: "(1)各年龄段人群接种率≥90%;" is still an
+    # indicator's target where a sign says so; a bare figure there may be a plan's.
+    signed_only = not result_spans
     for span in target_spans:
         for t in _cross_candidates(ctx, span, used, target=True):
+            if signed_only and comparison_of(t.text or ctx.text[t.start:t.end]) not in (">=", "<="):
+                continue
             name = _AREA_LEAD_RE.sub("", t.name) or t.name
             if len(_name_key(name)) < CONTAINED_NAME_CHARS or _NOT_A_NAME_RE.search(name):
                 continue  # "并将14个", "一级指标3个": no indicator's name
@@ -659,11 +718,10 @@ def _cross_spans(ctx: DocContext) -> tuple[list[tuple[int, int]], list[tuple[int
     """The spans where targets are stated and where results are reported: each heading's section up to the
     next heading of its level or above (the innermost heading that says which decides), and after a sentence
     that opens the targets, the rest of its section. Nothing when the report has no results part: its
-    targets part may be a plan's narrative, not indicators."""
+    targets part may be a plan's narrative, not indicators (`_targets_without_results` then takes only the
+    targets a comparison sign marks)."""
     headings = ctx.headings
     kinds = [_heading_kind(h.text) for h in headings]
-    if "result" not in kinds:
-        return [], []
     kind_at = {h.start: kind for h, kind in zip(headings, kinds, strict=True)}
     targets: list[tuple[int, int]] = []
     results: list[tuple[int, int]] = []

@@ -4,7 +4,8 @@ A number decides where both sides have one in the same unit (a target without a 
 its sign): ≥ / 不低于 / 不少于 / 以上 targets are met at or above, ≤ / 不高于 / 不超过 / 控制在…以内 / 以下
 targets at or below, a plain number at or above (a count reached or exceeded). A target in words ("科学合理",
 "按时完成") is met when the result repeats it, or says 达到 / 完成 / 按时 / 未超 / 符合 / 合格 without a
-negation, and not met when it says 未完成 / 未达到 / 滞后 / 超支. Otherwise the row's own scoring decides:
+negation (a promise that something does not happen, "不发生", when the result says "未发生"), and not met
+when it says 未完成 / 未达到 / 滞后 / 超支. Otherwise the row's own scoring decides:
 full 得分 of its 分值 with no 偏差原因 is met, points lost with a reason given is not. Anything else is
 undecided (None): no invented verdicts.
 """
@@ -24,6 +25,9 @@ _MET = re.compile(
     r"已?完成|达到|达成|达标|按时|按期|未超|符合|合格|实现|满足|已[^未]|(?:大于|高于|优于)(?:年度|预期|设定的?)?(?:指标值|目标值?)"
 )
 _NEGATION = re.compile(r"未|不|没有|无法")
+# A promise that something does not happen ("不发生", "零发生"), kept when the result says it did not.
+_NOTHING_PROMISED = re.compile(r"^(?:不发生|零发生|杜绝|避免发生)")
+_NOTHING_HAPPENED = re.compile(r"^(?:未发生|无|没有发生|未出现|零发生)$")
 
 
 # A 指标性质 cell of the split-column template: the sign of the target beside it.
@@ -71,6 +75,8 @@ def _words_verdict(target_text: str, actual_text: str) -> bool | None:
     target, actual = "".join(target_text.split()), "".join(actual_text.split())
     if _NOT_MET.search(actual):
         return False
+    if _NOTHING_PROMISED.match(target) and _NOTHING_HAPPENED.match(actual):
+        return True
     if actual == target:
         return True
     if _MET.search(actual) and not _NEGATION.search(_MET.sub("", actual)):

@@ -8,17 +8,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-# A line that is nothing but a page number, in the forms government typesetting uses. These are safe
-# anywhere on a page: no sentence of a report consists of "- 3 -" or "第3页".
-PAGE_NUMBER_LINES: tuple[re.Pattern[str], ...] = (
-    re.compile(r"^[-—–－―~～·•]+\s*\d{1,4}\s*[-—–－―~～·•]+$"),  # - 3 -  —3—
-    re.compile(r"^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$"),  # 第3页 / 第3页 共12页
-    re.compile(r"^共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页$"),  # 共12页 第3页
-    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),  # 3/12
-    re.compile(r"^(?:page|Page|PAGE)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$"),
-)
-# The forms above as one pattern: every line of every page is asked.
-_ANY_PAGE_NUMBER = re.compile("|".join(f"(?:{p.pattern})" for p in PAGE_NUMBER_LINES))
+from perf_etl.text.page_numbers import is_page_number
+
 # A bare number alone on a line is a page number only at the top or bottom of a page; in the middle
 # it may be a number wrapped onto its own line.
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
@@ -27,10 +18,6 @@ RUNNING_MAX_CHARS = 40  # a running header is short
 RUNNING_MIN_PAGES = 3
 RUNNING_MIN_SHARE = 0.4  # share of pages a header must repeat on
 _DIGITS = re.compile(r"\d+")
-
-
-def is_page_number(line: str) -> bool:
-    return _ANY_PAGE_NUMBER.match(line) is not None
 
 
 def _edge_indexes(lines: list[str]) -> list[int]:

@@ -38,6 +38,7 @@ from perf_etl.tables.run_together import (
     weight_before_target,
     weight_run_into_targets,
 )
+from perf_etl.text.page_numbers import is_page_marker
 from perf_etl.text.repairs import drop_pinyin_glosses, fold_width
 from perf_etl.text.simplified import to_simplified
 
@@ -179,7 +180,9 @@ def text_cells(pages: Sequence[PageText]) -> list[Cell]:
     """The text as cells in reading order (the module docstring's layouts)."""
     cells: list[Cell] = []
     for page in pages:
-        lines = [drop_pinyin_glosses(fold_width(line)) for line in page.text.splitlines()]
+        # A page number printed inside a table continued over a page break is no cell ("第 3 页 共 4 页").
+        lines = [drop_pinyin_glosses(fold_width(line)) for line in page.text.splitlines()
+                 if not is_page_marker(fold_width(line).strip())]
         cleaned = "\n".join(lines)
         if has_run_together_header(cleaned):
             texts = _run_together_texts(lines)

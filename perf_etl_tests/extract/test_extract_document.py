@@ -61,3 +61,19 @@ def test_report_has_all_columns_and_evidence_for_every_value() -> None:
         if not e.rule.startswith("derived:") and e.rule != "ingest:fiscal_year":
             assert doc.text[e.char_start : e.char_end] == e.raw_text
     assert [f.text for f in result.findings] == ["支出进度不均衡。", "绩效目标不够细化。"]
+
+
+def test_a_result_the_prose_restates_from_the_table_is_the_tables_row_once() -> None:
+    from perf_etl.extract.table_rows import read_reading
+    from perf_etl.grid import TableGrid
+
+    text = ("某县疾控中心2023年度项目支出绩效自评报告\n三、绩效目标完成情况\n"
+            "（1）时效指标：疑似预防接种异常反应报告及时率99.1%。\n（2）数量指标：全年新建接种门诊3个。\n")
+    grid = TableGrid([["三级指标", "年度指标值", "实际完成值"], ["疑似预防接种异常反应报告及时率", "≥95%", "99.1%"]],
+                     [1, 1], "", 0)
+    doc = normalize_document("doc", 2023, [PageText(1, text)])
+    indicators = extract_document(doc, read_reading("doc", 2023, [grid])).indicators
+    rows = [(i.indicator_name, i.target_text, i.actual_text, i.source) for i in indicators]
+    assert ("疑似预防接种异常反应报告及时率", "≥95%", "99.1%", "table") in rows
+    assert [r for r in rows if r[0] == "疑似预防接种异常反应报告及时率"] == [
+        ("疑似预防接种异常反应报告及时率", "≥95%", "99.1%", "table")]

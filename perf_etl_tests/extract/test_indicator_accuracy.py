@@ -3,11 +3,14 @@ extracted indicator as the README says: same name, right number or words, nothin
 
 from pathlib import Path
 
+import pytest
+
 from perf_etl.extract.indicator_accuracy import judge, labelled_texts, load_labels, score
 from perf_etl.models import Indicator
 
 REPO = Path(__file__).resolve().parents[2]
 REAL = REPO / "perf_etl_tests" / "fixtures" / "real"
+GENERATED = REPO / "perf_etl_tests" / "fixtures" / "generated"
 SAMPLES = REPO / "data" / "samples"
 FIELDS = {"level1", "level2", "indicator_name", "target_text", "actual_text", "comparison", "target_value",
           "target_unit", "actual_value", "actual_unit", "weight", "score", "completion_rate_pct", "met",
@@ -25,11 +28,11 @@ def extracted(name, target=None, actual=None):
 
 
 def test_every_labels_file_labels_texts_that_exist_with_every_field():
-    files = sorted((REAL / "indicators").glob("*.jsonl"))
-    assert len(files) >= 10
-    for path in files:
+    files = [(path, folder) for folder in (REAL, GENERATED) for path in sorted((folder / "indicators").glob("*.jsonl"))]
+    assert len(files) >= 11
+    for path, folder in files:
         labels = load_labels(path)
-        texts = {text.id: text for text in labelled_texts(path, REAL, SAMPLES)}
+        texts = {text.id: text for text in labelled_texts(path, folder, SAMPLES)}
         assert set(labels) == set(texts), path.name
         for text_id, indicators in labels.items():
             assert indicators, (path.name, text_id)
@@ -58,14 +61,16 @@ def test_a_label_is_judged_by_name_value_and_words():
 
 
 # What the extractor reaches on every labels file today, rounded down (docs/accuracy.md has the blind
-# figures): a floor against regressions, not the 90 % goal.
-INDICATORS_RIGHT_FLOOR = 0.65
+# figures): floors against regressions, not the 90 % goal. The real excerpts (cut, flattened by
+# document sites, often OCR'd) are harder than the generated full reports.
+INDICATORS_RIGHT_FLOOR = {REAL: 0.64, GENERATED: 0.8}
 
 
-def test_labelled_indicators_found_with_the_right_target_and_result():
+@pytest.mark.parametrize("folder", list(INDICATORS_RIGHT_FLOOR), ids=["real", "generated"])
+def test_labelled_indicators_found_with_the_right_target_and_result(folder):
     from perf_etl.extract.indicator_accuracy import evaluate
 
-    totals = [score(evaluate(path, REAL, SAMPLES)) for path in sorted((REAL / "indicators").glob("*.jsonl"))]
+    totals = [score(evaluate(path, folder, SAMPLES)) for path in sorted((folder / "indicators").glob("*.jsonl"))]
     right = sum(t["target_and_actual_right"] for t in totals)
     labelled = sum(t["indicators"] for t in totals)
-    assert right / labelled >= INDICATORS_RIGHT_FLOOR, (right, labelled)
+    assert right / labelled >= INDICATORS_RIGHT_FLOOR[folder], (right, labelled)

@@ -515,3 +515,31 @@ def test_the_paragraph_under_completed_targets_lists_results() -> None:
             "无。\n(三)存在的问题和原因\n养护定额低于市场标准。")
     assert _rows(text) == [("市直养护里程", None, None, 1180.5, "公里", None),
                            ("市直桥梁养护", None, None, 67.0, "座", None)]
+
+
+# --- qualitative targets across the parts, and targets of a report cut before its results ------------
+
+
+def test_qualitative_targets_joined_to_the_results_that_repeat_their_names() -> None:
+    text = (
+        "二、部门整体支出绩效目标\n（二）效益目标\n基层社会治理能力有效提升；辖区人居环境明显改善；全年不发生重大"
+        "文物安全事故；确保家庭经济困难学生应助尽助。\n"
+        "四、绩效目标完成情况\n（1）社会效益：全面推行网格化管理，基层社会治理能力有效提升。\n"
+        "（2）安全：全年未发生文物安全事故。\n（3）资助：家庭经济困难学生实现应助尽助。"
+    )
+    rows = [(i.indicator_name, i.target_text, i.actual_text, i.comparison, i.met) for i in _indicators(text)]
+    assert rows == [
+        ("基层社会治理能力", "有效提升", "有效提升", "qualitative", True),
+        ("重大文物安全事故", "不发生", "未发生", "qualitative", True),
+        ("家庭经济困难学生", "应助尽助", "应助尽助", "qualitative", True),
+    ]  # 辖区人居环境: the results do not say it again, so nothing is paired
+
+
+def test_signed_targets_of_a_report_without_its_results_keep_a_null_result() -> None:
+    text = (
+        "（二）项目年度预算绩效目标和绩效指标设定情况\n2.绩效指标设定情况\n（1）各年龄段人群接种率≥90%;\n"
+        "（2）全省接种点数量≥400个。\n（3）全年完成接种120万剂次。\n二、项目决策及资金使用管理情况\n资金按规定拨付。"
+    )
+    rows = [(i.indicator_name, i.target_text, i.actual_text) for i in _indicators(text)]
+    # The bare figure may be a plan's: only the targets a sign marks.
+    assert rows == [("各年龄段人群接种率", "≥90%", None), ("接种点数量", "≥400个", None)]

@@ -33,6 +33,8 @@ def test_comparison(target, comparison):
     (("qualitative", None, None, True, "规范", "较规范", 10, 8, None), None),  # points lost, no reason given
     (("qualitative", None, None, True, "效果明显", "达成预期指标", None, None, None), True),
     ((">=", 95, None, True, "≥95%", "均大于年度指标值", None, None, None), True),  # above the target, in words
+    (("qualitative", None, None, True, "不发生", "未发生", None, None, None), True),  # nothing was to happen
+    (("qualitative", None, None, True, "零发生", "发生1起", None, None, None), None),
 ])
 def test_met(row, met):
     assert decide_met(*row) is met

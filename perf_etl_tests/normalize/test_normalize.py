@@ -8,7 +8,7 @@ import pytest
 
 from perf_etl.models import PageText
 from perf_etl.normalize import normalize_document
-from perf_etl.normalize.furniture import is_page_number
+from perf_etl.text.page_numbers import is_page_number
 from perf_etl.text.repairs import repair_line
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"

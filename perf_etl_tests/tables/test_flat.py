@@ -374,3 +374,11 @@ def test_text_without_a_target_column_or_comparator_is_not_cut_into_cells():
     table = "三级指标 | 年度指标值 | 实际完成值\n培训人次 | 500人次 | 620人次"
     assert flattened_tables([PageText(1, table.replace("值", "数"))]) == []
     assert [row[0] for row in flattened_tables([PageText(1, table)])[0].rows[1:]] == ["培训人次"]
+
+
+def test_a_page_number_inside_a_table_continued_over_a_page_break_is_no_cell():
+    text = ("三级指标\n年度指标值\n实际完成值\n分值\n得分\n项目成本控制\n≤486万元\n471.39万元\n5\n5\n"
+            "疫苗配送成本\n合理\n合理\n5\n5\n第 3 页 共 4 页\n麻疹发病率\n≤1/10万\n0.12/10万\n5\n5\n")
+    rows = [row[:3] for row in flattened_tables([PageText(1, text)])[0].rows[1:]]
+    assert rows == [["项目成本控制", "≤486万元", "471.39万元"], ["疫苗配送成本", "合理", "合理"],
+                    ["麻疹发病率", "≤1/10万", "0.12/10万"]]
