@@ -2,7 +2,8 @@
 the indicators the pipeline extracts: found, target right, result right, met right.
 
 A labelled indicator is found when an extracted indicator of the same text has the same name, compared
-without spaces, punctuation and full-width forms (one extracted row answers one label). Its target is right
+without spaces, punctuation and full-width forms, or else a name that ends with the other's (four characters
+or more: "举办残疾人文化体育活动" for "残疾人文化体育活动"); one extracted row answers one label. Its target is right
 when the number is the labelled number, or, for a target in words, the words are the labelled words; a
 label without a target is right only when none was extracted (no invented values). The same for the result.
 """
@@ -54,6 +55,17 @@ def _name(text: str | None) -> str:
     return "".join(c for c in folded if not (c.isspace() or unicodedata.category(c).startswith("P")))
 
 
+# A name that ends with the other, this long at least, names the same indicator: prose has no canonical name,
+# and one reader writes the verb or the place before it where another does not ("举办残疾人文化体育活动" and
+# "残疾人文化体育活动", "辖区群众满意度" and "群众满意度").
+SAME_ENDING_CHARS = 4
+
+
+def _same_ending(a: str, b: str) -> bool:
+    shorter, longer = sorted((a, b), key=len)
+    return len(shorter) >= SAME_ENDING_CHARS and longer.endswith(shorter)
+
+
 def _close(a: float | None, b: float) -> bool:
     return a is not None and abs(float(a) - float(b)) <= 1e-6 * max(1.0, abs(float(b)))
 
@@ -74,7 +86,10 @@ def judge(text_id: str, labels: Sequence[dict[str, Any]], extracted: Iterable[In
     left = list(extracted)
     results = []
     for label in labels:
-        match = next((ind for ind in left if _name(ind.indicator_name) == _name(label["indicator_name"])), None)
+        wanted = _name(label["indicator_name"])
+        match = next((ind for ind in left if _name(ind.indicator_name) == wanted), None)
+        if match is None:
+            match = next((ind for ind in left if _same_ending(_name(ind.indicator_name), wanted)), None)
         if match is not None:
             left.remove(match)
         met = getattr(match, "met", None) if match is not None else None

@@ -255,10 +255,15 @@ def _indicator(
 def _pair_name(target: Mention | None, actual: Mention | None) -> str:
     """The target's name, or the result's where the target's only adds a qualifier before it
     (区内工业厂房招商面积 against 工业厂房招商面积: the indicator is what both name)."""
-    names = [m.name for m in (target, actual) if m and m.name]
+    names = [_ACTIVITY_VERB_RE.sub("", m.name) for m in (target, actual) if m and m.name]
     if len(names) == 2 and names[0] != names[1] and names[0].endswith(names[1]) and len(names[1]) >= 4:
         return names[1]
     return names[0] if names else ""
+
+
+# The verb a sentence puts before what was done ("举办残疾人文化体育活动不少于4场", "组织开展应急演练15次"): the
+# indicator is what follows it, as a 自评表 names it, when that is a name of its own (four characters or more).
+_ACTIVITY_VERB_RE = re.compile(r"^(?:组织开展|开展|举办|组织)(?=[\u4e00-\u9fa5“\"「]{4})")
 
 
 def _as_written(ctx: DocContext, m: Mention | None) -> str | None:

@@ -74,3 +74,10 @@ def test_labelled_indicators_found_with_the_right_target_and_result(folder):
     right = sum(t["target_and_actual_right"] for t in totals)
     labelled = sum(t["indicators"] for t in totals)
     assert right / labelled >= INDICATORS_RIGHT_FLOOR[folder], (right, labelled)
+
+
+def test_a_name_that_ends_with_the_labelled_one_is_the_same_indicator():
+    labels = [label("残疾人文化体育活动", "不少于4场", 4, "6场", 6), label("满意度", "≥90%", 90, "93%", 93)]
+    got = [extracted("举办残疾人文化体育活动", 4, 6), extracted("群众满意度", 90, 93)]
+    # Four characters at least: "满意度" alone could be anyone's.
+    assert [r.found for r in judge("t", labels, got)] == [True, False]
