@@ -220,12 +220,12 @@ def _indicator(
     doc = ctx.doc
     target_text, actual_text = _as_written(ctx, target), _as_written(ctx, actual)
     comparison = comparison_of(target_text)
-    same_unit = bool(target and actual and _same_unit(target.unit, actual.unit))
+    scale = _unit_scale(target.unit, actual.unit) if target and actual else None
     met = decide_met(
         comparison,
-        target.value if target else None,
+        target.value * scale if target and target.value is not None and scale else None,
         actual.value if actual else None,
-        same_unit,
+        scale is not None,
         target_text,
         actual_text,
         None,
@@ -1093,8 +1093,26 @@ def _stated_target_and_result(ctx: DocContext):
 
 
 def _same_unit(a: str | None, b: str | None) -> bool:
-    """The same unit, or one written more fully than the other ("元/生" for "元/生.年")."""
-    return a == b or bool(a and b and "/" in a and (a.startswith(b) or b.startswith(a)))
+    """The same unit, one written more fully than the other ("元/生" for "元/生.年"), or its ten thousands."""
+    return _unit_scale(a, b) is not None
+
+
+# Units that count the same: "为不少于60人提供托养服务" and "为65名…提供托养服务".
+_SAME_COUNT = {"名": "人"}
+TEN_THOUSAND = 10000.0
+
+
+def _unit_scale(a: str | None, b: str | None) -> float | None:
+    """The factor that turns a figure in unit `a` into one in unit `b` ("1.2万人" against "12,650人": 10,000);
+    None when they measure different things."""
+    a, b = _SAME_COUNT.get(a or "", a), _SAME_COUNT.get(b or "", b)
+    if a == b or bool(a and b and "/" in a and (a.startswith(b) or b.startswith(a))):
+        return 1.0
+    if a and b and a == "万" + b:
+        return TEN_THOUSAND
+    if a and b and b == "万" + a:
+        return 1 / TEN_THOUSAND
+    return None
 
 
 def _stated_result(ctx: DocContext, pos: int) -> Mention | None:

@@ -70,7 +70,12 @@ def _label_regex(label: Label, kind: str) -> re.Pattern[str]:
 
 
 def find_candidates(ctx: DocContext, field: str) -> list[Candidate]:
-    """Every figure that a label of `field` introduces, one per number position (strongest label)."""
+    """Every figure that a label of `field` introduces, one per number position (strongest label). The list
+    is the document's: not to be changed."""
+    return ctx.answer(("candidates", field), lambda: _find_candidates(ctx, field))
+
+
+def _find_candidates(ctx: DocContext, field: str) -> list[Candidate]:
     prefix, labels, kind = TOTAL_FIELDS[field]
     if ctx.is_single_project:
         labels = labels + PROJECT_LABELS.get(field, ())
@@ -114,7 +119,11 @@ def _unit_in(gap: str) -> str | None:
 
 def is_department_figure(ctx: DocContext, cand: Candidate, items: list[ItemStatement]) -> bool:
     """False when context shows the figure belongs to a project, a category, another period, or is
-    a share/growth rather than the department's own total."""
+    a share/growth rather than the department's own total. `items` are the document's item statements."""
+    return ctx.answer(("department figure", cand), lambda: _is_department_figure(ctx, cand, items))
+
+
+def _is_department_figure(ctx: DocContext, cand: Candidate, items: list[ItemStatement]) -> bool:
     # A report on one project states its own funds in the words of a named project's statement.
     in_item = ctx.section_kind(cand.start) == "item" or any(s.covers(cand.start) for s in items)
     if in_item and not ctx.is_single_project:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar
 
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.identity import report_type_hit, title_hit
@@ -19,6 +21,8 @@ from perf_etl.models import StagedDocument
 from perf_etl.text.compact import squeeze
 from perf_etl.text.numbers import scan_text
 from perf_etl.text.outline import match_marker
+
+T = TypeVar("T")
 
 # Sentence ends; "；" and a line end (one paragraph per line after normalization) count as well,
 # because reports chain a total and its parts with "；".
@@ -93,14 +97,28 @@ class Heading:
 
 
 def find_headings(text: str) -> list[Heading]:
-    """Numbered headings at line starts ("一、", "（三）", "2.", "（1）"), in text order."""
+    """Numbered headings at line starts ("一、", "（三）", "2.", "（1）"), in text order; in a page whose lines
+    were run together (a PDF converted without its line breaks), also the top levels' run-in headings."""
     headings: list[Heading] = []
     for m in re.finditer(r"(?m)^[ \t\u3000]*(\S.*)$", text):
         line = m.group(1)
         marker = match_marker(line)
         if marker is not None:
             headings.append(Heading(m.start(1), marker[0], line[:HEADING_CHARS]))
+        if len(line) >= RUN_TOGETHER_LINE_CHARS:
+            for run_in in _RUN_IN_HEADING_RE.finditer(line, 1):
+                found = match_marker(line[run_in.start("heading") :])
+                if found is not None:
+                    start = m.start(1) + run_in.start("heading")
+                    headings.append(Heading(start, found[0], text[start : start + HEADING_CHARS]))
     return headings
+
+
+# A line this long holds paragraphs run together; "一、" or "（二）" after a sentence's end or a wide space
+# begins one of its sections ("…万元。 （二）绩效目标完成情况 1.教育教学。…").
+RUN_TOGETHER_LINE_CHARS = 400
+_RUN_IN_HEADING_RE = re.compile(
+    r"(?:[。；;]\s*|\s{1,3})(?P<heading>[（(][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、)")
 
 
 def _is_heading_line(line: str) -> bool:
@@ -184,6 +202,14 @@ class DocContext:
         self.scan = scan_text(self.text)
         self.fiscal_year = doc.fiscal_year
         self._char_positions: dict[str, CharPositions] = {}
+        self._answers: dict[Hashable, Any] = {}
+
+    def answer(self, question: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`'s result, computed once per document: the extractors and the confidence of their values
+        ask some costly questions again (a field's candidates, whether a figure is the department's)."""
+        if question not in self._answers:
+            self._answers[question] = compute()
+        return self._answers[question]
 
     def doc_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the staging text of the view slice [start:end]."""

@@ -571,7 +571,11 @@ def _is_report_table(ctx: DocContext, header_start: int) -> bool:
 
 
 def report_tables(ctx: DocContext) -> list[TableFigures]:
-    """The money blocks of the report's own tables, in text order."""
+    """The money blocks of the report's own tables, in text order (the document's list: not to be changed)."""
+    return ctx.answer("report tables", lambda: _report_tables(ctx))
+
+
+def _report_tables(ctx: DocContext) -> list[TableFigures]:
     out: list[TableFigures] = []
     for header in headers(ctx.scan, ctx.fiscal_year):
         if _is_report_table(ctx, header.start) and (found := figures(ctx.scan, header)) is not None:

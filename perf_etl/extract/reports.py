@@ -129,6 +129,8 @@ def _line_start(text: str, offset: int) -> int:
 
 def _title(line: str) -> tuple[str, str] | None:
     """(title, report word) of a title line, else None."""
+    if "告" not in line and "表" not in line:
+        return None  # every form of _TITLE_END ends 报告 or 表: most lines are asked nothing more
     bare = _TITLE_PREFIX.sub("", line.strip().strip("|").strip())
     if not bare or len(bare) > TITLE_MAX_CHARS or _NOT_TITLE.search(bare):
         return None

@@ -543,3 +543,20 @@ def test_signed_targets_of_a_report_without_its_results_keep_a_null_result() -> 
     rows = [(i.indicator_name, i.target_text, i.actual_text) for i in _indicators(text)]
     # The bare figure may be a plan's: only the targets a sign marks.
     assert rows == [("各年龄段人群接种率", "≥90%", None), ("接种点数量", "≥400个", None)]
+
+
+def test_a_target_in_ten_thousands_is_joined_to_its_result_in_ones() -> None:
+    text = ("一、年度绩效目标\n完成农村适龄妇女“两癌”免费筛查1.2万人；为不少于60人提供托养服务。\n"
+            "二、绩效目标完成情况\n全年完成农村适龄妇女“两癌”免费筛查12,650人，为65名重度残疾人提供托养服务。")
+    rows = [(i.indicator_name, i.target_value, i.target_unit, i.actual_value, i.actual_unit, i.met)
+            for i in _indicators(text)]
+    assert ("农村适龄妇女“两癌”免费筛查", 1.2, "万人", 12650.0, "人", True) in rows
+
+
+def test_run_in_headings_of_a_page_whose_lines_were_run_together() -> None:
+    filler = "学校严格执行预算管理制度，资金使用规范。" * 12
+    text = (f"（三）年度目标 学校设定部门整体支出绩效目标如下：1.高考本科上线率不低于75%，"
+            f"学生体质健康测试合格率达到95%以上。{filler} （二）绩效目标完成情况 1.教育教学。"
+            f"2021年高考本科上线2,046人，上线率78.3%。学生体质健康测试合格率96.4%。{filler}")
+    rows = [(i.indicator_name, i.target_value, i.actual_value) for i in _indicators(text)]
+    assert ("学生体质健康测试合格率", 95.0, 96.4) in rows
