@@ -169,10 +169,19 @@ def _name_key(indicator: Indicator) -> str:
 
 
 def _restates(prose: Indicator, row: Indicator) -> bool:
-    """Whether each side the prose states (target, result) is the row's."""
-    target = prose.target_text is None or (prose.target_value, prose.target_unit) == (row.target_value, row.target_unit)
-    result = prose.actual_text is None or (prose.actual_value, prose.actual_unit) == (row.actual_value, row.actual_unit)
+    """Whether each side the prose states (target, result) is the row's: the same figure, in a unit written the
+    same or more fully ("26台" for the row's 26 台（套）)."""
+    target = prose.target_text is None or _same_figure(prose.target_value, prose.target_unit, row.target_value,
+                                                        row.target_unit)
+    result = prose.actual_text is None or _same_figure(prose.actual_value, prose.actual_unit, row.actual_value,
+                                                       row.actual_unit)
     return target and result
+
+
+def _same_figure(value: float | None, unit: str | None, row_value: float | None, row_unit: str | None) -> bool:
+    if value != row_value:
+        return False
+    return unit == row_unit or not row_unit or bool(unit and (row_unit.startswith(unit) or unit.startswith(row_unit)))
 
 
 def _cell_evidence(indicator: Indicator) -> list[Evidence]:

@@ -620,11 +620,12 @@ def _cross_section_pairs(ctx: DocContext, used: set[int], spans: tuple[list[tupl
                     by_result.setdefault(j, []).append(i)
     paired: set[int] = set()
     for i, t in enumerate(targets):
-        mine = by_target.get(i, [])
+        # A result of the very name is the one ("孕产妇系统管理率" beside "3岁以下儿童系统管理率").
+        mine = _exact_or_all(by_target.get(i, []), result_keys, target_keys[i])
         if len({results[j].value for j in mine}) != 1:
             continue  # no result, or several: no guess
         j = mine[0]
-        theirs = by_result[j]
+        theirs = _exact_or_all(by_result[j], target_keys, result_keys[j])
         if len({targets[k].value for k in theirs}) != 1 or j in paired:
             continue
         if max(theirs, key=lambda k: (shares[(k, j)], -k)) != i:
@@ -632,6 +633,11 @@ def _cross_section_pairs(ctx: DocContext, used: set[int], spans: tuple[list[tupl
         paired.add(j)
         name = _AREA_LEAD_RE.sub("", t.name) or t.name
         yield replace(t, name=name), replace(results[j], name=name), _stated_rate(ctx, results[j])
+
+
+def _exact_or_all(candidates: list[int], keys: list[str], key: str) -> list[int]:
+    """The candidates named exactly `key`, if any; else all of them."""
+    return [k for k in candidates if keys[k] == key] or candidates
 
 
 # A target without a result is kept only as a plain statement: a name without figures, ranges or open brackets
@@ -644,7 +650,8 @@ _STATED_ALONE_END_RE = re.compile(r"\s*(?:[（(][^）)]{1,4}[)）])?\s*(?:[，,�
 # What a qualitative target promises, and what its result reports in the same words or their outcome ("基层社会
 # 治理能力有效提升" in the targets, "…，基层社会治理能力有效提升" in the results; "重大文物安全事故不发生" / "未发生").
 _QUALITATIVE_WORDS = (
-    r"(?:得到)?(?:有效|明显|显著|稳步|持续|进一步|不断|逐步|全面|大幅)?(?:提升|提高|改善|完善|增强|优化|规范|改观)"
+    r"(?:得到)?(?:有效|明显|显著|稳步|持续|进一步|不断|逐步|全面|大幅|总体|保持|稳中)?"
+    r"(?:提升|提高|改善|完善|健全|增强|优化|规范|改观|遏制|缓解|推行|平稳|向好)"
     r"|不发生|零发生|未发生|无发生|零事故|应助尽助|应保尽保|应补尽补|全覆盖"
 )
 _QUALITATIVE_TARGET_RE = re.compile(r"(?P<words>" + _QUALITATIVE_WORDS + r")(?=\s*(?:[；;。，,\n]|$))")
@@ -653,7 +660,7 @@ _NOTHING_TO_HAPPEN_RE = re.compile(
     r"(?P<words>不发生|零发生|杜绝|避免发生)(?P<name>[^，,。；;\n]{4,20}?)(?=\s*(?:[；;。，,\n]|$))")
 # A result may name the indicator without the target's first words ("文物安全事故" for "重大文物安全事故").
 QUALITATIVE_DROPPED_LEAD_CHARS = 2
-_QUALITATIVE_RESULT_RE = re.compile(r"\s*(?:均|已|也)?(?:实现|得到|达到)?(?P<words>" + _QUALITATIVE_WORDS + r")")
+_QUALITATIVE_RESULT_RE = re.compile(r"\s*(?:均|已|也)?(?:实现|达到)?(?P<words>" + _QUALITATIVE_WORDS + r")")
 # "全年未发生校园安全责任事故": the outcome said before the name.
 _NONE_HAPPENED_RE = re.compile(r"(?P<words>未发生|无|没有发生|未出现)$")
 _QUALITATIVE_NAME_LEAD_RE = re.compile(r"^(?:确保|实现|力争|促进|推动|使|让|保证|保障)")

@@ -97,7 +97,9 @@ _UNIT_CELL_RE = re.compile(
     r"^[万亿千百]?(?:平方米|立方米|公里|小时|工作日|百分比|人次|户次|场次|[%‰元人户个次场项件家座台套所处本期批天月年日时周"
     r"篇册份条辆张头只株棵栋间米吨亩斤]|公斤|千克)(?:/\S{1,4})?$")
 _BARS_RE = re.compile(r"^\s*\|[|\s]*$")
-_OUTLINE_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+# The report's next heading ends a table: "三、存在问题", "（二）…"; "三、四级手术占比" is a row's name.
+_OUTLINE_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+、(?![一二三四五六七八九十][级类、])|[（(][一二三四五六七八九十]+[)）])")
 
 
 # The columns of the split-column template (四川 and others: 指标性质, 指标值, 度量单位 side by side). Its rows are
@@ -329,10 +331,28 @@ def header_columns(names: Sequence[str]) -> list[str]:
     restart = next((k for k in range(1, len(kinds)) if kinds[k] in ("level1", "level3") and
                     kinds[k] not in kinds[:k] and "level3" not in kinds[:k] and "target" in kinds[:k]), None)
     if restart is None:
-        return list(names)
+        return _sub_columns_in_place(names, kinds)
     first, second = names[:restart], names[restart:]
     spanning = kinds.index("target")
     return [*second, *first[spanning + 1:]] if "target" in kinds[restart:] else list(names)
+
+
+def _sub_columns_in_place(names: Sequence[str], kinds: Sequence[str | None]) -> list[str]:
+    """ "… 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施 指标性质 指标值 度量单位": a second header row under
+    the target's cell alone (the split template's sign, value and unit) takes that cell's place."""
+    if "target" not in kinds:
+        return list(names)
+    spanning = kinds.index("target")
+    tail = len(kinds)
+    while tail > spanning + 1 and kinds[tail - 1] in _SUB_COLUMNS:
+        tail -= 1
+    sub = set(kinds[tail:])
+    if tail in (len(kinds), spanning + 1) or "target" not in sub or not sub & {"nature", "unit"}:
+        return list(names)
+    return [*names[:spanning], *names[tail:], *names[spanning + 1 : tail]]
+
+
+_SUB_COLUMNS = ("nature", "target", "unit")
 
 
 def body_texts(texts: Sequence[str]) -> list[str]:
@@ -366,11 +386,21 @@ def scored_rows(columns: Sequence[str], rows: list[tuple[int, list[str]]]) -> li
     t, a, m, s = (kinds.index(k) for k in ("target", "actual", "weight", "score"))
     if not any(row[t] and row[a] and row[m] and row[s] for _, row in rows):
         return rows
+    # Where results carry their targets' units ("≥95% | 97.4%"), a bare number after a target with a unit is the
+    # row's 分值: "满意度 | ≥85% | 10 | 8 | 测评结果尚未发布" has no result.
+    with_units = any(_UNIT_AFTER_NUMBER_RE.search(row[t]) and _UNIT_AFTER_NUMBER_RE.search(row[a]) for _, row in rows)
     for _, row in rows:
         if (not row[m] and not row[s] and _BARE_NUMBER_RE.match(row[t]) and _BARE_NUMBER_RE.match(row[a])
                 and float(row[a]) <= float(row[t]) <= 100):
             row[m], row[s], row[t], row[a] = row[t], row[a], "", ""
+        elif (with_units and not row[s] and _UNIT_AFTER_NUMBER_RE.search(row[t]) and _BARE_NUMBER_RE.match(row[a])
+              and float(row[a]) <= 100 and (not row[m] or (_BARE_NUMBER_RE.match(row[m]) and
+                                                           float(row[m]) <= float(row[a])))):
+            row[s], row[m], row[a] = row[m], row[a], ""
     return rows
+
+
+_UNIT_AFTER_NUMBER_RE = re.compile(r"\d\s*(?:%|‰|[\u4e00-\u9fa5])")
 
 
 def _body_end(cells: Sequence[Cell], start: int) -> int:

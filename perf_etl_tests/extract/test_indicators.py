@@ -369,9 +369,10 @@ def test_targets_and_results_stated_in_parts_pages_apart() -> None:
 def test_a_result_named_like_two_targets_or_a_target_like_two_results_stays_unpaired() -> None:
     text = (
         "一、年度绩效目标\n新建村级文化活动室30个，培训基层干部不少于500人次。\n"
-        "二、绩效目标完成情况\n新建村级文化活动室32个，改建村级文化活动室12个；开展培训25次。\n"
+        "二、绩效目标完成情况\n建成村级文化活动室32个，改建村级文化活动室12个；开展培训25次。\n"
     )
-    # Each target is kept, its result null: two results could be the first's, none is the second's.
+    # Each target is kept, its result null: two results could be the first's (neither of its very name), none
+    # is the second's.
     assert [(i.indicator_name, i.target_value, i.actual_value) for i in _indicators(text)] == [
         ("新建村级文化活动室", 30.0, None),
         ("培训基层干部", 500.0, None),
@@ -560,3 +561,12 @@ def test_run_in_headings_of_a_page_whose_lines_were_run_together() -> None:
             f"2021年高考本科上线2,046人，上线率78.3%。学生体质健康测试合格率96.4%。{filler}")
     rows = [(i.indicator_name, i.target_value, i.actual_value) for i in _indicators(text)]
     assert ("学生体质健康测试合格率", 95.0, 96.4) in rows
+
+
+def test_a_result_of_the_very_name_is_chosen_over_one_that_ends_the_same() -> None:
+    text = ("一、年度绩效目标\n孕产妇系统管理率达到92%以上，3岁以下儿童系统管理率不低于90%；欺诈骗保行为得到有效遏制。\n"
+            "二、绩效目标完成情况\n孕产妇系统管理率94.6%，3岁以下儿童系统管理率93.8%。欺诈骗保行为得到有效遏制。")
+    rows = [(i.indicator_name, i.target_value, i.actual_value, i.actual_text) for i in _indicators(text)]
+    assert ("孕产妇系统管理率", 92.0, 94.6, "94.6%") in rows
+    assert ("3岁以下儿童系统管理率", 90.0, 93.8, "93.8%") in rows
+    assert ("欺诈骗保行为", None, None, "得到有效遏制") in rows

@@ -382,3 +382,23 @@ def test_a_page_number_inside_a_table_continued_over_a_page_break_is_no_cell():
     rows = [row[:3] for row in flattened_tables([PageText(1, text)])[0].rows[1:]]
     assert rows == [["项目成本控制", "≤486万元", "471.39万元"], ["疫苗配送成本", "合理", "合理"],
                     ["麻疹发病率", "≤1/10万", "0.12/10万"]]
+
+
+def test_a_second_header_row_under_the_target_cell_takes_its_place():
+    text = ("| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | | | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |\n"
+            "| | | | 指标性质 | 指标值 | 度量单位 | | | | |\n"
+            "| 产出指标 | 数量指标 | 门急诊人次 | ≥ | 38 | 万人次 | 41.26 | 7 | 7 | |\n"
+            "| 三、四级手术占比 | ≥ | 22 | % | 24.8 | 5 | 5 | |\n")
+    grid = flattened_tables([PageText(1, text)])[0]
+    header = grid.rows[0]
+    rows = [dict(zip(header, row, strict=True)) for row in grid.rows[1:]]
+    assert [(r["三级指标"], r["指标性质"], r["指标值"], r["度量单位"], r["实际完成值"]) for r in rows] == [
+        ("门急诊人次", "≥", "38", "万人次", "41.26"), ("三、四级手术占比", "≥", "22", "%", "24.8")]
+
+
+def test_a_row_without_its_result_keeps_its_points_where_results_carry_units():
+    text = ("三级指标\n年度指标值\n实际完成值\n分值\n得分\n偏差原因分析及改进措施\n"
+            "食品安全监督抽检批次\n≥4800批次\n5016批次\n8\n8\n"
+            "群众对食品安全满意度\n≥85%\n10\n8\n测评结果尚未发布，暂按上年度结果评分\n")
+    grid = flattened_tables([PageText(1, text)])[0]
+    assert grid.rows[2][:5] == ["群众对食品安全满意度", "≥85%", "", "10", "8"]
