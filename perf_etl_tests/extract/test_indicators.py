@@ -564,8 +564,8 @@ def test_run_in_headings_of_a_page_whose_lines_were_run_together() -> None:
 
 
 def test_a_result_of_the_very_name_is_chosen_over_one_that_ends_the_same() -> None:
-    text = ("一、年度绩效目标\n孕产妇系统管理率达到92%以上，3岁以下儿童系统管理率不低于90%；欺诈骗保行为得到有效遏制。\n"
-            "二、绩效目标完成情况\n孕产妇系统管理率94.6%，3岁以下儿童系统管理率93.8%。欺诈骗保行为得到有效遏制。")
+    text = ("一、年度绩效目标\n孕产妇系统管理率达到92%以上，3岁以下儿童系统管理率不低于90%；"
+            "欺诈骗保行为得到有效遏制。\n二、绩效目标完成情况\n孕产妇系统管理率94.6%，3岁以下儿童系统管理率93.8%。欺诈骗保行为得到有效遏制。")
     rows = [(i.indicator_name, i.target_value, i.actual_value, i.actual_text) for i in _indicators(text)]
     assert ("孕产妇系统管理率", 92.0, 94.6, "94.6%") in rows
     assert ("3岁以下儿童系统管理率", 90.0, 93.8, "93.8%") in rows
