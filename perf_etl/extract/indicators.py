@@ -660,7 +660,7 @@ _NOTHING_TO_HAPPEN_RE = re.compile(
     r"(?P<words>不发生|零发生|杜绝|避免发生)(?P<name>[^，,。；;\n]{4,20}?)(?=\s*(?:[；;。，,\n]|$))")
 # A result may name the indicator without the target's first words ("文物安全事故" for "重大文物安全事故").
 QUALITATIVE_DROPPED_LEAD_CHARS = 2
-_QUALITATIVE_RESULT_RE = re.compile(r"\s*(?:均|已|也)?(?:实现|达到)?(?P<words>" + _QUALITATIVE_WORDS + r")")
+_QUALITATIVE_RESULT_RE = re.compile(r"\s*(?:均|也)?(?:实现|达到)?(?P<words>已?(?:" + _QUALITATIVE_WORDS + r"))")
 # "全年未发生校园安全责任事故": the outcome said before the name.
 _NONE_HAPPENED_RE = re.compile(r"(?P<words>未发生|无|没有发生|未出现)$")
 _QUALITATIVE_NAME_LEAD_RE = re.compile(r"^(?:确保|实现|力争|促进|推动|使|让|保证|保障)")

@@ -4,8 +4,10 @@ A number decides where both sides have one in the same unit (a target without a 
 its sign): ≥ / 不低于 / 不少于 / 以上 targets are met at or above, ≤ / 不高于 / 不超过 / 控制在…以内 / 以下
 targets at or below, a plain number at or above (a count reached or exceeded). A target in words ("科学合理",
 "按时完成") is met when the result repeats it, or says 达到 / 完成 / 按时 / 未超 / 符合 / 合格 without a
-negation (a promise that something does not happen, "不发生", when the result says "未发生"), and not met
-when it says 未完成 / 未达到 / 滞后 / 超支. Otherwise the row's own scoring decides:
+negation (a promise that something does not happen, "不发生", when the result says "未发生"; an
+improvement promised and one reported, "持续增强" / "显著增强"), and not met when it says 未完成 / 未达到 /
+滞后 / 超支; a result short of the target by its own words ("基本合理", "有所提升") is decided by its
+points. Otherwise the row's own scoring decides:
 full 得分 of its 分值 with no 偏差原因 is met, points lost with a reason given is not. Anything else is
 undecided (None): no invented verdicts.
 """
@@ -25,6 +27,9 @@ _MET = re.compile(
     r"已?完成|达到|达成|达标|按时|按期|未超|符合|合格|实现|满足|已[^未]|(?:大于|高于|优于)(?:年度|预期|设定的?)?(?:指标值|目标值?)"
 )
 _NEGATION = re.compile(r"未|不|没有|无法")
+_PARTLY = re.compile(r"基本|初步|部分|有所")
+# An improvement promised ("持续增强") and one reported ("显著增强", "有效提升", "进一步缓解"): met.
+_IMPROVED = re.compile(r"提升|提高|增强|改善|完善|健全|缓解|遏制|平稳|向好|壮大")
 # A promise that something does not happen ("不发生", "零发生"), kept when the result says it did not.
 _NOTHING_PROMISED = re.compile(r"^(?:不发生|零发生|杜绝|避免发生)")
 _NOTHING_HAPPENED = re.compile(r"^(?:未发生|无|没有发生|未出现|零发生)$")
@@ -60,6 +65,9 @@ def decide_met(comparison: str | None, target: float | None, actual: float | Non
             return True if actual == target else None  # "85%左右": near it is met, how near the words don't say
         return actual <= target if comparison == LE else actual >= target
     if actual_text and (comparison == QUALITATIVE or actual is None):
+        if _PARTLY.search(actual_text) and not _NOT_MET.search(actual_text):
+            # "基本合理", "基本按时完成": short of the target's words by their own account; the points decide.
+            return None if weight is None or score is None else score >= weight
         verdict = _words_verdict(target_text or "", actual_text)
         if verdict is not None:
             return verdict
@@ -76,6 +84,8 @@ def _words_verdict(target_text: str, actual_text: str) -> bool | None:
     if _NOT_MET.search(actual):
         return False
     if _NOTHING_PROMISED.match(target) and _NOTHING_HAPPENED.match(actual):
+        return True
+    if _IMPROVED.search(target) and _IMPROVED.search(actual) and not _NEGATION.search(actual):
         return True
     if actual == target:
         return True

@@ -55,13 +55,17 @@ _LEVEL1_RE = re.compile(
     r"^(?:(?:产出|效益|满意度|成本|效果|管理|决策|过程|履职效能|能力建设)(?:指标|目标)"
     r"|项目(?:决策|管理|产出|效益|过程)(?:指标|目标)?"
     # The evaluation framework's own 一级 (财预〔2020〕10号): 决策, 过程, 产出, 效益, written bare.
-    r"|决策|过程|产出|效益)" + _POINTS + "$"
+    r"|决策|过程|产出|效益"
+    # The department-overall framework's 一级: 部门管理, 运行成本, 管理效率, 社会效应.
+    r"|部门管理|运行成本|管理效率|社会效应)" + _POINTS + "$"
 )
 _LEVEL2_RE = re.compile(
     r"^(?:产出)?(?:数量|质量|时效|进度|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|环境效益|"
     r"可持续影响|可持续|服务对象满意度|满意度|社会公众满意度|群众满意度)(?:指标|目标)?(?:等)?" + _POINTS + "$"
     # and its 二级 under 决策 and 过程.
     r"|^(?:项目立项|绩效目标|资金投入|资金管理|组织实施|项目效益)" + _POINTS + "$"
+    # and the department-overall framework's under 部门管理.
+    r"|^(?:预算管理|财务管理|资产管理|采购管理|人员管理|制度管理)" + _POINTS + "$"
 )
 _BARE_NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 _HAS_DIGIT_RE = re.compile(r"\d")

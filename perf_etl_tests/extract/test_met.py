@@ -35,6 +35,9 @@ def test_comparison(target, comparison):
     ((">=", 95, None, True, "≥95%", "均大于年度指标值", None, None, None), True),  # above the target, in words
     (("qualitative", None, None, True, "不发生", "未发生", None, None, None), True),  # nothing was to happen
     (("qualitative", None, None, True, "零发生", "发生1起", None, None, None), None),
+    (("qualitative", None, None, True, "持续增强", "显著增强", None, None, None), True),  # improvement reported
+    (("qualitative", None, None, True, "按时完成", "基本按时完成", 3, 2, None), False),  # short of it, points lost
+    (("qualitative", None, None, True, "按时完成", "基本按时完成", None, None, None), None),
 ])
 def test_met(row, met):
     assert decide_met(*row) is met
@@ -52,7 +55,8 @@ def test_qualitative_rows_keep_their_words_and_merged_levels_cover_the_rows_belo
              i.deviation_reason) for i in indicators] == [
         ("产出指标", "数量指标", "惠民演出场次", "≥120场", "136场", ">=", True, None),
         ("产出指标", "数量指标", "演出覆盖乡镇", "≥12个", "11个", ">=", False, "1个乡镇场地未落实"),
-        ("产出指标", "质量指标", "预算编制科学性", "科学合理", "基本合理", "qualitative", None, None),
+        # "基本" says it fell short, and points were lost: not met.
+        ("产出指标", "质量指标", "预算编制科学性", "科学合理", "基本合理", "qualitative", False, None),
         ("效益指标", "社会效益指标", "孕产妇死亡率", "≤10/10万", "6.8/10万", "<=", True, None),
         ("效益指标", "社会效益指标", "项目成本控制", "≤批复概算", "未超概算", "qualitative", True, None),
     ]
