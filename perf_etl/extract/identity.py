@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-import cn2an
-
 from perf_etl.extract.department_name import dedupe_repeated_tail, department_name_candidates, plausible_name
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.money_labels import alternation_matches
@@ -26,6 +24,7 @@ from perf_etl.extract.regions import (
 )
 from perf_etl.ingest.fiscal_year import detect_years
 from perf_etl.models import StagedDocument
+from perf_etl.text.numbers import cn2an_number
 
 # ----------------------------------------------------------------------------- tables
 
@@ -385,8 +384,8 @@ def parse_date(raw: str) -> str | None:
         m = DATE_CHINESE.search(raw)
         if not m:
             return None
-        year = "".join(str(cn2an.cn2an(c, "smart")) if c not in "〇零○Ｏ" else "0" for c in m.group(1))
-        parts = [int(year), int(cn2an.cn2an(m.group(2), "smart")), int(cn2an.cn2an(m.group(3), "smart"))]
+        year = "".join(str(cn2an_number(c, "smart")) if c not in "〇零○Ｏ" else "0" for c in m.group(1))
+        parts = [int(year), int(cn2an_number(m.group(2), "smart")), int(cn2an_number(m.group(3), "smart"))]
     try:
         return date(parts[0], parts[1], parts[2]).isoformat()
     except ValueError:
@@ -450,7 +449,7 @@ def _count(raw: str) -> int | None:
     if raw.isdigit():
         return int(raw)
     try:
-        return int(cn2an.cn2an(raw, "smart"))
+        return int(cn2an_number(raw, "smart"))
     except (ValueError, KeyError):
         return None
 

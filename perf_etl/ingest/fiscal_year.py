@@ -23,10 +23,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-import cn2an
-
 from perf_etl.ingest.classify import compact, compact_window, is_cjk
 from perf_etl.text.chrome import publication_date
+from perf_etl.text.numbers import cn2an_number
 from perf_etl.text.simplified import to_simplified
 
 MIN_YEAR = 2000
@@ -184,7 +183,7 @@ def parse_year(raw: str) -> int | None:
         return int("".join(str(unicodedata.digit(char)) for char in token))
     try:
         # cn2an reads 〇 and 零 but not the look-alike circle ○ or full-width Ｏ used in scanned text.
-        return int(cn2an.cn2an(token.replace("○", "〇").replace("Ｏ", "〇"), "normal"))
+        return int(cn2an_number(token.replace("○", "〇").replace("Ｏ", "〇"), "normal"))
     except ValueError:
         return None
 
