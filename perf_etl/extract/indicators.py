@@ -685,6 +685,62 @@ def _qualitative_pairs(ctx: DocContext, spans: tuple[list[tuple[int, int]], list
             actual = _qualitative_result(ctx, m.group("name"), result_spans)
             if actual is not None:
                 yield Mention(m.group("name"), None, None, m.start("words"), m.end("words")), actual, None
+        yield from _repeated_words_pairs(ctx, (start, end), result_spans)
+
+
+# A clause of the targets part in words only, its last few characters the promise ("光荣牌悬挂应挂尽挂",
+# "救灾物资储备管理规范有序"): paired where the results part says the same name with the same words, whatever
+# the words are. The promise starts where a word that opens one does ("较上年下降", "进一步完善"); else it is
+# the last four characters, as the genre's set phrases are.
+_WORDS_CLAUSE_RE = re.compile(r"[^；;。，,：:\n]+")
+_DIGIT_RE = re.compile(r"\d")
+QUALITATIVE_WORDS_CHARS = (6, 5, 4, 3, 2)
+_PROMISE_START_RE = re.compile(
+    r"^(?:较|进一步|全面|有序|规范|按时|按期|明显|持续|逐步|稳步|有效|应|做到|实现|建成|常态化|准确|及时|保持|总体|不断|得到)")
+_SAID_AGAIN_LEAD_RE = re.compile(r"\s*(?:均|也)?(?:已经|已)?(?:实现)?")
+
+
+def _repeated_words_pairs(ctx: DocContext, span: tuple[int, int], result_spans: list[tuple[int, int]]):
+    for clause in _WORDS_CLAUSE_RE.finditer(ctx.text, *span):
+        lead = _LIST_MARKER_RE.match(clause.group())
+        body_start = clause.start() + (lead.end() if lead else 0)
+        body = ctx.text[body_start : clause.end()].rstrip()
+        trimmed = _QUALITATIVE_NAME_LEAD_RE.sub("", body)
+        body_start += len(body) - len(trimmed)
+        if (_DIGIT_RE.search(trimmed) or not 6 <= len(trimmed) <= QUALITATIVE_NAME_CHARS[1] + 6
+                or _QUALITATIVE_TARGET_RE.search(trimmed)):
+            continue  # figures are other rules'; the known words, _qualitative_pairs'
+        sizes = [n for n in QUALITATIVE_WORDS_CHARS if _PROMISE_START_RE.match(trimmed[-n:])] or [4]
+        for size in sizes[:1]:
+            name, words = trimmed[:-size], trimmed[-size:]
+            if len(name) < QUALITATIVE_NAME_CHARS[0]:
+                continue
+            actual = _said_again(ctx, name, words, result_spans)
+            if actual is not None:
+                words_start = body_start + len(name)
+                yield Mention(name, None, None, words_start, words_start + size), actual, None
+                break
+
+
+def _said_again(ctx: DocContext, name: str, words: str, result_spans: list[tuple[int, int]]) -> Mention | None:
+    for start, end in result_spans:
+        at = ctx.text.find(name, start, end)
+        if at < 0:
+            continue
+        lead = _SAID_AGAIN_LEAD_RE.match(ctx.text, at + len(name))
+        said = lead.end() if lead else at + len(name)
+        if ctx.text.startswith(words, said):
+            first = said - (2 if ctx.text[said - 2 : said] == "已经" else 1 if ctx.text[said - 1] == "已" else 0)
+            # "较上年下降33.3%": the words with the figure they report.
+            figure = _FIGURE_AFTER_WORDS_RE.match(ctx.text, said + len(words))
+            if figure:
+                value = float(figure.group("num").replace(",", ""))
+                return Mention(name, value, figure.group("unit"), first, figure.end())
+            return Mention(name, None, None, first, said + len(words))
+    return None
+
+
+_FIGURE_AFTER_WORDS_RE = re.compile(r"(?P<num>" + NUMBER + r")\s*(?P<unit>%|‰)")
 
 
 def _qualitative_result(ctx: DocContext, name: str, result_spans: list[tuple[int, int]]) -> Mention | None:

@@ -87,8 +87,8 @@ def _words_verdict(target_text: str, actual_text: str) -> bool | None:
         return True
     if _IMPROVED.search(target) and _IMPROVED.search(actual) and not _NEGATION.search(actual):
         return True
-    if actual == target:
-        return True
+    if actual == target or (target and actual.startswith(target) and not _NEGATION.search(actual[len(target):])):
+        return True  # the promise said again, perhaps with the figure it reached ("较上年下降" / "较上年下降33.3%")
     if _MET.search(actual) and not _NEGATION.search(_MET.sub("", actual)):
         return True
     return None

@@ -193,7 +193,7 @@ def text_cells(pages: Sequence[PageText]) -> list[Cell]:
         if has_run_together_header(cleaned):
             texts = _run_together_texts(lines)
         else:
-            texts = (_bar_line_cells if _closes_with_bar_lines(lines) else _line_cells)(lines)
+            texts = _layout_cells(lines)
             squeezed = [_CJK_GAP_RE.sub("", line) for line in lines]
             if _next_header([Cell(text, 0) for text in texts], 0) is None and has_run_together_header(
                     "\n".join(squeezed)):
@@ -202,6 +202,15 @@ def text_cells(pages: Sequence[PageText]) -> list[Cell]:
                 texts = _run_together_texts(squeezed)
         cells += [Cell(text, page.page_number) for text in texts]
     return cells
+
+
+def _layout_cells(lines: Sequence[str]) -> list[str]:
+    if not _closes_with_bar_lines(lines):
+        return _line_cells(lines)
+    # After the last line of bars, lines are no longer cells closed by bars: a form of another layout may
+    # follow on the same page (an attachment's second 自评表, one row a line).
+    last = max(i for i, line in enumerate(lines) if _BARS_RE.match(line))
+    return _bar_line_cells(lines[: last + 1]) + _line_cells(lines[last + 1 :])
 
 
 def _run_together_texts(lines: Sequence[str]) -> list[str]:

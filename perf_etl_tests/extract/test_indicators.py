@@ -570,3 +570,11 @@ def test_a_result_of_the_very_name_is_chosen_over_one_that_ends_the_same() -> No
     assert ("孕产妇系统管理率", 92.0, 94.6, "94.6%") in rows
     assert ("3岁以下儿童系统管理率", 90.0, 93.8, "93.8%") in rows
     assert ("欺诈骗保行为", None, None, "得到有效遏制") in rows
+
+
+def test_a_promise_in_words_the_results_say_again_is_paired_whatever_the_words() -> None:
+    text = ("一、年度绩效目标\n1.救灾物资储备管理规范有序；光荣牌悬挂应挂尽挂；生产安全事故死亡人数较上年下降。\n"
+            "二、绩效目标完成情况\n全年盘点两次，救灾物资储备管理规范有序。生产安全事故死亡人数较上年下降33.3%。")
+    rows = [(i.indicator_name, i.target_text, i.actual_text, i.actual_value, i.met) for i in _indicators(text)]
+    assert rows == [("救灾物资储备管理", "规范有序", "规范有序", None, True),
+                    ("生产安全事故死亡人数", "较上年下降", "较上年下降33.3%", 33.3, True)]  # 光荣牌悬挂: not said again

@@ -402,3 +402,11 @@ def test_a_row_without_its_result_keeps_its_points_where_results_carry_units():
             "群众对食品安全满意度\n≥85%\n10\n8\n测评结果尚未发布，暂按上年度结果评分\n")
     grid = flattened_tables([PageText(1, text)])[0]
     assert grid.rows[2][:5] == ["群众对食品安全满意度", "≥85%", "", "10", "8"]
+
+
+def test_a_form_one_row_a_line_after_a_form_of_cells_closed_by_bars():
+    bars = ("三级指标\n|\n年度指标值\n|\n实际完成值\n|\n分值\n|\n得分\n|\n"
+            "资助对象识别\n|\n精准\n|\n精准\n|\n10\n|\n10\n|\n总分\n|\n100\n|\n100\n|\n")
+    rows = "三级指标 指标值 完成值 权重 评分\n送教上门学生 ≥45人 47人 10 10\n送教教案 规范完整 规范完整 10 10\n"
+    grids = flattened_tables([PageText(1, bars + "\n附件2\n项目支出绩效自评表\n" + rows)])
+    assert [row[0] for grid in grids for row in grid.rows[1:]] == ["资助对象识别", "送教上门学生", "送教教案"]
