@@ -22,7 +22,7 @@ _AT_LEAST = re.compile(r"^(?:[≥≧>＞]|大于等于|不低于|不少于|不�
 _AT_MOST = re.compile(r"^(?:[≤≦<＜]|小于等于|不高于|不超过|不大于|低于|控制在)|以[内下]$|及以下")
 _NUMBER = re.compile(r"\d")
 _APPROXIMATE = re.compile(r"左右|上下$|^约|大约")
-_NOT_MET = re.compile(r"未完成|未达到|未达标|未按时|没有完成|不合格|不达标|滞后|延迟|延期|超支|未实现|部分完成")
+_NOT_MET = re.compile(r"未完成|未达到|未达标|未按时|未能|没有完成|不合格|不达标|滞后|延迟|延期|超支|未实现|部分完成")
 _MET = re.compile(
     r"已?完成|达到|达成|达标|按时|按期|未超|符合|合格|实现|满足|已[^未]|(?:大于|高于|优于)(?:年度|预期|设定的?)?(?:指标值|目标值?)"
 )
@@ -64,8 +64,8 @@ def decide_met(comparison: str | None, target: float | None, actual: float | Non
         if comparison == EQ and _APPROXIMATE.search("".join((target_text or "").split())):
             return True if actual == target else None  # "85%左右": near it is met, how near the words don't say
         return actual <= target if comparison == LE else actual >= target
-    if actual_text and (comparison == QUALITATIVE or actual is None):
-        if _PARTLY.search(actual_text) and not _NOT_MET.search(actual_text):
+    if actual_text and (comparison == QUALITATIVE or actual is None or target is None or not same_unit):
+        if _PARTLY.search(actual_text) and not _PARTLY.search(target_text or "") and not _NOT_MET.search(actual_text):
             # "基本合理", "基本按时完成": short of the target's words by their own account; the points decide.
             return None if weight is None or score is None else score >= weight
         verdict = _words_verdict(target_text or "", actual_text)

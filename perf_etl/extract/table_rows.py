@@ -29,9 +29,10 @@ DEFAULT_MONEY_UNIT = "万元"
 MONEY_FIELDS = {"budget_initial": "budget_initial_wan", "budget": "budget_wan", "expenditure": "expenditure_wan",
                 "rate": "execution_rate_pct"}
 _COMPARATOR = r"(?:>=|<=|[≥≤≧≦><＞＜=≈]|不低于|不少于|不高于|不超过|大于等于|小于等于|达到)?"
-# An indicator value: "≥500个", "93.5%", "160宗", "6.8/10万" (a rate per 100,000); text ("按时完成") has no value.
-_VALUE_RE = re.compile(r"^" + _COMPARATOR + r"(?P<per>每[^\d\s.]{1,3})?(?P<num>" + NUMBER
-                       + r")(?P<unit>/\d+万[^\d\s.]{0,4}|[^\d\s.]{0,6})$")
+# An indicator value: "≥500个", "93.5%", "160宗", "6.8/10万" (a rate per 100,000), also behind a few words
+# naming what was measured ("平均修复时长6.2小时", "完成率100%"); text ("按时完成") has no value.
+_VALUE_RE = re.compile(r"^(?:(?!每)[\u4e00-\u9fa5]{1,6}?)?" + _COMPARATOR + r"(?P<per>每[^\d\s.]{1,3})?(?P<num>"
+                       + NUMBER + r")(?P<unit>/\d+万[^\d\s.]{0,4}|[^\d\s.]{0,6})$")
 _AMOUNT_RE = re.compile(r"^(?P<num>" + NUMBER + r")(?P<unit>亿元|万元|元)?$")
 _RATE_RE = re.compile(r"^(?P<num>" + NUMBER + r")%?$")
 _NUMBERING_RE = re.compile(
@@ -236,8 +237,12 @@ def _indicator_value(text: str) -> tuple[float | None, str | None]:
     found = _number(_VALUE_RE, "".join(text.split()))
     if found is None:
         return None, None
-    # "每亩300": the unit is written before the number.
-    return float(found.group("num").replace(",", "")), (found.group("per") or "") + found.group("unit") or None
+    # "每亩300": the unit is written before the number; "60%及以上": the bound is the comparison's, not the unit's.
+    unit = _BOUND_TAIL_RE.sub("", (found.group("per") or "") + found.group("unit"))
+    return float(found.group("num").replace(",", "")), unit or None
+
+
+_BOUND_TAIL_RE = re.compile(r"(?:及|或)?以[上下内]$|左右$")
 
 
 TOTALS_COLUMNS = ["report_id", "document_id", "fiscal_year", "field", "value", "raw_text", "column", "page_number"]

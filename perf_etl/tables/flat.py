@@ -406,9 +406,11 @@ def scored_rows(columns: Sequence[str], rows: list[tuple[int, list[str]]]) -> li
         if (not row[m] and not row[s] and _BARE_NUMBER_RE.match(row[t]) and _BARE_NUMBER_RE.match(row[a])
                 and float(row[a]) <= float(row[t]) <= 100):
             row[m], row[s], row[t], row[a] = row[t], row[a], "", ""
-        elif (with_units and not row[s] and _UNIT_AFTER_NUMBER_RE.search(row[t]) and _BARE_NUMBER_RE.match(row[a])
-              and float(row[a]) <= 100 and (not row[m] or (_BARE_NUMBER_RE.match(row[m]) and
-                                                           float(row[m]) <= float(row[a])))):
+        elif (not row[s] and _BARE_NUMBER_RE.match(row[a]) and float(row[a]) <= 100
+              and (not row[m] or (_BARE_NUMBER_RE.match(row[m]) and float(row[m]) <= float(row[a])))
+              and ((with_units and _UNIT_AFTER_NUMBER_RE.search(row[t]))
+                   or (row[t] and not _HAS_DIGIT_RE.search(row[t])))):
+            # A target in words ("合理") has no bare number for its result either.
             row[s], row[m], row[a] = row[m], row[a], ""
     return rows
 

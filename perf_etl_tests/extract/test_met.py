@@ -38,6 +38,9 @@ def test_comparison(target, comparison):
     (("qualitative", None, None, True, "持续增强", "显著增强", None, None, None), True),  # improvement reported
     (("qualitative", None, None, True, "按时完成", "基本按时完成", 3, 2, None), False),  # short of it, points lost
     (("qualitative", None, None, True, "按时完成", "基本按时完成", None, None, None), None),
+    (("qualitative", None, None, True, "基本提高", "基本提高", None, None, None), True),  # the words said again
+    (("qualitative", None, None, True, "及时考核", "1-2期未能及时培训", None, None, None), False),
+    ((">=", 2, 100, False, "至少全年完成2次宣传", "已完成100%", None, None, None), True),  # units differ: words decide
 ])
 def test_met(row, met):
     assert decide_met(*row) is met
@@ -61,3 +64,13 @@ def test_qualitative_rows_keep_their_words_and_merged_levels_cover_the_rows_belo
         ("效益指标", "社会效益指标", "项目成本控制", "≤批复概算", "未超概算", "qualitative", True, None),
     ]
     assert [(i.target_value, i.actual_value) for i in indicators][3] == (10.0, 6.8)
+
+
+def test_a_cells_figure_behind_words_and_before_its_bound_is_read():
+    rows = [["三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+            ["故障修复及时性", "24小时内修复", "平均修复时长6.2小时", "5", "5"],
+            ["参训学员就业率", "60%及以上", "53.53%", "5", "3"]]
+    indicators = read_reading("0" * 64, 2023, [TableGrid(rows, [3] * len(rows))]).indicators
+    assert [(i.target_value, i.actual_value, i.actual_unit) for i in indicators] == [(24.0, 6.2, "小时"),
+                                                                                      (60.0, 53.53, "%")]
+    assert [i.target_unit for i in indicators][1] == "%" and indicators[1].met is False

@@ -410,3 +410,10 @@ def test_a_form_one_row_a_line_after_a_form_of_cells_closed_by_bars():
     rows = "三级指标 指标值 完成值 权重 评分\n送教上门学生 ≥45人 47人 10 10\n送教教案 规范完整 规范完整 10 10\n"
     grids = flattened_tables([PageText(1, bars + "\n附件2\n项目支出绩效自评表\n" + rows)])
     assert [row[0] for grid in grids for row in grid.rows[1:]] == ["资助对象识别", "送教上门学生", "送教教案"]
+
+
+def test_a_qualitative_row_without_its_result_keeps_its_points():
+    text = ("三级指标\n年度指标值\n实际完成值\n分值\n得分\n项目成本控制\n≤486万元\n471.39万元\n5\n5\n"
+            "家长康复训练知识\n明显增强\n10\n")
+    grid = flattened_tables([PageText(1, text)])[0]
+    assert grid.rows[2][:5] == ["家长康复训练知识", "明显增强", "", "10", ""]
