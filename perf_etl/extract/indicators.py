@@ -651,8 +651,8 @@ _STATED_ALONE_END_RE = re.compile(r"\s*(?:[（(][^）)]{1,4}[)）])?\s*(?:[，,�
 # What a qualitative target promises, and what its result reports in the same words or their outcome ("基层社会
 # 治理能力有效提升" in the targets, "…，基层社会治理能力有效提升" in the results; "重大文物安全事故不发生" / "未发生").
 _QUALITATIVE_WORDS = (
-    r"(?:得到)?(?:有效|明显|显著|稳步|持续|进一步|不断|逐步|全面|大幅|总体|保持|稳中)?"
-    r"(?:提升|提高|改善|完善|健全|增强|优化|规范|改观|遏制|缓解|推行|平稳|向好)"
+    r"(?:得到)?(?:有效|明显|显著|稳步|持续|进一步|不断|逐步|全面|大幅|总体|保持|稳中|有序)?"
+    r"(?:提升|提高|改善|完善|健全|增强|加强|扩大|优化|规范|改观|遏制|缓解|推行|推进|平稳|向好)"
     r"|不发生|零发生|未发生|无发生|零事故|应助尽助|应保尽保|应补尽补|全覆盖"
 )
 _QUALITATIVE_TARGET_RE = re.compile(r"(?P<words>" + _QUALITATIVE_WORDS + r")(?=\s*(?:[；;。，,\n]|$))")
@@ -676,7 +676,9 @@ def _qualitative_pairs(ctx: DocContext, spans: tuple[list[tuple[int, int]], list
     for start, end in target_spans if result_spans else ():
         for m in _QUALITATIVE_TARGET_RE.finditer(ctx.text, start, end):
             clause = _clause_start(ctx, m.start())
-            name = _QUALITATIVE_NAME_LEAD_RE.sub("", _LIST_MARKER_RE.sub("", ctx.text[clause : m.start()]).strip())
+            # "（1）社会效益指标：统计服务决策能力有效提升": the name is after the item's label.
+            said = re.split(r"[：:]", ctx.text[clause : m.start()])[-1]
+            name = _QUALITATIVE_NAME_LEAD_RE.sub("", _LIST_MARKER_RE.sub("", said).strip())
             if not QUALITATIVE_NAME_CHARS[0] <= len(name) <= QUALITATIVE_NAME_CHARS[1] or _MENTION_RE.search(name):
                 continue
             actual = _qualitative_result(ctx, name, result_spans)

@@ -29,7 +29,7 @@ _MET = re.compile(
 _NEGATION = re.compile(r"未|不|没有|无法")
 _PARTLY = re.compile(r"基本|初步|部分|有所")
 # An improvement promised ("持续增强") and one reported ("显著增强", "有效提升", "进一步缓解"): met.
-_IMPROVED = re.compile(r"提升|提高|增强|改善|完善|健全|缓解|遏制|平稳|向好|壮大")
+_IMPROVED = re.compile(r"提升|提高|增强|加强|扩大|改善|完善|健全|缓解|遏制|平稳|向好|壮大|推进")
 # A promise that something does not happen ("不发生", "零发生"), kept when the result says it did not.
 _NOTHING_PROMISED = re.compile(r"^(?:不发生|零发生|杜绝|避免发生)")
 _NOTHING_HAPPENED = re.compile(r"^(?:未发生|无|没有发生|未出现|零发生)$")

@@ -578,3 +578,11 @@ def test_a_promise_in_words_the_results_say_again_is_paired_whatever_the_words()
     rows = [(i.indicator_name, i.target_text, i.actual_text, i.actual_value, i.met) for i in _indicators(text)]
     assert rows == [("救灾物资储备管理", "规范有序", "规范有序", None, True),
                     ("生产安全事故死亡人数", "较上年下降", "较上年下降33.3%", 33.3, True)]  # 光荣牌悬挂: not said again
+
+
+def test_a_qualitative_target_after_its_items_label_is_named_without_it() -> None:
+    text = ("二、绩效目标\n（1）社会效益指标：统计服务决策能力有效提升。\n"
+            "（2）可持续影响指标：统计基层基础建设持续加强。\n三、绩效目标完成情况\n1.统计服务决策能力明显提升。全年报送专题分析26篇。\n2.统计基层基础建设持续加强。")
+    rows = [(i.indicator_name, i.target_text, i.actual_text, i.met) for i in _indicators(text)]
+    assert ("统计服务决策能力", "有效提升", "明显提升", True) in rows
+    assert ("统计基层基础建设", "持续加强", "持续加强", True) in rows
