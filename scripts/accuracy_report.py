@@ -368,8 +368,8 @@ def render_indicators() -> str:
         "generated sets (`perf_etl_tests/fixtures/generated/`: full reports written by helpers to look like real "
         "ones and labelled without seeing the extractor or each other, the closest kind to the hidden reports the "
         "issue measures) were each scored blind, then tuned to: g1 at 3b248f0, g2 after the rules tuned on g1, g3 "
-        "after those tuned on g2, g4 after those tuned on g3. So each set's first score measures the rules of the sets before it on reports "
-        "they had not seen: 161/188, 160/205, 175/200, 174/200 (g4, after g1-g3).",
+        "after those tuned on g2, g4 after those tuned on g3. So each set's first score measures the rules of the "
+        "sets before it on reports they had not seen: 161/188, 160/205, 175/200, 174/200.",
         "",
         "A name is found when it is the labelled one, or one ends with the other (four characters or more: "
         "\"举办残疾人文化体育活动\" for \"残疾人文化体育活动\"); the blind scores of batch 14 and the generated set "
