@@ -700,7 +700,7 @@ _DIGIT_RE = re.compile(r"\d")
 QUALITATIVE_WORDS_CHARS = (6, 5, 4, 3, 2)
 _PROMISE_START_RE = re.compile(
     r"^(?:较|进一步|全面|有序|规范|按时|按期|明显|持续|逐步|稳步|有效|应|做到|实现|建成|常态化|准确|及时|保持|总体|不断|得到)")
-_SAID_AGAIN_LEAD_RE = re.compile(r"\s*(?:均|也)?(?:已经|已)?(?:实现)?")
+_SAID_AGAIN_LEAD_RE = re.compile(r"\s*(?:均|也)?(?P<done>已经|已)?(?:实现)?")
 
 
 def _repeated_words_pairs(ctx: DocContext, span: tuple[int, int], result_spans: list[tuple[int, int]]):
@@ -713,16 +713,14 @@ def _repeated_words_pairs(ctx: DocContext, span: tuple[int, int], result_spans: 
         if (_DIGIT_RE.search(trimmed) or not 6 <= len(trimmed) <= QUALITATIVE_NAME_CHARS[1] + 6
                 or _QUALITATIVE_TARGET_RE.search(trimmed)):
             continue  # figures are other rules'; the known words, _qualitative_pairs'
-        sizes = [n for n in QUALITATIVE_WORDS_CHARS if _PROMISE_START_RE.match(trimmed[-n:])] or [4]
-        for size in sizes[:1]:
-            name, words = trimmed[:-size], trimmed[-size:]
-            if len(name) < QUALITATIVE_NAME_CHARS[0]:
-                continue
-            actual = _said_again(ctx, name, words, result_spans)
-            if actual is not None:
-                words_start = body_start + len(name)
-                yield Mention(name, None, None, words_start, words_start + size), actual, None
-                break
+        size = next((n for n in QUALITATIVE_WORDS_CHARS if _PROMISE_START_RE.match(trimmed[-n:])), 4)
+        name, words = trimmed[:-size], trimmed[-size:]
+        if len(name) < QUALITATIVE_NAME_CHARS[0]:
+            continue
+        actual = _said_again(ctx, name, words, result_spans)
+        if actual is not None:
+            words_start = body_start + len(name)
+            yield Mention(name, None, None, words_start, words_start + size), actual, None
 
 
 def _said_again(ctx: DocContext, name: str, words: str, result_spans: list[tuple[int, int]]) -> Mention | None:
@@ -731,9 +729,10 @@ def _said_again(ctx: DocContext, name: str, words: str, result_spans: list[tuple
         if at < 0:
             continue
         lead = _SAID_AGAIN_LEAD_RE.match(ctx.text, at + len(name))
-        said = lead.end() if lead else at + len(name)
+        said = lead.end()
         if ctx.text.startswith(words, said):
-            first = said - (2 if ctx.text[said - 2 : said] == "已经" else 1 if ctx.text[said - 1] == "已" else 0)
+            # "已全面推行" keeps its 已; "已实现应挂尽挂" is the words alone.
+            first = lead.start("done") if lead.group("done") and lead.end("done") == said else said
             # "较上年下降33.3%": the words with the figure they report.
             figure = _FIGURE_AFTER_WORDS_RE.match(ctx.text, said + len(words))
             if figure:
@@ -788,9 +787,9 @@ def _targets_without_results(ctx: DocContext, used: set[int],
 def _cross_spans(ctx: DocContext) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The spans where targets are stated and where results are reported: each heading's section up to the
     next heading of its level or above (the innermost heading that says which decides), and after a sentence
-    that opens the targets, the rest of its section. Nothing when the report has no results part: its
-    targets part may be a plan's narrative, not indicators (`_targets_without_results` then takes only the
-    targets a comparison sign marks)."""
+    that opens the targets, the rest of its section. A report without a results part has no result spans;
+    its targets part may then be a plan's narrative, so `_targets_without_results` takes from it only the
+    targets a comparison sign marks."""
     headings = ctx.headings
     kinds = [_heading_kind(h.text) for h in headings]
     kind_at = {h.start: kind for h, kind in zip(headings, kinds, strict=True)}

@@ -187,8 +187,8 @@ def text_cells(pages: Sequence[PageText]) -> list[Cell]:
     cells: list[Cell] = []
     for page in pages:
         # A page number printed inside a table continued over a page break is no cell ("第 3 页 共 4 页").
-        lines = [drop_pinyin_glosses(fold_width(line)) for line in page.text.splitlines()
-                 if not is_page_marker(fold_width(line).strip())]
+        folded = (fold_width(line) for line in page.text.splitlines())
+        lines = [drop_pinyin_glosses(line) for line in folded if not is_page_marker(line.strip())]
         cleaned = "\n".join(lines)
         if has_run_together_header(cleaned):
             texts = _run_together_texts(lines)
