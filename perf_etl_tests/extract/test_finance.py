@@ -610,3 +610,12 @@ def test_a_listed_category_rate_is_not_the_total() -> None:
     text = ("2022年我单位项目支出绩效自评项目35个，分为七个方面，一是用于其他教育管理事务支出，合计75万元，"
             "已于本年度支出75万元，预算完成率100%。")
     assert "execution_rate_pct" not in _values(text)
+
+
+def test_a_projects_funds_budget_and_their_use_completion_ratio() -> None:
+    text = ("五指山市统计局2020年人口普查经费资金项目绩效自评报告\n一、基本情况\n（二）分解下达资金预算和绩效目标情况\n"
+            "根据市财政局2020年预算安排，该项目2020年度资金预算253.7万元，支出253.66万元，余额404元，"
+            "年度资金使用完成比率99.98 %。")
+    hits = {h.field: h for h in extract_finance_hits(_doc(text, 2020))}
+    assert (hits["budget_wan"].value, hits["budget_wan"].rule) == (pytest.approx(253.7), "budget:资金预算")
+    assert hits["execution_rate_pct"].value == pytest.approx(99.98)

@@ -417,3 +417,12 @@ def test_a_qualitative_row_without_its_result_keeps_its_points():
             "家长康复训练知识\n明显增强\n10\n")
     grid = flattened_tables([PageText(1, text)])[0]
     assert grid.rows[2][:5] == ["家长康复训练知识", "明显增强", "", "10", ""]
+
+
+def test_the_department_frameworks_levels_are_levels_not_rows():
+    text = ("| 一级指标 | 二级指标 | 三级指标 | 年初目标值 | 全年实际值 | 分值 | 自评得分 |\n"
+            "| 部门管理 | 预算管理 | 预算编制科学性 | 科学合理 | 基本合理 | 4 | 3 |\n"
+            "| 资产管理 | 资产管理安全性 | 账实相符 | 账实相符 | 3 | 3 |\n")
+    rows = [row[:5] for row in flattened_tables([PageText(1, text)])[0].rows[1:]]
+    assert rows == [["部门管理", "预算管理", "预算编制科学性", "科学合理", "基本合理"],
+                    ["", "资产管理", "资产管理安全性", "账实相符", "账实相符"]]
