@@ -22,6 +22,7 @@ the text states.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from perf_etl.extract.hits import Hit
@@ -38,7 +39,7 @@ INDICATOR_UNITS = (
     r"万平方米|平方米|万㎡|㎡|万亩|亩|亿元|万元|元|万人次|人次|万人|万户|"
     r"万吨|平方公里|公顷|个工作日|工作日|场次|户次|家次|批次|班次|课时|学时|km|"
     r"万页|万张|宗|家|个|座|项|次|场|户|戶|件|条|台|套|公里|吨|人|处|所|架|小时|天|篇|份|册|期|辆|株|棵|起|例|种|名|"
-    r"页|间|门|对|张|"
+    r"页|间|门|对|张|款|支|头|盏|块|栋|幢|眼|"
     r"部(?![门分署委队位级])|/10万|‰|%"
 )
 _MENTION_RE = re.compile(r"(?<![\d.])(?P<num>" + NUMBER + r")\s*(?P<unit>" + INDICATOR_UNITS + r")(?![\d])")
@@ -59,7 +60,7 @@ _NAME_AFTER_RE = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]{2,15}")
 _WHITESPACE_RE = re.compile(r"\s+")
 # A comparison before the target ("≥95%", "不低于90%") is the target's sense, not part of the name.
 _NAME_TAIL_RE = re.compile(
-    r"(?:绩效目标值|绩效目标|目标值|目标|计划|完成|达到|为|约|共计|共|达|累计|在|稳定在|控制在|[≥≤><＞＜]|不低于|不少于|不高于|不超过)+$"
+    r"(?:绩效目标值|绩效目标|目标值|目标|计划|完成|达到|为|约|共计|共|达|累计|在|稳定在|控制在|保持|[≥≤><＞＜]|不低于|不少于|不高于|不超过)+$"
 )
 _ASSIGNED_TAIL_RE = re.compile(r"(?:目标)?任务$")
 # A percentage named only by a direction cannot be told apart from its neighbours.
@@ -90,6 +91,7 @@ _ASSIGNED_RE = re.compile(
 _PLANNED_RE = re.compile(r"计划(?P<t>[^，,。；;\n]{1,40}?)[，,；;]\s*(?:而)?实际(?P<a>[^，,。；;\n]{1,40})")
 # A clause that sets a target ("下达…任务45宗", "…目标≥85%"), and a next clause that reports the result.
 _TARGET_CUE_RE = re.compile(r"下达|目标|计划|任务|要求")
+_ACTUALLY_RE = re.compile(r"(?:全年|年内|累计|共|而)?(?:实际|已)")
 _CLAUSE_ENDS = "，,。；;\n"
 # A comma (the result must be in the target's sentence) that opens a clause with a result word: found in
 # one scan, rather than testing the opening of every clause of the text.
@@ -310,8 +312,9 @@ def clean_name(raw: str) -> str:
     name = _WHITESPACE_RE.sub("", raw)
     if _VERBS_ONLY_RE.fullmatch(name):
         return ""  # a verb alone ("下达6820万元") names nothing
-    verbs = list(_NAME_VERB_RE.finditer(name))
-    if verbs and verbs[-1].end() < len(name):
+    # "任务完成率": a verb with one character after it is part of the name.
+    verbs = [v for v in _NAME_VERB_RE.finditer(name) if v.end() < len(name) - 1]
+    if verbs:
         name = name[verbs[-1].end() :]
         if verbs[-1].group(0).startswith("下达"):
             name = _ASSIGNED_TAIL_RE.sub("", name)  # "下达河道巡查任务300次": the 任务 is what was assigned
@@ -486,7 +489,15 @@ def _target_then_result_clauses(ctx: DocContext):
         a_start = t_end + 1
         a_end = _clause_end(ctx, a_start)
         targets = [x for x in (_titled(ctx, t_start, m) for m in mentions(ctx, t_start, t_end)) if _nameable(x)]
-        if len(targets) != 1 or not _TARGET_CUE_RE.search(ctx.text, t_start, targets[0].start):
+        if len(targets) != 1:
+            continue
+        if not _TARGET_CUE_RE.search(ctx.text, t_start, targets[0].start):
+            continue
+        # A cue only in a run-in title ("1.总体目标：落实…86座，完成12座…") makes the whole item targets,
+        # unless the next clause says what was actually done ("年度目标：培训500人次，实际培训620人次").
+        after_title = ctx.positions_of("：:").last_before(targets[0].start, t_start) + 1 or t_start
+        if not _TARGET_CUE_RE.search(ctx.text, after_title, targets[0].start) and not _ACTUALLY_RE.match(
+                ctx.text, a_start):
             continue
         same_unit = [a for a in mentions(ctx, a_start, a_end) if a.unit == targets[0].unit]
         if same_unit:
@@ -623,6 +634,8 @@ def _cross_section_pairs(ctx: DocContext, used: set[int], spans: tuple[list[tupl
     for i, t in enumerate(targets):
         # A result of the very name is the one ("孕产妇系统管理率" beside "3岁以下儿童系统管理率").
         mine = _exact_or_all(by_target.get(i, []), result_keys, target_keys[i])
+        if len({results[j].value for j in mine}) > 1:
+            mine = [j for j in mine if not _is_part(ctx, results[j])] or mine
         if len({results[j].value for j in mine}) != 1:
             continue  # no result, or several: no guess
         j = mine[0]
@@ -634,6 +647,12 @@ def _cross_section_pairs(ctx: DocContext, used: set[int], spans: tuple[list[tupl
         paired.add(j)
         name = _AREA_LEAD_RE.sub("", t.name) or t.name
         yield replace(t, name=name), replace(results[j], name=name), _stated_rate(ctx, results[j])
+
+
+def _is_part(ctx: DocContext, m: Mention) -> bool:
+    """A figure in a 其中 clause: a part of the figure before it ("报告71篇，其中《统计分析》28篇"), the
+    result of a target only when no whole figure could be."""
+    return ctx.text.startswith("其中", _clause_start(ctx, m.start))
 
 
 def _exact_or_all(candidates: list[int], keys: list[str], key: str) -> list[int]:
@@ -651,7 +670,7 @@ _STATED_ALONE_END_RE = re.compile(r"\s*(?:[（(][^）)]{1,4}[)）])?\s*(?:[，,�
 # What a qualitative target promises, and what its result reports in the same words or their outcome ("基层社会
 # 治理能力有效提升" in the targets, "…，基层社会治理能力有效提升" in the results; "重大文物安全事故不发生" / "未发生").
 _QUALITATIVE_WORDS = (
-    r"(?:得到)?(?:有效|明显|显著|稳步|持续|进一步|不断|逐步|全面|大幅|总体|保持|稳中|有序)?"
+    r"(?:得到)?(?:有效|明显|显著|稳步|持续|进一步|不断|逐步|全面|大幅|总体|保持|稳中|有序|及时)?"
     r"(?:提升|提高|改善|完善|健全|增强|加强|扩大|优化|规范|改观|遏制|缓解|推行|推进|平稳|向好)"
     r"|不发生|零发生|未发生|无发生|零事故|应助尽助|应保尽保|应补尽补|全覆盖"
 )
@@ -697,9 +716,9 @@ def _qualitative_pairs(ctx: DocContext, spans: tuple[list[tuple[int, int]], list
 # the last four characters, as the genre's set phrases are.
 _WORDS_CLAUSE_RE = re.compile(r"[^；;。，,：:\n]+")
 _DIGIT_RE = re.compile(r"\d")
-QUALITATIVE_WORDS_CHARS = (6, 5, 4, 3, 2)
+QUALITATIVE_WORDS_CHARS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 _PROMISE_START_RE = re.compile(
-    r"^(?:较|进一步|全面|有序|规范|按时|按期|明显|持续|逐步|稳步|有效|应|做到|实现|建成|常态化|准确|及时|保持|总体|不断|得到)")
+    r"^(?:较|进一步|全面|有序|规范|按时|按期|在规定|明显|持续|逐步|稳步|有效|应|做到|实现|常态化|准确|及时|保持|总体|不断|得到)")
 _SAID_AGAIN_LEAD_RE = re.compile(r"\s*(?:均|也)?(?P<done>已经|已)?(?:实现)?")
 
 
@@ -713,10 +732,11 @@ def _repeated_words_pairs(ctx: DocContext, span: tuple[int, int], result_spans: 
         if (_DIGIT_RE.search(trimmed) or not 6 <= len(trimmed) <= QUALITATIVE_NAME_CHARS[1] + 6
                 or _QUALITATIVE_TARGET_RE.search(trimmed)):
             continue  # figures are other rules'; the known words, _qualitative_pairs'
-        size = next((n for n in QUALITATIVE_WORDS_CHARS if _PROMISE_START_RE.match(trimmed[-n:])), 4)
-        name, words = trimmed[:-size], trimmed[-size:]
-        if len(name) < QUALITATIVE_NAME_CHARS[0]:
+        size = next((n for n in QUALITATIVE_WORDS_CHARS if _PROMISE_START_RE.match(trimmed[-n:])
+                     and len(trimmed) - n >= QUALITATIVE_NAME_CHARS[0]), None)
+        if size is None:
             continue
+        name, words = trimmed[:-size], trimmed[-size:]
         actual = _said_again(ctx, name, words, result_spans)
         if actual is not None:
             words_start = body_start + len(name)
@@ -724,10 +744,7 @@ def _repeated_words_pairs(ctx: DocContext, span: tuple[int, int], result_spans: 
 
 
 def _said_again(ctx: DocContext, name: str, words: str, result_spans: list[tuple[int, int]]) -> Mention | None:
-    for start, end in result_spans:
-        at = ctx.text.find(name, start, end)
-        if at < 0:
-            continue
+    for _, at in _occurrences(ctx.text, name, result_spans):
         lead = _SAID_AGAIN_LEAD_RE.match(ctx.text, at + len(name))
         said = lead.end()
         if ctx.text.startswith(words, said):
@@ -742,16 +759,22 @@ def _said_again(ctx: DocContext, name: str, words: str, result_spans: list[tuple
     return None
 
 
+def _occurrences(text: str, name: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Where `name` occurs inside the spans, in order, each with the start of its span."""
+    for start, end in spans:
+        at = text.find(name, start, end)
+        while at >= 0:
+            yield start, at
+            at = text.find(name, at + 1, end)
+
+
 _FIGURE_AFTER_WORDS_RE = re.compile(r"(?P<num>" + NUMBER + r")\s*(?P<unit>%|‰)")
 
 
 def _qualitative_result(ctx: DocContext, name: str, result_spans: list[tuple[int, int]]) -> Mention | None:
     shortest = QUALITATIVE_NAME_CHARS[0]
     for said in (name[k:] for k in range(QUALITATIVE_DROPPED_LEAD_CHARS + 1) if len(name) - k >= shortest):
-        for start, end in result_spans:
-            at = ctx.text.find(said, start, end)
-            if at < 0:
-                continue
+        for start, at in _occurrences(ctx.text, said, result_spans):
             if words := _QUALITATIVE_RESULT_RE.match(ctx.text, at + len(said)):
                 return Mention(name, None, None, words.start("words"), words.end("words"))
             if words := _NONE_HAPPENED_RE.search(ctx.text, max(start, at - 4), at):

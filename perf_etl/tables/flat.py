@@ -374,6 +374,7 @@ def body_texts(texts: Sequence[str]) -> list[str]:
     ("可持续影" "响指标") is one, and its second part no cell (None). The list keeps its length, so
     positions still point into the text."""
     out: list[str | None] = ["" if _PLACEHOLDER_RE.match(text) else text for text in texts]
+    _join_written_down(out)
     for k in range(len(out) - 1):
         first, second = out[k], out[k + 1]
         if not first or not second:
@@ -382,6 +383,18 @@ def body_texts(texts: Sequence[str]) -> list[str]:
         if wrapped and _is_level(first + second):
             out[k], out[k + 1] = first + second, None
     return out
+
+
+def _join_written_down(out: list[str | None]) -> None:
+    """A level cell written down its column a character a line ("产" "出" "指" "标") is one cell, in place."""
+    k = 0
+    while k < len(out):
+        end = k
+        while end < len(out) and out[end] is not None and len(out[end].strip()) == 1:
+            end += 1
+        if end - k >= 2 and _is_level("".join(out[k:end])):
+            out[k : end] = ["".join(c.strip() for c in out[k:end]), *[None] * (end - k - 1)]
+        k = max(end, k + 1)
 
 
 def _is_level(text: str) -> bool:

@@ -586,3 +586,38 @@ def test_a_qualitative_target_after_its_items_label_is_named_without_it() -> Non
     rows = [(i.indicator_name, i.target_text, i.actual_text, i.met) for i in _indicators(text)]
     assert ("统计服务决策能力", "有效提升", "明显提升", True) in rows
     assert ("统计基层基础建设", "持续加强", "持续加强", True) in rows
+
+
+def test_a_result_said_again_after_an_earlier_mention_of_its_name_is_found() -> None:
+    # The name first opens an item ("统计调查任务全面完成。"), and is said again with the promise later.
+    text = ("一、年度绩效目标\n（3）时效指标：统计调查任务在规定时限内完成。\n二、绩效目标完成情况\n"
+            "1.统计调查任务全面完成。全年承担统计调查项目45项。\n3.各项统计调查任务均在规定时限内完成。")
+    rows = [(i.indicator_name, i.target_text, i.actual_text) for i in _indicators(text)]
+    assert ("统计调查任务", "在规定时限内完成", "在规定时限内完成") in rows
+
+
+def test_a_heading_repeated_in_both_parts_is_no_indicator() -> None:
+    text = ("一、年度绩效目标\n（四）重点职业病监测与尘肺病防治。重点职业病监测覆盖率100%。\n"
+            "二、绩效目标完成情况\n（三）重点职业病监测与尘肺病防治攻坚\n监测工作覆盖全省107个县（区），覆盖率100%。")
+    assert not [i for i in _indicators(text) if "防治" in (i.target_text or "") + i.indicator_name]
+
+
+def test_the_whole_figure_is_the_result_and_not_its_part() -> None:
+    text = ("一、年度绩效目标\n发布统计信息和统计分析报告不少于60篇。\n二、绩效目标完成情况\n"
+            "全年编发统计信息和统计分析报告71篇，其中《统计分析》28篇。")
+    rows = [(i.target_value, i.actual_value) for i in _indicators(text) if "报告" in i.indicator_name]
+    assert rows == [(60.0, 71.0)]
+
+
+def test_a_cue_in_an_items_title_makes_the_item_targets() -> None:
+    text = ("（二）项目绩效目标\n1.总体目标：落实全县86座小型水库管护责任和经费，完成12座水库大坝安全鉴定。\n"
+            "2.年度目标：培训管护员170人次，实际培训182人次。")
+    rows = [(i.target_value, i.actual_value) for i in _indicators(text)]
+    assert (86.0, 12.0) not in rows
+    assert (170.0, 182.0) in rows
+
+
+def test_a_verb_one_character_before_the_names_end_is_part_of_it() -> None:
+    assert clean_name("抽查任务完成率") == "抽查任务完成率"
+    assert clean_name("我局完成全年新过会项目") == "新过会项目"
+    assert clean_name("农资商品抽检合格率保持") == "农资商品抽检合格率"

@@ -426,3 +426,21 @@ def test_the_department_frameworks_levels_are_levels_not_rows():
     rows = [row[:5] for row in flattened_tables([PageText(1, text)])[0].rows[1:]]
     assert rows == [["部门管理", "预算管理", "预算编制科学性", "科学合理", "基本合理"],
                     ["", "资产管理", "资产管理安全性", "账实相符", "账实相符"]]
+
+
+def test_a_level_written_down_its_column_a_character_a_line_is_one_cell():
+    # The 财政部 template saved as text: the merged 一级 cell's characters one a line, its points after them.
+    text = "\n".join([
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施",
+        "产", "出", "指", "标", "(50分)",
+        "数量指标 指标1:小型水库管护座数 86座 86座 8 8",
+        "指标2:水库大坝安全鉴定 12座 10座 6 5 第三方机构进场延迟",
+        "效", "益", "指", "标", "(30分)",
+        "社会效益", "指标", "指标1:保护下游人口 ≥38万人 38.6万人 4 4",
+        "总分 100 98.63",
+    ])
+    assert [_row(i) for i in _indicators(text)] == [
+        ("产出指标", "数量指标", "小型水库管护座数", "86座", "86座", 8, 8),
+        ("产出指标", "数量指标", "水库大坝安全鉴定", "12座", "10座", 6, 5),
+        ("效益指标", "社会效益指标", "保护下游人口", "≥38万人", "38.6万人", 4, 4),
+    ]
