@@ -7,6 +7,7 @@ document as rejected at stage extract rather than storing a row with silently mi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from perf_etl.extract.confidence import assess
@@ -85,12 +86,15 @@ def _report_value(field: str, value: Any) -> Any:
     return value
 
 
-def extract_document(doc: StagedDocument, tables: TableReading | None = None) -> Extraction:
+def extract_document(doc: StagedDocument, tables: TableReading | None = None,
+                     other_rows: Sequence[Indicator] = ()) -> Extraction:
     """Everything read from one staged document (see the module docstring).
 
     `tables` is what the document's 自评表 states (perf_etl.tables): its totals fill the fields the prose
     left null, with evidence rule "table:<column>", the table's page and an empty span at offset 0 (the
     cell is not in the staging text); its rows replace the indicators read from the flattened table text.
+    `other_rows` are the 自评表 rows of the other reports of the same file: a department report's prose that
+    restates its project's table row is that row, kept once, in the project's report.
     """
     written = doc
     doc = simplified_twin(doc)  # the rules read simplified characters (written.py)
@@ -120,7 +124,7 @@ def extract_document(doc: StagedDocument, tables: TableReading | None = None) ->
         evidence.append(found)
     readings = [(indicator_as_written(indicator, hits, written.text, doc.text), hits)
                 for indicator, hits in indicator_readings(ctx)]
-    indicators, indicator_hits = _merged_indicators(readings, tables)
+    indicators, indicator_hits = _merged_indicators(readings, tables, other_rows)
     evidence += [as_written(hit, written.text, doc.text).to_evidence(doc) for hit in indicator_hits]
     table_rows = tables.indicators if tables is not None else []
     evidence += [found for indicator in table_rows for found in _cell_evidence(indicator)]
@@ -145,8 +149,8 @@ def _fill_from_table(by_field: dict[str, Hit], tables: TableReading | None) -> d
     return pages
 
 
-def _merged_indicators(readings: list[tuple[Indicator, list[Hit]]],
-                       tables: TableReading | None) -> tuple[list[Indicator], list[Hit]]:
+def _merged_indicators(readings: list[tuple[Indicator, list[Hit]]], tables: TableReading | None,
+                       other_rows: Sequence[Indicator]) -> tuple[list[Indicator], list[Hit]]:
     """The indicators and the evidence of those read from the text. Where the document's tables were read,
     their rows replace those read from the flattened table text (source "table" too: the same rows, read
     less well)."""
@@ -157,7 +161,7 @@ def _merged_indicators(readings: list[tuple[Indicator, list[Hit]]],
     # row: the row's cells paired as prose across the parts of the report, its target restated in the targets,
     # or its result restated in the account of the results ("疑似预防接种异常反应报告及时率99.1%").
     rows: dict[str, list[Indicator]] = {}
-    for row in (*extra, *(i for i, _ in readings if i.source == "table")):
+    for row in (*extra, *(i for i, _ in readings if i.source == "table"), *other_rows):
         rows.setdefault(_name_key(row), []).append(row)
     readings = [(i, hits) for i, hits in readings
                 if not (i.source == "prose" and any(_restates(i, row) for row in rows.get(_name_key(i), [])))]

@@ -569,6 +569,7 @@ _RESULT_HEAD_RE = re.compile(r"完成|实现|實現|达成|達成|成效|成果"
 _TARGET_HEAD_RE = re.compile(r"目[标標]")
 _NEITHER_HEAD_RE = re.compile(r"自评|自評|评价|評價|评分|偏差|问题|問題|管理|措施")
 _HEADING_BODY_RE = re.compile(r"[。：:；;，,]")
+_ITEM_END_RE = re.compile(r"[；;]\s*$")
 # A sentence that opens a statement of the targets under a heading that names none: "设置2023年部门整体绩效目标
 # 如下：", "科学设定指标如下：". It states them up to the end of its part of the report.
 _TARGET_LEAD_RE = re.compile(r"(?:目[标標]|指[标標])(?:任[务務])?\s*(?:如下|为|為)\s*[：:]")
@@ -744,8 +745,10 @@ def _repeated_words_pairs(ctx: DocContext, span: tuple[int, int], result_spans: 
 
 
 def _said_again(ctx: DocContext, name: str, words: str, result_spans: list[tuple[int, int]]) -> Mention | None:
-    for _, at in _occurrences(ctx.text, name, result_spans):
-        lead = _SAID_AGAIN_LEAD_RE.match(ctx.text, at + len(name))
+    # The result may say only the name's ending ("储备管理规范有序" for 救灾物资储备管理), four characters at least.
+    endings = (name[k:] for k in range(len(name) - QUALITATIVE_NAME_CHARS[0] + 1))
+    for said_name, at in ((e, at) for e in endings for _, at in _occurrences(ctx.text, e, result_spans)):
+        lead = _SAID_AGAIN_LEAD_RE.match(ctx.text, at + len(said_name))
         said = lead.end()
         if ctx.text.startswith(words, said):
             # "已全面推行" keeps its 已; "已实现应挂尽挂" is the words alone.
@@ -847,6 +850,8 @@ def _cross_spans(ctx: DocContext) -> tuple[list[tuple[int, int]], list[tuple[int
 def _heading_kind(text: str) -> str | None:
     """ "target", "result" or None, from the heading's own words (not the body a run-in heading runs into:
     "3、项目资金管理情况分析。截至11月底共完成…")."""
+    if _ITEM_END_RE.search(text):
+        return None  # "（八）完成…备案，土地流转行为规范有序；": an item of a list, not a part's title
     text = _HEADING_BODY_RE.split(text, maxsplit=1)[0]
     if _NEITHER_HEAD_RE.search(text) or _MENTION_RE.search(text):
         return None  # a list item stating a figure ("1.完成高标准农田建设2.5万亩") is a statement, not a title

@@ -58,7 +58,7 @@ _TITLE_NOISE = re.compile(
 SAME_TITLE_RATIO = 0.85
 _SPACE = re.compile(r"\s+")
 _NEWLINE = re.compile("\n")
-# A table is found in the text by its first cell of at least this many characters in its first rows.
+# A table is found in the text by the longest cell of its first rows, of at least this many characters.
 _ANCHOR_ROWS = 3
 _ANCHOR_MIN_CHARS = 4
 
@@ -173,6 +173,10 @@ def _differs(report: _Start, candidate: _Start) -> bool:
         return True
     if report.name and candidate.name:
         return not _same_project(report.name.text, candidate.name.text)
+    if report.name and candidate.title:
+        # A titled form whose 项目名称 line was not found (normalization drops a 主管部门 line repeated word for
+        # word from the table before): its title names its project.
+        return not _same_project(report.name.text, candidate.title)
     if report.form == "report" and candidate.form == "report":
         # A second full report, unless its title names what the first one's does (a running header, a
         # cover before the text, the web page's title above the report's own).
@@ -239,11 +243,13 @@ def extract_reports(doc: StagedDocument, grids: Sequence[TableGrid]) -> list[tup
         reading = read_reading(doc.document_id, doc.fiscal_year, grids)
         return [(extract_document(doc, reading), reading)]
     owners = _grid_owners(doc, parts, grids)
+    readings = [read_reading(doc.document_id, doc.fiscal_year,
+                             [grid for grid, owner in zip(grids, owners, strict=True) if owner == part.ordinal])
+                for part in parts]
     out: list[tuple[Extraction, TableReading]] = []
-    for part in parts:
-        mine = [grid for grid, owner in zip(grids, owners, strict=True) if owner == part.ordinal]
-        reading = read_reading(doc.document_id, doc.fiscal_year, mine)
-        out.append((_numbered(extract_document(part.doc, reading), part), reading))
+    for part, reading in zip(parts, readings, strict=True):
+        others = [row for other in readings if other is not reading for row in other.indicators]
+        out.append((_numbered(extract_document(part.doc, reading, others), part), reading))
     return out
 
 
@@ -260,31 +266,38 @@ def _numbered(extraction: Extraction, part: ReportPart) -> Extraction:
 
 
 def _grid_owners(doc: StagedDocument, parts: Sequence[ReportPart], grids: Sequence[TableGrid]) -> list[int]:
-    """The ordinal of the part each grid's cells are found in: its first cell with words, looked for from
-    the start of the grid's first page (a Word document is one page: all its tables are on page 1)."""
+    """The ordinal of the part each grid's cells are found in, looked for from the start of the grid's first
+    page (a Word document is one page: all its tables are on page 1) and after the grid before it on that page
+    (grids come in the order of the text)."""
     squeezed, offsets = _squeezed(doc.text)
     starts = [part.start for part in parts]
     owners = []
+    after = -1  # where the grid before was found
     for grid in grids:
         page_start = doc.page_starts[min(len(doc.page_starts), max(1, grid.pages[0] if grid.pages else 1)) - 1]
-        at = _first_cell_at(grid, squeezed, bisect.bisect_left(offsets, page_start))
+        at = _grid_at(grid, squeezed, max(bisect.bisect_left(offsets, page_start), after + 1))
         position = offsets[at] if at is not None else page_start
+        after = at if at is not None else after
         owners.append(bisect.bisect_right(starts, position))
     return owners
 
 
-def _first_cell_at(grid: TableGrid, squeezed: str, start: int) -> int | None:
-    for row in grid.rows[:_ANCHOR_ROWS]:
-        for cell in row:
-            words = _SPACE.sub("", cell)
-            if len(words) >= _ANCHOR_MIN_CHARS:
-                found = squeezed.find(words, start)
-                if found >= 0:
-                    return found
+def _grid_at(grid: TableGrid, squeezed: str, start: int) -> int | None:
+    """Where the grid is: its first body row, its cells one after another, where the text has them so; else
+    the longest cell of that row that is found (the prose may name an indicator before its table does), of the
+    next rows, of its header (一级指标 or 偏差原因分析及改进措施 head every 自评表 of a bundle alike)."""
+    for row in (*grid.rows[1 : _ANCHOR_ROWS + 1], *grid.rows[:1]):
+        cells = [_SPACE.sub("", cell) for cell in row]
+        for words in ["".join(cells), *sorted(cells, key=len, reverse=True)]:
+            if len(words) < _ANCHOR_MIN_CHARS:
+                break
+            found = squeezed.find(words, start)
+            if found >= 0:
+                return found
     return None
 
 
 def _squeezed(text: str) -> tuple[str, list[int]]:
-    """`text` without whitespace, and the offset in `text` of each character kept."""
-    offsets = [i for i, ch in enumerate(text) if not ch.isspace()]
+    """`text` without whitespace and table bars, and the offset in `text` of each character kept."""
+    offsets = [i for i, ch in enumerate(text) if not ch.isspace() and ch != "|"]
     return "".join(text[i] for i in offsets), offsets

@@ -621,3 +621,19 @@ def test_a_verb_one_character_before_the_names_end_is_part_of_it() -> None:
     assert clean_name("抽查任务完成率") == "抽查任务完成率"
     assert clean_name("我局完成全年新过会项目") == "新过会项目"
     assert clean_name("农资商品抽检合格率保持") == "农资商品抽检合格率"
+
+
+def test_a_numbered_item_of_the_targets_is_no_heading_of_the_results() -> None:
+    # "（八）完成…；" opens with 完成 but ends as an item of a list: it stays in the targets part.
+    text = ("二、部门整体支出绩效目标\n（七）农产品质量安全抽检合格率98%以上；\n（八）完成土地承包经营权流转合同备案，"
+            "土地流转行为规范有序；\n（九）服务对象满意度达到90%以上。\n四、绩效指标完成情况\n全镇土地承包经营权流转合同全部"
+            "备案，土地流转行为规范有序。农产品质量安全抽检合格率99.1%。")
+    rows = [(i.indicator_name, i.target_text, i.actual_text) for i in _indicators(text)]
+    assert ("土地流转行为", "规范有序", "规范有序") in rows
+
+
+def test_a_promise_said_again_under_the_ending_of_its_name() -> None:
+    text = ("一、年度绩效目标\n2.质量指标。救灾物资储备管理规范有序；应急预案体系进一步健全。\n二、绩效目标完成情况\n"
+            "年终对县级救灾物资储备库进行了全面盘点，账实相符，储备管理规范有序。")
+    rows = [(i.indicator_name, i.target_text, i.actual_text) for i in _indicators(text)]
+    assert rows == [("救灾物资储备管理", "规范有序", "规范有序")]

@@ -13,7 +13,7 @@ import pytest
 from perf_etl.commands import extract_file
 from perf_etl.defs.definitions import build_definitions
 from perf_etl.extract.real_corpus import load_corpus
-from perf_etl.extract.reports import report_parts
+from perf_etl.extract.reports import extract_reports, report_parts
 from perf_etl.ingest.ingest import ingest_file
 from perf_etl.models import PageText
 from perf_etl.normalize import normalize_document
@@ -154,3 +154,45 @@ def test_the_marts_count_the_reports_of_a_bundle(tmp_path):
     assert [n for n, _ in indicators if n > 1] == [2, 3, 4]  # each project's rows under its own report
     assert all(count == 4 for n, count in indicators if n > 1)
     assert department == overall and overall[0][0].endswith(":1")
+
+
+def _project_table(project: str, rows: list[str]) -> str:
+    head = "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施"
+    return (f"{project}项目支出绩效自评表\n（2022年度）\n项目名称 {project}\n"
+            "主管部门 某区教育委员会 实施单位 某区特殊教育学校\n"
+            f"年度总体目标 {project}按规定使用，资金足额按学期拨付到位，保障家庭经济困难的残疾学生和重度残疾儿童少年"
+            f"顺利完成学业，项目管理规范，资金使用安全，服务对象满意度达到95%以上。\n"
+            f"{head}\n" + "\n".join(rows) + "\n")
+
+
+_AID = ["产出指标 数量指标 资助特殊教育学生 ≥210人次 216人次 50 50",
+        "时效指标 资金发放及时性 按学期及时发放 按学期及时发放 20 20",
+        "满意度指标 服务对象满意度指标 学生家长满意度 ≥95% 97.5% 20 20", "总分 90 90"]
+_VISITS = ["产出指标 数量指标 送教上门学生 ≥45人 47人 50 50", "质量指标 送教教案 规范完整 规范完整 20 20",
+           "满意度指标 服务对象满意度指标 送教家庭满意度 ≥95% 98% 20 20", "合计 90 90"]
+
+
+def test_each_table_of_a_bundle_belongs_to_the_report_it_is_in(tmp_path):
+    """Two tables of one unit share their header and their 主管部门 line (which normalization drops the second
+    time): each is its own report's, found where its own rows are."""
+    path = tmp_path / "bundle.txt"
+    tables = f"{_project_table('特殊教育学生资助经费', _AID)}\n附件2\n{_project_table('送教上门服务经费', _VISITS)}"
+    path.write_text(f"某区特殊教育学校2022年度部门整体支出绩效自评报告\n{_body(1)}\n附件1\n{tables}", encoding="utf-8")
+    outcome = ingest_file(path, tmp_path, datetime.now(timezone.utc))
+    staged = normalize_document(outcome.document.document_id, 2022, outcome.pages)
+    reports = extract_reports(staged, outcome.tables)
+    assert [[i.indicator_name for i in extraction.indicators] for extraction, _ in reports] == [
+        [], ["资助特殊教育学生", "资金发放及时性", "学生家长满意度"], ["送教上门学生", "送教教案", "送教家庭满意度"]]
+
+
+def test_a_department_reports_prose_restating_its_projects_row_is_that_row(tmp_path):
+    path = tmp_path / "bundle.txt"
+    overall = (f"某区特殊教育学校2022年度部门整体支出绩效自评报告\n{_body(1)}\n二、年度绩效目标\n"
+               "资助特殊教育学生不少于210人次；送教上门学生不少于45人。\n")
+    tables = f"{_project_table('特殊教育学生资助经费', _AID)}\n附件2\n{_project_table('送教上门服务经费', _VISITS)}"
+    path.write_text(f"{overall}附件1\n{tables}", encoding="utf-8")
+    outcome = ingest_file(path, tmp_path, datetime.now(timezone.utc))
+    staged = normalize_document(outcome.document.document_id, 2022, outcome.pages)
+    reports = extract_reports(staged, outcome.tables)
+    names = [i.indicator_name for extraction, _ in reports for i in extraction.indicators]
+    assert names.count("资助特殊教育学生") == 1 and names.count("送教上门学生") == 1
