@@ -16,7 +16,7 @@ from perf_etl.extract.finance import finance_hits
 from perf_etl.extract.findings import extract_findings
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.identity import extract_identity_hits
-from perf_etl.extract.indicators import indicator_readings
+from perf_etl.extract.indicators import indicator_readings, joined_targets
 from perf_etl.extract.items import expenditure_items, find_item_statements
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.scores import score_components
@@ -124,7 +124,7 @@ def extract_document(doc: StagedDocument, tables: TableReading | None = None,
         evidence.append(found)
     readings = [(indicator_as_written(indicator, hits, written.text, doc.text), hits)
                 for indicator, hits in indicator_readings(ctx)]
-    indicators, indicator_hits = _merged_indicators(readings, tables, other_rows)
+    indicators, indicator_hits = _merged_indicators(ctx, readings, tables, other_rows)
     evidence += [as_written(hit, written.text, doc.text).to_evidence(doc) for hit in indicator_hits]
     table_rows = tables.indicators if tables is not None else []
     evidence += [found for indicator in table_rows for found in _cell_evidence(indicator)]
@@ -149,7 +149,7 @@ def _fill_from_table(by_field: dict[str, Hit], tables: TableReading | None) -> d
     return pages
 
 
-def _merged_indicators(readings: list[tuple[Indicator, list[Hit]]], tables: TableReading | None,
+def _merged_indicators(ctx: DocContext, readings: list[tuple[Indicator, list[Hit]]], tables: TableReading | None,
                        other_rows: Sequence[Indicator]) -> tuple[list[Indicator], list[Hit]]:
     """The indicators and the evidence of those read from the text. Where the document's tables were read,
     their rows replace those read from the flattened table text (source "table" too: the same rows, read
@@ -157,15 +157,26 @@ def _merged_indicators(readings: list[tuple[Indicator, list[Hit]]], tables: Tabl
     if tables is not None and tables.indicators:
         readings = [(i, hits) for i, hits in readings if i.source != "table"]
     extra = tables.indicators if tables is not None else []
+    targets = _joined_target_rows(ctx, tables, readings, [*extra, *other_rows])
     # An indicator the prose states as a 自评表 row does (same name, and the target and result it states) is that
     # row: the row's cells paired as prose across the parts of the report, its target restated in the targets,
     # or its result restated in the account of the results ("疑似预防接种异常反应报告及时率99.1%").
     rows: dict[str, list[Indicator]] = {}
-    for row in (*extra, *(i for i, _ in readings if i.source == "table"), *other_rows):
+    for row in (*extra, *(i for i, _ in readings if i.source == "table"), *other_rows, *(i for i, _ in targets)):
         rows.setdefault(_name_key(row), []).append(row)
     readings = [(i, hits) for i, hits in readings
                 if not (i.source == "prose" and any(_restates(i, row) for row in rows.get(_name_key(i), [])))]
+    readings += targets
     return [i for i, _ in readings] + extra, [hit for _, hits in readings for hit in hits]
+
+
+def _joined_target_rows(ctx: DocContext, tables: TableReading | None, readings: list[tuple[Indicator, list[Hit]]],
+                        full_rows: Sequence[Indicator]) -> list[tuple[Indicator, list[Hit]]]:
+    """The rows of a table of targets alone joined to their results in the prose, but for an indicator a 自评表 of
+    the file has a row for (the 目标表 states its target twice) or the prose pairs itself."""
+    stated = {_name_key(i) for i in full_rows} | {_name_key(i) for i, _ in readings if i.target_text and i.actual_text}
+    rows = [row for row in (tables.targets if tables is not None else []) if _name_key(row) not in stated]
+    return joined_targets(ctx, rows) if rows else []
 
 
 def _name_key(indicator: Indicator) -> str:

@@ -22,7 +22,7 @@ the text states.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from perf_etl.extract.hits import Hit
@@ -31,6 +31,7 @@ from perf_etl.extract.money_context import PRIOR_PERIOD_RE, DocContext
 from perf_etl.models import Indicator
 from perf_etl.text.numbers import NUMBER
 from perf_etl.text.scanning import led_by
+from perf_etl.text.simplified import to_simplified
 
 # Units an indicator is counted in, longest first.
 # A standard per head is one unit: "720元/生.年", "260元/辆", "300/人".
@@ -200,8 +201,9 @@ def indicator_readings(ctx: DocContext) -> list[tuple[Indicator, list[Hit]]]:
 
 def _hits(ctx: DocContext, target: Mention | None, actual: Mention | None, rule: str) -> list[Hit]:
     name = _pair_name(target, actual)
+    # The evidence's offsets are the staging text's, as every field's: the rules read its compact view.
     return [
-        Hit(field, f"{name}: {_as_written(ctx, m)}", ctx.text[m.start : m.end], m.start, m.end, f"indicator:{rule}")
+        ctx.hit(field, f"{name}: {_as_written(ctx, m)}", m.start, m.end, f"indicator:{rule}")
         for field, m in (("indicator_target", target), ("indicator_actual", actual))
         if m is not None and m.end > m.start
     ]
@@ -1404,3 +1406,45 @@ def table_indicators(ctx: DocContext) -> list[tuple[Indicator, list[Hit]]]:
             indicator = _indicator(ctx, target, actual, None, source="table")
             out.append((indicator, _hits(ctx, target, actual, "table-text")))
     return out
+
+
+# --- a table of targets alone, its results in the prose ----------------------------------------
+
+
+def joined_targets(ctx: DocContext, rows: Sequence[Indicator]) -> list[tuple[Indicator, list[Hit]]]:
+    """The rows of a table of targets alone (部门整体支出绩效目标表), each with the result the results part reports
+    for it, as `_cross_section_pairs` joins a target sentence: a figure in the row's unit under a name that ends
+    the same, the only such figure (a part in a 其中 clause gives way to its whole); a target in words, where
+    the results part says its name again with its words. A row the results part says nothing of keeps a null
+    result."""
+    _, result_spans = _cross_spans(ctx)
+    out = []
+    for row in rows:
+        actual = _row_result(ctx, row, result_spans) if result_spans else None
+        if actual is None:
+            out.append((row, []))
+            continue
+        scale = _unit_scale(row.target_unit, actual.unit)
+        actual_text = _as_written(ctx, actual)
+        met = decide_met(row.comparison, row.target_value * scale if row.target_value is not None and scale else None,
+                         actual.value, scale is not None, row.target_text, actual_text, None, None, None)
+        joined = replace(row, actual_value=actual.value, actual_unit=actual.unit, actual_text=actual_text, met=met)
+        out.append((joined, _hits(ctx, None, replace(actual, name=row.indicator_name), "target-table")))
+    return out
+
+
+def _row_result(ctx: DocContext, row: Indicator, result_spans: list[tuple[int, int]]) -> Mention | None:
+    name = to_simplified(row.indicator_name)  # the rules read the simplified twin; a cell is as written
+    if row.target_value is None:
+        words = to_simplified("".join((row.target_text or "").split()))
+        if not words or _DIGIT_RE.search(words):
+            return None
+        return _said_again(ctx, name, words, result_spans)
+    key = _name_key(name)
+    units = {row.target_unit}
+    found = [r for span in result_spans for r in _cross_candidates(ctx, span, set(), target=False, units=units)]
+    mine = [r for r in found if _same_unit(row.target_unit, r.unit) and _shared_name(key, _name_key(r.name))]
+    mine = [r for r in mine if _name_key(r.name) == key] or mine
+    if len({r.value for r in mine}) > 1:
+        mine = [r for r in mine if not _is_part(ctx, r)] or mine
+    return mine[0] if len({r.value for r in mine}) == 1 else None

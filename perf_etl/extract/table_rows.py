@@ -18,7 +18,7 @@ import pandas as pd
 from perf_etl.extract.met import comparison_of, decide_met
 from perf_etl.grid import TableGrid
 from perf_etl.models import Indicator, ScoreComponent, StagedDocument
-from perf_etl.tables.columns import declared_unit, indicator_header, is_total_label, money_header
+from perf_etl.tables.columns import declared_unit, indicator_header, is_total_label, money_header, target_header
 from perf_etl.text.numbers import NUMBER, WAN_PER_UNIT
 
 SOURCE = "table"
@@ -56,6 +56,7 @@ class TableValue:
 @dataclass
 class TableReading:
     indicators: list[Indicator] = field(default_factory=list)
+    targets: list[Indicator] = field(default_factory=list)  # rows of a table of targets alone, results unread
     score_components: list[ScoreComponent] = field(default_factory=list)
     totals: list[TableValue] = field(default_factory=list)
 
@@ -70,6 +71,7 @@ def read_reading(document_id: str, fiscal_year: int | None, grids: Sequence[Tabl
         table = _TableReader(document_id, fiscal_year, grid)
         table.read()
         reading.indicators.extend(table.indicators)
+        reading.targets.extend(table.targets)
         if not reading.totals:
             reading.totals = table.totals
             reading.score_components = [*table.components, *table.level1_components()]
@@ -91,6 +93,7 @@ class _TableReader:
     fiscal_year: int | None
     grid: TableGrid
     indicators: list[Indicator] = field(default_factory=list)
+    targets: list[Indicator] = field(default_factory=list)
     components: list[ScoreComponent] = field(default_factory=list)
     totals: list[TableValue] = field(default_factory=list)
     _levels: list[tuple[str, float | None, float | None]] = field(default_factory=list)
@@ -105,7 +108,7 @@ class _TableReader:
             if (found := money_header(row)) is not None:
                 money, indicator, money_read = found, None, False
                 unit = declared_unit([*row, self.grid.caption]) or DEFAULT_MONEY_UNIT
-            elif (found := indicator_header(row)) is not None:
+            elif (found := indicator_header(row) or target_header(row)) is not None:
                 indicator, money = found, None
             elif indicator is not None and _is_total_row(row, indicator):
                 self._total_score(row, indicator, r)
@@ -180,7 +183,8 @@ class _TableReader:
         comparison = comparison_of(values[0], cell("direction") or cell("nature"))
         met = decide_met(comparison, target_value, actual_value, (target_unit or "") == (actual_unit or ""),
                          values[0], values[1], weight, score, reason)
-        self.indicators.append(Indicator(
+        # A table of targets alone: its rows wait for the results the prose reports (indicators.joined_targets).
+        (self.indicators if "actual" in columns else self.targets).append(Indicator(
             document_id=self.document_id, fiscal_year=self.fiscal_year, indicator_name=name,
             target_value=target_value, target_unit=target_unit, actual_value=actual_value, actual_unit=actual_unit,
             completion_rate_pct=None, source=SOURCE, page_number=self.grid.pages[r], weight=weight, score=score,

@@ -88,6 +88,15 @@ def indicator_header(row: Sequence[str]) -> dict[str, int] | None:
     return None
 
 
+def target_header(row: Sequence[str]) -> dict[str, int] | None:
+    """The mapping when `row` heads a table of targets alone (the 部门整体支出绩效目标表 before the year: 一级 / 二级
+    / 三级指标 and 指标值, no result column): its results are told in the prose of the report."""
+    found = map_header(row, INDICATOR_COLUMNS)
+    if "target" in found and "actual" not in found and "level3" in found and {"level1", "level2"} & found.keys():
+        return found
+    return None
+
+
 def money_header(row: Sequence[str]) -> dict[str, int] | None:
     """The mapping when `row` heads the money block: at least two of the budget / spending columns."""
     found = map_header(row, MONEY_COLUMNS)
@@ -97,7 +106,7 @@ def money_header(row: Sequence[str]) -> dict[str, int] | None:
 
 
 def is_header(row: Sequence[str]) -> bool:
-    return indicator_header(row) is not None or money_header(row) is not None
+    return indicator_header(row) is not None or target_header(row) is not None or money_header(row) is not None
 
 
 def declared_unit(texts: Sequence[str]) -> str | None:

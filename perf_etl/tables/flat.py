@@ -31,6 +31,7 @@ from perf_etl.tables.columns import (
     indicator_header,
     is_total_label,
     money_header,
+    target_header,
 )
 from perf_etl.tables.run_together import (
     has_run_together_header,
@@ -282,7 +283,7 @@ def _next_header(cells: Sequence[Cell], i: int) -> tuple[int, int, list[str]] | 
             j += 1
         names = joined_fragments(names)
         columns = header_columns(names)
-        if indicator_header(columns) is not None:
+        if indicator_header(columns) is not None or target_header(columns) is not None:
             return i, j, columns
         i = j
     return None

@@ -196,3 +196,41 @@ def test_a_department_reports_prose_restating_its_projects_row_is_that_row(tmp_p
     reports = extract_reports(staged, outcome.tables)
     names = [i.indicator_name for extraction, _ in reports for i in extraction.indicators]
     assert names.count("资助特殊教育学生") == 1 and names.count("送教上门学生") == 1
+
+
+_TARGET_TABLE = "\n".join([
+    "2019年度部门整体支出绩效目标表",
+    "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+    "| 产出指标 | 数量指标 | 人工造林面积 | 1200亩 |",
+    "|  | 质量指标 | 造林成活率 | ≥85% |",
+    "|  |  | 林木种苗质量合格率 | 100% |",
+    "| 效益指标 | 社会效益指标 | 林农护林防火意识 | 明显增强 |",
+    "| 满意度指标 | 服务对象满意度指标 | 林农满意度 | ≥90% |",
+])
+
+
+def test_a_table_of_targets_alone_is_joined_to_the_results_the_prose_reports(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text(
+        f"某镇林业工作站2019年度部门整体支出绩效自评报告\n{_body(1)}\n二、部门整体支出绩效目标\n{_TARGET_TABLE}\n"
+        "三、绩效目标完成情况\n（一）造林绿化。全镇完成人工造林1260亩，其中经济林440亩。新造林成活率达到89.6%。\n"
+        "（二）社会效益。林农护林防火意识明显增强。\n（三）满意度。发放问卷120份，林农满意度为93%。\n",
+        encoding="utf-8")
+    outcome = ingest_file(path, tmp_path, datetime.now(timezone.utc))
+    staged = normalize_document(outcome.document.document_id, 2019, outcome.pages)
+    [(extraction, _)] = extract_reports(staged, outcome.tables)
+    names = [i.indicator_name for i in extraction.indicators]
+    rows = {i.indicator_name: (i.target_text, i.actual_text, i.met) for i in extraction.indicators}
+    assert all(names.count(name) == 1 for name in names)  # a result joined to its row is no indicator of its own
+    assert {name: rows[name] for name in names if name != "发放问卷"} == {
+        "人工造林面积": ("1200亩", "1260亩", True),
+        "造林成活率": ("≥85%", "89.6%", True),
+        "林木种苗质量合格率": ("100%", None, None),  # the prose says nothing of it
+        "林农护林防火意识": ("明显增强", "明显增强", True),
+        "林农满意度": ("≥90%", "93%", True),
+    }
+    text = _staging_text(path)
+    actual = {e["raw_text"]: text[e["char_start"]:e["char_end"]] for e in _lines(path)[0]["evidence"]
+              if e["field"] == "indicator_actual"}
+    # Each result has its evidence where the prose reports it.
+    assert {"1260亩", "89.6%", "93%"} <= actual.keys() and all(k == v for k, v in actual.items())
