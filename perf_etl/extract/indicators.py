@@ -880,7 +880,8 @@ def _cross_candidates(ctx: DocContext, span: tuple[int, int], used: set[int], ta
         if not _nameable(m):
             continue
         clause = ctx.text[_clause_start(ctx, m.start) : _clause_end(ctx, m.end)]
-        if PRIOR_PERIOD_RE.search(clause) or _BUDGET_RATE_RE.search(m.name):
+        # "资金执行率": the budget's rate; "少数民族发展资金项目12个" counts projects, an indicator.
+        if PRIOR_PERIOD_RE.search(clause) or (m.unit == "%" and _BUDGET_RATE_RE.search(m.name)):
             continue
         if m.unit in MONEY_UNITS and _BUDGET_WORDS_RE.search(clause):
             continue
@@ -913,7 +914,15 @@ def _shared_name(a: str, b: str) -> int:
         return len(a)
     shared = max(_suffix_in(a, b), _suffix_in(b, a))
     shorter = min(len(a), len(b))
+    if shared and bool(_RECEIVED_RE.search(a[:-shared])) != bool(_RECEIVED_RE.search(b[:-shared])):
+        return 0  # "受理各类案件" and "审结各类案件": what came in and what was done are two indicators
+    if a.endswith(_SATISFACTION) and b.endswith(_SATISFACTION):
+        return max(shared, len(_SATISFACTION))  # a report has one 满意度 as a rule: whose, the words vary
     return shared if shared >= SHARED_NAME_CHARS or shared == shorter >= CONTAINED_NAME_CHARS else 0
+
+
+_SATISFACTION = "满意度"
+_RECEIVED_RE = re.compile(r"受理|收到|接收|接到")
 
 
 def _suffix_in(a: str, b: str) -> int:

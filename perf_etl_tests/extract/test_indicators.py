@@ -637,3 +637,24 @@ def test_a_promise_said_again_under_the_ending_of_its_name() -> None:
             "年终对县级救灾物资储备库进行了全面盘点，账实相符，储备管理规范有序。")
     rows = [(i.indicator_name, i.target_text, i.actual_text) for i in _indicators(text)]
     assert rows == [("救灾物资储备管理", "规范有序", "规范有序")]
+
+
+def test_what_came_in_is_not_the_result_of_what_was_done() -> None:
+    text = ("一、绩效目标\n1.审判执行：全年审结各类案件不少于9500件。\n二、绩效目标完成情况\n"
+            "全年受理各类案件10,382件，审结9,874件，结案率95.11%。")
+    rows = [(i.indicator_name, i.target_value, i.actual_value) for i in _indicators(text)]
+    assert ("审结各类案件", 9500.0, 10382.0) not in rows
+
+
+def test_the_one_satisfaction_target_takes_the_one_satisfaction_result_whoever_it_names() -> None:
+    text = ("一、绩效目标\n服务对象满意度指标：人民群众对检察工作满意度不低于90%。\n二、绩效目标完成情况\n"
+            "通过回访、发放问卷等方式开展满意度调查，群众满意度达96.1%。")
+    rows = [(i.indicator_name, i.target_text, i.actual_text) for i in _indicators(text)]
+    assert ("人民群众对检察工作满意度", "不低于90%", "96.1%") in rows
+
+
+def test_a_count_of_funded_projects_is_an_indicator_not_the_budgets_figure() -> None:
+    text = ("二、部门整体支出绩效目标\n（1）实施少数民族发展资金项目12个，项目受益群众不少于3000人。\n"
+            "四、绩效目标完成情况\n全年共实施少数民族发展资金项目12个，其中产业发展项目7个，项目区受益群众3460人。")
+    rows = [(i.indicator_name, i.target_value, i.actual_value) for i in _indicators(text)]
+    assert ("实施少数民族发展资金项目", 12.0, 12.0) in rows
