@@ -16,7 +16,7 @@ from perf_etl.extract.finance import finance_hits
 from perf_etl.extract.findings import extract_findings
 from perf_etl.extract.hits import Hit
 from perf_etl.extract.identity import extract_identity_hits
-from perf_etl.extract.indicators import indicator_readings, joined_targets
+from perf_etl.extract.indicators import common_run, indicator_readings, joined_targets
 from perf_etl.extract.items import expenditure_items, find_item_statements
 from perf_etl.extract.money_context import DocContext
 from perf_etl.extract.scores import score_components
@@ -164,8 +164,10 @@ def _merged_indicators(ctx: DocContext, readings: list[tuple[Indicator, list[Hit
     rows: dict[str, list[Indicator]] = {}
     for row in (*extra, *(i for i, _ in readings if i.source == "table"), *other_rows, *(i for i, _ in targets)):
         rows.setdefault(_name_key(row), []).append(row)
+    all_rows = [row for named in rows.values() for row in named]
     readings = [(i, hits) for i, hits in readings
-                if not (i.source == "prose" and any(_restates(i, row) for row in rows.get(_name_key(i), [])))]
+                if not (i.source == "prose" and (any(_restates(i, row) for row in rows.get(_name_key(i), []))
+                                                 or any(_restates_in_other_words(i, row) for row in all_rows)))]
     readings += targets
     return [i for i, _ in readings] + extra, [hit for _, hits in readings for hit in hits]
 
@@ -191,6 +193,13 @@ def _restates(prose: Indicator, row: Indicator) -> bool:
     result = prose.actual_text is None or _same_figure(prose.actual_value, prose.actual_unit, row.actual_value,
                                                        row.actual_unit)
     return target and result
+
+
+def _restates_in_other_words(prose: Indicator, row: Indicator) -> bool:
+    """A prose target and result that are a row's two figures, under a name with a word of the row's: "举办档案展览
+    2场" … "3场展览" is the row 档案展览举办场次 | 2场 | 3场, named as the prose goes."""
+    return (prose.target_text is not None and prose.actual_text is not None and _restates(prose, row)
+            and row.target_value is not None and common_run(prose.indicator_name, row.indicator_name) >= 2)
 
 
 def _same_figure(value: float | None, unit: str | None, row_value: float | None, row_unit: str | None) -> bool:

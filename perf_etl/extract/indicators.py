@@ -339,7 +339,7 @@ def _stated_rate(ctx: DocContext, m: Mention) -> float | None:
 # --- pairing ----------------------------------------------------------------------------------
 
 
-def _common(a: str, b: str) -> int:
+def common_run(a: str, b: str) -> int:
     """Length of the longest common substring of two names."""
     best = 0
     for i in range(len(a)):
@@ -358,7 +358,7 @@ def pair_by_name(targets: list[Mention], actuals: list[Mention]) -> list[tuple[M
     pairs = []
     taken: set[int] = set()
     for t in targets:
-        scored = [(_common(t.name, a.name), a) for a in actuals if a.unit == t.unit and a.start not in taken]
+        scored = [(common_run(t.name, a.name), a) for a in actuals if a.unit == t.unit and a.start not in taken]
         scored = [(s, a) for s, a in scored if s >= 2]
         if not scored:
             continue
@@ -634,6 +634,7 @@ def _cross_section_pairs(ctx: DocContext, used: set[int], spans: tuple[list[tupl
                     by_target.setdefault(i, []).append(j)
                     by_result.setdefault(j, []).append(i)
     paired: set[int] = set()
+    paired_targets: set[int] = set()
     for i, t in enumerate(targets):
         # A result of the very name is the one ("孕产妇系统管理率" beside "3岁以下儿童系统管理率").
         mine = _exact_or_all(by_target.get(i, []), result_keys, target_keys[i])
@@ -648,8 +649,33 @@ def _cross_section_pairs(ctx: DocContext, used: set[int], spans: tuple[list[tupl
         if max(theirs, key=lambda k: (shares[(k, j)], -k)) != i:
             continue  # the same target restated: the statement that names it best is the one paired
         paired.add(j)
+        paired_targets.add(i)
         name = _AREA_LEAD_RE.sub("", t.name) or t.name
         yield replace(t, name=name), replace(results[j], name=name), _stated_rate(ctx, results[j])
+    for i, j in _alone_in_their_unit(ctx, targets, results, target_keys, result_keys):
+        if i not in paired_targets and j not in paired:
+            name = _AREA_LEAD_RE.sub("", targets[i].name) or targets[i].name
+            yield replace(targets[i], name=name), replace(results[j], name=name), _stated_rate(ctx, results[j])
+
+
+def _alone_in_their_unit(ctx: DocContext, targets: list[Mention], results: list[Mention], target_keys: list[str],
+                         result_keys: list[str]) -> Iterator[tuple[int, int]]:
+    """A target and a result each the only figure of its part in their unit, a unit not every indicator counts in
+    (not %, not money), named with two characters or more in common: "教师授课不低于1600课时" and "全年完成授课
+    1,652课时", where the names end too differently to be joined by their endings."""
+    wholes = [j for j, r in enumerate(results) if not _is_part(ctx, r)]
+    for i, t in enumerate(targets):
+        if t.unit in _COMMON_UNITS or t.unit in MONEY_UNITS:
+            continue
+        same = [k for k, other in enumerate(targets) if _same_unit(other.unit, t.unit)]
+        mine = [j for j in wholes if _same_unit(t.unit, results[j].unit)]
+        if (len(same) == 1 and len(mine) == 1 and results[mine[0]].start > t.start
+                and common_run(target_keys[i], result_keys[mine[0]]) >= ALONE_COMMON_CHARS):
+            yield i, mine[0]
+
+
+_COMMON_UNITS = {"%", "‰", "个", "项", "次", "人", "人次"}
+ALONE_COMMON_CHARS = 2
 
 
 def _is_part(ctx: DocContext, m: Mention) -> bool:

@@ -658,3 +658,17 @@ def test_a_count_of_funded_projects_is_an_indicator_not_the_budgets_figure() -> 
             "四、绩效目标完成情况\n全年共实施少数民族发展资金项目12个，其中产业发展项目7个，项目区受益群众3460人。")
     rows = [(i.indicator_name, i.target_value, i.actual_value) for i in _indicators(text)]
     assert ("实施少数民族发展资金项目", 12.0, 12.0) in rows
+
+
+def test_a_target_and_a_result_alone_in_their_unit_with_a_word_in_common_are_one_indicator() -> None:
+    text = ("二、部门整体支出绩效目标\n（三）全年教师授课不低于1600课时；\n（四）开设课程不少于36门。\n"
+            "四、绩效目标完成情况\n全年完成授课1,652课时。开展送教活动14场次。")
+    rows = [(i.target_value, i.actual_value) for i in _indicators(text)]
+    assert (1600.0, 1652.0) in rows
+    assert not [r for r in rows if r[0] == 36.0 and r[1] is not None]  # 门: no result in that unit
+
+
+def test_two_targets_in_one_unit_are_not_joined_by_a_shared_word() -> None:
+    text = ("二、绩效目标\n开展安全培训不少于6场次；开展安全检查不少于20场次。\n"
+            "四、绩效目标完成情况\n全年组织安全生产宣传18场次。")
+    assert [(i.target_value, i.actual_value) for i in _indicators(text) if i.actual_value is not None] == []

@@ -234,3 +234,18 @@ def test_a_table_of_targets_alone_is_joined_to_the_results_the_prose_reports(tmp
               if e["field"] == "indicator_actual"}
     # Each result has its evidence where the prose reports it.
     assert {"1260亩", "89.6%", "93%"} <= actual.keys() and all(k == v for k, v in actual.items())
+
+
+def test_prose_restating_a_rows_two_figures_in_other_words_is_that_row(tmp_path):
+    path = tmp_path / "report.txt"
+    table = "\n".join(["一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+                       "效益指标 社会效益指标 档案展览举办场次 2场 3场 10 10",
+                       "满意度指标 服务对象满意度指标 档案利用者满意度 ≥90% 96% 10 10"])
+    path.write_text(f"某州档案馆2021年度部门整体支出绩效自评报告\n{_body(1)}\n二、年度绩效目标\n举办档案展览2场。\n"
+                    f"三、绩效目标完成情况\n举办党史档案展等3场展览。\n附件\n部门整体支出绩效自评表\n{table}\n",
+                    encoding="utf-8")
+    outcome = ingest_file(path, tmp_path, datetime.now(timezone.utc))
+    staged = normalize_document(outcome.document.document_id, 2021, outcome.pages)
+    reports = extract_reports(staged, outcome.tables)
+    shows = [i for extraction, _ in reports for i in extraction.indicators if i.target_value == 2.0]
+    assert [(i.indicator_name, i.source) for i in shows] == [("档案展览举办场次", "table")]
