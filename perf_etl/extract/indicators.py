@@ -37,7 +37,7 @@ from perf_etl.text.simplified import to_simplified
 # A standard per head is one unit: "720元/生.年", "260元/辆", "300/人".
 INDICATOR_UNITS = (
     r"(?:万元|元)?/(?:生[.·．]年|[生人户辆次亩])|"
-    r"万平方米|平方米|万㎡|㎡|万亩|亩|亿元|万元|元|万人次|人次|万人|万户|"
+    r"万平方米|平方米|万㎡|㎡|万亩|亩|亿元|万元|元|万人次|人次|人份|万人|万户|"
     r"万吨|平方公里|公顷|个工作日|工作日|场次|户次|家次|批次|班次|课时|学时|km|"
     r"万页|万张|宗|家|个|座|项|次|场|户|戶|件|条|台|套|公里|吨|人|处|所|架|小时|天|篇|份|册|期|辆|株|棵|起|例|种|名|"
     r"页|间|门|对|张|款|支|头|盏|块|栋|幢|眼|"
@@ -616,7 +616,7 @@ def _cross_section_pairs(ctx: DocContext, used: set[int], spans: tuple[list[tupl
     if not targets:
         return
     # Only figures in a target's unit can be its result: the others are not named (naming is the cost).
-    units = {t.unit for t in targets}
+    units = {u for t in targets for u in (t.unit, *_HEADS_OR_VISITS.get(t.unit or "", ()))}
     results = [r for span in result_spans for r in _cross_candidates(ctx, span, used, target=False, units=units)]
     if not results:
         return
@@ -627,7 +627,7 @@ def _cross_section_pairs(ctx: DocContext, used: set[int], spans: tuple[list[tupl
     shares: dict[tuple[int, int], int] = {}
     for i, t in enumerate(targets):
         for j, r in enumerate(results):
-            if r.start > t.start and _same_unit(t.unit, r.unit):
+            if r.start > t.start and (_same_unit(t.unit, r.unit) or r.unit in _HEADS_OR_VISITS.get(t.unit or "", ())):
                 shared = _shared_name(target_keys[i], result_keys[j])
                 if shared:
                     shares[(i, j)] = shared
@@ -676,6 +676,11 @@ def _alone_in_their_unit(ctx: DocContext, targets: list[Mention], results: list[
 
 _COMMON_UNITS = {"%", "‰", "个", "项", "次", "人", "人次"}
 ALONE_COMMON_CHARS = 2
+
+
+# A count of people written once per head and once per visit ("培训不少于20万人" / "培训23.6万人次"): the same indicator
+# where the names say so, its result's figure kept in its own unit (met is then for the words to decide).
+_HEADS_OR_VISITS = {"人": ("人次",), "人次": ("人",), "万人": ("万人次",), "万人次": ("万人",)}
 
 
 def _is_part(ctx: DocContext, m: Mention) -> bool:
