@@ -31,13 +31,18 @@ from perf_etl.text.simplified import to_simplified
 # --- 1. third parties
 _THIRD_PARTY = re.compile(
     r"(?:评价机构|评价单位|第三方机构|受托单位|受托机构|实施机构)[:：]?[^，。\n]{0,30}?"
-    r"(?:事务所|咨询|评估|有限公司|有限责任公司)"
+    r"(?:事务所|咨询|评估(?:公司|中心|所)|有限公司|有限责任公司)"
     # A firm's report number: 湘XX报字(2022)第1号, X会评字〔2023〕12号.
     r"|[\u4e00-\u9fff]{1,8}(?:报字|评字|审字|咨字|鉴字)[〔\[(（]?20\d\d[〕\])）]?第?\d+号"
     # A firm evaluating for the finance bureau, or the bureau handing the evaluation to one.
     r"|(?:事务所|有限公司|有限责任公司|咨询)[^。]{0,16}受[^。]{0,20}委托"
-    r"|受[^。]{0,20}委托[，,]?[^。]{0,30}?(?:事务所|有限公司|咨询公司|评估公司)|委托(?:第三方|中介|社会中介)[^。]{0,12}?(?:评价|评估|绩效|复核)"
+    r"|受[^。]{0,20}委托[，,]?[^。]{0,30}?(?:事务所|有限公司|咨询公司|评估公司)"
 )
+# A page on an evaluation handed to a third party: news of one, unless the page's title is a unit's own
+# self-evaluation (which may commission one for a part of its work: "委托第三方机构对412件信访事项…开展评估").
+_HANDED_TO_THIRD_PARTY = re.compile(
+    r"委托(?:第三方|中介|社会中介)[^。]{0,12}?(?:评价|评估|绩效|复核)"
+    r"|(?:评价机构|评价单位|第三方机构|受托单位|受托机构|实施机构)[:：]?[^，。\n]{0,30}?评估")
 
 # --- 2. titles
 # Kinds of the genre. Matched at every start (lookahead), so that the one ending last is seen even when a
@@ -170,6 +175,9 @@ def not_a_report_reason(text: str) -> str | None:
     ]
     if any(verdict == OURS for verdict, _ in verdicts):
         return None
+    handed = _HANDED_TO_THIRD_PARTY.search(squeezed)
+    if handed is not None:
+        return f"a third-party evaluation ({handed.group(0)[:40]})"
     others = [(verdict, line) for verdict, line in verdicts if verdict != OURS_SECTION]
     if others:
         verdict, line = others[0]

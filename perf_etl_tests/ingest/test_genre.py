@@ -118,3 +118,11 @@ def test_indicator_classes_without_a_conclusion_are_no_report() -> None:
                    "满意度指标:群众满意度不低于90%。")
     assert not is_self_evaluation_report(declaration)
     assert not is_self_evaluation_report(TAIL.replace("我局", "该局"))  # nobody speaks of itself
+
+
+def test_a_units_own_report_may_have_commissioned_a_third_party_for_part_of_its_work() -> None:
+    body = ("一、部门基本情况\n我办是区政府工作部门。\n二、绩效目标完成情况\n"
+            "全年委托第三方机构对412件信访事项办理质量开展评估，评估合格率98.5%；委托第三方开展满意度测评，满意度为93%。\n")
+    assert is_self_evaluation_report(f"闵行区信访办公室2024年度部门整体支出绩效自评报告\n{body}")
+    # Without the unit's own title, the same words are news of a third party's evaluation.
+    assert "third-party" in (not_a_report_reason(body) or "")
