@@ -584,6 +584,7 @@ _CROSS_SIGN_AFTER_RE = re.compile(r"\s*(?:以上|以下|以内|左右)")
 # budget's figures, not an indicator's.
 _BUDGET_WORDS_RE = re.compile(r"预算|預算|资金|資金|经费|經費|支出|收入|拨款|撥款|结转|结余|财政|財政|决算")
 _BUDGET_RATE_RE = re.compile(r"预算|預算|资金|資金|经费|經費|支出|执行|執行|支付")
+_SAVING_RE = re.compile(r"节约|節約|节支")  # "资金节约率": what a purchase saved, an indicator
 # A figure in the results part whose clause sets or restates a target ("超额完成120场的年度目标") is not a result.
 _TARGET_IN_CLAUSE_RE = re.compile(r"目[标標]|[计計][划劃]|下[达達]|要求|力争|力爭|预计|預計|争取|爭取")
 # What names compare on: pinyin glosses some pages print after a character ("農(nóng)村"), the period, the
@@ -742,6 +743,12 @@ def _qualitative_pairs(ctx: DocContext, spans: tuple[list[tuple[int, int]], list
             if actual is not None:
                 yield Mention(m.group("name"), None, None, m.start("words"), m.end("words")), actual, None
         yield from _repeated_words_pairs(ctx, (start, end), result_spans)
+        for m in _CAPPED_CLAUSE_RE.finditer(ctx.text, start, end):
+            name = _QUALITATIVE_NAME_LEAD_RE.sub("", _LIST_MARKER_RE.sub("", m.group("name")).strip())
+            if QUALITATIVE_NAME_CHARS[0] <= len(name) <= QUALITATIVE_NAME_CHARS[1]:
+                actual = _within_budget_result(ctx, name, result_spans)
+                if actual is not None:
+                    yield Mention(name, None, None, m.start("words"), m.end("words")), actual, None
 
 
 # A clause of the targets part in words only, its last few characters the promise ("光荣牌悬挂应挂尽挂",
@@ -912,7 +919,8 @@ def _cross_candidates(ctx: DocContext, span: tuple[int, int], used: set[int], ta
             continue
         clause = ctx.text[_clause_start(ctx, m.start) : _clause_end(ctx, m.end)]
         # "资金执行率": the budget's rate; "少数民族发展资金项目12个" counts projects, an indicator.
-        if PRIOR_PERIOD_RE.search(clause) or (m.unit == "%" and _BUDGET_RATE_RE.search(m.name)):
+        if PRIOR_PERIOD_RE.search(clause) or (m.unit == "%" and _BUDGET_RATE_RE.search(m.name)
+                                               and not _SAVING_RE.search(m.name)):
             continue
         if m.unit in MONEY_UNITS and _BUDGET_WORDS_RE.search(clause):
             continue
@@ -1479,6 +1487,8 @@ def _row_result(ctx: DocContext, row: Indicator, result_spans: list[tuple[int, i
         words = to_simplified("".join((row.target_text or "").split()))
         if not words or _DIGIT_RE.search(words):
             return None
+        if _BUDGET_CAP_RE.search(words):
+            return _within_budget_result(ctx, name, result_spans)
         return _said_again(ctx, name, words, result_spans)
     key = _name_key(name)
     units = {row.target_unit}
@@ -1488,3 +1498,26 @@ def _row_result(ctx: DocContext, row: Indicator, result_spans: list[tuple[int, i
     if len({r.value for r in mine}) > 1:
         mine = [r for r in mine if not _is_part(ctx, r)] or mine
     return mine[0] if len({r.value for r in mine}) == 1 else None
+
+
+# A cap in words ("控制在预算范围内", "不超过年初预算", "≤批复概算") and the result that says it held
+# ("未超出年度预算").
+_BUDGET_CAP_RE = re.compile(r"(?:控制在|不超过?|不突破|[≤<])[^，。；]{0,8}?(?:预算|概算)")
+_WITHIN_BUDGET_RE = re.compile(
+    r"(?:未超出?|没有超出?|未突破|控制在)[^，。；]{0,8}?(?:预算|概算)(?:[^，。；]{0,4}?(?:以内|范围内|内))?")
+
+
+# "5.经费保障：严格控制一般性支出，“三公”经费支出控制在预算以内": what is capped, and the cap.
+_CAPPED_CLAUSE_RE = re.compile(
+    r"(?P<name>[^，,。；;：:\n]{4,24}?)(?:严格)?(?P<words>(?:控制在|不超过|不突破)[^，。；\n]{0,8}?(?:预算|概算)"
+    r"(?:[^，。；\n]{0,4}?(?:以内|范围内|内))?)(?=\s*(?:[；;。，,\n]|$))")
+
+
+def _within_budget_result(ctx: DocContext, name: str, result_spans: list[tuple[int, int]]) -> Mention | None:
+    """The words saying a cap held, in the sentence of the results part that names what was capped."""
+    for _, at in _occurrences(ctx.text, name, result_spans):
+        end = ctx.text.find("。", at)
+        found = _WITHIN_BUDGET_RE.search(ctx.text, at + len(name), end if end >= 0 else len(ctx.text))
+        if found:
+            return Mention(name, None, None, found.start(), found.end())
+    return None

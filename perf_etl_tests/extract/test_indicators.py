@@ -680,3 +680,17 @@ def test_a_count_of_people_per_head_is_joined_to_its_count_per_visit() -> None:
     rows = [(i.target_text, i.actual_text, i.met) for i in _indicators(text)]
     assert ("不少于20万人", "23.6万人次", None) in rows  # heads against visits: the figures do not decide met
     assert ("8000人份", "7,426人份", False) in rows
+
+
+def test_a_cap_in_words_is_joined_to_the_result_that_says_it_held() -> None:
+    text = ("一、部门整体支出绩效目标\n5.经费保障：严格控制一般性支出，“三公”经费支出控制在预算以内。\n"
+            "四、绩效目标完成情况\n4.经费管理规范有序。严格执行中央八项规定精神，全年“三公”经费支出未超出预算。")
+    rows = [(i.indicator_name, i.target_text, i.actual_text, i.met) for i in _indicators(text)]
+    assert ("“三公”经费支出", "控制在预算以内", "未超出预算", True) in rows
+
+
+def test_a_purchases_saving_rate_is_an_indicator_not_the_budgets_rate() -> None:
+    text = ("二、绩效目标\n政府采购资金节约率≥5%；预算执行率≥95%。\n三、绩效目标完成情况\n"
+            "全年政府采购成交金额9.24亿元，资金节约率6.29%。")
+    rows = [(i.target_value, i.actual_value) for i in _indicators(text)]
+    assert (5.0, 6.29) in rows

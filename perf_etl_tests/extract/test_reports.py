@@ -204,6 +204,7 @@ _TARGET_TABLE = "\n".join([
     "| 产出指标 | 数量指标 | 人工造林面积 | 1200亩 |",
     "|  | 质量指标 | 造林成活率 | ≥85% |",
     "|  |  | 林木种苗质量合格率 | 100% |",
+    "|  | 成本指标 | 部门整体支出 | 控制在预算范围内 |",
     "| 效益指标 | 社会效益指标 | 林农护林防火意识 | 明显增强 |",
     "| 满意度指标 | 服务对象满意度指标 | 林农满意度 | ≥90% |",
 ])
@@ -214,7 +215,7 @@ def test_a_table_of_targets_alone_is_joined_to_the_results_the_prose_reports(tmp
     path.write_text(
         f"某镇林业工作站2019年度部门整体支出绩效自评报告\n{_body(1)}\n二、部门整体支出绩效目标\n{_TARGET_TABLE}\n"
         "三、绩效目标完成情况\n（一）造林绿化。全镇完成人工造林1260亩，其中经济林440亩。新造林成活率达到89.6%。\n"
-        "（二）社会效益。林农护林防火意识明显增强。\n（三）满意度。发放问卷120份，林农满意度为93%。\n",
+        "全年部门整体支出40.87万元，未超出年度预算。\n（二）社会效益。林农护林防火意识明显增强。\n（三）满意度。发放问卷120份，林农满意度为93%。\n",
         encoding="utf-8")
     outcome = ingest_file(path, tmp_path, datetime.now(timezone.utc))
     staged = normalize_document(outcome.document.document_id, 2019, outcome.pages)
@@ -226,6 +227,7 @@ def test_a_table_of_targets_alone_is_joined_to_the_results_the_prose_reports(tmp
         "人工造林面积": ("1200亩", "1260亩", True),
         "造林成活率": ("≥85%", "89.6%", True),
         "林木种苗质量合格率": ("100%", None, None),  # the prose says nothing of it
+        "部门整体支出": ("控制在预算范围内", "未超出年度预算", True),
         "林农护林防火意识": ("明显增强", "明显增强", True),
         "林农满意度": ("≥90%", "93%", True),
     }
