@@ -639,6 +639,7 @@ def _cross_section_pairs(ctx: DocContext, used: set[int], spans: tuple[list[tupl
     for i, t in enumerate(targets):
         # A result of the very name is the one ("孕产妇系统管理率" beside "3岁以下儿童系统管理率").
         mine = _exact_or_all(by_target.get(i, []), result_keys, target_keys[i])
+        mine = [j for j in mine if _may_be_result(ctx, target_keys[i], results[j], result_keys[j])]
         if len({results[j].value for j in mine}) > 1:
             mine = [j for j in mine if not _is_part(ctx, results[j])] or mine
         if len({results[j].value for j in mine}) != 1:
@@ -682,6 +683,16 @@ ALONE_COMMON_CHARS = 2
 # A count of people written once per head and once per visit ("培训不少于20万人" / "培训23.6万人次"): the same indicator
 # where the names say so, its result's figure kept in its own unit (met is then for the words to decide).
 _HEADS_OR_VISITS = {"人": ("人次",), "人次": ("人",), "万人": ("万人次",), "万人次": ("万人",)}
+
+
+def _may_be_result(ctx: DocContext, target_key: str, result: Mention, result_key: str) -> bool:
+    """A part (其中) is the result of a target named as it is at its end ("培训农民" / "其中农民230人次"), not of one
+    that only holds its name inside ("培训各级领导干部和公务员" / "其中县处级领导干部217人次")."""
+    return not _is_part(ctx, result) or _common_ending(target_key, result_key) >= 2
+
+
+def _common_ending(a: str, b: str) -> int:
+    return next((n for n in range(min(len(a), len(b)), 0, -1) if a[-n:] == b[-n:]), 0)
 
 
 def _is_part(ctx: DocContext, m: Mention) -> bool:
@@ -1493,7 +1504,8 @@ def _row_result(ctx: DocContext, row: Indicator, result_spans: list[tuple[int, i
     key = _name_key(name)
     units = {row.target_unit}
     found = [r for span in result_spans for r in _cross_candidates(ctx, span, set(), target=False, units=units)]
-    mine = [r for r in found if _same_unit(row.target_unit, r.unit) and _shared_name(key, _name_key(r.name))]
+    mine = [r for r in found if _same_unit(row.target_unit, r.unit) and _shared_name(key, _name_key(r.name))
+            and _may_be_result(ctx, key, r, _name_key(r.name))]
     mine = [r for r in mine if _name_key(r.name) == key] or mine
     if len({r.value for r in mine}) > 1:
         mine = [r for r in mine if not _is_part(ctx, r)] or mine

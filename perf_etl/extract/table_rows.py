@@ -38,6 +38,7 @@ _RATE_RE = re.compile(r"^(?P<num>" + NUMBER + r")%?$")
 _NUMBERING_RE = re.compile(
     r"^(?:(?:指标|任务)\s*\d{1,2}\s*[:：.、]?|\d{1,2}\s*[.、．](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])\s*")
 _POINTS_RE = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
+_NAMING_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # a name has a word in it
 # A 偏差原因 cell that gives none.
 _NO_REASON = {"", "无", "/", "-", "—", "无偏差", "未偏差"}
 
@@ -161,8 +162,8 @@ class _TableReader:
 
         name = indicator_name(cell("level3") or cell("level2") or cell("level1"))
         values = [cell(c) for c in ("target", "actual", "weight", "score")]
-        if not name or not any(values) or _one_merged_cell(cell("level3"), values[0], values[1]):
-            return
+        if not _NAMING_RE.search(name) or not any(values) or _one_merged_cell(cell("level3"), values[0], values[1]):
+            return  # "/" or "—" in every cell: a row left blank, no indicator
         if "level3" in columns:
             # A level cell merged over the rows below it is empty in them where the reader could not fill it.
             level1 = level_name(cell("level1"))

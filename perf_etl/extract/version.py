@@ -4,4 +4,4 @@ Bump it whenever a rule change can change an extracted value, so rows from old a
 told apart and re-extracted.
 """
 
-EXTRACTOR_VERSION = "13"
+EXTRACTOR_VERSION = "14"

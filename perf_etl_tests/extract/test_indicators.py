@@ -694,3 +694,11 @@ def test_a_purchases_saving_rate_is_an_indicator_not_the_budgets_rate() -> None:
             "全年政府采购成交金额9.24亿元，资金节约率6.29%。")
     rows = [(i.target_value, i.actual_value) for i in _indicators(text)]
     assert (5.0, 6.29) in rows
+
+
+def test_a_part_is_the_result_only_of_a_target_named_as_it_ends() -> None:
+    text = ("一、绩效目标\n全年培训各级领导干部和公务员1200人次以上；培训新型职业农民不少于200人次。\n"
+            "二、绩效目标完成情况\n全年培训学员1386人次，其中县处级领导干部217人次。开展农业技术培训500人次，其中新型职业农民230人次。")
+    rows = [(i.target_value, i.actual_value) for i in _indicators(text)]
+    assert (1200.0, 217.0) not in rows
+    assert (200.0, 230.0) in rows

@@ -444,3 +444,12 @@ def test_a_level_written_down_its_column_a_character_a_line_is_one_cell():
         ("产出指标", "数量指标", "水库大坝安全鉴定", "12座", "10座", 6, 5),
         ("效益指标", "社会效益指标", "保护下游人口", "≥38万人", "38.6万人", 4, 4),
     ]
+
+
+def test_a_row_of_slashes_is_no_indicator():
+    # The 财政部 template's placeholder row filled with "/" for a class the project does not have.
+    text = "\n".join(["一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施",
+                      "产出指标 数量指标 指标1:新建供水管网 12公里 12.6公里 10 10",
+                      "效益指标 经济效益指标 指标1:/ / /", "指标2:", "……",
+                      "社会效益指标 指标1:农村人居环境 明显改善 明显改善 10 10"])
+    assert [i.indicator_name for i in _indicators(text)] == ["新建供水管网", "农村人居环境"]
