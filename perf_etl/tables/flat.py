@@ -374,7 +374,7 @@ def body_texts(texts: Sequence[str]) -> list[str]:
     level cell's points left alone on a line ("(50分)") are empty cells; a level name wrapped over two cells
     ("可持续影" "响指标") is one, and its second part no cell (None). The list keeps its length, so
     positions still point into the text."""
-    out: list[str | None] = ["" if _PLACEHOLDER_RE.match(text) else text for text in texts]
+    out: list[str | None] = ["" if _PLACEHOLDER_RE.match(text) else _unnumbered_level(text) for text in texts]
     _join_written_down(out)
     for k in range(len(out) - 1):
         first, second = out[k], out[k + 1]
@@ -384,6 +384,16 @@ def body_texts(texts: Sequence[str]) -> list[str]:
         if wrapped and _is_level(first + second):
             out[k], out[k + 1] = first + second, None
     return out
+
+
+def _unnumbered_level(text: str) -> str:
+    """A level cell without the number before it: a document site's chunk number ("2、经济效益指标", where its
+    second part begins) or an outline's."""
+    found = _LEADING_NUMBER_RE.match(text)
+    return text[found.end():] if found and _is_level(text[found.end():]) else text
+
+
+_LEADING_NUMBER_RE = re.compile(r"^\d{1,2}[、.．]\s*")
 
 
 def _join_written_down(out: list[str | None]) -> None:

@@ -453,3 +453,13 @@ def test_a_row_of_slashes_is_no_indicator():
                       "效益指标 经济效益指标 指标1:/ / /", "指标2:", "……",
                       "社会效益指标 指标1:农村人居环境 明显改善 明显改善 10 10"])
     assert [i.indicator_name for i in _indicators(text)] == ["新建供水管网", "农村人居环境"]
+
+
+def test_a_document_sites_chunk_number_before_a_level_cell_is_no_cell():
+    # A sharing site numbers the parts of a document ("1、", "2、"): the second part began at a level cell.
+    text = "\n".join(["绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+                      "偏差原因分析及改进措施 产出指标 数量指标 公务用车平台保障出车 ≥6000车次 6812车次 8 8 效益指标",
+                      "2、经济效益指标 公务用车运行费用 较上年下降 下降4.2% 10 10 社会效益指标",
+                      "机关食堂食品安全事故 零发生 零发生 7 7"])
+    assert [(i.level2, i.indicator_name, i.target_text, i.actual_text) for i in _indicators(text)][1] == (
+        "经济效益指标", "公务用车运行费用", "较上年下降", "下降4.2%")
