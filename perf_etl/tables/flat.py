@@ -247,7 +247,7 @@ def _bar_line_cells(lines: Sequence[str]) -> list[str]:
 def _line_cells(lines: Sequence[str]) -> list[str]:
     """A line's "|"-separated parts (a bare "|" is an empty cell), else its space-separated words."""
     cells: list[str] = []
-    for line in lines:
+    for line in _rejoined_rows(lines):
         if "|" in line:
             parts = line.split("|")
             if line.rstrip().endswith("|"):
@@ -258,6 +258,20 @@ def _line_cells(lines: Sequence[str]) -> list[str]:
         else:
             cells += line.split()
     return cells
+
+
+def _rejoined_rows(lines: Sequence[str]) -> list[str]:
+    """Rows of bars whose cell was wrapped over a line break ("| | 免费孕前优生健康检查目标人群" + "覆盖率 | ≥ | 80 |"):
+    a row opened by a bar and not closed by one goes on in the next line that holds bars but opens with words."""
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1].strip() if out else ""
+        if (previous.startswith("|") and not previous.endswith("|") and "|" in line
+                and not line.lstrip().startswith("|")):
+            out[-1] = out[-1].rstrip() + line.strip()
+        else:
+            out.append(line)
+    return out
 
 
 def _next_header(cells: Sequence[Cell], i: int) -> tuple[int, int, list[str]] | None:

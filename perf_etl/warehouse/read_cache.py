@@ -35,7 +35,7 @@ _Record = TypeVar("_Record", RawDocument, RejectedFile)
 
 # Bump when perf_etl/ingest or perf_etl/tables changes what a file reads as (text, engine choice,
 # accept/reject rules, table cells).
-READER_CODE_VERSION = "18"
+READER_CODE_VERSION = "19"
 # A file that cannot be opened has no content to key on (and costs nothing to try again). Everything else is
 # kept: a file over a limit or one a reader failed on took the longest to find out, and is not read again
 # until it changes, the reader changes, or (too_large) the limits change.

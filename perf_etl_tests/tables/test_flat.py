@@ -463,3 +463,17 @@ def test_a_document_sites_chunk_number_before_a_level_cell_is_no_cell():
                       "机关食堂食品安全事故 零发生 零发生 7 7"])
     assert [(i.level2, i.indicator_name, i.target_text, i.actual_text) for i in _indicators(text)][1] == (
         "经济效益指标", "公务用车运行费用", "较上年下降", "下降4.2%")
+
+
+def test_a_cell_of_a_row_of_bars_wrapped_over_a_line_break_is_one_cell():
+    text = "\n".join([
+        "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |",
+        "| 产出指标 | 数量指标 | 孕产妇系统管理人数 | ≥1800人 | 1926人 | 10 | 10 |",
+        "|  |  | 免费孕前优生健康检查目标人群",
+        "覆盖率 | ≥80% | 76.4% | 10 | 8 |",
+        "| 满意度指标 | 服务对象满意度指标 | 孕产妇及儿童家长",
+        "满意度 | ≥90% | 95.6% | 10 | 10 |",
+    ])
+    assert [(i.indicator_name, i.target_text, i.actual_text) for i in _indicators(text)] == [
+        ("孕产妇系统管理人数", "≥1800人", "1926人"), ("免费孕前优生健康检查目标人群覆盖率", "≥80%", "76.4%"),
+        ("孕产妇及儿童家长满意度", "≥90%", "95.6%")]
