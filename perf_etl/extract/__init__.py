@@ -124,10 +124,12 @@ def extract_document(doc: StagedDocument, tables: TableReading | None = None,
         evidence.append(found)
     readings = [(indicator_as_written(indicator, hits, written.text, doc.text), hits)
                 for indicator, hits in indicator_readings(ctx)]
-    indicators, indicator_hits = _merged_indicators(ctx, readings, tables, other_rows)
+    indicators, indicator_hits, target_rows = _merged_indicators(ctx, readings, tables, other_rows)
     evidence += [as_written(hit, written.text, doc.text).to_evidence(doc) for hit in indicator_hits]
     table_rows = tables.indicators if tables is not None else []
     evidence += [found for indicator in table_rows for found in _cell_evidence(indicator)]
+    # A table of targets alone: its target cell; the result, if any, is the prose's evidence above.
+    evidence += [found for row in target_rows for found in _cell_evidence(row) if found.field == "indicator_target"]
     assess(evidence, ctx, statements)  # how sure the way each value was found makes us (confidence.py)
     return Extraction(
         report=report,
@@ -150,10 +152,11 @@ def _fill_from_table(by_field: dict[str, Hit], tables: TableReading | None) -> d
 
 
 def _merged_indicators(ctx: DocContext, readings: list[tuple[Indicator, list[Hit]]], tables: TableReading | None,
-                       other_rows: Sequence[Indicator]) -> tuple[list[Indicator], list[Hit]]:
-    """The indicators and the evidence of those read from the text. Where the document's tables were read,
-    their rows replace those read from the flattened table text (source "table" too: the same rows, read
-    less well)."""
+                       other_rows: Sequence[Indicator]) -> tuple[list[Indicator], list[Hit], list[Indicator]]:
+    """The indicators, the evidence of those read from the text, and the rows of a table of targets alone that
+    are kept (joined to their results in the prose). Where the document's tables were read, their rows replace
+    those read from the flattened table text (source "table" too: the same rows, read less well); prose that
+    restates a row of this report's or another report's of the file (`other_rows`) is that row."""
     if tables is not None and tables.indicators:
         readings = [(i, hits) for i, hits in readings if i.source != "table"]
     extra = tables.indicators if tables is not None else []
@@ -169,7 +172,7 @@ def _merged_indicators(ctx: DocContext, readings: list[tuple[Indicator, list[Hit
                 if not (i.source == "prose" and (any(_restates(i, row) for row in rows.get(_name_key(i), []))
                                                  or any(_restates_in_other_words(i, row) for row in all_rows)))]
     readings += targets
-    return [i for i, _ in readings] + extra, [hit for _, hits in readings for hit in hits]
+    return [i for i, _ in readings] + extra, [hit for _, hits in readings for hit in hits], [i for i, _ in targets]
 
 
 def _joined_target_rows(ctx: DocContext, tables: TableReading | None, readings: list[tuple[Indicator, list[Hit]]],

@@ -234,8 +234,10 @@ def test_a_table_of_targets_alone_is_joined_to_the_results_the_prose_reports(tmp
     text = _staging_text(path)
     actual = {e["raw_text"]: text[e["char_start"]:e["char_end"]] for e in _lines(path)[0]["evidence"]
               if e["field"] == "indicator_actual"}
-    # Each result has its evidence where the prose reports it.
+    # Each result has its evidence where the prose reports it; each target, its cell.
     assert {"1260亩", "89.6%", "93%"} <= actual.keys() and all(k == v for k, v in actual.items())
+    targets = {e["value"] for e in _lines(path)[0]["evidence"] if e["field"] == "indicator_target"}
+    assert {"人工造林面积: 1200亩", "林木种苗质量合格率: 100%", "林农满意度: ≥90%"} <= targets
 
 
 def test_prose_restating_a_rows_two_figures_in_other_words_is_that_row(tmp_path):
