@@ -37,7 +37,7 @@ from perf_etl.text.simplified import to_simplified
 # A standard per head is one unit: "720元/生.年", "260元/辆", "300/人".
 INDICATOR_UNITS = (
     r"(?:万元|元)?/(?:生[.·．]年|[生人户辆次亩])|"
-    r"万平方米|平方米|万㎡|㎡|万亩|亩|亿元|万元|元|万人次|人次|人份|万人|万户|"
+    r"万平方米|平方米|万㎡|㎡|万亩|亩|亿元|万元|元|万人次|人次|人份|万人|万户|亿条|万条|万件|万册|万份|"
     r"万吨|平方公里|公顷|个工作日|工作日|场次|户次|家次|批次|班次|课时|学时|km|"
     r"万页|万张|宗|家|个|座|项|次|场|户|戶|件|条|台|套|公里|吨|人|处|所|架|小时|天|篇|份|册|期|辆|株|棵|起|例|种|名|"
     r"页|间|门|对|张|款|支|头|盏|块|栋|幢|眼|"
@@ -586,6 +586,10 @@ _BUDGET_WORDS_RE = re.compile(r"预算|預算|资金|資金|经费|經費|支出
 _BUDGET_RATE_RE = re.compile(r"预算|預算|资金|資金|经费|經費|支出|执行|執行|支付")
 _SAVING_RE = re.compile(r"节约|節約|节支")  # "资金节约率": what a purchase saved, an indicator
 # A figure in the results part whose clause sets or restates a target ("超额完成120场的年度目标") is not a result.
+# A part's title run into the sentence after it ("三、绩效目标完成情况（一）产出指标完成情况全年新增…92个"): a page
+# whose lines were run together; its words say nothing of the sentence's figure.
+_RUN_IN_TITLE_RE = re.compile(
+    r"(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[)）])[^，,。；;：:]{0,16}?(?:完成情况|情况|成效)")
 _TARGET_IN_CLAUSE_RE = re.compile(r"目[标標]|[计計][划劃]|下[达達]|要求|力争|力爭|预计|預計|争取|爭取")
 # What names compare on: pinyin glosses some pages print after a character ("農(nóng)村"), the period, the
 # words of any statement (全年, 开展, 组织, 全市…), and a target's closing words (…计划任务, …目标).
@@ -936,7 +940,7 @@ def _cross_candidates(ctx: DocContext, span: tuple[int, int], used: set[int], ta
         if m.unit in MONEY_UNITS and _BUDGET_WORDS_RE.search(clause):
             continue
         if not target:
-            if _TARGET_IN_CLAUSE_RE.search(clause):
+            if _TARGET_IN_CLAUSE_RE.search(_RUN_IN_TITLE_RE.sub("", clause)):
                 continue
             if len(_name_key(m.name)) < CONTAINED_NAME_CHARS:
                 after = _name_after(ctx.text, m.end, _clause_end(ctx, m.end))  # "挖掘156个项目信息源"

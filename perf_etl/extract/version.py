@@ -4,4 +4,4 @@ Bump it whenever a rule change can change an extracted value, so rows from old a
 told apart and re-extracted.
 """
 
-EXTRACTOR_VERSION = "14"
+EXTRACTOR_VERSION = "15"

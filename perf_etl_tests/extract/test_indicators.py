@@ -702,3 +702,14 @@ def test_a_part_is_the_result_only_of_a_target_named_as_it_ends() -> None:
     rows = [(i.target_value, i.actual_value) for i in _indicators(text)]
     assert (1200.0, 217.0) not in rows
     assert (200.0, 230.0) in rows
+
+
+def test_a_parts_title_run_into_the_sentence_after_it_makes_no_figure_a_target() -> None:
+    # A page whose lines were run together: the title 三、绩效目标完成情况 opens the first result's sentence.
+    filler = "我局围绕数字政府建设，统筹推进政务信息化项目集约建设和政务数据共享开放工作。" * 6
+    text = (f"{filler}二、部门整体支出绩效目标2024年，我局绩效指标为：政务信息系统整合接入不少于85个，"
+            f"政务数据共享交换量不少于1.2亿条。{filler}三、绩效目标完成情况（一）产出指标完成情况全年新增整合接入"
+            f"市直部门政务信息系统92个；全年交换政务数据1.46亿条。{filler}")
+    rows = [(i.target_value, i.target_unit, i.actual_value) for i in _indicators(text)]
+    assert (85.0, "个", 92.0) in rows
+    assert (1.2, "亿条", 1.46) in rows
